@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `keel` command. Runs the TypeScript sources through tsx so a fresh clone needs no build step.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../src/cli.ts");
+await main(process.argv.slice(2));

@@ -1,0 +1,43 @@
+import type { Reply } from "./reply.js";
+
+export type ChannelKind = "console" | "slack" | "whatsapp" | "email";
+
+/** What a channel can do, as data; renderers and the core adapt to it rather than asking "is this Slack?". */
+export interface ChannelCapabilities {
+  /** Native clickable buttons (Slack, Cloud API reply buttons). Otherwise actions become numbered options. */
+  nativeButtons: boolean;
+  /** Max buttons in one message where native (Cloud API: 3). */
+  maxButtons: number;
+  threads: boolean;
+  /** Longest text in one message; longer replies are chunked. */
+  maxTextLength: number;
+  markdown: "markdown" | "slack-mrkdwn" | "whatsapp" | "plain";
+  images: boolean;
+}
+
+/** Where an outgoing message goes. `address` is channel-specific (Slack channel id, phone number, email). */
+export interface DeliveryTarget {
+  channel: ChannelKind;
+  address: string;
+  threadId?: string;
+  /** For idempotent delivery: the outbox id travels with the message where the channel allows. */
+  idempotencyKey?: string;
+}
+
+export interface SendResult {
+  /** Channel message id(s), for updates and status tracking. */
+  messageIds: string[];
+  warnings?: string[];
+}
+
+/**
+ * A chat channel. Inbound traffic is turned into intents by the adapter's own pure `toIntent`;
+ * outbound replies go through `send`, which renders within the channel's capabilities.
+ */
+export interface ChatAdapter {
+  readonly channel: ChannelKind;
+  readonly capabilities: ChannelCapabilities;
+  send(target: DeliveryTarget, reply: Reply): Promise<SendResult>;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export type * from "./chat-adapter.js";
+export type * from "./reply.js";
+export type * from "./store.js";
+export * from "./clock.js";
+export { textReply } from "./reply.js";
