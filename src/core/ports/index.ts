@@ -3,3 +3,4 @@ export type * from "./reply.js";
 export type * from "./store.js";
 export * from "./clock.js";
 export { textReply } from "./reply.js";
+export type * from "./llm.js";

@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import type { Config } from "../config.js";
+import { type Database, openDatabase } from "./db/client.js";
+import { migrateWithOwner, runMigrations } from "./db/migrate.js";
+import { createLlm } from "./llm/index.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { type Clock, systemClock } from "./ports/clock.js";
+import type { LlmClient } from "./ports/llm.js";
+import type { Store } from "./ports/store.js";
+import { openStore } from "./store/index.js";
+
+/** Everything a use case needs, built once in the composition root (or per test). */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  store: Store;
+  clock: Clock;
+  llm: LlmClient;
+  metrics: Metrics;
+  /** HMAC secret for action references and signed values. */
+  secret: string;
+}
+
+export interface CreateDepsOptions {
+  logger?: Logger;
+  clock?: Clock;
+  db?: Database;
+  store?: Store;
+  metrics?: Metrics;
+  llm?: LlmClient;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+  /** PGlite in memory (tests). */
+  inMemory?: boolean;
+}
+
+export async function createDeps(config: Config, opts: CreateDepsOptions = {}): Promise<Deps> {
+  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const clock = opts.clock ?? systemClock;
+  const metrics = opts.metrics ?? createMetrics();
+  const dbOpts = {
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.KEEL_DATA_DIR,
+    appRole: config.DATABASE_APP_ROLE,
+    poolSize: config.DATABASE_POOL_SIZE,
+    inMemory: opts.inMemory,
+  };
+  let db = opts.db;
+  if (!db) {
+    if (config.DATABASE_URL) {
+      if (opts.migrate !== false) await migrateWithOwner({ ...dbOpts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
+      db = await openDatabase(dbOpts);
+    } else {
+      // PGlite is a single process-local instance: migrate on the same handle.
+      db = await openDatabase(dbOpts);
+      if (opts.migrate !== false) await runMigrations(db, config.DATABASE_APP_ROLE, logger);
+    }
+  }
+  const store = opts.store ?? (await openStore(config.REDIS_URL));
+  const secret = config.KEEL_SECRET ?? randomBytes(32).toString("hex");
+  const base = { config, logger, db, store, clock, metrics, secret };
+  const llm = opts.llm ?? (await createLlm(base));
+  return { ...base, llm };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await Promise.allSettled([deps.store.close(), deps.db.close()]);
+}

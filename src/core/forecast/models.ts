@@ -1,0 +1,111 @@
+import { type EtsFit, type EtsSpec, autoEts, etsName, etsStdDev, fitEts, forecastEts } from "./ets.js";
+import { deseasonalize, reseasonalize } from "./seasonality.js";
+import { linearFit } from "./stats.js";
+
+/** What every candidate model returns: point forecasts, per-step standard deviations and its parameters. */
+export interface ModelOutput {
+  /** Concrete model name, e.g. `ETS(M,Ad,M)` for the `ets` candidate. */
+  name: string;
+  forecast: number[];
+  /** Forecast standard deviation per step, when the model provides one. */
+  sd: number[] | null;
+  params: Record<string, unknown>;
+}
+
+/** Carried from the fit on the full history into the backtest refits (keeps backtests cheap). */
+export interface ModelContext {
+  etsSpec?: EtsSpec;
+}
+
+export type ModelFn = (y: readonly number[], m: number, h: number, ctx: ModelContext) => ModelOutput | null;
+
+const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+function etsOutput(fit: EtsFit, h: number, name = etsName(fit.spec)): ModelOutput {
+  const forecast = forecastEts(fit, h);
+  return {
+    name,
+    forecast,
+    sd: etsStdDev(fit, forecast),
+    params: { alpha: round(fit.alpha), ...(fit.spec.trend !== "N" ? { beta: round(fit.beta) } : {}), ...(fit.spec.season !== "N" ? { gamma: round(fit.gamma) } : {}), ...(fit.spec.trend === "Ad" ? { phi: round(fit.phi) } : {}) },
+  };
+}
+
+/** Automatic ETS selected by AICc (in backtests: the form chosen on the full history, refitted). */
+export const ets: ModelFn = (y, m, h, ctx) => {
+  const fit = ctx.etsSpec ? fitEts(y, ctx.etsSpec, m) : autoEts(y, m);
+  if (!fit) return null;
+  ctx.etsSpec ??= fit.spec;
+  return etsOutput(fit, h);
+};
+
+/** A model fitted to the seasonally adjusted series (classical multiplicative decomposition), reseasonalised. */
+function onAdjusted(y: readonly number[], m: number, h: number, fitAdj: (adj: number[]) => ModelOutput | null): ModelOutput | null {
+  const { adjusted, indices } = m > 1 ? deseasonalize(y, m) : { adjusted: [...y], indices: null };
+  const out = fitAdj(adjusted);
+  if (!out) return null;
+  const forecast = reseasonalize(out.forecast, indices, y.length);
+  const sd = out.sd ? reseasonalize(out.sd, indices, y.length) : null;
+  return { ...out, forecast, sd, params: { ...out.params, seasonal: indices !== null } };
+}
+
+/**
+ * The standard Theta method (Assimakopoulos & Nikolopoulos 2000, in the form of Hyndman & Billah 2003
+ * and R's `thetaf`): SES on the seasonally adjusted data plus half the slope of the linear trend.
+ */
+export const theta: ModelFn = (y, m, h) =>
+  onAdjusted(y, m, h, (adj) => {
+    const fit = fitEts(adj, { error: "A", trend: "N", season: "N" }, 1);
+    if (!fit) return null;
+    const base = etsOutput(fit, h, "Theta");
+    const drift = linearFit(adj).slope / 2;
+    const a = fit.alpha;
+    const n = adj.length;
+    const forecast = base.forecast.map((v, i) => v + drift * (i + (1 - (1 - a) ** n) / a));
+    return { ...base, forecast, params: { alpha: base.params.alpha, drift: round(drift) } };
+  });
+
+/** Damped-trend exponential smoothing on the seasonally adjusted data (M3's DAMPEN). */
+export const damped: ModelFn = (y, m, h) =>
+  onAdjusted(y, m, h, (adj) => {
+    const fit = fitEts(adj, { error: "A", trend: "Ad", season: "N" }, 1);
+    return fit ? etsOutput(fit, h, "Damped") : null;
+  });
+
+/** Simple exponential smoothing on the seasonally adjusted data (M3's SINGLE). */
+export const ses: ModelFn = (y, m, h) =>
+  onAdjusted(y, m, h, (adj) => {
+    const fit = fitEts(adj, { error: "A", trend: "N", season: "N" }, 1);
+    return fit ? etsOutput(fit, h, "SES") : null;
+  });
+
+function lagSigma(y: readonly number[], lag: number): number {
+  let s = 0;
+  let k = 0;
+  for (let t = lag; t < y.length; t++) {
+    s += ((y[t] as number) - (y[t - lag] as number)) ** 2;
+    k++;
+  }
+  return k ? Math.sqrt(s / k) : 0;
+}
+
+/** Last value carried forward. */
+export const naive: ModelFn = (y, _m, h) => {
+  const last = y[y.length - 1];
+  if (last === undefined) return null;
+  const sigma = lagSigma(y, 1);
+  return { name: "Naive", forecast: new Array<number>(h).fill(last), sd: Array.from({ length: h }, (_, i) => sigma * Math.sqrt(i + 1)), params: {} };
+};
+
+/** Last season repeated. */
+export const seasonalNaive: ModelFn = (y, m, h) => {
+  if (m <= 1 || y.length < m) return null;
+  const n = y.length;
+  const sigma = lagSigma(y, m);
+  return {
+    name: "Seasonal naive",
+    forecast: Array.from({ length: h }, (_, i) => y[n - m + (i % m)] as number),
+    sd: Array.from({ length: h }, (_, i) => sigma * Math.sqrt(Math.floor(i / m) + 1)),
+    params: { period: m },
+  };
+};

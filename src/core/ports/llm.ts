@@ -1,0 +1,63 @@
+import type { ZodType } from "zod";
+
+/**
+ * The LLM port the core talks to (implemented by src/core/llm: routing, fallbacks, cache, budgets,
+ * ledger). Features name a prompt from the registry and pass variables; they never see providers.
+ */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface LlmCallContext {
+  tenantId: string;
+  userId?: string;
+  /** Ledger feature name, e.g. "coach", "deal.summary". */
+  feature: string;
+}
+
+export interface LlmCallMeta {
+  provider: string;
+  model: string;
+  route: string;
+  routeReason: string;
+  tokensIn: number;
+  tokensOut: number;
+  costMicros: number;
+  cacheHit: boolean;
+  latencyMs: number;
+  promptId?: string;
+  promptVersion?: number;
+  attempts?: number;
+  warnings?: string[];
+}
+
+export interface LlmRequest {
+  ctx: LlmCallContext;
+  /** Prompt registry id, e.g. "coach.answer"; the latest released version is used unless pinned. */
+  promptId: string;
+  promptVersion?: number;
+  variables: Record<string, unknown>;
+  /** Conversation history placed between the system prompt and the rendered user prompt. */
+  history?: ChatMessage[];
+}
+
+export interface LlmTextResult {
+  text: string;
+  meta: LlmCallMeta;
+}
+
+export interface LlmStructuredResult<T> {
+  value: T;
+  meta: LlmCallMeta;
+}
+
+export interface LlmClient {
+  chat(req: LlmRequest): Promise<LlmTextResult>;
+  stream(req: LlmRequest): AsyncIterable<string>;
+  structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>>;
+  /** True when a real model (not only the offline provider) is configured and healthy. */
+  hasModel(): boolean;
+  /** Provider health for /readyz. */
+  health(): Promise<Record<string, "ok" | "degraded" | "down" | "unconfigured">>;
+}
