@@ -81,6 +81,7 @@ CREATE TABLE "deals" (
 --> statement-breakpoint
 CREATE TABLE "draft_events" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"n" bigserial NOT NULL,
 	"tenant_id" uuid NOT NULL,
 	"draft_id" uuid NOT NULL,
 	"actor_user_id" uuid,
@@ -346,6 +347,7 @@ CREATE INDEX "deals_tenant_stage" ON "deals" USING btree ("tenant_id","stage_id"
 CREATE INDEX "deals_tenant_name" ON "deals" USING btree ("tenant_id","name");--> statement-breakpoint
 CREATE INDEX "draft_events_draft" ON "draft_events" USING btree ("draft_id","at");--> statement-breakpoint
 CREATE INDEX "drafts_tenant_status" ON "drafts" USING btree ("tenant_id","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "drafts_tenant_seq" ON "drafts" USING btree ("tenant_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "identities_tenant_channel_external" ON "identities" USING btree ("tenant_id","channel","external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "invoices_tenant_number" ON "invoices" USING btree ("tenant_id","number");--> statement-breakpoint
 CREATE INDEX "invoices_tenant_due" ON "invoices" USING btree ("tenant_id","due_on");--> statement-breakpoint

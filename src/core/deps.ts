@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from "./metrics.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import type { LlmClient } from "./ports/llm.js";
 import type { Store } from "./ports/store.js";
+import type { ChannelRegistry } from "./outbox/index.js";
 import { openStore } from "./store/index.js";
 
 /** Everything a use case needs, built once in the composition root (or per test). */
@@ -21,6 +22,8 @@ export interface Deps {
   metrics: Metrics;
   /** HMAC secret for action references and signed values. */
   secret: string;
+  /** Channel adapters that can deliver outbox messages; filled by the composition root. */
+  channels: ChannelRegistry;
 }
 
 export interface CreateDepsOptions {
@@ -60,7 +63,7 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
   }
   const store = opts.store ?? (await openStore(config.REDIS_URL));
   const secret = config.KEEL_SECRET ?? randomBytes(32).toString("hex");
-  const base = { config, logger, db, store, clock, metrics, secret };
+  const base = { config, logger, db, store, clock, metrics, secret, channels: new Map() as ChannelRegistry };
   const llm = opts.llm ?? (await createLlm(base));
   return { ...base, llm };
 }

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, tenantId, ts, updatedAt } from "./_columns.js";
 
 export const DRAFT_STATUSES = ["drafted", "edited", "approved", "scheduled", "sent", "rejected", "expired"] as const;
@@ -31,13 +31,15 @@ export const drafts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("drafts_tenant_status").on(t.tenantId, t.status)],
+  (t) => [index("drafts_tenant_status").on(t.tenantId, t.status), uniqueIndex("drafts_tenant_seq").on(t.tenantId, t.seq)],
 );
 
 export const draftEvents = pgTable(
   "draft_events",
   {
     id: id(),
+    /** Insertion order: several events share one timestamp inside a transaction. */
+    n: bigserial("n", { mode: "number" }).notNull(),
     tenantId: tenantId(),
     draftId: uuid("draft_id")
       .notNull()

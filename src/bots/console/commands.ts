@@ -1,0 +1,118 @@
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { createKeel, type Keel } from "../../app.js";
+import type { Io } from "../../cli.js";
+import { loadConfig } from "../../config.js";
+import { migrateWithOwner, runMigrations } from "../../core/db/migrate.js";
+import { openDatabase } from "../../core/db/client.js";
+import { loadDemo } from "../../core/demo/load.js";
+import { AppError } from "../../core/errors.js";
+import { createLogger } from "../../core/logger.js";
+import { actorByEmail, defaultActor, requireTenant } from "../../core/tenancy/index.js";
+import { ConsoleAdapter } from "./adapter.js";
+import { renderConsole } from "./render.js";
+import { ConsoleSession } from "./session.js";
+
+/** CLI commands quiet the logs unless LOG_LEVEL says otherwise: the terminal is the chat. */
+function cliConfig() {
+  return loadConfig({ LOG_LEVEL: "warn", ...process.env });
+}
+
+async function openSession(keel: Keel, tenantSlug: string | undefined, email: string | undefined) {
+  const tenant = await requireTenant(keel.deps.db, tenantSlug ?? keel.deps.config.KEEL_DEFAULT_TENANT);
+  const actor = email ? await actorByEmail(keel.deps.db, tenant.id, email) : await defaultActor(keel.deps.db, tenant.id);
+  return { tenant, actor };
+}
+
+const userOpts = {
+  tenant: { type: "string" as const, short: "t" },
+  user: { type: "string" as const, short: "u" },
+};
+
+export async function sayCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...userOpts, json: { type: "boolean" } }, allowPositionals: true });
+  const text = positionals.join(" ");
+  if (!text.trim()) {
+    io.stderr.write('Usage: keel say [--tenant SLUG] [--user EMAIL] [--json] "text"\n');
+    return 2;
+  }
+  const keel = await createKeel(cliConfig());
+  try {
+    const consoleAdapter = new ConsoleAdapter(values.json ? null : (s) => io.stdout.write(s));
+    keel.deps.channels.set("console", consoleAdapter);
+    const { tenant, actor } = await openSession(keel, values.tenant, values.user);
+    const session = new ConsoleSession(keel.dispatcher, actor);
+    const { intent, reply } = await session.handle(text);
+    if (values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ reply, intent: { kind: intent.kind }, tenant: tenant.slug, user: actor.email, delivered: consoleAdapter.delivered }, null, 2)}\n`,
+      );
+    } else io.stdout.write(`${renderConsole(reply)}\n`);
+    return 0;
+  } finally {
+    await keel.close();
+  }
+}
+
+export async function chatCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: userOpts });
+  const keel = await createKeel(cliConfig());
+  try {
+    keel.deps.channels.set("console", new ConsoleAdapter((s) => io.stdout.write(s)));
+    const { tenant, actor } = await openSession(keel, values.tenant, values.user);
+    const session = new ConsoleSession(keel.dispatcher, actor);
+    io.stdout.write(`Keel — ${tenant.name}, signed in as ${actor.name} (${actor.role}). Type "help", or "exit" to leave.\n`);
+    const rl = createInterface({ input: process.stdin, output: io.stdout as NodeJS.WritableStream, terminal: Boolean(process.stdin.isTTY) });
+    rl.setPrompt("you › ");
+    rl.prompt();
+    for await (const line of rl) {
+      if (/^(exit|quit|bye)$/i.test(line.trim())) break;
+      if (line.trim()) {
+        try {
+          const { reply } = await session.handle(line);
+          io.stdout.write(`\nkeel › ${renderConsole(reply).replace(/\n/g, "\n       ")}\n\n`);
+        } catch (e) {
+          io.stdout.write(`\nkeel › ${e instanceof AppError ? e.userMessage : "Something went wrong; it has been logged."}\n\n`);
+          keel.deps.logger.error({ err: e }, "console turn failed");
+        }
+      }
+      rl.prompt();
+    }
+    rl.close();
+    return 0;
+  } finally {
+    await keel.close();
+  }
+}
+
+export async function demoCommand(_argv: string[], io: Io): Promise<number> {
+  const keel = await createKeel(cliConfig());
+  try {
+    const res = await loadDemo(keel.deps);
+    io.stdout.write(
+      res.created
+        ? `Loaded the demo company (${res.tenants.map((t) => t.slug).join(", ")}): ${Object.entries(res.counts ?? {}).map(([k, v]) => `${v} ${k}`).join(", ")}.\n`
+        : "The demo company is already loaded; nothing changed.\n",
+    );
+    return 0;
+  } finally {
+    await keel.close();
+  }
+}
+
+export async function migrateCommand(_argv: string[], io: Io): Promise<number> {
+  const config = cliConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const opts = { databaseUrl: config.DATABASE_URL, dataDir: config.KEEL_DATA_DIR, appRole: config.DATABASE_APP_ROLE };
+  if (config.DATABASE_URL) await migrateWithOwner({ ...opts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
+  else {
+    const db = await openDatabase(opts);
+    try {
+      await runMigrations(db, config.DATABASE_APP_ROLE, logger);
+    } finally {
+      await db.close();
+    }
+  }
+  io.stdout.write(`Migrations applied (${config.DATABASE_URL ? "postgres" : `embedded database in ${config.KEEL_DATA_DIR}`}).\n`);
+  return 0;
+}

@@ -1,0 +1,31 @@
+import { chunkText } from "../../core/render/chunk.js";
+import type { Reply } from "../../core/ports/reply.js";
+
+/** Console rendering: Markdown emphasis removed, fields aligned, actions as numbered choices. */
+export function stripMarkdown(s: string): string {
+  return s.replace(/\*\*(.+?)\*\*/g, "$1").replace(/(^|[\s(])\*(\S[^*]*?)\*(?=[\s.,:;!?)]|$)/g, "$1$2").replace(/`([^`]+)`/g, "$1");
+}
+
+/** The reply as terminal messages, each within the console's limit. */
+export function renderConsoleMessages(reply: Reply, max: number): string[] {
+  return chunkText(renderConsole(reply), max);
+}
+
+export function renderConsole(reply: Reply): string {
+  const out: string[] = [stripMarkdown(reply.text)];
+  if (reply.fields?.length) {
+    const w = Math.max(...reply.fields.map((f) => f.label.length));
+    out.push("", ...reply.fields.map((f) => `  ${f.label.padEnd(w)}  ${stripMarkdown(f.value)}`));
+  }
+  for (const s of reply.sections ?? []) {
+    out.push("");
+    if (s.title) out.push(`${s.title}:`);
+    if (s.text) out.push(stripMarkdown(s.text));
+    for (const f of s.fields ?? []) out.push(`  ${f.label}: ${stripMarkdown(f.value)}`);
+  }
+  if (reply.image) out.push("", `[chart: ${reply.image.alt}${reply.image.path ? ` — saved to ${reply.image.path}` : ""}]`);
+  if (reply.actions?.length) {
+    out.push("", reply.actions.map((a, i) => `[${i + 1}] ${a.label}`).join("   "), "Reply with a number to choose.");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import type { Actor } from "../../core/auth/permissions.js";
+import type { Dispatcher } from "../../core/intents/dispatcher.js";
+import type { Intent } from "../../core/intents/intent.js";
+import type { Reply } from "../../core/ports/reply.js";
+import { type ConsoleState, consoleToIntent } from "./to-intent.js";
+
+/** One console conversation: keeps what was on screen so numbers map back to actions. */
+export class ConsoleSession {
+  readonly state: ConsoleState = { lastActions: [] };
+  readonly conversationId: string;
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly actor: Actor,
+    conversationId?: string,
+  ) {
+    this.conversationId = conversationId ?? `console:${actor.email}`;
+  }
+
+  async handle(line: string): Promise<{ intent: Intent; reply: Reply }> {
+    const args = consoleToIntent(line, this.state);
+    const intent = {
+      ...args,
+      origin: { tenantId: this.actor.tenantId, userId: this.actor.userId, channel: "console", conversationId: this.conversationId },
+      idempotencyKey: randomUUID(),
+    } as Intent;
+    const reply = await this.dispatcher.dispatch(intent);
+    this.state.awaitingEditFor = reply.meta?.awaitingEdit ? String(reply.meta.draftId) : undefined;
+    this.state.lastActions = reply.actions ?? [];
+    return { intent, reply };
+  }
+}

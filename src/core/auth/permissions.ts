@@ -1,0 +1,62 @@
+import type { Role } from "../db/schema/memberships.js";
+
+export type { Role };
+
+/** What each role may do. One table, read by every use case; tests pin it. */
+export type Permission =
+  | "deals.read"
+  | "invoices.read"
+  | "cashflow.read"
+  | "metrics.read"
+  | "draft.create"
+  | "draft.approve"
+  | "goals.manage"
+  | "plan.run"
+  | "usage.read"
+  | "digest.manage"
+  | "settings.manage";
+
+export const PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: [
+    "deals.read", "invoices.read", "cashflow.read", "metrics.read", "draft.create", "draft.approve",
+    "goals.manage", "plan.run", "usage.read", "digest.manage", "settings.manage",
+  ],
+  manager: [
+    "deals.read", "invoices.read", "cashflow.read", "metrics.read", "draft.create", "draft.approve",
+    "goals.manage", "plan.run", "usage.read", "digest.manage",
+  ],
+  rep: ["deals.read", "metrics.read", "draft.create", "draft.approve"],
+  finance: ["deals.read", "invoices.read", "cashflow.read", "metrics.read", "draft.create", "draft.approve", "plan.run", "usage.read"],
+  viewer: ["deals.read", "invoices.read", "cashflow.read", "metrics.read"],
+};
+
+export interface Actor {
+  userId: string;
+  tenantId: string;
+  role: Role;
+  name: string;
+  email: string;
+}
+
+export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
+  return PERMISSIONS[actor.role].includes(permission);
+}
+
+export interface DraftForPolicy {
+  subjectType: "deal" | "invoice" | "none";
+  subjectOwnerId: string | null;
+  createdBy?: string | null;
+}
+
+/**
+ * Who may approve a draft: owners and managers any; a rep only drafts about their own deals;
+ * finance only invoice reminders; viewers never.
+ */
+export function canApproveDraft(actor: Pick<Actor, "role" | "userId">, draft: DraftForPolicy): { ok: true } | { ok: false; reason: string } {
+  if (!can(actor, "draft.approve")) return { ok: false, reason: `A ${actor.role} cannot approve drafts.` };
+  if (actor.role === "rep" && (draft.subjectType !== "deal" || draft.subjectOwnerId !== actor.userId))
+    return { ok: false, reason: "Reps can approve only drafts about their own deals." };
+  if (actor.role === "finance" && draft.subjectType !== "invoice")
+    return { ok: false, reason: "Finance can approve only invoice reminders." };
+  return { ok: true };
+}

@@ -1,0 +1,3 @@
+export * from "./queries.js";
+export * from "./summary.js";
+export * from "./use-cases.js";

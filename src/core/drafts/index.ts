@@ -1,0 +1,4 @@
+export * from "./repository.js";
+export * from "./state.js";
+export * from "./templates.js";
+export * from "./use-cases.js";

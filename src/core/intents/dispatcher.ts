@@ -1,0 +1,63 @@
+import type { Actor } from "../auth/permissions.js";
+import type { Deps } from "../deps.js";
+import { AppError, asAppError } from "../errors.js";
+import type { Reply } from "../ports/reply.js";
+import { actorById } from "../tenancy/index.js";
+import { type Intent, type IntentKind, type IntentOf, intentSchema } from "./intent.js";
+
+export type Handler<K extends IntentKind> = (deps: Deps, intent: IntentOf<K>, actor: Actor) => Promise<Reply>;
+export type HandlerMap = { [K in IntentKind]?: Handler<K> };
+
+export interface Dispatcher {
+  dispatch(intent: Intent): Promise<Reply>;
+  handles(kind: IntentKind): boolean;
+}
+
+const DEDUPE_TTL_MS = 10 * 60_000;
+
+/**
+ * Routes an intent to its handler: validates it, loads the actor (role from the database, never from
+ * the wire), de-duplicates by idempotency key (a retried delivery gets the first reply back), and maps
+ * errors to a chat message once.
+ */
+export function createDispatcher(deps: Deps, handlers: HandlerMap): Dispatcher {
+  return {
+    handles: (kind) => Boolean(handlers[kind]),
+    async dispatch(raw: Intent): Promise<Reply> {
+      const parsed = intentSchema.safeParse(raw);
+      if (!parsed.success) {
+        deps.logger.warn({ kind: raw?.kind, issues: parsed.error.issues.map((i) => i.path.join(".")) }, "invalid intent");
+        return { text: "I could not understand that request." };
+      }
+      const intent = parsed.data;
+      const log = deps.logger.child({ kind: intent.kind, tenantId: intent.origin.tenantId, channel: intent.origin.channel });
+      const started = performance.now();
+      const dedupeKey = `intent:${intent.origin.tenantId}:${intent.idempotencyKey}`;
+      if (!(await deps.store.set(dedupeKey, "", { nx: true, ttlMs: DEDUPE_TTL_MS }))) {
+        const cached = await deps.store.get(dedupeKey);
+        log.info({ duplicate: true }, "duplicate intent");
+        return cached ? (JSON.parse(cached) as Reply) : { text: "Already working on that…", meta: { duplicate: true } };
+      }
+      let reply: Reply;
+      let outcome = "ok";
+      try {
+        const actor = await actorById(deps.db, intent.origin.tenantId, intent.origin.userId);
+        if (!actor) throw new AppError("forbidden", "I don't know you in this workspace yet. Ask an owner to add you.");
+        const handler = handlers[intent.kind] as Handler<typeof intent.kind> | undefined;
+        reply = handler
+          ? await handler(deps, intent as never, actor)
+          : { text: `That feature (${intent.kind}) is not enabled in this installation.` };
+      } catch (e) {
+        const err = asAppError(e);
+        outcome = err.code;
+        if (err.code === "internal") log.error({ err: e }, "intent failed");
+        else log.warn({ code: err.code, err: e }, "intent refused");
+        reply = { text: err.userMessage, ephemeral: err.code === "forbidden", meta: { error: err.code } };
+      }
+      deps.metrics.intents.inc({ kind: intent.kind, channel: intent.origin.channel, outcome });
+      log.info({ ms: Math.round(performance.now() - started), outcome }, "intent handled");
+      await deps.store.set(dedupeKey, JSON.stringify(reply), { ttlMs: DEDUPE_TTL_MS });
+      return reply;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/** Who sent an intent and where; adapters fill it from verified platform data only. */
+export const originSchema = z.object({
+  tenantId: z.uuid(),
+  userId: z.uuid(),
+  channel: z.enum(["console", "slack", "whatsapp", "http", "job"]),
+  /** Channel-specific conversation address (Slack channel id, phone number, console session). */
+  conversationId: z.string().min(1),
+  threadId: z.string().optional(),
+});
+export type Origin = z.infer<typeof originSchema>;
+
+const base = { origin: originSchema, idempotencyKey: z.string().min(1) };
+const k = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.object({ kind: z.literal(kind), ...base, ...shape });
+
+/**
+ * Every request Keel understands, whatever channel it came from. Adapters build these (pure
+ * `toIntent`), the dispatcher routes them by `kind`.
+ */
+export const intentSchema = z.discriminatedUnion("kind", [
+  k("help", { topic: z.string().optional() }),
+  k("coach.message", { text: z.string() }),
+  k("unknown", { text: z.string(), suggestion: z.string().optional() }),
+  k("usage.error", { command: z.string(), message: z.string() }),
+  k("deals.list", {
+    owner: z.string().optional(),
+    stage: z.string().optional(),
+    stuck: z.boolean().optional(),
+  }),
+  k("deal.show", { query: z.string().min(1) }),
+  k("invoices.overdue", {}),
+  k("draft.create", { query: z.string().min(1), tone: z.string().optional(), language: z.string().optional() }),
+  k("draft.approve", { draftRef: z.string().min(1) }),
+  k("draft.reject", { draftRef: z.string().min(1), reason: z.string().optional() }),
+  k("draft.edit", { draftRef: z.string().min(1), body: z.string().optional() }),
+  k("drafts.list", { status: z.string().optional() }),
+  k("draft.history", { draftRef: z.string().min(1) }),
+  k("cashflow.forecast", {
+    horizonDays: z.number().int().positive().optional(),
+    bucket: z.enum(["week", "month"]).optional(),
+    scenario: z.object({ deal: z.string(), slipDays: z.number().int() }).optional(),
+  }),
+  k("forecast.metric", { metric: z.string().min(1), horizon: z.number().int().positive().optional() }),
+  k("optimize.plan", { problem: z.enum(["staffing", "inventory", "budget"]) }),
+  k("insights.why", { metric: z.string().min(1), period: z.string().optional() }),
+  k("goal.plan", { text: z.string() }),
+  k("goal.accept", { goalRef: z.string().min(1) }),
+  k("goals.list", {}),
+  k("usage.show", { month: z.string().optional() }),
+  k("digest.settings", {
+    cadence: z.enum(["daily", "weekly", "off", "now"]),
+    weekday: z.string().optional(),
+    time: z.string().optional(),
+    timezone: z.string().optional(),
+  }),
+  k("settings.role", { user: z.string().min(1), role: z.string().min(1) }),
+  k("sources.show", {}),
+]);
+
+export type Intent = z.infer<typeof intentSchema>;
+export type IntentKind = Intent["kind"];
+export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;
+/** An intent's arguments without origin and key: what a parser or a button produces. */
+export type IntentArgs = { [K in IntentKind]: Omit<IntentOf<K>, "origin" | "idempotencyKey"> }[IntentKind];

@@ -1,0 +1,182 @@
+import type { IntentArgs } from "./intent.js";
+
+/**
+ * Text commands shared by every channel (console, WhatsApp text, Slack slash-command text).
+ * Pure: text in, intent arguments out. Free text that is not a command goes to the coach.
+ */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  aliases?: string[];
+}
+
+export const COMMANDS: CommandSpec[] = [
+  { name: "help", usage: "help", summary: "what Keel understands" },
+  { name: "deals", usage: "deals [mine|owner NAME] [stage NAME] [stuck]", summary: "open deals with totals" },
+  { name: "deal", usage: "deal NAME", summary: "one deal: stage, value, owner, days in stage, next step" },
+  { name: "invoices", usage: "invoices overdue", summary: "overdue invoices with amounts and days late", aliases: ["overdue"] },
+  { name: "remind", usage: "remind DEAL|INVOICE", summary: "draft a follow-up for approval" },
+  { name: "drafts", usage: "drafts [history N]", summary: "pending drafts, or one draft's audit trail" },
+  { name: "approve", usage: "approve N", summary: "approve draft N" },
+  { name: "reject", usage: "reject N [reason]", summary: "reject draft N" },
+  { name: "edit", usage: "edit N NEW TEXT", summary: "replace the text of draft N" },
+  { name: "cashflow", usage: "cashflow [DAYS] [week|month]  |  cashflow if DEAL slips N days", summary: "expected cash in from the pipeline" },
+  { name: "forecast", usage: "forecast METRIC [PERIODS]", summary: "forecast a metric with intervals" },
+  { name: "plan", usage: "plan staffing|inventory|budget", summary: "optimise a plan from your data" },
+  { name: "why", usage: "why did METRIC change [last month|last week]", summary: "root cause of a change" },
+  { name: "goal", usage: "goal WHAT YOU WANT  |  goals  |  goal accept N", summary: "plan and track SMART goals", aliases: ["goals"] },
+  { name: "usage", usage: "usage [YYYY-MM]", summary: "LLM spend by feature, provider, user" },
+  { name: "digest", usage: "digest daily HH:MM | weekly DAY HH:MM | off | now", summary: "scheduled digests for this chat" },
+  { name: "settings", usage: "settings role USER ROLE", summary: "assign roles (owner only)" },
+];
+
+export type ParseResult = IntentArgs;
+
+const usageError = (command: string): ParseResult => ({
+  kind: "usage.error",
+  command,
+  message: `Usage: ${COMMANDS.find((c) => c.name === command)?.usage ?? command}`,
+});
+
+const int = (s: string | undefined): number | undefined =>
+  s !== undefined && /^\d+$/.test(s) ? Number.parseInt(s, 10) : undefined;
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+export function closestCommand(word: string): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const c of COMMANDS) {
+    for (const n of [c.name, ...(c.aliases ?? [])]) {
+      const d = editDistance(word.toLowerCase(), n);
+      if (!best || d < best.d) best = { name: c.name, d };
+    }
+  }
+  return best && best.d <= (word.length >= 4 ? 2 : 1) ? best.name : undefined;
+}
+
+export function parseText(input: string): ParseResult {
+  const text = input.trim().replace(/^\/(keel\s+)?/, "");
+  if (!text) return { kind: "help" };
+  const words = text.split(/\s+/);
+  const cmd = words[0]!.toLowerCase();
+  const rest = words.slice(1);
+  const restText = rest.join(" ");
+  switch (cmd) {
+    case "help":
+    case "?":
+      return { kind: "help", topic: rest[0] };
+    case "deals": {
+      const out: { kind: "deals.list"; owner?: string; stage?: string; stuck?: boolean } = { kind: "deals.list" };
+      for (let i = 0; i < rest.length; i++) {
+        const w = rest[i]!.toLowerCase();
+        if (w === "mine" || w === "my") out.owner = "me";
+        else if (w === "stuck") out.stuck = true;
+        else if (w === "owner" && rest[i + 1]) out.owner = rest[++i];
+        else if (w === "stage" && rest[i + 1]) {
+          // Stage names may have spaces: take words until the next keyword.
+          const parts: string[] = [];
+          while (rest[i + 1] && !["owner", "stuck", "mine"].includes(rest[i + 1]!.toLowerCase())) parts.push(rest[++i]!);
+          out.stage = parts.join(" ");
+        } else return usageError("deals");
+      }
+      return out;
+    }
+    case "deal":
+      return restText ? { kind: "deal.show", query: restText } : usageError("deal");
+    case "invoices":
+    case "invoice":
+      return rest[0]?.toLowerCase() === "overdue" || rest.length === 0 ? { kind: "invoices.overdue" } : usageError("invoices");
+    case "overdue":
+      return { kind: "invoices.overdue" };
+    case "remind":
+      return restText ? { kind: "draft.create", query: restText } : usageError("remind");
+    case "approve":
+      return rest[0] && rest.length === 1 ? { kind: "draft.approve", draftRef: rest[0] } : usageError("approve");
+    case "reject":
+      return rest[0] ? { kind: "draft.reject", draftRef: rest[0], reason: rest.slice(1).join(" ") || undefined } : usageError("reject");
+    case "edit":
+      return rest[0] ? { kind: "draft.edit", draftRef: rest[0], body: rest.slice(1).join(" ") || undefined } : usageError("edit");
+    case "drafts":
+      if (rest[0]?.toLowerCase() === "history") return rest[1] ? { kind: "draft.history", draftRef: rest[1] } : usageError("drafts");
+      return rest.length === 0 || rest[0] === "pending" ? { kind: "drafts.list" } : usageError("drafts");
+    case "cashflow": {
+      const m = /^if\s+(.+?)\s+slips\s+(-?\d+)\s*(?:days?|d)?$/i.exec(restText);
+      if (m) return { kind: "cashflow.forecast", scenario: { deal: m[1]!, slipDays: Number(m[2]) } };
+      let horizonDays: number | undefined;
+      let bucket: "week" | "month" | undefined;
+      for (const w of rest.map((x) => x.toLowerCase())) {
+        if (int(w) !== undefined && int(w)! > 0 && int(w)! <= 730) horizonDays = int(w);
+        else if (w === "week" || w === "weekly" || w === "weeks") bucket = "week";
+        else if (w === "month" || w === "monthly" || w === "months") bucket = "month";
+        else return usageError("cashflow");
+      }
+      return { kind: "cashflow.forecast", horizonDays, bucket };
+    }
+    case "forecast": {
+      if (!rest[0]) return usageError("forecast");
+      const last = int(rest[rest.length - 1]);
+      const metricWords = last !== undefined ? rest.slice(0, -1) : rest;
+      if (metricWords.length === 0) return usageError("forecast");
+      return { kind: "forecast.metric", metric: metricWords.join(" "), horizon: last };
+    }
+    case "plan": {
+      const p = rest[0]?.toLowerCase();
+      if (p === "staffing" || p === "staff" || p === "shifts") return { kind: "optimize.plan", problem: "staffing" };
+      if (p === "inventory" || p === "stock") return { kind: "optimize.plan", problem: "inventory" };
+      if (p === "budget" || p === "marketing") return { kind: "optimize.plan", problem: "budget" };
+      return usageError("plan");
+    }
+    case "why": {
+      const m = /^(?:did|is|has|was)?\s*(?:the\s+|our\s+|my\s+)?(.+?)\s+(?:change|changed|drop|dropped|fall|fell|rise|rose|go\s+up|go\s+down|increase|increased|decrease|decreased|grow|grew)\b\s*(.*)$/i.exec(
+        restText.replace(/\?$/, ""),
+      );
+      return m ? { kind: "insights.why", metric: m[1]!, period: m[2] || undefined } : usageError("why");
+    }
+    case "goals":
+      return { kind: "goals.list" };
+    case "goal":
+      if (rest[0]?.toLowerCase() === "accept") return rest[1] ? { kind: "goal.accept", goalRef: rest[1] } : usageError("goal");
+      return restText ? { kind: "goal.plan", text: restText } : { kind: "goals.list" };
+    case "usage":
+      return { kind: "usage.show", month: rest[0] };
+    case "digest": {
+      const c = rest[0]?.toLowerCase();
+      if (c === "off" || c === "now") return { kind: "digest.settings", cadence: c };
+      if (c === "daily" && (!rest[1] || /^\d{1,2}:\d{2}$/.test(rest[1])))
+        return { kind: "digest.settings", cadence: "daily", time: rest[1], timezone: rest[2] };
+      if (c === "weekly" && rest[1] && /^(mon|tue|wed|thu|fri|sat|sun)/i.test(rest[1]) && (!rest[2] || /^\d{1,2}:\d{2}$/.test(rest[2])))
+        return { kind: "digest.settings", cadence: "weekly", weekday: rest[1].slice(0, 3).toLowerCase(), time: rest[2], timezone: rest[3] };
+      return usageError("digest");
+    }
+    case "settings":
+      return rest[0]?.toLowerCase() === "role" && rest[1] && rest[2]
+        ? { kind: "settings.role", user: rest[1], role: rest[2].toLowerCase() }
+        : usageError("settings");
+    case "sources":
+    case "sources?":
+      return { kind: "sources.show" };
+  }
+  // Natural phrasings that map straight to features without a model.
+  const lower = text.toLowerCase();
+  const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);
+  if (why) return { kind: "insights.why", metric: why[1]! };
+  if (words.length === 1 && /^[a-z]+$/i.test(cmd)) {
+    const suggestion = closestCommand(cmd);
+    return { kind: "unknown", text, suggestion };
+  }
+  return { kind: "coach.message", text };
+}

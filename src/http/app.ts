@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import type { Deps } from "../core/deps.js";
+import { asAppError } from "../core/errors.js";
+import { healthRoutes } from "./health.js";
+
+export type AppEnv = { Variables: { requestId: string } };
+export type Mount = (app: Hono<AppEnv>) => void;
+
+/** Maps AppError codes to HTTP statuses, once, at the HTTP edge. */
+export const STATUS_BY_CODE: Record<string, 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504> = {
+  bad_input: 400, forbidden: 403, not_found: 404, conflict: 409, rate_limited: 429, budget_exceeded: 429,
+  provider_error: 502, timeout: 504, db_unreachable: 503, config_invalid: 500, internal: 500,
+};
+
+/**
+ * The hono app: request logging and metrics, health/readiness/metrics, then whatever channels and
+ * APIs are mounted (Slack, WhatsApp webhooks, REST). No business logic lives here.
+ */
+export function createHttpApp(deps: Deps, mounts: Mount[] = []): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    await next();
+    const route = c.req.routePath || "unmatched";
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+    if (route !== "/healthz" && route !== "/metrics")
+      deps.logger.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, "http request");
+  });
+  app.onError((err, c) => {
+    const e = asAppError(err);
+    if (e.code === "internal") deps.logger.error({ err, path: c.req.path }, "http error");
+    return c.json({ error: e.code, message: e.userMessage }, STATUS_BY_CODE[e.code] ?? 500);
+  });
+  app.route("/", healthRoutes(deps));
+  for (const mount of mounts) mount(app);
+  app.notFound((c) => c.json({ error: "not_found", message: "No such endpoint." }, 404));
+  return app;
+}

@@ -1,0 +1,7 @@
+import type { Starter } from "./main.js";
+
+/**
+ * Channels and background work that `keel start` runs, each deciding from config whether it is on.
+ * One line per starter; the composition root (main.ts) runs them in order.
+ */
+export const STARTERS: Starter[] = [];
