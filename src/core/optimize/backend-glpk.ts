@@ -1,5 +1,5 @@
+import type { GLPK as GlpkApi, Result as GlpkResult, LP } from "glpk.js/node";
 import GLPK from "glpk.js/node";
-import type { GLPK as GlpkApi, LP, Result as GlpkResult } from "glpk.js/node";
 import { type LinearModel, relax } from "./model.js";
 import type { RawSolution, SolveStatus } from "./solver-types.js";
 
@@ -35,13 +35,19 @@ export function toGlpkLp(glpk: GlpkApi, model: LinearModel): LP {
       vars: c.terms.map((t) => ({ name: names[t.v] ?? "", coef: t.coef })),
       bnds: boundType(glpk, c.lb, c.ub),
     })),
-    bounds: model.vars.filter((v) => v.type !== "binary").map((v) => ({ name: v.name, ...boundType(glpk, v.lb, v.ub) })),
+    bounds: model.vars
+      .filter((v) => v.type !== "binary")
+      .map((v) => ({ name: v.name, ...boundType(glpk, v.lb, v.ub) })),
     binaries: model.vars.filter((v) => v.type === "binary").map((v) => v.name),
     generals: model.vars.filter((v) => v.type === "integer").map((v) => v.name),
   };
 }
 
-function run(glpk: GlpkApi, model: LinearModel, opts: { timeLimitSec: number; mipGap: number; presolve: boolean }): GlpkResult {
+function run(
+  glpk: GlpkApi,
+  model: LinearModel,
+  opts: { timeLimitSec: number; mipGap: number; presolve: boolean },
+): GlpkResult {
   return glpk.solve(toGlpkLp(glpk, model), {
     msglev: glpk.GLP_MSG_OFF,
     tmlim: opts.timeLimitSec,
@@ -51,7 +57,10 @@ function run(glpk: GlpkApi, model: LinearModel, opts: { timeLimitSec: number; mi
 }
 
 /** Solves with glpk.js (simplex for LPs, branch-and-cut for MILPs). May throw; `solveModel` catches. */
-export async function solveWithGlpk(model: LinearModel, opts: { timeLimitSec: number; mipGap: number }): Promise<RawSolution> {
+export async function solveWithGlpk(
+  model: LinearModel,
+  opts: { timeLimitSec: number; mipGap: number },
+): Promise<RawSolution> {
   const glpk = await loadGlpk();
   const isMip = model.vars.some((v) => v.type !== "continuous");
   const started = performance.now();
@@ -99,7 +108,11 @@ export async function solveWithGlpk(model: LinearModel, opts: { timeLimitSec: nu
 }
 
 /** A MILP that stopped early without a plan: infeasible if even its LP relaxation is. */
-function classifyUndefinedMip(glpk: GlpkApi, model: LinearModel, opts: { timeLimitSec: number }): SolveStatus {
+function classifyUndefinedMip(
+  glpk: GlpkApi,
+  model: LinearModel,
+  opts: { timeLimitSec: number },
+): SolveStatus {
   const lp = run(glpk, relax(model), { timeLimitSec: opts.timeLimitSec, mipGap: 0, presolve: false });
   if (lp.result.status === glpk.GLP_NOFEAS) return "infeasible";
   if (lp.result.status === glpk.GLP_UNBND) return "unbounded";

@@ -1,7 +1,13 @@
-import highsLoader from "highs";
-import type { Highs, ModelData } from "highs";
+import type { Highs, InitOptions, ModelData } from "highs";
+import highsDefault from "highs";
 import type { LinearModel } from "./model.js";
 import type { RawSolution, SolveStatus } from "./solver-types.js";
+
+// The package runs as ESM but ships CommonJS-flavoured types, so TypeScript sees the namespace where
+// Node hands us the loader function; accept either shape.
+const highsLoader = ((highsDefault as unknown as { default?: unknown }).default ?? highsDefault) as (
+  opts?: InitOptions,
+) => Promise<Highs>;
 
 // Compiling the wasm module is the expensive part; one runtime per process, created lazily.
 let runtime: Promise<Highs> | undefined;
@@ -32,19 +38,36 @@ export function toHighsModel(highs: Highs, model: LinearModel): ModelData {
     colUpper: model.vars.map((v) => v.ub),
     rowLower: model.constraints.map((c) => c.lb),
     rowUpper: model.constraints.map((c) => c.ub),
-    matrix: { format: "csr", numRows: model.constraints.length, numCols: model.vars.length, starts, indices, values },
-    integrality: model.vars.map((v) => (v.type === "continuous" ? variableType.continuous : variableType.integer)),
+    matrix: {
+      format: "csr",
+      numRows: model.constraints.length,
+      numCols: model.vars.length,
+      starts,
+      indices,
+      values,
+    },
+    integrality: model.vars.map((v) =>
+      v.type === "continuous" ? variableType.continuous : variableType.integer,
+    ),
   };
 }
 
 /** Solves with HiGHS through its persistent API (which, unlike the one-shot call, reports the MIP gap). */
-export async function solveWithHighs(model: LinearModel, opts: { timeLimitSec: number; mipGap: number }): Promise<RawSolution> {
+export async function solveWithHighs(
+  model: LinearModel,
+  opts: { timeLimitSec: number; mipGap: number },
+): Promise<RawSolution> {
   const highs = await loadHighs();
   const isMip = model.vars.some((v) => v.type !== "continuous");
   const started = performance.now();
-  const attempt = (presolve: "on" | "off") =>
+  const attempt = (presolve: "choose" | "off") =>
     highs.withModel(toHighsModel(highs, model), (m) => {
-      m.options.set({ output_flag: false, time_limit: opts.timeLimitSec, mip_rel_gap: opts.mipGap, presolve });
+      m.options.set({
+        output_flag: false,
+        time_limit: opts.timeLimitSec,
+        mip_rel_gap: opts.mipGap,
+        presolve,
+      });
       const { modelStatus } = m.run();
       const primalFeasible = Number(m.info.get("primal_solution_status")) === 2;
       const sol = primalFeasible ? m.getSolution() : null;
@@ -65,7 +88,8 @@ export async function solveWithHighs(model: LinearModel, opts: { timeLimitSec: n
   const limited = out.modelStatus === codes.timeLimit || out.modelStatus === codes.iterationLimit;
   if (out.modelStatus === codes.optimal) status = "optimal";
   else if (out.modelStatus === codes.infeasible) status = "infeasible";
-  else if (out.modelStatus === codes.unbounded || out.modelStatus === codes.unboundedOrInfeasible) status = "unbounded";
+  else if (out.modelStatus === codes.unbounded || out.modelStatus === codes.unboundedOrInfeasible)
+    status = "unbounded";
   else if (limited) status = out.values && isMip ? "feasible-with-gap" : "time-limit";
   else throw new Error(`HiGHS stopped with model status ${out.modelStatus}`);
 

@@ -1,6 +1,7 @@
 /** Number formatting for explanations; one place so every message reads the same. */
 
-export function money(value: number, currency = "USD"): string {
+export function money(raw: number, currency = "USD"): string {
+  const value = Math.round(raw * 100) / 100; // solver noise (99.99999) must not print as "$100.00"
   const digits = Math.abs(value) >= 100 ? 0 : 2;
   return new Intl.NumberFormat("en-US", {
     style: "currency",

@@ -97,7 +97,12 @@ export class ModelBuilder {
   }
 
   /** Adds `lb ≤ Σ coef·x ≤ ub` and returns its index. */
-  addConstraint(name: string, terms: Term[], bounds: { lb?: number; ub?: number }, meta?: ConstraintMeta): number {
+  addConstraint(
+    name: string,
+    terms: Term[],
+    bounds: { lb?: number; ub?: number },
+    meta?: ConstraintMeta,
+  ): number {
     this.constraints.push({
       name: this.unique(name),
       terms: terms.filter((t) => t.coef !== 0),

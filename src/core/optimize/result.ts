@@ -5,7 +5,12 @@ import { type BindingConstraint, bindingConstraints } from "./explain.js";
 import { pct } from "./format.js";
 import type { LinearModel } from "./model.js";
 import { type OptimizeFailure, solveModel } from "./solve.js";
-import { type BackendName, DEFAULT_TIME_LIMIT_SEC, type SolveOptions, type SolveStatus } from "./solver-types.js";
+import {
+  type BackendName,
+  DEFAULT_TIME_LIMIT_SEC,
+  type SolveOptions,
+  type SolveStatus,
+} from "./solver-types.js";
 
 export type ProblemKind = "inventory" | "staffing" | "budget";
 
@@ -43,8 +48,12 @@ export interface RunSpec<P> {
 }
 
 /** Solves, interprets and explains one problem; never throws. */
-export async function runProblem<P>(spec: RunSpec<P>, opts: SolveOptions): Promise<Result<OptimizeResult<P>, OptimizeFailure>> {
+export async function runProblem<P>(
+  build: () => RunSpec<P>,
+  opts: SolveOptions,
+): Promise<Result<OptimizeResult<P>, OptimizeFailure>> {
   try {
+    const spec = build();
     const base = {
       problem: spec.problem,
       objectiveLabel: spec.objectiveLabel,
@@ -62,14 +71,20 @@ export async function runProblem<P>(spec: RunSpec<P>, opts: SolveOptions): Promi
       unmet = spec.preCheck.length > 0 ? spec.preCheck : await diagnoseInfeasibility(spec.model, opts);
       explanation.push("No plan meets every requirement.", ...unmet);
     } else if (sol.status === "unbounded") {
-      explanation.push("The plan is unbounded: some quantity can grow without limit. A cap (budget, capacity or maximum) is missing.");
+      explanation.push(
+        "The plan is unbounded: some quantity can grow without limit. A cap (budget, capacity or maximum) is missing.",
+      );
     } else if (sol.status === "time-limit") {
       const limit = opts.timeLimitSec ?? DEFAULT_TIME_LIMIT_SEC;
-      explanation.push(`No plan was found within the ${limit} s time limit. Allow more time or simplify the problem.`);
+      explanation.push(
+        `No plan was found within the ${limit} s time limit. Allow more time or simplify the problem.`,
+      );
     } else {
       if (sol.status === "feasible-with-gap") {
         const gap = sol.mipGap === null ? "an unknown margin" : pct(sol.mipGap, 2);
-        explanation.push(`Stopped at the time limit with the best plan found so far; it is within ${gap} of the best possible ${spec.objectiveLabel}.`);
+        explanation.push(
+          `Stopped at the time limit with the best plan found so far; it is within ${gap} of the best possible ${spec.objectiveLabel}.`,
+        );
       }
       if (plan && spec.summarize) explanation.push(...spec.summarize(plan));
       explanation.push(...binding.map((b) => b.text));

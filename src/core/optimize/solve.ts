@@ -1,6 +1,8 @@
+import type { Result } from "../errors.js";
+import { fail, ok } from "../errors.js";
 import { solveWithGlpk } from "./backend-glpk.js";
 import { solveWithHighs } from "./backend-highs.js";
-import { type LinearModel, checkSize, countIntegerVars } from "./model.js";
+import { checkSize, countIntegerVars, type LinearModel } from "./model.js";
 import {
   type BackendName,
   DEFAULT_MIP_GAP,
@@ -9,8 +11,6 @@ import {
   type RawSolution,
   type SolveOptions,
 } from "./solver-types.js";
-import type { Result } from "../errors.js";
-import { fail, ok } from "../errors.js";
 
 /** Why a problem could not be solved at all (as opposed to being infeasible, which is a status). */
 export interface OptimizeFailure {
@@ -30,7 +30,10 @@ export function chooseBackend(model: LinearModel, requested: SolveOptions["backe
  * Solves a model on the chosen backend. Never throws: size refusals and solver crashes come back as
  * failures; infeasible/unbounded/time-limit are statuses of a successful call.
  */
-export async function solveModel(model: LinearModel, opts: SolveOptions = {}): Promise<Result<RawSolution, OptimizeFailure>> {
+export async function solveModel(
+  model: LinearModel,
+  opts: SolveOptions = {},
+): Promise<Result<RawSolution, OptimizeFailure>> {
   const tooBig = checkSize(model);
   if (tooBig) return fail({ code: "too_large", message: tooBig });
   const backend = chooseBackend(model, opts.backend);
@@ -39,7 +42,8 @@ export async function solveModel(model: LinearModel, opts: SolveOptions = {}): P
     mipGap: opts.mipGap ?? DEFAULT_MIP_GAP,
   };
   try {
-    const sol = backend === "highs" ? await solveWithHighs(model, settings) : await solveWithGlpk(model, settings);
+    const sol =
+      backend === "highs" ? await solveWithHighs(model, settings) : await solveWithGlpk(model, settings);
     return ok(sol);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);

@@ -28,4 +28,4 @@ export interface RawSolution {
 export const DEFAULT_TIME_LIMIT_SEC = 30;
 export const DEFAULT_MIP_GAP = 1e-4;
 /** Above this many integer variables "auto" sends a MILP to HiGHS (measured in bench/optimize). */
-export const HIGHS_INTEGER_THRESHOLD = 300;
+export const HIGHS_INTEGER_THRESHOLD = 1_500;

@@ -1,0 +1,13 @@
+# Keel: runs the TypeScript sources through tsx (no build step), on Node 24.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production PUPPETEER_SKIP_DOWNLOAD=1
+# chromium is only needed for the opt-in whatsapp-web.js transport.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+USER node
+EXPOSE 3000
+CMD ["node", "bin/keel.mjs", "start"]
