@@ -1,4 +1,10 @@
+import { cashflowHandler } from "./core/cashflow/index.js";
+import { can } from "./core/auth/permissions.js";
+import { digestSettingsHandler } from "./core/digest/index.js";
+import { AppError } from "./core/errors.js";
+import { whyReply } from "./core/insights/index.js";
 import type { HandlerMap } from "./core/intents/dispatcher.js";
+import { planReply } from "./core/optimize/index.js";
 
 /**
  * Handlers of features that live in their own core folders (coach, cashflow, forecast, optimisation,
@@ -6,6 +12,16 @@ import type { HandlerMap } from "./core/intents/dispatcher.js";
  */
 export function featureHandlers(): HandlerMap {
   return {
+    "cashflow.forecast": cashflowHandler,
+    "digest.settings": digestSettingsHandler,
+    "optimize.plan": async (deps, i, actor) => {
+      if (!can(actor, "plan.run")) throw new AppError("forbidden", `Your role (${actor.role}) cannot run plans.`);
+      return planReply(deps, actor, i.problem);
+    },
+    "insights.why": async (deps, i, actor) => {
+      if (!can(actor, "metrics.read")) throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
+      return whyReply(deps, actor, i.metric, i.period);
+    },
     "coach.message": async (_deps, i) => ({
       text: `I can't answer free questions yet in this setup. Try \`help\` for the commands I know.`,
       meta: { text: i.text.length },

@@ -5,7 +5,9 @@ import {
 } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { findTenantBySlug } from "../tenancy/index.js";
-import { DEMO_B, DEMO_STAGES, DEMO_USERS, type DemoUser, generateDemoDeals, generateDemoInvoices } from "./company.js";
+import { isoDate } from "../format.js";
+import { DEMO_B, DEMO_STAGES, DEMO_USERS, type DemoInvoice, type DemoUser, generateDemoDeals, generateDemoInvoices } from "./company.js";
+import { mulberry32 } from "./random.js";
 import { generateDemoMetrics } from "./metrics.js";
 import { generateBudgetDemo, generateInventoryDemo, generateStaffingDemo } from "./operations.js";
 
@@ -39,6 +41,38 @@ async function insertPipeline(tx: Tx, tenantId: string): Promise<{ pipelineId: s
     )
     .returning({ id: stages.id, name: stages.name });
   return { pipelineId: p!.id, stageIds: new Map(rows.map((r) => [r.name, r.id])) };
+}
+
+/**
+ * The bank side the cashflow feature needs: monthly operating expenses (a little under average
+ * collections, with noise) and a daily cash balance = opening balance + payments received − expenses
+ * spread evenly over each month's days. Derived from the invoices, so the two always agree.
+ */
+export function cashSeries(invs: DemoInvoice[], today: Date) {
+  const rng = mulberry32(DEMO_SEED + 2);
+  const start = new Date(today.getTime() - 610 * 86_400_000);
+  const byDay = new Map<string, number>();
+  for (const i of invs) for (const p of i.payments) byDay.set(p.paidOn, (byDay.get(p.paidOn) ?? 0) + p.amountMinor / 100);
+  const monthlyMean = [...byDay.values()].reduce((a, b) => a + b, 0) / (610 / 30.44);
+  const expenses: { date: string; value: number }[] = [];
+  const balance: { date: string; value: number }[] = [];
+  let cash = 180_000;
+  let month = "";
+  let monthly = 0;
+  for (let t = start.getTime(); t <= today.getTime(); t += 86_400_000) {
+    const day = isoDate(new Date(t));
+    if (day.slice(0, 7) !== month) {
+      month = day.slice(0, 7);
+      monthly = Math.round(monthlyMean * (0.9 + rng() * 0.12));
+      expenses.push({ date: `${month}-01`, value: monthly });
+    }
+    cash += (byDay.get(day) ?? 0) - monthly / 30.44;
+    balance.push({ date: day, value: Math.round(cash * 100) / 100 });
+  }
+  return [
+    { key: "monthly_expenses", name: "Monthly expenses", frequency: "month" as const, points: expenses },
+    { key: "cash_balance", name: "Cash balance", frequency: "day" as const, points: balance },
+  ];
 }
 
 export interface DemoLoadResult {
@@ -111,7 +145,14 @@ export async function loadDemo(deps: Deps): Promise<DemoLoadResult> {
         tx.insert(metricPoints).values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
       );
     }
-    counts.metricSeries = metrics.series.length;
+    const finance = cashSeries(demoInvoices, today);
+    for (const s of finance) {
+      const [ms] = await tx.insert(metricSeries).values({ tenantId: tenant.id, key: s.key, name: s.name, unit: "USD", frequency: s.frequency }).returning({ id: metricSeries.id });
+      await insertChunks(s.points, 1000, (chunk) =>
+        tx.insert(metricPoints).values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
+      );
+    }
+    counts.metricSeries = metrics.series.length + finance.length;
     await tx.insert(planningDatasets).values([
       { tenantId: tenant.id, kind: "staffing", data: generateStaffingDemo({ seed: DEMO_SEED }) },
       { tenantId: tenant.id, kind: "inventory", data: generateInventoryDemo({ seed: DEMO_SEED }) },

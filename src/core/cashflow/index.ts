@@ -1,0 +1,36 @@
+/** Cashflow from pipeline to cash: the public surface of the feature. */
+export { aggregate, collectedWithin, collectionInflows, makeBuckets, sumByBucket } from "./aggregate.js";
+export { monthlyFromExpenseSeries, projectCash, RUNWAY_CAP_DAYS, runwayDeltaDays } from "./cash.js";
+export type { CollectionsHistory, HistoryForecast, PaymentRow } from "./history.js";
+export { collectionsHistory, forecastCollections, trailingMonthlyCollections } from "./history.js";
+export type { DatePrediction, PredictionOutcome } from "./predict.js";
+export {
+  applyPrediction,
+  datePredictionSchema,
+  PREDICT_PROMPT_ID,
+  predictDates,
+  predictionVariables,
+} from "./predict.js";
+export type { Receivable } from "./queries.js";
+export { loadPayments, loadReceivables, loadSeries, loadStageRules } from "./queries.js";
+export { cashflowHandler, cashflowReply, runwayText } from "./reply.js";
+export type { CashflowOptions, CashflowReport, ScenarioResult } from "./report.js";
+export {
+  cashBasis,
+  cashflowReport,
+  DEFAULT_HORIZON_DAYS,
+  DOUBTFUL_AFTER_DAYS,
+  defaultBucket,
+  receivableInflows,
+} from "./report.js";
+export {
+  DEFAULT_RULES,
+  describeRules,
+  makeRules,
+  projectDeal,
+  sanitize,
+  stagesUntilInvoice,
+} from "./rules.js";
+export type { ScenarioDelta } from "./scenario.js";
+export { applyScenario, compareScenario } from "./scenario.js";
+export type * from "./types.js";
