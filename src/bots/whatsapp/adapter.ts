@@ -1,0 +1,128 @@
+import type { Deps } from "../../core/deps.js";
+import { AppError } from "../../core/errors.js";
+import type {
+  ChannelCapabilities,
+  ChatAdapter,
+  DeliveryTarget,
+  SendResult,
+} from "../../core/ports/chat-adapter.js";
+import type { Reply } from "../../core/ports/reply.js";
+import type { ActionMenu } from "./menu.js";
+import type { ContactPacer } from "./pacer.js";
+import { toE164 } from "./phone.js";
+import { type OutboundPart, type RenderedWhatsapp, renderBody, renderWhatsapp } from "./render.js";
+import type { WhatsappTransport } from "./transport.js";
+
+const PART_TTL_MS = 2 * 24 * 3_600_000;
+
+export interface WhatsappAdapterOptions {
+  deps: Deps;
+  transport: WhatsappTransport;
+  menu: ActionMenu;
+  pacer: ContactPacer;
+  /** The tenant owning the transport's business account. */
+  tenantId: string;
+}
+
+/**
+ * The WhatsApp ChatAdapter the outbox delivers through (`deps.channels.set("whatsapp", adapter)`).
+ * Renders the neutral Reply, registers its actions server-side (numbered menu / button ids), applies
+ * the transport's send gate (24-hour window), paces per contact and sends each part at most once per
+ * outbox row: a retry after a partial failure resumes at the first unsent part.
+ */
+export class WhatsappAdapter implements ChatAdapter {
+  readonly channel = "whatsapp" as const;
+  constructor(private readonly o: WhatsappAdapterOptions) {}
+
+  get capabilities(): ChannelCapabilities {
+    return this.o.transport.capabilities;
+  }
+
+  get transport(): WhatsappTransport {
+    return this.o.transport;
+  }
+
+  /** Registers the reply's actions for `to` and renders it; used by send and by the contract tests. */
+  async render(to: string, reply: Reply): Promise<RenderedWhatsapp> {
+    const refs = await this.o.menu.remember(this.o.tenantId, to, reply.actions ?? []);
+    return renderWhatsapp(reply, this.capabilities, refs);
+  }
+
+  async send(target: DeliveryTarget, reply: Reply): Promise<SendResult> {
+    const { transport, deps, tenantId } = this.o;
+    const to = toE164(target.address);
+    if (!to)
+      throw new AppError("bad_input", "That is not a WhatsApp number.", {
+        detail: "invalid WhatsApp address",
+      });
+    const gate = (await transport.gate?.(tenantId, to)) ?? { mode: "free" as const };
+    if (gate.mode === "hold") {
+      throw new AppError("provider_error", "The message is held.", {
+        retryable: true,
+        detail: `held: ${gate.reason}`,
+      });
+    }
+    if (gate.mode === "template") {
+      if (!transport.sendTemplate)
+        throw new AppError("provider_error", "No template sender.", {
+          detail: "transport cannot send templates",
+        });
+      const id = await this.once(target, 0, to, () => transport.sendTemplate!(to, renderBody(reply, false)));
+      deps.logger
+        .child({ channel: "whatsapp" })
+        .info({ template: gate.name }, "outside the 24-hour window: sent the template");
+      return {
+        messageIds: [id],
+        warnings: [`outside the 24-hour window: sent template ${gate.name} instead of the message`],
+      };
+    }
+    const rendered = await this.render(to, reply);
+    const ids: string[] = [];
+    const warnings = [...rendered.warnings];
+    for (const [i, part] of rendered.parts.entries()) {
+      const id = await this.once(target, i, to, () => this.sendPart(to, part, warnings));
+      if (id) ids.push(id);
+    }
+    return { messageIds: ids, warnings };
+  }
+
+  private async sendPart(to: string, p: OutboundPart, warnings: string[]): Promise<string> {
+    const t = this.o.transport;
+    if (p.type === "text") return t.sendText(to, p.text);
+    if (p.type === "buttons") {
+      if (t.sendButtons) return t.sendButtons(to, p.body, p.buttons);
+      return t.sendText(to, `${p.body}\n\n${p.buttons.map((b, i) => `*${i + 1}* ${b.title}`).join("\n")}`);
+    }
+    if (t.sendImage) return t.sendImage(to, p.pngBase64, p.caption);
+    warnings.push("image not sent: the transport cannot send media");
+    return "";
+  }
+
+  /** Sends part `i` of an outbox row unless an earlier attempt already did; paced per contact. */
+  private async once(
+    target: DeliveryTarget,
+    i: number,
+    to: string,
+    send: () => Promise<string>,
+  ): Promise<string> {
+    const key = target.idempotencyKey
+      ? `wa:part:${this.o.tenantId}:${target.idempotencyKey}:${i}`
+      : undefined;
+    if (key) {
+      const done = await this.o.deps.store.get(key);
+      if (done !== null) return done;
+    }
+    await this.o.pacer.wait(to);
+    const id = await send();
+    if (key) await this.o.deps.store.set(key, id, { ttlMs: PART_TTL_MS });
+    return id;
+  }
+
+  async start(): Promise<void> {
+    await this.o.transport.start?.();
+  }
+
+  async stop(): Promise<void> {
+    await this.o.transport.stop?.();
+  }
+}

@@ -1,0 +1,97 @@
+import { AppError } from "../../../core/errors.js";
+
+/** Graph API error codes worth retrying later (throughput, pair rate, temporary). */
+const RETRYABLE_CODES = new Set([4, 80007, 130429, 131000, 131016, 131056, 133004]);
+/** "More than 24 hours have passed since the recipient last replied" (re-engagement). */
+export const REENGAGEMENT_CODE = 131047;
+
+export class GraphApiError extends AppError {
+  constructor(
+    readonly status: number,
+    readonly graphCode: number | undefined,
+    message: string,
+    retryable: boolean,
+  ) {
+    super("provider_error", "WhatsApp did not accept the message.", {
+      retryable,
+      detail: `Graph API ${status}${graphCode ? ` (#${graphCode})` : ""}: ${message}`.slice(0, 300),
+    });
+  }
+}
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  accessToken: string;
+  phoneNumberId: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * The few Graph API calls the Cloud transport makes: POST /{phone-number-id}/messages and
+ * /{phone-number-id}/media. The base URL is configurable (tests point it at a local server).
+ */
+export class GraphClient {
+  private readonly fetch: typeof fetch;
+  constructor(private readonly o: GraphClientOptions) {
+    this.fetch = o.fetch ?? globalThis.fetch;
+  }
+
+  private url(path: string): string {
+    return `${this.o.baseUrl.replace(/\/+$/, "")}/${this.o.phoneNumberId}/${path}`;
+  }
+
+  private async call<T>(path: string, body: string | FormData): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetch(this.url(path), {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${this.o.accessToken}`,
+          ...(typeof body === "string" ? { "content-type": "application/json" } : {}),
+        },
+        body,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 15_000),
+      });
+    } catch (e) {
+      throw new AppError("provider_error", "WhatsApp could not be reached.", {
+        cause: e,
+        retryable: true,
+        detail: "Graph API unreachable",
+      });
+    }
+    const json = (await res.json().catch(() => ({}))) as { error?: { code?: number; message?: string } } & T;
+    if (!res.ok || json.error) {
+      const code = json.error?.code;
+      const retryable =
+        res.status === 429 || res.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code));
+      throw new GraphApiError(res.status, code, json.error?.message ?? res.statusText, retryable);
+    }
+    return json;
+  }
+
+  /** Sends one message object (`type` plus its field); returns the wamid. */
+  async sendMessage(to: string, message: Record<string, unknown>): Promise<string> {
+    const body = JSON.stringify({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to,
+      ...message,
+    });
+    const res = await this.call<{ messages?: { id: string }[] }>("messages", body);
+    const id = res.messages?.[0]?.id;
+    if (!id) throw new GraphApiError(200, undefined, "no message id in the response", true);
+    return id;
+  }
+
+  /** Uploads media (multipart) and returns its media id for an image message. */
+  async uploadMedia(bytes: Buffer, mimeType: string, filename: string): Promise<string> {
+    const form = new FormData();
+    form.set("messaging_product", "whatsapp");
+    form.set("type", mimeType);
+    form.set("file", new Blob([new Uint8Array(bytes)], { type: mimeType }), filename);
+    const res = await this.call<{ id?: string }>("media", form);
+    if (!res.id) throw new GraphApiError(200, undefined, "no media id in the response", true);
+    return res.id;
+  }
+}

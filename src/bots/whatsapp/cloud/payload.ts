@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { toE164 } from "../phone.js";
+import type { InboundContent, InboundMessage } from "../to-intent.js";
+
+const message = z.looseObject({
+  from: z.string(),
+  id: z.string(),
+  timestamp: z.string(),
+  type: z.string(),
+  text: z.looseObject({ body: z.string() }).optional(),
+  interactive: z
+    .looseObject({
+      type: z.string(),
+      button_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
+      list_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
+    })
+    .optional(),
+  button: z.looseObject({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+});
+
+const status = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  timestamp: z.string(),
+  recipient_id: z.string().optional(),
+  errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
+});
+
+/** The `messages` webhook (object whatsapp_business_account), the parts Keel reads. */
+export const webhookSchema = z.looseObject({
+  object: z.string(),
+  entry: z.array(
+    z.looseObject({
+      changes: z.array(
+        z.looseObject({
+          field: z.string(),
+          value: z.looseObject({
+            metadata: z.looseObject({ phone_number_id: z.string() }).optional(),
+            messages: z.array(message).optional(),
+            statuses: z.array(status).optional(),
+          }),
+        }),
+      ),
+    }),
+  ),
+});
+
+export interface StatusUpdate {
+  account: string;
+  messageId: string;
+  status: string;
+  at: Date;
+  errorCode?: number;
+  errorTitle?: string;
+}
+
+/** Message types the bot ignores silently (not a request from the user). */
+const SILENT = new Set(["reaction", "system", "ephemeral", "request_welcome"]);
+
+function content(m: z.infer<typeof message>): InboundContent | null {
+  if (m.type === "text" && m.text) return { type: "text", text: m.text.body };
+  if (m.type === "interactive") {
+    const r = m.interactive?.button_reply ?? m.interactive?.list_reply;
+    if (r) return { type: "button", ref: r.id, title: r.title };
+  }
+  if (m.type === "button" && m.button) {
+    return m.button.payload
+      ? { type: "button", ref: m.button.payload, title: m.button.text }
+      : { type: "text", text: m.button.text ?? "" };
+  }
+  if (SILENT.has(m.type)) return null;
+  return { type: "unsupported", what: m.type === "unsupported" ? "this kind of" : m.type };
+}
+
+/** Pure: a verified webhook body → inbound messages and delivery status updates. Returns null if it is not a WhatsApp webhook. */
+export function parseWebhook(body: unknown): { messages: InboundMessage[]; statuses: StatusUpdate[] } | null {
+  const parsed = webhookSchema.safeParse(body);
+  if (!parsed.success || parsed.data.object !== "whatsapp_business_account") return null;
+  const messages: InboundMessage[] = [];
+  const statuses: StatusUpdate[] = [];
+  for (const e of parsed.data.entry)
+    for (const ch of e.changes) {
+      const account = ch.value.metadata?.phone_number_id;
+      if (ch.field !== "messages" || !account) continue;
+      for (const m of ch.value.messages ?? []) {
+        const c = content(m);
+        const from = toE164(m.from);
+        if (c && from)
+          messages.push({
+            account,
+            from,
+            messageId: m.id,
+            at: new Date(Number(m.timestamp) * 1000),
+            content: c,
+          });
+      }
+      for (const s of ch.value.statuses ?? [])
+        statuses.push({
+          account,
+          messageId: s.id,
+          status: s.status,
+          at: new Date(Number(s.timestamp) * 1000),
+          errorCode: s.errors?.[0]?.code,
+          errorTitle: s.errors?.[0]?.title,
+        });
+    }
+  return { messages, statuses };
+}

@@ -1,0 +1,73 @@
+import type { Deps } from "../../../core/deps.js";
+import { AppError } from "../../../core/errors.js";
+import type { Dispatcher } from "../../../core/intents/dispatcher.js";
+import { WhatsappAdapter } from "../adapter.js";
+import { allowlist, missingCloudKeys, type WhatsappConfig } from "../config.js";
+import { handleInbound } from "../inbound.js";
+import { ActionMenu } from "../menu.js";
+import { ContactPacer } from "../pacer.js";
+import { KeyedSerial } from "../serial.js";
+import { GraphClient } from "./graph-client.js";
+import { applyStatuses } from "./statuses.js";
+import { CloudTransport } from "./transport.js";
+import { cloudWebhookRoutes } from "./webhook.js";
+
+export interface CloudWhatsapp {
+  adapter: WhatsappAdapter;
+  routes: ReturnType<typeof cloudWebhookRoutes>;
+  /** Waits for webhook work still running after the acknowledgement. */
+  drain(): Promise<void>;
+}
+
+/** Wires the Cloud API transport for one tenant: Graph client, adapter, inbound path and webhook routes. */
+export function createCloudWhatsapp(
+  deps: Deps,
+  dispatcher: Dispatcher,
+  c: WhatsappConfig,
+  tenantId: string,
+  opts: { fetch?: typeof fetch; ackBudgetMs?: number } = {},
+): CloudWhatsapp {
+  const missing = missingCloudKeys(c);
+  if (missing.length)
+    throw new AppError("config_invalid", `WHATSAPP_TRANSPORT=cloud needs ${missing.join(", ")}.`);
+  const account = c.WHATSAPP_CLOUD_PHONE_NUMBER_ID!;
+  const graph = new GraphClient({
+    baseUrl: c.WHATSAPP_GRAPH_API_URL,
+    accessToken: c.WHATSAPP_CLOUD_ACCESS_TOKEN!,
+    phoneNumberId: account,
+    fetch: opts.fetch,
+  });
+  const transport = new CloudTransport({
+    deps,
+    graph,
+    account,
+    template: c.WHATSAPP_CLOUD_TEMPLATE
+      ? {
+          name: c.WHATSAPP_CLOUD_TEMPLATE,
+          language: c.WHATSAPP_CLOUD_TEMPLATE_LANG,
+          bodyParam: c.WHATSAPP_CLOUD_TEMPLATE_BODY_PARAM,
+        }
+      : undefined,
+  });
+  const menu = new ActionMenu(deps.store, c.WHATSAPP_ACTION_TTL_MINUTES * 60_000);
+  const adapter = new WhatsappAdapter({
+    deps,
+    transport,
+    menu,
+    pacer: new ContactPacer(c.WHATSAPP_PACING_MS),
+    tenantId,
+  });
+  const serial = new KeyedSerial();
+  const inbound = { deps, dispatcher, menu, tenantId, account, allowlist: allowlist(c) };
+  const routes = cloudWebhookRoutes({
+    deps,
+    verifyToken: c.WHATSAPP_CLOUD_VERIFY_TOKEN!,
+    appSecret: c.WHATSAPP_CLOUD_APP_SECRET!,
+    account,
+    serial,
+    ackBudgetMs: opts.ackBudgetMs,
+    onMessage: (m) => handleInbound(inbound, m),
+    onStatuses: (s) => applyStatuses(deps, tenantId, s),
+  });
+  return { adapter, routes, drain: () => serial.drain() };
+}

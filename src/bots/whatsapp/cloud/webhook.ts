@@ -1,0 +1,93 @@
+import { timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Deps } from "../../../core/deps.js";
+import type { AppEnv } from "../../../http/app.js";
+import type { InboundMessage } from "../to-intent.js";
+import { parseWebhook, type StatusUpdate } from "./payload.js";
+import { verifySignature } from "./signature.js";
+
+export const WEBHOOK_PATH = "/whatsapp/webhook";
+
+export interface CloudWebhookOptions {
+  deps: Deps;
+  verifyToken: string;
+  appSecret: string;
+  /** Our phone number id; webhooks for other numbers are acknowledged and ignored. */
+  account: string;
+  onMessage(m: InboundMessage): Promise<unknown>;
+  onStatuses(s: StatusUpdate[]): Promise<unknown>;
+  /** Wait this long for the work before acknowledging; the rest finishes in the background (default 4 s). */
+  ackBudgetMs?: number;
+  /** Runs work for one contact in order; the default runs it directly. */
+  serial?: { run<T>(key: string, task: () => Promise<T>): Promise<T> };
+}
+
+const sameText = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * The Cloud API webhook: GET is Meta's verification handshake (hub.verify_token → hub.challenge);
+ * POST checks X-Hub-Signature-256 over the raw body before anything is parsed, then hands messages
+ * and statuses on. Only signed requests cause work.
+ */
+export function cloudWebhookRoutes(o: CloudWebhookOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const log = o.deps.logger.child({ channel: "whatsapp", transport: "cloud" });
+  app.get(WEBHOOK_PATH, (c) => {
+    const mode = c.req.query("hub.mode");
+    const token = c.req.query("hub.verify_token") ?? "";
+    const challenge = c.req.query("hub.challenge") ?? "";
+    if (mode === "subscribe" && sameText(token, o.verifyToken)) return c.text(challenge, 200);
+    log.warn("whatsapp webhook verification refused");
+    return c.text("Forbidden", 403);
+  });
+  app.post(
+    WEBHOOK_PATH,
+    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text("Payload too large", 413) }),
+    async (c) => {
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const header = c.req.header("x-hub-signature-256");
+      if (!header) return c.text("Missing signature", 401);
+      if (!verifySignature(raw, header, o.appSecret)) {
+        log.warn("whatsapp webhook with a bad signature refused");
+        return c.text("Bad signature", 403);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.from(raw).toString("utf8"));
+      } catch {
+        return c.text("Bad JSON", 400);
+      }
+      const parsed = parseWebhook(body);
+      if (!parsed) return c.text("ignored", 200);
+      const now = o.deps.clock.now();
+      const mine = parsed.messages.filter((m) => m.account === o.account);
+      const statuses = parsed.statuses.filter((s) => s.account === o.account);
+      if (mine.length + statuses.length < parsed.messages.length + parsed.statuses.length)
+        log.warn("whatsapp webhook for another business number ignored");
+      const run = o.serial?.run.bind(o.serial) ?? ((_k: string, t: () => Promise<unknown>) => t());
+      const work = Promise.all([
+        ...mine.map((m) => {
+          const at = Number.isFinite(m.at.getTime()) && m.at <= now ? m.at : now;
+          return run(m.from, () => o.onMessage({ ...m, at })).catch((err) =>
+            log.error({ err }, "whatsapp message failed"),
+          );
+        }),
+        statuses.length
+          ? run("statuses", () => o.onStatuses(statuses)).catch((err) =>
+              log.error({ err }, "whatsapp statuses failed"),
+            )
+          : undefined,
+      ]);
+      // Meta retries unacknowledged webhooks; slow work (an LLM answer) continues after the 200,
+      // and a retry is de-duplicated by message id.
+      await Promise.race([work, new Promise((r) => setTimeout(r, o.ackBudgetMs ?? 4_000).unref())]);
+      return c.text("ok", 200);
+    },
+  );
+  return app;
+}

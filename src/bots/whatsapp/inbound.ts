@@ -1,0 +1,120 @@
+import { and, eq } from "drizzle-orm";
+import { idempotencyKeys } from "../../core/db/schema/index.js";
+import type { Deps } from "../../core/deps.js";
+import type { Dispatcher } from "../../core/intents/dispatcher.js";
+import type { Intent } from "../../core/intents/intent.js";
+import { deliverDue, enqueue } from "../../core/outbox/index.js";
+import type { Reply } from "../../core/ports/reply.js";
+import { actorForIdentity } from "../../core/tenancy/index.js";
+import { recordInbound } from "./contacts.js";
+import type { ActionMenu } from "./menu.js";
+import { type InboundMessage, whatsappToIntent } from "./to-intent.js";
+
+export const REFUSAL_TEXT =
+  "Hi! This is a private business assistant and it does not recognise your number, so I can't help here. " +
+  "If you work with this business, ask its owner to add your WhatsApp number in Keel.";
+
+export type InboundOutcome =
+  | { status: "ignored"; reason: string }
+  | { status: "duplicate" }
+  | { status: "refused" }
+  | { status: "handled"; kind: Intent["kind"] };
+
+export interface InboundDeps {
+  deps: Deps;
+  dispatcher: Dispatcher;
+  menu: ActionMenu;
+  /** The tenant that owns this business account (resolved once through channel links). */
+  tenantId: string;
+  account: string;
+  /** Empty = every number that is linked to a user of the tenant. */
+  allowlist: Set<string>;
+}
+
+/**
+ * The one inbound path of both transports: business account → tenant, number → user (or a polite
+ * refusal and nothing else), message id de-duplication, intent, dispatch, and the reply through the
+ * outbox. The message id is recorded in the same transaction that enqueues the reply, so a retried
+ * webhook or a re-emitted event produces one reply.
+ */
+export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promise<InboundOutcome> {
+  const { deps, tenantId } = d;
+  const log = deps.logger.child({ channel: "whatsapp", tenantId, messageType: msg.content.type });
+  if (msg.account !== d.account) return { status: "ignored", reason: "not our business number" };
+  const key = `whatsapp:${msg.account}:${msg.messageId}`;
+  const seen = await deps.db.tenantTx(tenantId, (tx) =>
+    tx
+      .select({ key: idempotencyKeys.key })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.key, key)))
+      .limit(1),
+  );
+  if (seen.length) {
+    log.info({ duplicate: true }, "whatsapp message already handled");
+    return { status: "duplicate" };
+  }
+  const actor =
+    d.allowlist.size === 0 || d.allowlist.has(msg.from)
+      ? await actorForIdentity(deps.db, tenantId, "whatsapp", msg.from)
+      : undefined;
+  if (!actor) {
+    log.warn("whatsapp message from an unknown number refused");
+    // One refusal per number per day: a stranger cannot make the bot talk (or spend) in a loop.
+    const day = deps.clock.now().toISOString().slice(0, 10);
+    await commit(d, msg, key, { text: REFUSAL_TEXT }, `whatsapp:refusal:${msg.from}:${day}`, "refused");
+    await deliverDue(deps, deps.channels, tenantId);
+    return { status: "refused" };
+  }
+  const [menu, button, awaitingEditFor] = await Promise.all([
+    d.menu.current(tenantId, msg.from),
+    msg.content.type === "button"
+      ? d.menu.byRef(tenantId, msg.from, msg.content.ref)
+      : Promise.resolve(undefined),
+    d.menu.pendingEdit(tenantId, msg.from),
+  ]);
+  const args = whatsappToIntent(msg.content, { menu, button, awaitingEditFor });
+  const intent = {
+    ...args,
+    origin: { tenantId, userId: actor.userId, channel: "whatsapp", conversationId: msg.from },
+    idempotencyKey: key,
+  } as Intent;
+  const reply = await d.dispatcher.dispatch(intent);
+  // Another delivery of this message id is still being worked on: it will enqueue the real reply.
+  if (reply.meta?.duplicate) return { status: "duplicate" };
+  await d.menu.awaitEdit(
+    tenantId,
+    msg.from,
+    reply.meta?.awaitingEdit ? String(reply.meta.draftId) : undefined,
+  );
+  await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, intent.kind);
+  await deliverDue(deps, deps.channels, tenantId);
+  log.info({ kind: intent.kind }, "whatsapp message handled");
+  return { status: "handled", kind: intent.kind };
+}
+
+/** Records the message id, the contact's window and the reply in one transaction; a lost race enqueues nothing. */
+async function commit(
+  d: InboundDeps,
+  msg: InboundMessage,
+  key: string,
+  reply: Reply,
+  dedupeKey: string,
+  scope: string,
+) {
+  const { deps, tenantId } = d;
+  await deps.db.tenantTx(tenantId, async (tx) => {
+    const fresh = await tx
+      .insert(idempotencyKeys)
+      .values({ tenantId, key, scope: `whatsapp:${scope}` })
+      .onConflictDoNothing()
+      .returning();
+    if (!fresh.length) return;
+    await recordInbound(tx, { tenantId, account: msg.account, contact: msg.from, at: msg.at });
+    const { ephemeral: _e, ...payload } = reply;
+    await enqueue(
+      tx,
+      { tenantId, dedupeKey, target: { channel: "whatsapp", address: msg.from }, payload },
+      deps.clock.now(),
+    );
+  });
+}

@@ -1,0 +1,97 @@
+import type { Deps } from "../../../core/deps.js";
+import type { Dispatcher } from "../../../core/intents/dispatcher.js";
+import { WhatsappAdapter } from "../adapter.js";
+import { alertOwners } from "../alert.js";
+import { allowlist, type WhatsappConfig } from "../config.js";
+import { handleInbound } from "../inbound.js";
+import { ActionMenu } from "../menu.js";
+import { ContactPacer } from "../pacer.js";
+import { KeyedSerial } from "../serial.js";
+import { qrAscii, qrRoutes } from "./qr-routes.js";
+import { type DisconnectClass, Supervisor } from "./supervisor.js";
+import { type WebjsClientLike, type WebjsMessageLike, WebjsTransport, webjsToInbound } from "./transport.js";
+
+export interface WebjsWhatsapp {
+  adapter: WhatsappAdapter;
+  supervisor: Supervisor<WebjsClientLike>;
+  routes: ReturnType<typeof qrRoutes>;
+  drain(): Promise<void>;
+}
+
+export interface WebjsSetupOptions {
+  createClient(): Promise<WebjsClientLike> | WebjsClientLike;
+  makeMedia(mimetype: string, base64: string, filename: string): unknown;
+  /** Where the QR code is printed (stdout by default); null to not print. */
+  print?: ((s: string) => void) | null;
+  baseDelayMs?: number;
+}
+
+const HALT_TEXT: Record<DisconnectClass, string> = {
+  logout:
+    "WhatsApp was logged out or unpaired from this server, so Keel stopped sending WhatsApp messages. Scan a new QR code (GET /whatsapp/qr, or restart Keel and look at its terminal) to resume.",
+  fatal:
+    "WhatsApp Web stopped and needs attention (blocked, outdated WhatsApp Web version, or too many restarts in an hour). Keel stopped sending WhatsApp messages; check the server log.",
+  transient: "",
+};
+
+/** Wires the whatsapp-web.js transport for one tenant: supervisor, adapter, inbound path and QR routes. */
+export function createWebjsWhatsapp(
+  deps: Deps,
+  dispatcher: Dispatcher,
+  c: WhatsappConfig,
+  tenantId: string,
+  o: WebjsSetupOptions,
+): WebjsWhatsapp {
+  const log = deps.logger.child({ channel: "whatsapp", transport: "webjs" });
+  const account = `webjs:${c.WHATSAPP_WEBJS_CLIENT_ID}`;
+  const menu = new ActionMenu(deps.store, c.WHATSAPP_ACTION_TTL_MINUTES * 60_000);
+  const serial = new KeyedSerial();
+  const inbound = { deps, dispatcher, menu, tenantId, account, allowlist: allowlist(c) };
+  const print = o.print === undefined ? (s: string) => process.stdout.write(s) : o.print;
+  const supervisor: Supervisor<WebjsClientLike> = new Supervisor<WebjsClientLike>({
+    createClient: o.createClient,
+    logger: log,
+    maxRestartsPerHour: c.WHATSAPP_RESTARTS_PER_HOUR,
+    baseDelayMs: o.baseDelayMs,
+    onQr: (qr) => {
+      log.info("whatsapp login QR code issued");
+      if (print && c.WHATSAPP_QR_TERMINAL)
+        void qrAscii(qr).then((a) =>
+          print(`\nScan this QR code with WhatsApp (Linked devices) to connect Keel:\n${a}\n`),
+        );
+    },
+    wire: (client) => {
+      client.on("message", (msg: WebjsMessageLike) => {
+        void serial
+          .run(msg.from, async () => {
+            const m = await webjsToInbound(msg, account, client);
+            if (m) await handleInbound(inbound, m);
+          })
+          .catch((err) => log.error({ err }, "whatsapp message failed"));
+      });
+    },
+    onHalt: async (reason, cls) => {
+      await alertOwners(deps, tenantId, reason.toLowerCase(), HALT_TEXT[cls]).catch((err) =>
+        log.error({ err }, "whatsapp alert failed"),
+      );
+    },
+  });
+  const transport = new WebjsTransport({
+    clientId: c.WHATSAPP_WEBJS_CLIENT_ID,
+    supervisor,
+    makeMedia: o.makeMedia,
+  });
+  const adapter = new WhatsappAdapter({
+    deps,
+    transport,
+    menu,
+    pacer: new ContactPacer(c.WHATSAPP_PACING_MS),
+    tenantId,
+  });
+  const routes = qrRoutes({
+    apiToken: deps.config.KEEL_API_TOKEN,
+    status: () => ({ state: supervisor.state, qr: supervisor.lastQr, haltReason: supervisor.haltReason }),
+    relink: () => supervisor.start(),
+  });
+  return { adapter, supervisor, routes, drain: () => serial.drain() };
+}

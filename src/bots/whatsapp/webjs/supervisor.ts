@@ -1,0 +1,165 @@
+import type { Logger } from "../../../core/logger.js";
+
+/** What a disconnect means for the supervisor. */
+export type DisconnectClass = "logout" | "fatal" | "transient";
+
+/**
+ * whatsapp-web.js emits `disconnected` with "LOGOUT" or a WAState. Logged out / unpaired sessions
+ * need a new QR scan; bans and a deprecated Web version need a person — restarting would only loop.
+ * Everything else (NAVIGATION, CONFLICT, TIMEOUT, PROXYBLOCK, a failed launch…) is retried.
+ */
+export function classifyDisconnect(reason: string): DisconnectClass {
+  switch (reason) {
+    case "LOGOUT":
+    case "UNPAIRED":
+    case "UNPAIRED_IDLE":
+    case "AUTH_FAILURE":
+      return "logout";
+    case "TOS_BLOCK":
+    case "SMB_TOS_BLOCK":
+    case "DEPRECATED_VERSION":
+      return "fatal";
+    default:
+      return "transient";
+  }
+}
+
+/** The part of whatsapp-web.js `Client` the supervisor drives. */
+export interface SupervisedClient {
+  // biome-ignore lint/suspicious/noExplicitAny: matches EventEmitter's listener signature
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeAllListeners(event?: string): unknown;
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export type SupervisorState = "idle" | "starting" | "qr" | "ready" | "restarting" | "stopped";
+
+export interface SupervisorOptions<C extends SupervisedClient> {
+  createClient(): C | Promise<C>;
+  logger: Logger;
+  /** Restarts allowed in any rolling hour before giving up (and alerting). */
+  maxRestartsPerHour: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  onQr?(qr: string): void;
+  onReady?(client: C): void;
+  /** Wires the client's other events (messages) on every new client. */
+  wire?(client: C): void;
+  /** Called once when the supervisor stops for good: logout, ban, restart cap. */
+  onHalt(reason: string, cls: DisconnectClass): Promise<void> | void;
+}
+
+/**
+ * Keeps one whatsapp-web.js client alive: classifies each disconnect, restarts transient ones with
+ * exponential backoff and a cap per hour, and halts (no more sends, one alert) on logout or a block.
+ */
+export class Supervisor<C extends SupervisedClient> {
+  state: SupervisorState = "idle";
+  /** The reason the supervisor stopped, when it did. */
+  haltReason?: string;
+  lastQr?: string;
+  private client: C | null = null;
+  private attempts = 0;
+  private restarts: number[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
+
+  constructor(private readonly o: SupervisorOptions<C>) {}
+
+  /** The connected client, or null while (re)starting or stopped. */
+  get ready(): C | null {
+    return this.state === "ready" ? this.client : null;
+  }
+
+  async start(): Promise<void> {
+    this.haltReason = undefined;
+    this.attempts = 0;
+    await this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    const gen = ++this.generation;
+    this.state = "starting";
+    const client = await this.o.createClient();
+    this.client = client;
+    const current = () => gen === this.generation && this.state !== "stopped";
+    client.on("qr", (qr: string) => {
+      if (!current()) return;
+      this.state = "qr";
+      this.lastQr = qr;
+      this.o.onQr?.(qr);
+    });
+    client.on("authenticated", () => current() && this.o.logger.info("whatsapp authenticated"));
+    client.on("auth_failure", (msg: string) => {
+      if (current()) void this.onDisconnect("AUTH_FAILURE", msg);
+    });
+    client.on("ready", () => {
+      if (!current()) return;
+      this.state = "ready";
+      this.lastQr = undefined;
+      this.attempts = 0;
+      this.o.logger.info("whatsapp ready");
+      this.o.onReady?.(client);
+    });
+    client.on("disconnected", (reason: string) => {
+      if (current()) void this.onDisconnect(String(reason));
+    });
+    this.o.wire?.(client);
+    client.initialize().catch((err: unknown) => {
+      if (current()) void this.onDisconnect("INIT_FAILED", err);
+    });
+  }
+
+  private async teardown(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    if (!c) return;
+    c.removeAllListeners();
+    await c.destroy().catch(() => undefined);
+  }
+
+  private async onDisconnect(reason: string, detail?: unknown): Promise<void> {
+    const cls = classifyDisconnect(reason);
+    this.o.logger.warn(
+      { reason, cls, err: detail instanceof Error ? detail : undefined },
+      "whatsapp disconnected",
+    );
+    this.generation++; // late events of the old client are ignored from here on
+    await this.teardown();
+    if (cls !== "transient") return this.halt(reason, cls);
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < 3_600_000);
+    if (this.restarts.length >= this.o.maxRestartsPerHour) return this.halt("RESTART_CAP", "fatal");
+    this.restarts.push(now);
+    const delay = Math.min(
+      this.o.maxDelayMs ?? 300_000,
+      (this.o.baseDelayMs ?? 5_000) * 2 ** this.attempts++,
+    );
+    this.state = "restarting";
+    this.o.logger.info(
+      { delayMs: delay, restartsThisHour: this.restarts.length },
+      "whatsapp restart scheduled",
+    );
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.state === "restarting")
+        void this.launch().catch((err) => this.onDisconnect("INIT_FAILED", err));
+    }, delay);
+  }
+
+  private async halt(reason: string, cls: DisconnectClass): Promise<void> {
+    if (this.state === "stopped") return;
+    this.state = "stopped";
+    this.haltReason = reason;
+    await this.o.onHalt(reason, cls);
+  }
+
+  /** Shuts the client down for good (process exit); no alert. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.generation++;
+    this.state = "stopped";
+    await this.teardown();
+  }
+}

@@ -1,0 +1,125 @@
+import { AppError } from "../../../core/errors.js";
+import type { ChannelCapabilities } from "../../../core/ports/chat-adapter.js";
+import { toChatId, toE164 } from "../phone.js";
+import type { InboundContent, InboundMessage } from "../to-intent.js";
+import type { WhatsappTransport } from "../transport.js";
+import type { SupervisedClient, Supervisor } from "./supervisor.js";
+
+/** whatsapp-web.js: no native buttons (deprecated on WhatsApp Web), so actions are numbered options. */
+export const webjsCapabilities: ChannelCapabilities = {
+  nativeButtons: false,
+  maxButtons: 9,
+  threads: false,
+  maxTextLength: 4096,
+  markdown: "whatsapp",
+  images: true,
+};
+
+/** The subset of whatsapp-web.js `Client` Keel uses (a stand-in implements it in tests). */
+export interface WebjsClientLike extends SupervisedClient {
+  sendMessage(
+    chatId: string,
+    content: unknown,
+    options?: Record<string, unknown>,
+  ): Promise<{ id: { _serialized: string } }>;
+  /** Present in whatsapp-web.js ≥ 1.31: maps a privacy id (`…@lid`) to the phone number (`…@c.us`). */
+  getContactLidAndPhone?(ids: string[]): Promise<{ lid?: string; pn?: string }[]>;
+}
+
+/** The fields of whatsapp-web.js `Message` that Keel reads. */
+export interface WebjsMessageLike {
+  id: { _serialized: string; fromMe?: boolean };
+  from: string;
+  body: string;
+  type: string;
+  timestamp: number;
+  fromMe?: boolean;
+  isStatus?: boolean;
+  hasMedia?: boolean;
+}
+
+/** Message types that are not something a person asked (protocol noise, reactions, revocations). */
+const SILENT = new Set([
+  "e2e_notification",
+  "notification_template",
+  "notification",
+  "gp2",
+  "call_log",
+  "protocol",
+  "revoked",
+  "ciphertext",
+  "reaction",
+  "unknown",
+]);
+const NAMES: Record<string, string> = {
+  ptt: "voice",
+  vcard: "contact",
+  multi_vcard: "contact",
+  sticker: "sticker",
+  location: "location",
+};
+
+/** Turns a whatsapp-web.js `message` event into the shared inbound message; null for what the bot ignores. */
+export async function webjsToInbound(
+  msg: WebjsMessageLike,
+  account: string,
+  client?: WebjsClientLike,
+): Promise<InboundMessage | null> {
+  if (msg.fromMe || msg.id.fromMe || msg.isStatus) return null;
+  if (!/@(c\.us|lid|s\.whatsapp\.net)$/.test(msg.from)) return null; // groups, broadcasts, newsletters
+  let address = msg.from;
+  if (address.endsWith("@lid")) {
+    const [m] = (await client?.getContactLidAndPhone?.([address]).catch(() => [])) ?? [];
+    if (!m?.pn) return null;
+    address = m.pn;
+  }
+  const from = toE164(address);
+  if (!from || SILENT.has(msg.type)) return null;
+  const content: InboundContent =
+    msg.type === "chat"
+      ? { type: "text", text: msg.body }
+      : { type: "unsupported", what: NAMES[msg.type] ?? msg.type };
+  return { account, from, messageId: msg.id._serialized, at: new Date(msg.timestamp * 1000), content };
+}
+
+export interface WebjsTransportOptions {
+  clientId: string;
+  supervisor: Supervisor<WebjsClientLike>;
+  /** Builds the library's MessageMedia (injected so tests need no browser). */
+  makeMedia(mimetype: string, base64: string, filename: string): unknown;
+}
+
+/** whatsapp-web.js transport (outbound half): sends through the supervised client only while it is ready. */
+export class WebjsTransport implements WhatsappTransport {
+  readonly kind = "webjs" as const;
+  readonly capabilities = webjsCapabilities;
+  readonly account: string;
+  constructor(private readonly o: WebjsTransportOptions) {
+    this.account = `webjs:${o.clientId}`;
+  }
+
+  private client(): WebjsClientLike {
+    const c = this.o.supervisor.ready;
+    if (c) return c;
+    const s = this.o.supervisor;
+    const detail =
+      s.state === "stopped"
+        ? `WhatsApp Web stopped (${s.haltReason ?? "shut down"}); scan a new QR code to resume`
+        : `WhatsApp Web is not connected yet (${s.state})`;
+    throw new AppError("provider_error", "WhatsApp is not connected.", {
+      retryable: s.state !== "stopped",
+      detail,
+    });
+  }
+
+  async sendText(to: string, text: string): Promise<string> {
+    const m = await this.client().sendMessage(toChatId(to), text);
+    return m.id._serialized;
+  }
+
+  async sendImage(to: string, pngBase64: string, caption?: string): Promise<string> {
+    const media = this.o.makeMedia("image/png", pngBase64, "chart.png");
+    const m = await this.client().sendMessage(toChatId(to), media, caption ? { caption } : {});
+    return m.id._serialized;
+  }
+}

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the fake Graph API received. */
+export interface GraphCall {
+  method: string;
+  path: string;
+  authorization?: string;
+  contentType?: string;
+  /** Parsed JSON for /messages; the raw text for multipart /media. */
+  body: Record<string, unknown> | string;
+}
+
+export interface FakeGraphApi {
+  /** Base URL like WHATSAPP_GRAPH_API_URL, e.g. http://127.0.0.1:1234/v21.0 */
+  url: string;
+  calls: GraphCall[];
+  /** Message sends only (POST /{phone-number-id}/messages), parsed. */
+  messages(): Record<string, unknown>[];
+  /** The next `n` message sends answer with this Graph error. */
+  failNext(n: number, error: { status: number; code: number; message: string }): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const read = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+
+/**
+ * A local server speaking the WhatsApp Cloud API's wire protocol for the calls Keel makes:
+ * POST /vXX.X/{phone-number-id}/messages (JSON) and /media (multipart), bearer token checked,
+ * Graph-style error bodies. Records every call.
+ */
+export async function startFakeGraphApi(opts: {
+  accessToken: string;
+  phoneNumberId: string;
+  version?: string;
+}): Promise<FakeGraphApi> {
+  const version = opts.version ?? "v21.0";
+  const calls: GraphCall[] = [];
+  let failures: { n: number; error: { status: number; code: number; message: string } } | undefined;
+  let seq = 0;
+  const server: Server = createServer(async (req, res) => {
+    const text = await read(req);
+    const path = req.url ?? "/";
+    const contentType = req.headers["content-type"];
+    let body: Record<string, unknown> | string = text;
+    if (contentType?.startsWith("application/json")) body = JSON.parse(text) as Record<string, unknown>;
+    calls.push({
+      method: req.method ?? "GET",
+      path,
+      authorization: req.headers.authorization,
+      contentType,
+      body,
+    });
+    const send = (status: number, json: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(json));
+    };
+    const graphError = (status: number, code: number, message: string) =>
+      send(status, { error: { message, type: "OAuthException", code, fbtrace_id: `trace${++seq}` } });
+    if (req.headers.authorization !== `Bearer ${opts.accessToken}`)
+      return graphError(401, 190, "Invalid OAuth access token.");
+    if (req.method !== "POST") return graphError(400, 100, "Unsupported get request.");
+    if (path === `/${version}/${opts.phoneNumberId}/messages`) {
+      if (failures && failures.n > 0) {
+        failures.n--;
+        return graphError(failures.error.status, failures.error.code, failures.error.message);
+      }
+      const b = body as { messaging_product?: string; to?: string; type?: string };
+      if (b.messaging_product !== "whatsapp" || !b.to || !b.type)
+        return graphError(400, 100, "Invalid parameter");
+      return send(200, {
+        messaging_product: "whatsapp",
+        contacts: [{ input: b.to, wa_id: b.to }],
+        messages: [{ id: `wamid.FAKE${++seq}` }],
+      });
+    }
+    if (path === `/${version}/${opts.phoneNumberId}/media`) {
+      if (!contentType?.startsWith("multipart/form-data") || !text.includes('name="messaging_product"'))
+        return graphError(400, 100, "Invalid parameter");
+      return send(200, { id: `media${++seq}` });
+    }
+    return graphError(400, 100, "Unknown path components");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/${version}`,
+    calls,
+    messages: () =>
+      calls
+        .filter((c) => c.path.endsWith("/messages") && typeof c.body === "object")
+        .map((c) => c.body as Record<string, unknown>),
+    failNext: (n, error) => {
+      failures = { n, error };
+    },
+    reset: () => {
+      calls.length = 0;
+      failures = undefined;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
