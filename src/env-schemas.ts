@@ -1,3 +1,5 @@
+import { slackEnvSchema } from "./bots/slack/config.js";
+import { whatsappEnvSchema } from "./bots/whatsapp/config.js";
 import { registerEnvSchema } from "./config.js";
 
 let done = false;
@@ -7,4 +9,6 @@ export function registerEnvSchemas(): void {
   if (done) return;
   done = true;
   void registerEnvSchema;
+  registerEnvSchema(slackEnvSchema);
+  registerEnvSchema(whatsappEnvSchema);
 }

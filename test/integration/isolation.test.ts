@@ -15,8 +15,8 @@ describe("tenant isolation (row-level security)", () => {
 
   beforeAll(async () => {
     d = await createTestDeps();
-    [{ id: a }] = (await d.db.orm.insert(tenants).values({ slug: "a", name: "A" }).returning()) as [{ id: string }];
-    [{ id: b }] = (await d.db.orm.insert(tenants).values({ slug: "b", name: "B" }).returning()) as [{ id: string }];
+    [{ id: a }] = (await d.db.orm.insert(tenants).values({ slug: "a", name: "A" }).returning()) as unknown as [{ id: string }];
+    [{ id: b }] = (await d.db.orm.insert(tenants).values({ slug: "b", name: "B" }).returning()) as unknown as [{ id: string }];
     await d.db.tenantTx(a, (tx) => tx.insert(users).values({ tenantId: a, email: "a@x", name: "Ann" }));
     const [u] = await d.db.tenantTx(b, (tx) => tx.insert(users).values({ tenantId: b, email: "b@x", name: "Bob" }).returning());
     userB = u!.id;

@@ -46,11 +46,14 @@ export interface DraftForPolicy {
   subjectType: "deal" | "invoice" | "none";
   subjectOwnerId: string | null;
   createdBy?: string | null;
+  /** Content policy stored with the draft (`drafts.policy`): roles required by what the text says. */
+  policy?: { requireRoles?: unknown; findings?: unknown } | null;
 }
 
 /**
  * Who may approve a draft: owners and managers any; a rep only drafts about their own deals;
- * finance only invoice reminders; viewers never.
+ * finance only invoice reminders; viewers never. On top, the draft's content policy (a discount,
+ * a large amount) may restrict approval to some roles.
  */
 export function canApproveDraft(actor: Pick<Actor, "role" | "userId">, draft: DraftForPolicy): { ok: true } | { ok: false; reason: string } {
   if (!can(actor, "draft.approve")) return { ok: false, reason: `A ${actor.role} cannot approve drafts.` };
@@ -58,5 +61,12 @@ export function canApproveDraft(actor: Pick<Actor, "role" | "userId">, draft: Dr
     return { ok: false, reason: "Reps can approve only drafts about their own deals." };
   if (actor.role === "finance" && draft.subjectType !== "invoice")
     return { ok: false, reason: "Finance can approve only invoice reminders." };
+  const required = Array.isArray(draft.policy?.requireRoles) ? (draft.policy.requireRoles as Role[]) : [];
+  if (required.length && !required.includes(actor.role)) {
+    const why = Array.isArray(draft.policy?.findings)
+      ? (draft.policy.findings as { reason?: unknown }[]).map((f) => String(f.reason ?? "")).filter(Boolean).join(" and ")
+      : "";
+    return { ok: false, reason: `This draft ${why || "matches an approval rule"}; it needs approval by ${required.join(" or ")}.` };
+  }
   return { ok: true };
 }

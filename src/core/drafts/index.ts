@@ -1,3 +1,4 @@
+export * from "./policy.js";
 export * from "./repository.js";
 export * from "./state.js";
 export * from "./templates.js";

@@ -6,6 +6,8 @@ import { AppError } from "../errors.js";
 import { overdueInvoices } from "../invoices/index.js";
 import { deliverDue, enqueue } from "../outbox/index.js";
 import type { Reply } from "../ports/reply.js";
+import { getTenant } from "../tenancy/index.js";
+import { type DraftPolicyRules, draftPolicyRules, evaluateDraftPolicy, storedDraftPolicy } from "./policy.js";
 import { type DraftRow, draftHistory, getDraft, insertDraft, pendingDrafts, recordEvent, setStatus } from "./repository.js";
 import { isPending, textDiff } from "./state.js";
 import { dealFollowUpTemplate, invoiceReminderTemplate } from "./templates.js";
@@ -19,8 +21,21 @@ export interface DraftTarget {
 /** Produces a draft's text; issue-specific drafting (LLM) plugs in here, templates are the fallback. */
 export type DraftWriter = (
   deps: Deps,
-  input: { kind: "deal" | "invoice"; subject: Record<string, unknown>; fallback: { subject: string; body: string } },
+  input: {
+    kind: "deal" | "invoice";
+    subject: Record<string, unknown>;
+    fallback: { subject: string; body: string };
+    /** Where the draft will go once approved (the writer may pick a channel-specific prompt). */
+    target?: DraftTarget;
+  },
 ) => Promise<{ subject: string; body: string; promptVersion?: string }>;
+
+export interface CreateDraftOptions {
+  /** Content approval rules; default: the tenant's settings (`draftPolicy`) over the defaults. */
+  policyRules?: DraftPolicyRules;
+  /** Chooses the delivery target from the subject (e.g. the deal contact's email); default: `target`. */
+  targetFor?: (subject: { kind: "deal" | "invoice"; id: string }) => Promise<DraftTarget | null>;
+}
 
 const templateWriter: DraftWriter = async (_deps, input) => input.fallback;
 
@@ -33,12 +48,16 @@ function draftActions(d: Pick<DraftRow, "id">): Reply["actions"] {
 }
 
 export function draftReply(d: DraftRow, headline: string): Reply {
+  const policy = storedDraftPolicy(d.policy);
   return {
     text: `${headline}\n\n${d.subject ? `*Subject:* ${d.subject}\n` : ""}${d.body}`,
     fields: [
       { label: "Draft", value: `#${d.seq}` },
       { label: "Status", value: d.status },
       { label: "Goes to", value: `${d.target.channel} ${d.target.address}` },
+      ...(policy?.requireRoles.length
+        ? [{ label: "Needs approval by", value: `${policy.requireRoles.join(" or ")} (${policy.findings.map((f) => f.reason).join(", ")})` }]
+        : []),
     ],
     actions: isPending(d.status) ? draftActions(d) : [],
     meta: { draftId: d.id, draftSeq: d.seq, status: d.status },
@@ -51,6 +70,7 @@ export async function createDraft(
   query: string,
   target: DraftTarget,
   writer: DraftWriter = templateWriter,
+  opts: CreateDraftOptions = {},
 ): Promise<Reply> {
   if (!can(actor, "draft.create")) throw new AppError("forbidden", `A ${actor.role} cannot create drafts.`);
   const now = deps.clock.now();
@@ -69,10 +89,14 @@ export async function createDraft(
       actions: subject.candidates.slice(0, 5).map((c, i) => ({ id: `d${i}`, label: c.name, intent: { kind: "draft.create", query: c.id } })),
     };
   }
+  const subjectRef = { kind: subject.kind, id: subject.kind === "invoice" ? subject.inv.id : subject.deal!.id };
+  const finalTarget = (await opts.targetFor?.(subjectRef)) ?? target;
   const written =
     subject.kind === "invoice"
-      ? await writer(deps, { kind: "invoice", subject: { ...subject.inv }, fallback: invoiceReminderTemplate(subject.inv) })
-      : await writer(deps, { kind: "deal", subject: { ...subject.deal! }, fallback: dealFollowUpTemplate(subject.deal!) });
+      ? await writer(deps, { kind: "invoice", subject: { ...subject.inv }, fallback: invoiceReminderTemplate(subject.inv), target: finalTarget })
+      : await writer(deps, { kind: "deal", subject: { ...subject.deal! }, fallback: dealFollowUpTemplate(subject.deal!), target: finalTarget });
+  const rules = opts.policyRules ?? draftPolicyRules((await getTenant(deps.db, actor.tenantId))?.settings);
+  const policy = evaluateDraftPolicy(`${written.subject}\n${written.body}`, rules);
   const row = await deps.db.tenantTx(actor.tenantId, async (tx) => {
     const d = await insertDraft(tx, {
       tenantId: actor.tenantId,
@@ -81,15 +105,16 @@ export async function createDraft(
       subjectId: subject.kind === "invoice" ? subject.inv.id : subject.deal!.id,
       subjectOwnerId: subject.kind === "deal" ? subject.deal!.ownerUserId : null,
       createdBy: actor.userId,
-      target,
+      target: finalTarget,
       subject: written.subject,
       body: written.body,
       promptVersion: written.promptVersion ?? "template",
+      policy: { ...policy },
       expiresAt,
       createdAt: now,
       updatedAt: now,
     });
-    await recordEvent(tx, d, "drafted", null, "drafted", actor.userId, { promptVersion: d.promptVersion }, now);
+    await recordEvent(tx, d, "drafted", null, "drafted", actor.userId, { promptVersion: d.promptVersion, policy: policy.findings }, now);
     return d;
   });
   deps.logger.info({ draftId: row.id, tenantId: actor.tenantId }, "draft created");
@@ -128,7 +153,7 @@ export async function approveDraft(deps: Deps, actor: Actor, ref: string): Promi
     await recordEvent(tx, d, "approved", d.status, "approved", actor.userId, {}, now);
     const enqueued = await enqueue(
       tx,
-      { tenantId: d.tenantId, dedupeKey: `draft:${d.id}`, draftId: d.id, target: d.target, payload: { text: d.subject ? `*${d.subject}*\n\n${d.body}` : d.body, meta: { draftId: d.id } } },
+      { tenantId: d.tenantId, dedupeKey: `draft:${d.id}`, draftId: d.id, target: d.target, payload: { text: d.subject ? `*${d.subject}*\n\n${d.body}` : d.body, meta: { draftId: d.id, subject: d.subject } } },
       now,
     );
     await setStatus(tx, d.id, "scheduled", {}, now);
@@ -154,7 +179,8 @@ export async function rejectDraft(deps: Deps, actor: Actor, ref: string, reason?
     const d = await getDraft(tx, ref, true);
     if (!d) return { text: `No draft ${ref}.` };
     if (!isPending(d.status)) return { text: `Draft #${d.seq} is already ${d.status}.` };
-    const allowed = canApproveDraft(actor, d);
+    // Content rules restrict who may send, not who may stop a message: role rules alone apply here.
+    const allowed = canApproveDraft(actor, { ...d, policy: null });
     if (!allowed.ok) return { text: `You can't reject draft #${d.seq}: ${allowed.reason}`, ephemeral: true, meta: { refused: true } };
     await setStatus(tx, d.id, "rejected", { decidedBy: actor.userId, decidedAt: now }, now);
     await recordEvent(tx, d, "rejected", d.status, "rejected", actor.userId, reason ? { reason } : {}, now);
@@ -168,12 +194,14 @@ export async function editDraft(deps: Deps, actor: Actor, ref: string, body: str
     const d = await getDraft(tx, ref, true);
     if (!d) return { text: `No draft ${ref}.` };
     if (!isPending(d.status)) return { text: `Draft #${d.seq} is already ${d.status} and can no longer be edited.` };
-    if (d.createdBy !== actor.userId && !canApproveDraft(actor, d).ok)
+    if (d.createdBy !== actor.userId && !canApproveDraft(actor, { ...d, policy: null }).ok)
       return { text: `You can't edit draft #${d.seq}.`, ephemeral: true, meta: { refused: true } };
     if (!body?.trim()) return { text: `Send the new text for draft #${d.seq}:\n\n${d.body}`, meta: { draftId: d.id, awaitingEdit: true, currentBody: d.body } };
-    await setStatus(tx, d.id, "edited", { body }, now);
-    await recordEvent(tx, d, "edited", d.status, "edited", actor.userId, { diff: textDiff(d.body, body), before: d.body }, now);
-    return draftReply({ ...d, body, status: "edited" }, `Draft #${d.seq} updated.`);
+    // An edit can add a discount or an amount: the content rules are evaluated again on the new text.
+    const policy = evaluateDraftPolicy(`${d.subject ?? ""}\n${body}`, storedDraftPolicy(d.policy)?.rules ?? draftPolicyRules(undefined));
+    await setStatus(tx, d.id, "edited", { body, policy: { ...policy } }, now);
+    await recordEvent(tx, d, "edited", d.status, "edited", actor.userId, { diff: textDiff(d.body, body), before: d.body, policy: policy.findings }, now);
+    return draftReply({ ...d, body, status: "edited", policy: { ...policy } }, `Draft #${d.seq} updated.`);
   });
 }
 

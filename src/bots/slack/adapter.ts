@@ -1,0 +1,200 @@
+import type { Deps } from "../../core/deps.js";
+import type { Logger } from "../../core/logger.js";
+import type {
+  ChannelCapabilities,
+  ChatAdapter,
+  DeliveryTarget,
+  SendResult,
+} from "../../core/ports/chat-adapter.js";
+import type { Reply } from "../../core/ports/reply.js";
+import { saveActionRef } from "./action-refs.js";
+import type { ChannelPacer } from "./pacer.js";
+import { type RenderedReply, renderReply, type SlackMessage } from "./render/blocks.js";
+import { SLACK_LIMITS } from "./render/limits.js";
+import type { Workspace, Workspaces } from "./workspaces.js";
+
+/** What Slack can do, as data: buttons, threads, mrkdwn, images; one message carries ≤12,000 chars. */
+export const slackCapabilities: ChannelCapabilities = {
+  nativeButtons: true,
+  maxButtons: SLACK_LIMITS.actionsPerBlock,
+  threads: true,
+  maxTextLength: SLACK_LIMITS.messageTextBudget,
+  markdown: "slack-mrkdwn",
+  images: true,
+};
+
+const SENT_TTL_MS = 7 * 24 * 3_600_000;
+const METADATA_EVENT = "keel_outbox";
+
+export interface PostOptions {
+  channel: string;
+  threadTs?: string;
+  /** Outbox id: travels as message metadata so a retry can find a post whose result was lost. */
+  outboxId?: string;
+}
+
+/**
+ * The Slack channel adapter: renders Replies as Block Kit (buttons carry server-side references),
+ * posts with per-channel pacing, and delivers outbox messages at most once per outbox id.
+ */
+export class SlackAdapter implements ChatAdapter {
+  readonly channel = "slack" as const;
+  readonly capabilities = slackCapabilities;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly workspaces: Workspaces,
+    private readonly pacer: ChannelPacer,
+  ) {
+    this.log = deps.logger.child({ component: "slack-adapter" });
+  }
+
+  /** Stores each action's intent under a fresh reference and renders the reply. */
+  async prepare(reply: Reply, teamKey: string): Promise<RenderedReply> {
+    const actionValues = await Promise.all(
+      (reply.actions ?? []).map((a) =>
+        saveActionRef(this.deps.store, { teamId: teamKey, intent: a.intent, label: a.label }),
+      ),
+    );
+    const rendered = renderReply(reply, { actionValues });
+    if (rendered.warnings.length) this.log.debug({ warnings: rendered.warnings }, "slack render warnings");
+    return rendered;
+  }
+
+  /** Outbox delivery: idempotent by `target.idempotencyKey` (the outbox id). */
+  async send(target: DeliveryTarget, reply: Reply): Promise<SendResult> {
+    const ws = await this.workspaces.forChannel(target.address);
+    const key = target.idempotencyKey;
+    if (!key)
+      return {
+        messageIds: await this.post(ws, { channel: target.address, threadTs: target.threadId }, reply),
+      };
+    const stateKey = `slack:outbox-sent:${key}`;
+    const prev = await this.deps.store.get(stateKey);
+    if (prev?.startsWith("done:"))
+      return { messageIds: JSON.parse(prev.slice(5)) as string[], warnings: ["already delivered"] };
+    if (prev === "started") {
+      const found = await this.findPosted(ws, target.address, key, target.threadId);
+      if (found) {
+        await this.deps.store.set(stateKey, `done:${JSON.stringify([found])}`, { ttlMs: SENT_TTL_MS });
+        this.log.info({ outboxId: key }, "slack outbox message found already posted");
+        return { messageIds: [found], warnings: ["already delivered"] };
+      }
+    }
+    await this.deps.store.set(stateKey, "started", { ttlMs: SENT_TTL_MS });
+    const ids = await this.post(
+      ws,
+      { channel: target.address, threadTs: target.threadId, outboxId: key },
+      reply,
+    );
+    await this.deps.store.set(stateKey, `done:${JSON.stringify(ids)}`, { ttlMs: SENT_TTL_MS });
+    return { messageIds: ids };
+  }
+
+  /** Posts a reply (several messages when long), paced per channel; returns the message ts values. */
+  async post(ws: Workspace, opts: PostOptions, reply: Reply): Promise<string[]> {
+    const { messages } = await this.prepare(reply, ws.teamKey);
+    const ids: string[] = [];
+    for (const [i, m] of messages.entries()) {
+      const res = await this.pacer.run(opts.channel, () =>
+        ws.client.chat.postMessage({
+          channel: opts.channel,
+          thread_ts: opts.threadTs,
+          text: m.text,
+          blocks: m.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(opts.outboxId && i === 0
+            ? { metadata: { event_type: METADATA_EVENT, event_payload: { outbox_id: opts.outboxId } } }
+            : {}),
+        }),
+      );
+      if (res.ts) ids.push(`${opts.channel}:${res.ts}`);
+    }
+    if (reply.image?.pngBase64) await this.uploadImage(ws, opts, reply.image);
+    return ids;
+  }
+
+  /** Replaces a message with the first rendered message; the rest follow in the thread. */
+  async update(
+    ws: Workspace,
+    channel: string,
+    ts: string,
+    reply: Reply,
+    threadTs?: string,
+  ): Promise<string[]> {
+    const { messages } = await this.prepare(reply, ws.teamKey);
+    const [first, ...rest] = messages as [SlackMessage, ...SlackMessage[]];
+    await this.pacer.run(channel, () =>
+      ws.client.chat.update({ channel, ts, text: first.text, blocks: first.blocks }),
+    );
+    const ids = [`${channel}:${ts}`];
+    for (const m of rest) {
+      const res = await this.pacer.run(channel, () =>
+        ws.client.chat.postMessage({
+          channel,
+          thread_ts: threadTs ?? ts,
+          text: m.text,
+          blocks: m.blocks,
+          unfurl_links: false,
+        }),
+      );
+      if (res.ts) ids.push(`${channel}:${res.ts}`);
+    }
+    if (reply.image?.pngBase64)
+      await this.uploadImage(ws, { channel, threadTs: threadTs ?? ts }, reply.image);
+    return ids;
+  }
+
+  private async uploadImage(
+    ws: Workspace,
+    opts: PostOptions,
+    image: NonNullable<Reply["image"]>,
+  ): Promise<void> {
+    try {
+      await ws.client.filesUploadV2({
+        channel_id: opts.channel,
+        ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}),
+        file: Buffer.from(image.pngBase64!, "base64"),
+        filename: "chart.png",
+        title: image.title ?? image.alt,
+        alt_text: image.alt.slice(0, 1000),
+      } as Parameters<typeof ws.client.filesUploadV2>[0]);
+    } catch (err) {
+      // The text already went out; a missing chart is a warning, not a failed delivery.
+      this.log.warn({ err, code: (err as { code?: string }).code }, "slack chart upload failed");
+    }
+  }
+
+  /** Looks for a message this app posted with the outbox id in its metadata (after an unknown outcome). */
+  private async findPosted(
+    ws: Workspace,
+    channel: string,
+    outboxId: string,
+    threadTs?: string,
+  ): Promise<string | undefined> {
+    try {
+      const res = threadTs
+        ? await ws.client.conversations.replies({
+            channel,
+            ts: threadTs,
+            limit: 50,
+            include_all_metadata: true,
+          })
+        : await ws.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+      const hit = (res.messages ?? []).find(
+        (m) =>
+          (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: string } } }).metadata
+            ?.event_payload?.outbox_id === outboxId,
+      );
+      return hit?.ts ? `${channel}:${hit.ts}` : undefined;
+    } catch (err) {
+      this.log.warn(
+        { err, code: (err as { code?: string }).code },
+        "slack history lookup failed; posting again",
+      );
+      return undefined;
+    }
+  }
+}

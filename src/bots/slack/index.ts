@@ -1,0 +1,13 @@
+export { loadActionRef, saveActionRef } from "./action-refs.js";
+export { SlackAdapter, slackCapabilities } from "./adapter.js";
+export { type SlackEnv, type SlackSettings, slackEnvSchema, slackSettingsFrom } from "./config.js";
+export { InstallationRepo } from "./installations.js";
+export { tenantInstallSig } from "./oauth.js";
+export { HonoReceiver } from "./receiver.js";
+export { renderReply, type SlackMessage } from "./render/blocks.js";
+export { SLACK_LIMITS } from "./render/limits.js";
+export { escapeMrkdwn, markdownToMrkdwn } from "./render/mrkdwn.js";
+export { createSlackRuntime, type SlackRuntime, type SlackRuntimeOptions } from "./runtime.js";
+export { slackStarter } from "./starter.js";
+export { commandToIntent, decodeSlackText, messageToIntent, SLASH_COMMANDS } from "./to-intent.js";
+export { verifyRequest } from "./verify.js";

@@ -1,0 +1,131 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
+import type { KnownBlock } from "@slack/web-api";
+import type { IntentArgs } from "../../../core/intents/intent.js";
+import type { Reply } from "../../../core/ports/reply.js";
+import { loadActionRef, saveActionRef } from "../action-refs.js";
+import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
+import { actorForSlackUser } from "../people.js";
+import { escapeMrkdwn } from "../render/mrkdwn.js";
+import { editModal } from "./edit-modal.js";
+
+/** Intents that decide something: the original message is updated to show who decided and when. */
+const DECISIONS = new Set(["draft.approve", "draft.reject", "goal.accept"]);
+const CLICK_LOCK_MS = 5_000;
+
+/** The message without its buttons, plus a line saying who decided, when, and what happened. */
+export function decidedBlocks(
+  original: KnownBlock[] | undefined,
+  userId: string,
+  at: Date,
+  outcome: string,
+): KnownBlock[] {
+  const kept = (original ?? []).filter((b) => b.type !== "actions");
+  const unix = Math.floor(at.getTime() / 1000);
+  const when = `<!date^${unix}^{date_short_pretty} at {time}|${at.toISOString()}>`;
+  return [
+    ...kept,
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `✅ <@${userId}> · ${when} — ${escapeMrkdwn(outcome)}` }],
+    },
+  ];
+}
+
+/**
+ * Button clicks: the value is a reference to an intent kept server-side. Unknown/expired/foreign
+ * references and refusals are answered ephemerally; a second click by the same person while the
+ * first is running is dropped; decisions replace the original message.
+ */
+export function registerActions(app: App, ctx: SlackContext): void {
+  app.action<BlockAction<ButtonAction>>(/^keel:/, async ({ ack, body, action, respond, context }) => {
+    await ack();
+    await afterAck();
+    const log = ctx.log.child({ action: action.action_id });
+    try {
+      const ws = await ctx.workspaces.resolve(teamKeyOf(context));
+      const stored = await loadActionRef(ctx.deps.store, action.value, ws.teamKey);
+      if (!stored) {
+        await ephemeral(respond, "This button has expired. Ask again to get a fresh one.");
+        return;
+      }
+      if (
+        !(await ctx.deps.store.set(`slack:click:${action.value}:${body.user.id}`, "1", {
+          nx: true,
+          ttlMs: CLICK_LOCK_MS,
+        }))
+      ) {
+        log.info("duplicate click ignored");
+        return;
+      }
+      const channel = body.channel?.id ?? body.container?.channel_id ?? "";
+      const messageTs = body.message?.ts ?? body.container?.message_ts;
+      const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
+      const actor = await actorForSlackUser(ctx.deps, ws, body.user.id);
+      const args = stored.intent as unknown as IntentArgs;
+      if (args.kind === "draft.edit") {
+        // The current text comes from the core (which also refuses people who may not edit).
+        const reply = await ctx.dispatcher.dispatch(
+          toIntent(args, actor, channel, `slack:act:${body.trigger_id}`, threadTs),
+        );
+        if (!reply.meta?.awaitingEdit) {
+          await ephemeral(respond, reply.text);
+          return;
+        }
+        const submitRef = await saveActionRef(ctx.deps.store, {
+          teamId: ws.teamKey,
+          intent: { kind: "draft.edit", draftRef: args.draftRef },
+          label: "edit",
+          context: { channel, messageTs, threadTs, responseUrl: body.response_url },
+        });
+        await ws.client.views.open({
+          trigger_id: body.trigger_id,
+          view: editModal(submitRef, String(reply.meta.currentBody ?? "")),
+        });
+        return;
+      }
+      const reply: Reply = await ctx.dispatcher.dispatch(
+        toIntent(args, actor, channel, `slack:act:${body.trigger_id}`, threadTs),
+      );
+      if (reply.ephemeral || reply.meta?.refused || reply.meta?.error) {
+        await ephemeral(respond, reply.text);
+        return;
+      }
+      if (DECISIONS.has(args.kind) && reply.meta?.decidedBy !== undefined) {
+        const blocks = decidedBlocks(
+          body.message?.blocks as KnownBlock[] | undefined,
+          body.user.id,
+          ctx.deps.clock.now(),
+          reply.text,
+        );
+        await respond({ replace_original: true, text: reply.text, blocks });
+        return;
+      }
+      if (DECISIONS.has(args.kind)) {
+        // Already decided by someone else, expired, …: tell the clicker only.
+        await ephemeral(respond, reply.text);
+        return;
+      }
+      if (channel && !channel.startsWith("D") && messageTs)
+        await ctx.adapter.post(ws, { channel, threadTs: threadTs ?? messageTs }, reply);
+      else {
+        const { messages } = await ctx.adapter.prepare(reply, ws.teamKey);
+        for (const m of messages)
+          await respond({
+            replace_original: false,
+            response_type: "in_channel",
+            text: m.text,
+            blocks: m.blocks,
+          });
+      }
+    } catch (err) {
+      log.error({ err, code: slackCode(err) }, "slack action failed");
+      await ephemeral(respond, "Sorry, something went wrong; it has been logged.");
+    }
+  });
+}
+
+async function ephemeral(respond: RespondFn, text: string): Promise<void> {
+  await respond({ response_type: "ephemeral", replace_original: false, text: escapeMrkdwn(text) }).catch(
+    () => {},
+  );
+}

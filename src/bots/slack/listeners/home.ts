@@ -1,0 +1,158 @@
+import type { App } from "@slack/bolt";
+import type { HomeView, KnownBlock } from "@slack/web-api";
+import { type Actor, can, canApproveDraft } from "../../../core/auth/permissions.js";
+import { listDeals } from "../../../core/deals/index.js";
+import { draftReply, pendingDrafts } from "../../../core/drafts/index.js";
+import { formatMoney } from "../../../core/format.js";
+import type { IntentArgs } from "../../../core/intents/intent.js";
+import { overdueInvoices } from "../../../core/invoices/index.js";
+import { usageReport } from "../../../core/llm/index.js";
+import type { Reply } from "../../../core/ports/reply.js";
+import { type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
+import { actorForSlackUser } from "../people.js";
+import { clip, SLACK_LIMITS } from "../render/limits.js";
+import { escapeMrkdwn } from "../render/mrkdwn.js";
+import type { Workspace } from "../workspaces.js";
+
+const MAX_DRAFTS = 8;
+const header = (text: string): KnownBlock => ({
+  type: "header",
+  text: { type: "plain_text", text: clip(text, SLACK_LIMITS.headerText) },
+});
+const note = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
+
+/**
+ * The App Home tab, from the core's own functions: drafts this user may approve (with buttons),
+ * goals pace and cash position when those features are enabled (through the dispatcher, so roles
+ * apply), the open pipeline, overdue invoices and this month's LLM spend. A part that fails or is
+ * not available is left out; the tab always publishes.
+ */
+export async function buildHome(
+  ctx: SlackContext,
+  ws: Workspace,
+  actor: Actor,
+  nonce: string,
+): Promise<HomeView> {
+  const now = ctx.deps.clock.now();
+  const blocks: KnownBlock[] = [
+    header(`Keel — ${actor.name}`),
+    note(
+      `Role: *${actor.role}* · updated <!date^${Math.floor(now.getTime() / 1000)}^{date_short_pretty} {time}|${now.toISOString()}>`,
+    ),
+  ];
+  const part = async (name: string, fn: () => Promise<KnownBlock[]>) => {
+    try {
+      blocks.push(...(await fn()));
+    } catch (err) {
+      ctx.log.warn({ err, part: name }, "app home part skipped");
+    }
+  };
+  await part("approvals", async () => {
+    const drafts = (await ctx.deps.db.tenantTx(ws.tenantId, (tx) => pendingDrafts(tx))).filter(
+      (d) => canApproveDraft(actor, d).ok,
+    );
+    const out: KnownBlock[] = [{ type: "divider" }, header(`Waiting for your approval (${drafts.length})`)];
+    if (!drafts.length) out.push(note("Nothing to approve."));
+    for (const d of drafts.slice(0, MAX_DRAFTS))
+      out.push(
+        ...(
+          await ctx.adapter.prepare(
+            draftReply(d, `Draft #${d.seq}${d.subject ? ` — ${d.subject}` : ""}`),
+            ws.teamKey,
+          )
+        ).messages.flatMap((m) => m.blocks),
+      );
+    if (drafts.length > MAX_DRAFTS)
+      out.push(note(`…and ${drafts.length - MAX_DRAFTS} more: \`/keel drafts\`.`));
+    return out;
+  });
+  const viaCore = async (title: string, args: IntentArgs) => {
+    if (!ctx.dispatcher.handles(args.kind)) return [];
+    const reply: Reply = await ctx.dispatcher.dispatch(
+      toIntent(args, actor, `home:${actor.userId}`, `slack:home:${nonce}:${args.kind}`),
+    );
+    if (reply.meta?.error) return [];
+    const rendered = await ctx.adapter.prepare({ ...reply, actions: [] }, ws.teamKey);
+    return [
+      { type: "divider" } as KnownBlock,
+      header(title),
+      ...rendered.messages.flatMap((m) => m.blocks).slice(0, 12),
+    ];
+  };
+  await part("goals", () => viaCore("Goals", { kind: "goals.list" }));
+  if (can(actor, "cashflow.read"))
+    await part("cash", () => viaCore("Cash position", { kind: "cashflow.forecast", horizonDays: 30 }));
+  if (can(actor, "deals.read"))
+    await part("pipeline", async () => {
+      const deals = await ctx.deps.db.tenantTx(ws.tenantId, (tx) => listDeals(tx, now));
+      const total = deals.reduce((s, d) => s + d.valueMinor, 0);
+      const weighted = deals.reduce((s, d) => s + d.valueMinor * d.probability, 0);
+      const stuck = deals.filter((d) => d.stuck).length;
+      const cur = deals[0]?.currency ?? "USD";
+      return [
+        { type: "divider" },
+        header("Open pipeline"),
+        {
+          type: "section",
+          fields: [
+            { type: "mrkdwn", text: `*Open deals*\n${deals.length}` },
+            { type: "mrkdwn", text: `*Value*\n${escapeMrkdwn(formatMoney(total, cur))}` },
+            { type: "mrkdwn", text: `*Weighted*\n${escapeMrkdwn(formatMoney(Math.round(weighted), cur))}` },
+            { type: "mrkdwn", text: `*Stuck*\n${stuck}` },
+          ],
+        },
+      ];
+    });
+  if (can(actor, "invoices.read") && !ctx.dispatcher.handles("cashflow.forecast"))
+    await part("invoices", async () => {
+      const inv = await ctx.deps.db.tenantTx(ws.tenantId, (tx) => overdueInvoices(tx, now));
+      const sum = inv.reduce((s, i) => s + i.outstandingMinor, 0);
+      return [
+        { type: "divider" },
+        header("Overdue invoices"),
+        {
+          type: "section",
+          text: {
+            type: "mrkdwn",
+            text: `${inv.length} overdue, ${escapeMrkdwn(formatMoney(sum, inv[0]?.currency ?? "USD"))} outstanding.`,
+          },
+        },
+      ];
+    });
+  if (can(actor, "usage.read"))
+    await part("spend", async () => {
+      const month = now.toISOString().slice(0, 7);
+      const r = await usageReport(ctx.deps.db, ws.tenantId, month);
+      return [
+        { type: "divider" },
+        header(`AI spend in ${month}`),
+        {
+          type: "section",
+          text: {
+            type: "mrkdwn",
+            text: `$${(r.totals.costMicros / 1e6).toFixed(2)} across ${r.totals.calls} calls (${r.totals.cacheHits} from cache).`,
+          },
+        },
+      ];
+    });
+  return { type: "home", blocks: blocks.slice(0, SLACK_LIMITS.blocksPerView) };
+}
+
+export function registerHome(app: App, ctx: SlackContext): void {
+  app.event("app_home_opened", async ({ event, context, body }) => {
+    if (event.tab !== "home") return;
+    try {
+      const ws = await ctx.workspaces.resolve(teamKeyOf(context));
+      const actor = await actorForSlackUser(ctx.deps, ws, event.user);
+      const view = await buildHome(
+        ctx,
+        ws,
+        actor,
+        (body as { event_id?: string }).event_id ?? String(Date.now()),
+      );
+      await ws.client.views.publish({ user_id: event.user, view });
+    } catch (err) {
+      ctx.log.error({ err, code: slackCode(err) }, "app home failed");
+    }
+  });
+}

@@ -1,0 +1,149 @@
+import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import { Hono } from "hono";
+import type { Deps } from "../../core/deps.js";
+import type { Logger } from "../../core/logger.js";
+import type { TaskTracker } from "./tasks.js";
+import { verifyRequest } from "./verify.js";
+
+/** Slack wants an answer within 3 s; past this we answer 200 ourselves and let the work go on. */
+const ACK_DEADLINE_MS = 2_500;
+const EVENT_SEEN_TTL_MS = 60 * 60_000;
+
+export interface AckStats {
+  count: number;
+  lastMs: number;
+  maxMs: number;
+}
+
+/**
+ * A Bolt Receiver on the hono server (POST /slack/events for events, commands and interactivity):
+ * verify the signature → drop an event id seen before (fast path; the durable once-only claim is in
+ * the listener) → start Bolt's processing → answer as soon as the listener acks. Nothing slow runs
+ * before the ack: listeners ack first and continue in the background (tracked for shutdown/tests).
+ */
+export class HonoReceiver implements Receiver {
+  private bolt?: App;
+  private readonly log: Logger;
+  readonly stats: AckStats = { count: 0, lastMs: 0, maxMs: 0 };
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly signingSecret: string,
+    private readonly tasks: TaskTracker,
+  ) {
+    this.log = deps.logger.child({ component: "slack-receiver" });
+  }
+
+  init(app: App): void {
+    this.bolt = app;
+  }
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.tasks.idle();
+  }
+
+  /** The routes to mount on the main app. */
+  routes(): Hono {
+    const r = new Hono();
+    r.post("/slack/events", (c) => this.handle(c.req.raw));
+    return r;
+  }
+
+  /** Handles one request from Slack and returns the HTTP response (the ack). */
+  async handle(req: Request): Promise<Response> {
+    const started = performance.now();
+    const raw = await req.text();
+    const verdict = verifyRequest(
+      this.signingSecret,
+      {
+        signature: req.headers.get("x-slack-signature") ?? undefined,
+        timestamp: req.headers.get("x-slack-request-timestamp") ?? undefined,
+      },
+      raw,
+      this.deps.clock.now().getTime(),
+    );
+    if (!verdict.ok) {
+      this.log.warn({ reason: verdict.reason }, "slack request rejected");
+      return new Response(JSON.stringify({ error: verdict.reason }), {
+        status: 401,
+        headers: { "content-type": "application/json" },
+      });
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = parseBody(raw, req.headers.get("content-type") ?? "");
+    } catch {
+      return new Response("bad request", { status: 400 });
+    }
+    if (body.type === "url_verification") return Response.json({ challenge: body.challenge });
+    if (body.ssl_check) return new Response(null, { status: 200 });
+    const eventId = typeof body.event_id === "string" ? body.event_id : undefined;
+    if (
+      eventId &&
+      !(await this.deps.store.set(`slack:event-seen:${eventId}`, "1", { nx: true, ttlMs: EVENT_SEEN_TTL_MS }))
+    ) {
+      this.log.info({ eventId, retryNum: req.headers.get("x-slack-retry-num") }, "slack event already seen");
+      return this.done(started, new Response(null, { status: 200 }));
+    }
+    const response = await this.dispatch(body, req.headers);
+    return this.done(started, response);
+  }
+
+  private done(started: number, res: Response): Response {
+    const ms = performance.now() - started;
+    this.stats.count++;
+    this.stats.lastMs = ms;
+    this.stats.maxMs = Math.max(this.stats.maxMs, ms);
+    return res;
+  }
+
+  private dispatch(body: Record<string, unknown>, headers: Headers): Promise<Response> {
+    if (!this.bolt) throw new Error("HonoReceiver used before Bolt init()");
+    return new Promise<Response>((resolve) => {
+      let acked = false;
+      const timer = setTimeout(() => {
+        if (acked) return;
+        acked = true;
+        this.log.warn({ type: body.type }, "slack listener did not ack in time; answered 200");
+        resolve(new Response(null, { status: 200 }));
+      }, ACK_DEADLINE_MS);
+      const event: ReceiverEvent = {
+        body,
+        retryNum: headers.get("x-slack-retry-num") ? Number(headers.get("x-slack-retry-num")) : undefined,
+        retryReason: headers.get("x-slack-retry-reason") ?? undefined,
+        ack: async (response?: unknown) => {
+          if (acked) return;
+          acked = true;
+          clearTimeout(timer);
+          resolve(ackResponse(response));
+        },
+      };
+      const work = this.bolt!.processEvent(event).catch((err) => {
+        this.log.error({ err }, "slack event processing failed");
+        if (!acked) {
+          acked = true;
+          clearTimeout(timer);
+          resolve(new Response(null, { status: 500 }));
+        }
+      });
+      this.tasks.track(work);
+    });
+  }
+}
+
+/** Bolt's ack payload → HTTP: nothing → empty 200, a string → text, an object → JSON. */
+export function ackResponse(response: unknown): Response {
+  if (response === undefined || response === null || response === "")
+    return new Response(null, { status: 200 });
+  if (typeof response === "string")
+    return new Response(response, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
+  return Response.json(response);
+}
+
+/** Events arrive as JSON; commands as form fields; interactivity as a form field `payload` with JSON. */
+export function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const form = Object.fromEntries(new URLSearchParams(raw));
+  if (typeof form.payload === "string") return JSON.parse(form.payload) as Record<string, unknown>;
+  return form;
+}

@@ -1,0 +1,13 @@
+/** Bot scopes Keel asks for (kept in step with slack-manifest.json). */
+export const BOT_SCOPES = [
+  "app_mentions:read",
+  "channels:history",
+  "chat:write",
+  "commands",
+  "files:write",
+  "groups:history",
+  "im:history",
+  "im:write",
+  "users:read",
+  "users:read.email",
+] as const;

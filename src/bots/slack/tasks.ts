@@ -1,0 +1,44 @@
+/**
+ * Background work started after an ack (slow replies, modal updates). Tracked so shutdown can wait
+ * for it and tests can wait until the system is quiet; `limit` bounds how much of it runs at once,
+ * so a burst of slow work (an embedded database, CPU-heavy replies) queues instead of starving the
+ * event loop that answers Slack's next request within 3 s.
+ */
+export class TaskTracker {
+  private readonly running = new Set<Promise<unknown>>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly maxConcurrent = 64) {}
+
+  track<T>(p: Promise<T>): Promise<T> {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /** Runs `fn` when fewer than `maxConcurrent` limited jobs are running (FIFO). */
+  async limit<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.maxConcurrent) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Resolves once nothing is running (including work started while waiting). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}

@@ -1,0 +1,57 @@
+import { LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } from "@slack/web-api";
+import type { Logger } from "../../core/logger.js";
+
+export interface ClientFactoryOptions {
+  apiUrl?: string;
+  retryConfig?: RetryOptions;
+  logger: Logger;
+}
+
+/** Bridges @slack/logger to pino. Debug output is dropped: it can carry request bodies. */
+export function slackLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.INFO;
+  const text = (msg: unknown[]) =>
+    msg
+      .map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : JSON.stringify(m)))
+      .join(" ")
+      .slice(0, 500);
+  return {
+    debug: () => {},
+    info: (...m) => logger.debug({ slack: text(m) }, "slack sdk"),
+    warn: (...m) => logger.warn({ slack: text(m) }, "slack sdk"),
+    error: (...m) => logger.error({ slack: text(m) }, "slack sdk"),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** Web API clients per token, all pointing at the configured base URL (a local fake in tests). */
+export class ClientFactory {
+  private readonly clients = new Map<string, WebClient>();
+  readonly options: ConstructorParameters<typeof WebClient>[1];
+  constructor(opts: ClientFactoryOptions) {
+    this.options = {
+      slackApiUrl: opts.apiUrl,
+      logger: slackLogger(opts.logger.child({ component: "slack-web-api" })),
+      ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
+    };
+  }
+
+  /** A client for `token`, or a token-less one (oauth.v2.access) when omitted. */
+  get(token?: string): WebClient {
+    const key = token ?? "";
+    let c = this.clients.get(key);
+    if (!c) {
+      c = new WebClient(token, this.options);
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+
+  forget(token: string): void {
+    this.clients.delete(token);
+  }
+}

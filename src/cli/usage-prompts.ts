@@ -1,0 +1,135 @@
+import { parseArgs } from "node:util";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { createKeel } from "../app.js";
+import type { Io } from "../cli.js";
+import { loadConfig } from "../config.js";
+import { llmCalls } from "../core/db/schema/index.js";
+import type { Deps } from "../core/deps.js";
+import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/flows/index.js";
+import { requireTenant } from "../core/tenancy/index.js";
+
+export interface PromptCallLine {
+  prompt: string;
+  calls: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  costMicros: number;
+}
+
+export interface PromptUsage {
+  tenant: string;
+  month: string;
+  calls: PromptCallLine[];
+  approvals: PromptApprovalMetrics[];
+}
+
+function monthBounds(month: string): { from: Date; to: Date } {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) throw new Error(`month must be YYYY-MM, got "${month}"`);
+  return {
+    from: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)),
+    to: new Date(Date.UTC(Number(m[1]), Number(m[2]), 1)),
+  };
+}
+
+/** Calls per prompt version (ledger) and how people judged the drafts each version wrote. */
+export async function promptUsage(
+  deps: Deps,
+  tenantId: string,
+  tenantSlug: string,
+  month: string,
+): Promise<PromptUsage> {
+  const { from, to } = monthBounds(month);
+  const prompt = sql<string>`coalesce(${llmCalls.promptId} || '@' || ${llmCalls.promptVersion}, '(none)')`;
+  const rows = await deps.db.tenantTx(tenantId, (tx) =>
+    tx
+      .select({
+        prompt,
+        calls: sql<string>`count(*)`,
+        errors: sql<string>`count(*) filter (where ${llmCalls.outcome} <> 'ok')`,
+        tokensIn: sql<string>`coalesce(sum(${llmCalls.tokensIn}), 0)`,
+        tokensOut: sql<string>`coalesce(sum(${llmCalls.tokensOut}), 0)`,
+        costMicros: sql<string>`coalesce(sum(${llmCalls.costMicros}), 0)`,
+      })
+      .from(llmCalls)
+      .where(and(eq(llmCalls.tenantId, tenantId), gte(llmCalls.createdAt, from), lt(llmCalls.createdAt, to)))
+      .groupBy(prompt),
+  );
+  const calls = rows
+    .map((r) => ({
+      prompt: String(r.prompt),
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      tokensIn: Number(r.tokensIn),
+      tokensOut: Number(r.tokensOut),
+      costMicros: Number(r.costMicros),
+    }))
+    .sort((a, b) => b.calls - a.calls || a.prompt.localeCompare(b.prompt));
+  return {
+    tenant: tenantSlug,
+    month,
+    calls,
+    approvals: await approvalMetricsByPromptVersion(deps, tenantId, { since: from }),
+  };
+}
+
+const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 100)} %`);
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+/** The text table `keel usage --prompts` prints. */
+export function renderPromptUsage(u: PromptUsage): string {
+  const out = [`Prompt usage for ${u.tenant}, ${u.month}`, ""];
+  out.push("Model calls by prompt version");
+  if (u.calls.length === 0) out.push("  (none)");
+  for (const c of u.calls)
+    out.push(
+      `  ${pad(c.prompt, 30)} ${String(c.calls).padStart(6)} calls  ${String(c.errors).padStart(4)} errors  ${String(c.tokensIn + c.tokensOut).padStart(9)} tokens  $${(c.costMicros / 1e6).toFixed(4)}`,
+    );
+  out.push("", "Draft approvals by prompt version");
+  if (u.approvals.length === 0) out.push("  (none)");
+  else
+    out.push(
+      `  ${pad("prompt", 30)} drafted  approved(untouched/edited)  rejected  expired  pending  approval  untouched  mean edit`,
+    );
+  for (const a of u.approvals)
+    out.push(
+      `  ${pad(a.promptVersion, 30)} ${String(a.drafted).padStart(7)}  ${pad(`${a.approvedWithoutEdit + a.approvedAfterEdit} (${a.approvedWithoutEdit}/${a.approvedAfterEdit})`, 26)} ${String(a.rejected).padStart(8)}  ${String(a.expired).padStart(7)}  ${String(a.pending).padStart(7)}  ${pad(pct(a.approvalRate), 8)}  ${pad(pct(a.untouchedRate), 9)}  ${a.meanEditDistance === null ? "—" : `${Math.round(a.meanEditDistance)} chars (${pct(a.meanEditRatio)})`}`,
+    );
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * `keel usage --prompts [--tenant SLUG] [--month YYYY-MM] [--json]`. `src/cli/usage.ts` can delegate
+ * here when it sees `--prompts` (passing its deps); without deps the command opens Keel itself.
+ */
+export async function usagePromptsCommand(argv: string[], io: Io, deps?: Deps): Promise<number> {
+  let values: { tenant?: string; month?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        tenant: { type: "string", short: "t" },
+        month: { type: "string", short: "m" },
+        json: { type: "boolean" },
+        prompts: { type: "boolean" },
+      },
+    }));
+  } catch (e) {
+    io.stderr.write(
+      `${(e as Error).message}\nUsage: keel usage --prompts [--tenant SLUG] [--month YYYY-MM] [--json]\n`,
+    );
+    return 2;
+  }
+  const keel = deps ? null : await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
+  const d = deps ?? keel!.deps;
+  try {
+    const tenant = await requireTenant(d.db, values.tenant ?? d.config.KEEL_DEFAULT_TENANT);
+    const month = values.month ?? d.clock.now().toISOString().slice(0, 7);
+    const usage = await promptUsage(d, tenant.id, tenant.slug, month);
+    io.stdout.write(values.json ? `${JSON.stringify(usage, null, 2)}\n` : renderPromptUsage(usage));
+    return 0;
+  } finally {
+    await keel?.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { extractDates, extractNumbers } from "./numbers.js";
+
+/**
+ * The figures a reply may use: every number and date in the computed context the model was given
+ * (deal record, metric baselines, forecasts, invoice rows), gathered by walking the value.
+ */
+export interface FigureContext {
+  numbers: number[];
+  dates: Set<string>;
+}
+
+/** Collects numbers (and the numbers written inside strings, e.g. "$41,250" or "Acme #2") and ISO dates. */
+export function collectFigures(...values: unknown[]): FigureContext {
+  const numbers: number[] = [];
+  const dates = new Set<string>();
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 8 || v === null || v === undefined) return;
+    if (typeof v === "number") {
+      if (Number.isFinite(v)) numbers.push(v);
+      return;
+    }
+    if (typeof v === "string") {
+      for (const d of extractDates(v)) {
+        dates.add(d.iso);
+        for (const part of d.iso.split("-")) numbers.push(Number(part));
+      }
+      for (const n of extractNumbers(v)) numbers.push(n.value);
+      return;
+    }
+    if (v instanceof Date) {
+      if (!Number.isNaN(v.getTime())) walk(v.toISOString().slice(0, 10), depth);
+      return;
+    }
+    if (typeof v === "object") {
+      if (seen.has(v)) return;
+      seen.add(v);
+      for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
+    }
+  };
+  for (const v of values) walk(v, 0);
+  return { numbers, dates };
+}
+
+/** Adds figures to a context (e.g. derived values the template itself states). */
+export function mergeFigures(a: FigureContext, b: FigureContext): FigureContext {
+  return { numbers: [...a.numbers, ...b.numbers], dates: new Set([...a.dates, ...b.dates]) };
+}

@@ -1,0 +1,232 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local Slack Web API that speaks the real wire protocol (form or JSON bodies, Bearer tokens,
+ * `{ ok, error }` answers, 429 + Retry-After), so tests drive the real @slack/web-api client and
+ * Bolt's respond(). Records every call; also serves response_url and file upload endpoints.
+ */
+export interface FakeCall {
+  method: string;
+  params: Record<string, unknown>;
+  token?: string;
+  at: number;
+}
+
+export interface FakeFailure {
+  status?: number;
+  retryAfter?: number;
+  error?: string;
+}
+
+export interface FakeUser {
+  name: string;
+  email?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+export class FakeSlackApi {
+  readonly calls: FakeCall[] = [];
+  /** Bodies POSTed to response_url endpoints, by id. */
+  readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
+  readonly messages: FakeMessage[] = [];
+  readonly users = new Map<string, FakeUser>();
+  /** token → team id answered by auth.test. */
+  readonly tokens = new Map<string, { team: string; user: string; bot: string }>();
+  readonly revoked = new Set<string>();
+  /** What apps.connections.open answers (Socket Mode): a ws:// URL of a local socket server. */
+  socketUrl?: string;
+  oauthAccess: (params: Record<string, unknown>) => Record<string, unknown> = () => ({
+    ok: false,
+    error: "invalid_code",
+  });
+  private readonly failures = new Map<string, FakeFailure[]>();
+  private server?: Server;
+  private seq = 1_700_000_000;
+  base = "";
+
+  /** The Web API base URL (SLACK_API_URL). */
+  get url(): string {
+    return `${this.base}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.base}/response/${id}`;
+  }
+
+  /** The next call(s) to `method` fail this way, in order. */
+  failNext(method: string, ...f: FakeFailure[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...f]);
+  }
+
+  callsTo(method: string): FakeCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  responsesFor(id: string) {
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", () => r()));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private nextTs(): string {
+    this.seq += 1;
+    return `${this.seq}.000100`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const path = (req.url ?? "").split("?")[0]!;
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (path.startsWith("/response/")) {
+      this.responses.push({
+        id: path.slice("/response/".length),
+        body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+        at: Date.now(),
+      });
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("ok");
+      return;
+    }
+    if (path.startsWith("/upload/")) {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("OK - uploaded");
+      return;
+    }
+    if (!path.startsWith("/api/")) return send(404, { ok: false, error: "unknown_path" });
+    const method = path.slice("/api/".length);
+    const params = parseParams(raw, String(req.headers["content-type"] ?? ""));
+    const auth = String(req.headers.authorization ?? "");
+    const token = auth.startsWith("Bearer ")
+      ? auth.slice(7)
+      : typeof params.token === "string"
+        ? params.token
+        : undefined;
+    this.calls.push({ method, params, token, at: Date.now() });
+    const fail = this.failures.get(method)?.shift();
+    if (fail?.status === 429)
+      return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(fail.retryAfter ?? 1) });
+    if (fail) return send(fail.status ?? 200, { ok: false, error: fail.error ?? "internal_error" });
+    if (token && this.revoked.has(token)) return send(200, { ok: false, error: "token_revoked" });
+    send(200, this.answer(method, params, token));
+  }
+
+  private answer(method: string, p: Record<string, unknown>, token?: string): Record<string, unknown> {
+    switch (method) {
+      case "auth.test": {
+        const t = (token && this.tokens.get(token)) || { team: "T0DEMO", user: "UKEELBOT", bot: "BKEELBOT" };
+        return {
+          ok: true,
+          url: "https://demo.slack.com/",
+          team: "Demo",
+          user: "keel",
+          team_id: t.team,
+          user_id: t.user,
+          bot_id: t.bot,
+        };
+      }
+      case "chat.postMessage": {
+        const m: FakeMessage = {
+          channel: String(p.channel),
+          ts: this.nextTs(),
+          thread_ts: p.thread_ts as string | undefined,
+          text: p.text as string,
+          blocks: p.blocks as unknown[],
+          metadata: p.metadata as FakeMessage["metadata"],
+        };
+        this.messages.push(m);
+        return { ok: true, channel: m.channel, ts: m.ts, message: { text: m.text, ts: m.ts } };
+      }
+      case "chat.update":
+        return { ok: true, channel: p.channel, ts: p.ts, text: p.text };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: this.nextTs() };
+      case "chat.delete":
+        return { ok: true, channel: p.channel, ts: p.ts };
+      case "views.open":
+      case "views.publish":
+      case "views.update":
+        return { ok: true, view: { id: `V${this.calls.length}`, hash: "h1" } };
+      case "users.info": {
+        const u = this.users.get(String(p.user));
+        return u
+          ? {
+              ok: true,
+              user: {
+                id: p.user,
+                name: u.name,
+                real_name: u.name,
+                profile: { real_name: u.name, email: u.email },
+              },
+            }
+          : { ok: false, error: "user_not_found" };
+      }
+      case "conversations.history":
+      case "conversations.replies": {
+        const list = this.messages.filter(
+          (m) =>
+            m.channel === p.channel &&
+            (method === "conversations.history" || m.thread_ts === p.ts || m.ts === p.ts),
+        );
+        return {
+          ok: true,
+          messages: list.map((m) => ({
+            type: "message",
+            ts: m.ts,
+            text: m.text,
+            ...(p.include_all_metadata ? { metadata: m.metadata } : {}),
+          })),
+        };
+      }
+      case "oauth.v2.access":
+        return this.oauthAccess(p);
+      case "apps.connections.open":
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: "invalid_auth" };
+      case "files.getUploadURLExternal":
+        return { ok: true, upload_url: `${this.base}/upload/F0CHART`, file_id: "F0CHART" };
+      case "files.completeUploadExternal":
+        return { ok: true, files: [{ id: "F0CHART", title: "chart" }] };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function parseParams(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (/^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {}
+    }
+    out[k] = v === "true" ? true : v === "false" ? false : v;
+  }
+  return out;
+}
