@@ -1,3 +1,4 @@
+import { emailEnvSchema } from "./bots/email/config.js";
 import { slackEnvSchema } from "./bots/slack/config.js";
 import { whatsappEnvSchema } from "./bots/whatsapp/config.js";
 import { registerEnvSchema } from "./config.js";
@@ -9,6 +10,7 @@ export function registerEnvSchemas(): void {
   if (done) return;
   done = true;
   void registerEnvSchema;
+  registerEnvSchema(emailEnvSchema);
   registerEnvSchema(slackEnvSchema);
   registerEnvSchema(whatsappEnvSchema);
 }

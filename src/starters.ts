@@ -1,10 +1,18 @@
 import { slackStarter } from "./bots/slack/starter.js";
 import { whatsappStarter } from "./bots/whatsapp/starter.js";
 import { jobsStarter } from "./jobs/starter.js";
+import { createEmailAdapter } from "./bots/email/index.js";
 import type { Starter } from "./main.js";
+
+/** Email is outbound only: register the adapter so approved email drafts can be delivered. */
+const emailStarter: Starter = async (keel) => {
+  const email = createEmailAdapter(keel.deps.config);
+  if (email) keel.deps.channels.set("email", email);
+  return undefined;
+};
 
 /**
  * Channels and background work that `keel start` runs, each deciding from config whether it is on.
  * One line per starter; the composition root (main.ts) runs them in order.
  */
-export const STARTERS: Starter[] = [slackStarter, whatsappStarter, jobsStarter];
+export const STARTERS: Starter[] = [emailStarter, slackStarter, whatsappStarter, jobsStarter];

@@ -13,6 +13,7 @@ import { AppError } from "./errors.js";
 import type { HandlerMap } from "./intents/dispatcher.js";
 import { helpReply } from "./intents/help.js";
 import { overdueInvoicesReply } from "./invoices/index.js";
+import { setRoleReply } from "./tenancy/index.js";
 
 function need(actor: Actor, p: Permission) {
   if (!can(actor, p)) throw new AppError("forbidden", `Your role (${actor.role}) does not allow that.`);
@@ -43,5 +44,6 @@ export function coreHandlers(): HandlerMap {
     "draft.edit": async (deps, i, actor) => editDraft(deps, actor, i.draftRef, i.body),
     "drafts.list": async (deps, _i, actor) => listDraftsReply(deps, actor),
     "draft.history": async (deps, i, actor) => draftHistoryReply(deps, actor, i.draftRef),
+    "settings.role": async (deps, i, actor) => setRoleReply(deps, actor, i.origin.channel, i.user, i.role),
   };
 }

@@ -100,3 +100,5 @@ export async function ensureIdentityUser(
   });
   return (await actorForIdentity(db, tenantId, channel, externalId))!;
 }
+
+export { setRoleReply, userQuery } from "./roles.js";
