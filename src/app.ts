@@ -1,7 +1,10 @@
 import type { Config } from "./config.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "./core/deps.js";
 import { coreHandlers } from "./core/handlers.js";
-import { createDispatcher, type Dispatcher, type HandlerMap } from "./core/intents/dispatcher.js";
+import { coachHandler } from "./core/coach/index.js";
+import { createDispatcher, type Dispatcher, type Handler, type HandlerMap } from "./core/intents/dispatcher.js";
+import type { IntentKind } from "./core/intents/intent.js";
+import { withSourceMemory } from "./core/provenance/index.js";
 import { featureHandlers } from "./feature-handlers.js";
 
 export interface Keel {
@@ -10,9 +13,14 @@ export interface Keel {
   close(): Promise<void>;
 }
 
-/** Every intent handler: core features plus the analytics/LLM features wired in feature-handlers.ts. */
+/**
+ * Every intent handler: core features, overridden/extended by the features wired in
+ * feature-handlers.ts; every reply's sources are remembered per conversation for `sources?`.
+ */
 export function allHandlers(): HandlerMap {
-  return { ...coreHandlers(), ...featureHandlers() };
+  const map: HandlerMap = { ...coreHandlers(), ...featureHandlers() };
+  map["coach.message"] = coachHandler((kind) => (kind === "coach.message" ? undefined : (map[kind] as Handler<IntentKind> | undefined)));
+  return withSourceMemory(map);
 }
 
 /** Deps + dispatcher, shared by `keel start`, the console commands and the tests. */

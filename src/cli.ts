@@ -17,7 +17,7 @@ Usage:
                                      import a CSV
   keel forecast FILE --horizon H [--season M] [--json]
   keel optimize inventory|staffing|budget FILE.json [--json]
-  keel usage [--tenant SLUG] [--month YYYY-MM] [--json]
+  keel usage [--tenant SLUG] [--month YYYY-MM] [--prompts] [--json]
   keel prompts                       list the prompt registry
   keel digest --now [--tenant SLUG]  send digests now
 `;
@@ -40,10 +40,18 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import("./cli/import.js")).importCommand,
   forecast: async () => (await import("./cli/forecast.js")).forecastCommand,
   optimize: async () => (await import("./cli/optimize.js")).optimizeCommand,
+  usage: async () => (await import("./cli/ops.js")).usageCli,
+  prompts: async () => (await import("./cli/ops.js")).promptsCli,
+  digest: async () => (await import("./cli/digest.js")).digestCommand,
 };
 
 /** Entry point of the `keel` binary: dispatches, and maps every error to one readable line. */
 export async function main(argv: string[]): Promise<void> {
+  // `keel prompts | head` closes the pipe early; that is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
     io.stdout.write(USAGE);

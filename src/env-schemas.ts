@@ -2,6 +2,7 @@ import { emailEnvSchema } from "./bots/email/config.js";
 import { slackEnvSchema } from "./bots/slack/config.js";
 import { whatsappEnvSchema } from "./bots/whatsapp/config.js";
 import { registerEnvSchema } from "./config.js";
+import { llmEnvSchema } from "./core/llm/index.js";
 
 let done = false;
 
@@ -9,7 +10,7 @@ let done = false;
 export function registerEnvSchemas(): void {
   if (done) return;
   done = true;
-  void registerEnvSchema;
+  registerEnvSchema(llmEnvSchema);
   registerEnvSchema(emailEnvSchema);
   registerEnvSchema(slackEnvSchema);
   registerEnvSchema(whatsappEnvSchema);

@@ -3,6 +3,7 @@ import { can } from "./core/auth/permissions.js";
 import { digestSettingsHandler } from "./core/digest/index.js";
 import { AppError } from "./core/errors.js";
 import { whyReply } from "./core/insights/index.js";
+import { flowHandlers } from "./core/flows/index.js";
 import type { HandlerMap } from "./core/intents/dispatcher.js";
 import { planReply } from "./core/optimize/index.js";
 
@@ -11,7 +12,9 @@ import { planReply } from "./core/optimize/index.js";
  * insights, goals, usage). Each entry calls the feature's public index.
  */
 export function featureHandlers(): HandlerMap {
+  // flowHandlers replace core's deal.show / draft.create with the LLM-backed versions and add goals.
   return {
+    ...flowHandlers(),
     "cashflow.forecast": cashflowHandler,
     "digest.settings": digestSettingsHandler,
     "optimize.plan": async (deps, i, actor) => {
@@ -22,9 +25,5 @@ export function featureHandlers(): HandlerMap {
       if (!can(actor, "metrics.read")) throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
       return whyReply(deps, actor, i.metric, i.period);
     },
-    "coach.message": async (_deps, i) => ({
-      text: `I can't answer free questions yet in this setup. Try \`help\` for the commands I know.`,
-      meta: { text: i.text.length },
-    }),
   };
 }

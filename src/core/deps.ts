@@ -69,5 +69,8 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  // The LLM ledger writes in batches off the request path: flush before the database closes.
+  const flush = (deps.llm as { flush?: () => Promise<void> }).flush;
+  if (flush) await flush.call(deps.llm).catch((err: unknown) => deps.logger.error({ err }, "ledger flush failed"));
   await Promise.allSettled([deps.store.close(), deps.db.close()]);
 }

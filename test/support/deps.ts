@@ -4,6 +4,7 @@ import { type Config, loadConfig } from "../../src/config.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "../../src/core/deps.js";
 import { createLogger } from "../../src/core/logger.js";
 import { openStore } from "../../src/core/store/index.js";
+import { registerEnvSchemas } from "../../src/env-schemas.js";
 
 /** True when the suite runs against real servers (CI sets these). */
 export const realPostgres = Boolean(process.env.DATABASE_URL);
@@ -48,6 +49,7 @@ export async function createTestDeps(
     };
   }
   if (realRedis && !("REDIS_URL" in envOverrides)) env.REDIS_URL = process.env.REDIS_URL!;
+  registerEnvSchemas();
   const config: Config = loadConfig(env);
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const store = opts.store ?? (await openStore(config.REDIS_URL, `keel:${name}:`));

@@ -38,6 +38,13 @@ export interface ChatAdapter {
   readonly channel: ChannelKind;
   readonly capabilities: ChannelCapabilities;
   send(target: DeliveryTarget, reply: Reply): Promise<SendResult>;
+  /**
+   * Optional idempotency check for at-least-once delivery: when a previous attempt may have reached
+   * the channel (crash between "sent" and "recorded"), the outbox asks before re-sending. Returns the
+   * channel message id of a message already delivered with this idempotency key (the outbox id),
+   * or null when there is none. Channels that cannot look messages up leave it out.
+   */
+  alreadyDelivered?(target: DeliveryTarget, idempotencyKey: string): Promise<string | null>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

@@ -28,8 +28,16 @@ export interface LlmCallMeta {
   latencyMs: number;
   promptId?: string;
   promptVersion?: number;
+  /** Calls that reached a model server for this request (retries and fallbacks included). */
   attempts?: number;
   warnings?: string[];
+  /** Time spent waiting on providers; latencyMs − providerMs is the gateway's own overhead. */
+  providerMs?: number;
+  /** Router inputs, for explaining the route. */
+  complexity?: number;
+  sensitive?: string[];
+  /** Providers that failed before the one that answered, e.g. ["openai:server_error"]. */
+  fallbacks?: string[];
 }
 
 export interface LlmRequest {
@@ -40,6 +48,13 @@ export interface LlmRequest {
   variables: Record<string, unknown>;
   /** Conversation history placed between the system prompt and the rendered user prompt. */
   history?: ChatMessage[];
+  /**
+   * The user's own words, scored for complexity by the router (defaults to the rendered user
+   * prompt, which includes template text). Sensitivity is always checked on everything sent.
+   */
+  routingText?: string;
+  /** Skip the response cache (read and write), e.g. for drafts that must vary. */
+  noCache?: boolean;
 }
 
 export interface LlmTextResult {

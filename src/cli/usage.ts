@@ -1,0 +1,81 @@
+import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
+import { tenants } from "../core/db/schema/index.js";
+import type { Deps } from "../core/deps.js";
+import { llmConfigFrom, type UsageReport, usageReport } from "../core/llm/index.js";
+
+type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+
+const USAGE = "Usage: keel usage [--tenant SLUG] [--month YYYY-MM] [--json]\n";
+
+const usd = (micros: number) => `$${(micros / 1e6).toFixed(micros < 10_000 ? 4 : 2)}`;
+
+function table(title: string, lines: UsageReport["byFeature"]): string {
+  if (!lines.length) return `${title}: none\n`;
+  const w = Math.max(...lines.map((l) => l.key.length), 8);
+  const rows = lines.map(
+    (l) =>
+      `  ${l.key.padEnd(w)}  ${String(l.calls).padStart(6)}  ${String(l.tokensIn).padStart(9)}  ${String(l.tokensOut).padStart(9)}  ${usd(l.costMicros).padStart(10)}`,
+  );
+  return `${title}\n  ${"".padEnd(w)}  ${"calls".padStart(6)}  ${"tokens in".padStart(9)}  ${"out".padStart(9)}  ${"cost".padStart(10)}\n${rows.join("\n")}\n`;
+}
+
+/** Human-readable report: totals, budget use, then spend by feature, provider, model, user and day. */
+export function formatUsage(r: UsageReport, slug: string, defaultBudgetMicros: number): string {
+  const budget = r.budgetMicros ?? defaultBudgetMicros;
+  const pct =
+    budget > 0 ? ` (${((r.totals.costMicros / budget) * 100).toFixed(1)}% of ${usd(budget)} budget)` : "";
+  const hitRate = r.totals.calls ? ((r.totals.cacheHits / r.totals.calls) * 100).toFixed(1) : "0.0";
+  return [
+    `LLM usage for ${slug}, ${r.month}: ${usd(r.totals.costMicros)}${pct}`,
+    `${r.totals.calls} calls, ${r.totals.tokensIn} tokens in, ${r.totals.tokensOut} out, cache hits ${hitRate}%, errors ${r.totals.errors}\n`,
+    table("By feature", r.byFeature),
+    table("By provider", r.byProvider),
+    table("By model", r.byModel),
+    table("By user", r.byUser),
+    table("By day", r.byDay),
+  ].join("\n");
+}
+
+/**
+ * `keel usage [--tenant SLUG] [--month YYYY-MM] [--json]`: the tenant's LLM spend for a month from
+ * the ledger. Exit codes: 0 ok, 2 bad usage or unknown tenant.
+ */
+export async function usageCommand(
+  argv: string[],
+  io: Io,
+  deps: Pick<Deps, "db" | "config" | "clock">,
+): Promise<number> {
+  let values: { tenant?: string; month?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        tenant: { type: "string", short: "t" },
+        month: { type: "string", short: "m" },
+        json: { type: "boolean" },
+      },
+    }));
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const month = values.month ?? deps.clock.now().toISOString().slice(0, 7);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    io.stderr.write(`--month must be YYYY-MM (got "${month}").\n${USAGE}`);
+    return 2;
+  }
+  const slug = values.tenant ?? deps.config.KEEL_DEFAULT_TENANT;
+  const [tenant] = await deps.db.orm.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
+  if (!tenant) {
+    io.stderr.write(`No tenant "${slug}". Pass --tenant SLUG.\n`);
+    return 2;
+  }
+  const report = await usageReport(deps.db, tenant.id, month);
+  if (values.json) io.stdout.write(`${JSON.stringify({ tenant: slug, ...report }, null, 2)}\n`);
+  else
+    io.stdout.write(
+      formatUsage(report, slug, Math.round(llmConfigFrom(deps.config).LLM_TENANT_MONTHLY_BUDGET_USD * 1e6)),
+    );
+  return 0;
+}

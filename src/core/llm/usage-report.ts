@@ -1,0 +1,107 @@
+import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Database } from "../db/client.js";
+import { budgets, llmCalls, users } from "../db/schema/index.js";
+
+export interface UsageLine {
+  key: string;
+  calls: number;
+  tokensIn: number;
+  tokensOut: number;
+  costMicros: number;
+}
+
+export interface UsageReport {
+  tenantId: string;
+  month: string;
+  totals: UsageLine & { cacheHits: number; errors: number };
+  /** Monthly tenant budget in micro-dollars (null when the env default applies). */
+  budgetMicros: number | null;
+  byFeature: UsageLine[];
+  byProvider: UsageLine[];
+  byModel: UsageLine[];
+  byUser: UsageLine[];
+  byDay: UsageLine[];
+}
+
+/** "2026-11" → [start, end) in UTC. */
+export function monthRange(month: string): { from: Date; to: Date } {
+  const m = month.match(/^(\d{4})-(\d{2})$/);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new Error(`month must be YYYY-MM, got "${month}"`);
+  const y = Number(m[1]);
+  const mo = Number(m[2]) - 1;
+  return { from: new Date(Date.UTC(y, mo, 1)), to: new Date(Date.UTC(y, mo + 1, 1)) };
+}
+
+/** Spend for one tenant and month from the ledger, grouped by feature, provider, model, user and day. */
+export async function usageReport(db: Database, tenantId: string, month: string): Promise<UsageReport> {
+  const { from, to } = monthRange(month);
+  const where = and(
+    eq(llmCalls.tenantId, tenantId),
+    gte(llmCalls.createdAt, from),
+    lt(llmCalls.createdAt, to),
+  );
+  const agg = {
+    calls: sql<string>`count(*)`,
+    tokensIn: sql<string>`coalesce(sum(${llmCalls.tokensIn}), 0)`,
+    tokensOut: sql<string>`coalesce(sum(${llmCalls.tokensOut}), 0)`,
+    costMicros: sql<string>`coalesce(sum(${llmCalls.costMicros}), 0)`,
+  };
+  const line = (r: {
+    key: unknown;
+    calls: string;
+    tokensIn: string;
+    tokensOut: string;
+    costMicros: string;
+  }): UsageLine => ({
+    key: r.key === null || r.key === undefined ? "(none)" : String(r.key),
+    calls: Number(r.calls),
+    tokensIn: Number(r.tokensIn),
+    tokensOut: Number(r.tokensOut),
+    costMicros: Number(r.costMicros),
+  });
+  const byCost = (a: UsageLine, b: UsageLine) =>
+    b.costMicros - a.costMicros || b.calls - a.calls || a.key.localeCompare(b.key);
+  return db.tenantTx(tenantId, async (tx) => {
+    const group = async (expr: SQL | AnyPgColumn) => {
+      const rows = await tx
+        .select({ key: expr, ...agg })
+        .from(llmCalls)
+        .where(where)
+        .groupBy(expr as never);
+      return rows.map((r) => line(r as Parameters<typeof line>[0]));
+    };
+    const day = sql<string>`to_char(${llmCalls.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+    const userLabel = sql<string>`coalesce((select ${users.email} from ${users} where ${users.id} = ${llmCalls.userId}), ${llmCalls.userId}::text)`;
+    const [totalsRow] = await tx
+      .select({
+        ...agg,
+        cacheHits: sql<string>`count(*) filter (where ${llmCalls.cacheHit})`,
+        errors: sql<string>`count(*) filter (where ${llmCalls.outcome} <> 'ok')`,
+      })
+      .from(llmCalls)
+      .where(where);
+    const [budget] = await tx
+      .select({ limit: budgets.limitMicros })
+      .from(budgets)
+      .where(and(eq(budgets.tenantId, tenantId), eq(budgets.scope, "tenant_month")));
+    return {
+      tenantId,
+      month,
+      totals: {
+        ...line({
+          key: "total",
+          ...(totalsRow ?? { calls: "0", tokensIn: "0", tokensOut: "0", costMicros: "0" }),
+        }),
+        cacheHits: Number(totalsRow?.cacheHits ?? 0),
+        errors: Number(totalsRow?.errors ?? 0),
+      },
+      budgetMicros: budget?.limit ?? null,
+      byFeature: (await group(llmCalls.feature)).sort(byCost),
+      byProvider: (await group(llmCalls.provider)).sort(byCost),
+      byModel: (await group(llmCalls.model)).sort(byCost),
+      byUser: (await group(userLabel)).sort(byCost),
+      byDay: (await group(day)).sort((a, b) => a.key.localeCompare(b.key)),
+    };
+  });
+}
