@@ -5,13 +5,19 @@ import { registerEnvSchema } from "./config.js";
 import { llmEnvSchema } from "./core/llm/index.js";
 
 let done = false;
+const keys: string[] = [];
 
 /** Registers the env schemas of feature areas that own configuration keys (LLM, Slack, WhatsApp). */
 export function registerEnvSchemas(): void {
   if (done) return;
   done = true;
-  registerEnvSchema(llmEnvSchema);
-  registerEnvSchema(emailEnvSchema);
-  registerEnvSchema(slackEnvSchema);
-  registerEnvSchema(whatsappEnvSchema);
+  for (const schema of [llmEnvSchema, emailEnvSchema, slackEnvSchema, whatsappEnvSchema]) {
+    registerEnvSchema(schema);
+    keys.push(...Object.keys(schema.shape));
+  }
+}
+
+/** Every key the feature schemas read (for the .env.example check). */
+export function registeredEnvKeys(): string[] {
+  return [...keys];
 }
