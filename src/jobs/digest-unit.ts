@@ -1,0 +1,127 @@
+import { eq } from "drizzle-orm";
+import { digestSubscriptions } from "../core/db/schema/index.js";
+import type { Deps } from "../core/deps.js";
+import {
+  buildDigest,
+  markDelivered,
+  type Occurrence,
+  type ScheduledSubscription,
+} from "../core/digest/index.js";
+import { enqueue } from "../core/outbox/index.js";
+import { claimFire, finishRun, finishRunTx } from "./claims.js";
+import { jobMetrics } from "./metrics.js";
+import type { JobContext } from "./types.js";
+
+/** A digest claim not finished within this long is considered abandoned (its worker died). */
+export const DIGEST_LEASE_MS = 2 * 60_000;
+/** A digest that failed is tried again on a later tick after this long. */
+export const DIGEST_RETRY_MS = 10 * 60_000;
+const DAY_MS = 86_400_000;
+
+export type DigestUnitOutcome = "enqueued" | "skipped" | "failed" | "off";
+
+export const digestFireKey = (
+  s: Pick<ScheduledSubscription, "tenantId" | "channel" | "id">,
+  period: string,
+) => `digest:${s.tenantId}:${s.channel}:${s.id}:${period}`;
+
+/**
+ * One digest of one subscription for one period: claim the fire key, compose and render, then in
+ * ONE tenant transaction enqueue it in the outbox (dedupe key = fire key), mark the period
+ * delivered on the subscription and record the run as succeeded. A crash anywhere before that
+ * commit leaves the claim to expire and another runner redoes the whole unit; a crash after it
+ * leaves only outbox delivery, which is itself at-least-once with an idempotency check.
+ */
+export async function runDigestUnit(
+  deps: Deps,
+  ctx: JobContext,
+  sub: ScheduledSubscription,
+  occ: Occurrence,
+): Promise<DigestUnitOutcome> {
+  const fireKey = digestFireKey(sub, occ.period);
+  const metrics = jobMetrics(deps.metrics);
+  await ctx.hooks.at?.("before-claim", { job: "digests", fireKey });
+  const now = deps.clock.now();
+  const runId = await claimFire(deps, {
+    job: "digest",
+    fireKey,
+    scope: sub.tenantId,
+    runner: ctx.runner,
+    now,
+    leaseMs: DIGEST_LEASE_MS,
+    retryFailedAfterMs: DIGEST_RETRY_MS,
+  });
+  if (!runId) {
+    metrics.units.inc({ job: "digests", outcome: "skipped" });
+    return "skipped";
+  }
+  ctx.claims.add(runId);
+  const started = performance.now();
+  try {
+    await ctx.hooks.at?.("after-claim", { job: "digests", fireKey });
+    const full = await deps.db.tenantTx(
+      sub.tenantId,
+      async (tx) =>
+        (await tx.select().from(digestSubscriptions).where(eq(digestSubscriptions.id, sub.id)).limit(1))[0],
+    );
+    if (!full || full.cadence === "off") {
+      await finishRun(deps, runId, {
+        runner: ctx.runner,
+        status: "succeeded",
+        durationMs: performance.now() - started,
+        now: deps.clock.now(),
+      });
+      return "off";
+    }
+    const periodMs = (full.cadence === "weekly" ? 7 : 1) * DAY_MS;
+    const since = full.lastSentAt ?? new Date(occ.at.getTime() - periodMs);
+    const { reply } = await buildDigest(deps, sub.tenantId, {
+      since,
+      save: full.channel === "console",
+      name: `digest-${sub.tenantId}-${occ.period}`,
+      title: full.cadence === "weekly" ? "Your weekly Keel digest" : "Your daily Keel digest",
+    });
+    reply.meta = { ...reply.meta, period: occ.period, subscriptionId: sub.id };
+    await deps.db.tenantTx(sub.tenantId, async (tx) => {
+      const at = deps.clock.now();
+      await enqueue(
+        tx,
+        {
+          tenantId: sub.tenantId,
+          dedupeKey: fireKey,
+          target: {
+            channel: full.channel,
+            address: full.address,
+            ...(full.threadId ? { threadId: full.threadId } : {}),
+          },
+          payload: reply,
+        },
+        at,
+      );
+      await markDelivered(tx, sub.id, occ.period, at);
+      await finishRunTx(tx, runId, {
+        runner: ctx.runner,
+        status: "succeeded",
+        durationMs: performance.now() - started,
+        now: at,
+      });
+    });
+    ctx.claims.delete(runId);
+    metrics.units.inc({ job: "digests", outcome: "enqueued" });
+    await ctx.hooks.at?.("after-commit", { job: "digests", fireKey });
+    return "enqueued";
+  } catch (err) {
+    ctx.log.error({ err, tenantId: sub.tenantId, subscriptionId: sub.id }, "digest failed");
+    await finishRun(deps, runId, {
+      runner: ctx.runner,
+      status: "failed",
+      durationMs: performance.now() - started,
+      error: err,
+      now: deps.clock.now(),
+    }).catch(() => {});
+    metrics.units.inc({ job: "digests", outcome: "failed" });
+    return "failed";
+  } finally {
+    ctx.claims.delete(runId);
+  }
+}

@@ -1,0 +1,19 @@
+import { sql } from "drizzle-orm";
+import type { JobDefinition } from "./types.js";
+
+export const JOB_RUNS_RETENTION_DAYS = 30;
+
+/** Daily: forget finished job runs older than the retention (fire keys of old slots are never claimed again). */
+export const jobRunsPruneJob: JobDefinition = {
+  name: "job-runs-prune",
+  schedule: "15 3 * * *",
+  description: `Delete finished job_runs older than ${JOB_RUNS_RETENTION_DAYS} days`,
+  async run(deps, ctx) {
+    const before = new Date(ctx.now.getTime() - JOB_RUNS_RETENTION_DAYS * 86_400_000).toISOString();
+    const res = await deps.db.orm.execute(
+      sql`delete from job_runs where started_at < ${before}::timestamptz and status in ('succeeded', 'failed', 'released') returning id`,
+    );
+    const n = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows).length;
+    return { deleted: n };
+  },
+};

@@ -1,0 +1,25 @@
+import { listDeals } from "../core/deals/index.js";
+import { formatMoney } from "../core/format.js";
+import { sweepDrafts } from "./sweep-drafts.js";
+import { forEachTenant } from "./tenant-units.js";
+import type { JobDefinition } from "./types.js";
+
+/** Weekdays: stuck deals (days in stage over the stage's threshold) → drafted follow-ups for approval. */
+export const stuckDealsJob: JobDefinition = {
+  name: "stuck-deals",
+  schedule: "30 6 * * 1-5",
+  description: "Stuck-deal sweep: drafted follow-ups posted to the approvers",
+  async run(deps, ctx) {
+    return forEachTenant(deps, ctx, "stuck-deals", async (t) => {
+      const stuck = await deps.db.tenantTx(t.id, (tx) => listDeals(tx, ctx.now, { stuck: true }));
+      const subjects = stuck
+        .sort((a, b) => b.valueMinor - a.valueMinor)
+        .map((d) => ({
+          id: d.id,
+          query: d.id,
+          headline: `⏳ *${d.name}* (${formatMoney(d.valueMinor, d.currency)}) has been in ${d.stageName} for ${d.daysInStage} days (limit ${d.stuckAfterDays}). I drafted a follow-up; approve it to send.`,
+        }));
+      return sweepDrafts(deps, t.id, "stuck", subjects, ctx.now);
+    });
+  },
+};
