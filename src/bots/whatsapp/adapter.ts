@@ -1,5 +1,6 @@
 import type { Deps } from "../../core/deps.js";
 import { AppError } from "../../core/errors.js";
+import { DeliveryDeferred } from "../../core/ports/chat-adapter.js";
 import type {
   ChannelCapabilities,
   ChatAdapter,
@@ -56,12 +57,8 @@ export class WhatsappAdapter implements ChatAdapter {
         detail: "invalid WhatsApp address",
       });
     const gate = (await transport.gate?.(tenantId, to)) ?? { mode: "free" as const };
-    if (gate.mode === "hold") {
-      throw new AppError("provider_error", "The message is held.", {
-        retryable: true,
-        detail: `held: ${gate.reason}`,
-      });
-    }
+    // Outside the 24-hour window with no template: not a failure, the outbox keeps it for later.
+    if (gate.mode === "hold") throw new DeliveryDeferred(gate.reason);
     if (gate.mode === "template") {
       if (!transport.sendTemplate)
         throw new AppError("provider_error", "No template sender.", {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../core/db/client.js";
-import { whatsappContacts } from "../../core/db/schema/index.js";
+import { outbox, whatsappContacts } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
 
 /** Customer service window length (Cloud API): free-form messages only within 24 h of the contact's last message. */
@@ -27,6 +27,19 @@ export async function recordInbound(
         updatedAt: row.at,
       },
     });
+  // The window is open again: messages held for this contact become due now.
+  const digits = row.contact.replace(/\D/g, "");
+  await tx
+    .update(outbox)
+    .set({ nextAttemptAt: row.at })
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        sql`${outbox.lastError} like 'held:%'`,
+        sql`${outbox.target}->>'channel' = 'whatsapp'`,
+        sql`regexp_replace(${outbox.target}->>'address', '[^0-9]', '', 'g') = ${digits}`,
+      ),
+    );
 }
 
 /** When the contact last wrote to this business number, or null if never. */

@@ -4,7 +4,7 @@ import { drafts, outbox } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { recordEvent } from "../drafts/repository.js";
 import { asAppError } from "../errors.js";
-import type { ChannelKind, ChatAdapter, DeliveryTarget } from "../ports/chat-adapter.js";
+import { type ChannelKind, type ChatAdapter, DeliveryDeferred, type DeliveryTarget } from "../ports/chat-adapter.js";
 import type { Reply } from "../ports/reply.js";
 import { deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
 import { outboxMetrics } from "./metrics.js";
@@ -104,7 +104,7 @@ export interface DeliveryReport {
   dead: number;
   results: {
     outboxId: string;
-    status: "sent" | "failed" | "dead";
+    status: "sent" | "failed" | "dead" | "deferred";
     messageIds?: string[];
     error?: string;
     recovered?: boolean;
@@ -174,6 +174,7 @@ export async function deliverDue(
       ...row.target,
       channel: row.target.channel as ChannelKind,
       idempotencyKey: row.id,
+      tenantId,
     };
     try {
       if (!adapter) throw new Error(`no adapter for channel ${row.target.channel}`);
@@ -196,6 +197,25 @@ export async function deliverDue(
       report.results.push({ outboxId: row.id, status: "sent", messageIds: res.messageIds });
       log.info({ attempts: row.attempts }, "outbox delivered");
     } catch (e) {
+      if (e instanceof DeliveryDeferred) {
+        // Not a failure: keep the message, give the attempt back, try again later.
+        await deps.db.tenantTx(tenantId, (tx) =>
+          tx
+            .update(outbox)
+            .set({
+              status: "pending",
+              attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+              lockedUntil: null,
+              lastError: `held: ${e.reason}`.slice(0, 500),
+              nextAttemptAt: new Date(deps.clock.now().getTime() + e.retryInMs),
+            })
+            .where(eq(outbox.id, row.id)),
+        );
+        deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "deferred" });
+        report.results.push({ outboxId: row.id, status: "deferred", error: e.reason });
+        log.info({ retryInMs: e.retryInMs }, "outbox delivery deferred");
+        continue;
+      }
       const err = asAppError(e);
       const dead = row.attempts >= maxAttempts;
       const message = (err.cause as Error | undefined)?.message ?? err.message;

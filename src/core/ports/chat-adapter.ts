@@ -22,6 +22,23 @@ export interface DeliveryTarget {
   threadId?: string;
   /** For idempotent delivery: the outbox id travels with the message where the channel allows. */
   idempotencyKey?: string;
+  /** The tenant the message belongs to (set by the outbox), for adapters serving several tenants. */
+  tenantId?: string;
+}
+
+/**
+ * Thrown by an adapter that cannot send *yet* for a reason that is not a failure (WhatsApp's 24-hour
+ * window without a template, a paused channel). The outbox keeps the message and tries again later
+ * without spending one of its attempts.
+ */
+export class DeliveryDeferred extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryInMs = 15 * 60_000,
+  ) {
+    super(`delivery deferred: ${reason}`);
+    this.name = "DeliveryDeferred";
+  }
 }
 
 export interface SendResult {

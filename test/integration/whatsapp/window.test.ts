@@ -67,13 +67,17 @@ describe("WhatsApp Cloud API 24-hour customer service window", () => {
     clock.advance(25 * HOUR);
     const before = h.graph.messages().length;
     const report = await queueDigest(h, "digest:held");
-    expect(report.failed).toBe(1);
+    // Held, not failed: the attempt is given back and the row stays pending.
+    expect(report.failed).toBe(0);
+    expect(report.results[0]?.status).toBe("deferred");
     expect(h.graph.messages().length).toBe(before);
     const [row] = await h.d.db.tenantTx(h.tenantId, (tx) =>
       tx.select().from(outbox).where(eq(outbox.dedupeKey, "digest:held")),
     );
-    expect(row!.lastError).toMatch(/24-hour customer service window.*WHATSAPP_CLOUD_TEMPLATE/);
-    // The contact writes again (window reopens); the held row goes out on its next attempt.
+    expect(row!.lastError).toMatch(/^held: .*24-hour customer service window.*WHATSAPP_CLOUD_TEMPLATE/);
+    expect(row!.status).toBe("pending");
+    expect(row!.attempts).toBe(0);
+    // The contact writes again (window reopens): the held row becomes due at once and goes out.
     h.graph.reset();
     const later = new Date(clock.now().getTime() + 60_000);
     clock.set(later);
