@@ -1,11 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { Result } from "../core/errors.js";
-import { type ForecastOptions, type ForecastResult, type ParsedSeries, forecast, parseSeriesCsv } from "../core/forecast/index.js";
+import {
+  type ForecastOptions,
+  type ForecastResult,
+  forecast,
+  type ParsedSeries,
+  parseSeriesCsv,
+} from "../core/forecast/index.js";
 
 const USAGE = `Usage: keel forecast FILE --horizon H [--season M] [--json] [--concurrency N] [--models LIST]
   FILE: CSV with series_id,t,value[,split]; rows with split=test are not used for fitting.
@@ -74,7 +78,9 @@ export async function forecastCommand(argv: string[], io: Io): Promise<number> {
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    io.stderr.write(`keel forecast: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    io.stderr.write(
+      `keel forecast: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 2;
   }
   const csv = parseSeriesCsv(text);
@@ -82,11 +88,15 @@ export async function forecastCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`keel forecast: ${file}: ${csv.reason}\n`);
     return 2;
   }
-  const opts: ForecastOptions = { horizon: horizon as number, ...(season !== undefined ? { season: season as number } : {}), ...(values.models ? { models: values.models.split(/,(?![^(]*\))/).map((s) => s.trim()) } : {}) };
+  const opts: ForecastOptions = {
+    horizon: horizon as number,
+    ...(season !== undefined ? { season: season as number } : {}),
+    ...(values.models ? { models: values.models.split(/,(?![^(]*\))/).map((s) => s.trim()) } : {}),
+  };
   const series = csv.value;
   const progress = makeProgress(io.stderr, series.length);
   const printer = makePrinter(io.stdout, series, values.json ?? false);
-  await runAll(series, opts, Math.min(concurrency as number, series.length), (index, result) => {
+  await runAll(series, opts, Math.min(concurrency as number, series.length), io.stderr, (index, result) => {
     printer(index, result);
     progress();
   });
@@ -110,7 +120,11 @@ function parseCli(argv: string[]) {
 }
 
 /** Prints results in input order even when workers finish out of order. */
-function makePrinter(out: NodeJS.WritableStream, series: ParsedSeries[], json: boolean): (index: number, r: Result<ForecastResult>) => void {
+function makePrinter(
+  out: NodeJS.WritableStream,
+  series: ParsedSeries[],
+  json: boolean,
+): (index: number, r: Result<ForecastResult>) => void {
   const done = new Map<number, Result<ForecastResult>>();
   let next = 0;
   const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4));
@@ -135,7 +149,9 @@ function makePrinter(out: NodeJS.WritableStream, series: ParsedSeries[], json: b
     }
     if (!r.ok) return `${s.id}: cannot forecast — ${r.reason}`;
     const v = r.value;
-    const err = Number.isFinite(v.backtest.smape) ? `backtest sMAPE ${v.backtest.smape.toFixed(1)} %` : "no backtest (short history)";
+    const err = Number.isFinite(v.backtest.smape)
+      ? `backtest sMAPE ${v.backtest.smape.toFixed(1)} %`
+      : "no backtest (short history)";
     return `${s.id}: ${v.model}, ${err}\n  forecast ${v.forecast.map(fmt).join(" ")}`;
   };
   return (index, r) => {
@@ -173,7 +189,13 @@ function makeProgress(err: NodeJS.WritableStream, total: number): (final?: boole
   };
 }
 
-async function runAll(series: ParsedSeries[], opts: ForecastOptions, concurrency: number, onResult: (index: number, r: Result<ForecastResult>) => void): Promise<void> {
+async function runAll(
+  series: ParsedSeries[],
+  opts: ForecastOptions,
+  concurrency: number,
+  err: NodeJS.WritableStream,
+  onResult: (index: number, r: Result<ForecastResult>) => void,
+): Promise<void> {
   // Indices already answered by the pool, so an in-process fallback does not repeat them.
   const handled = new Set<number>();
   if (concurrency > 1) {
@@ -185,8 +207,11 @@ async function runAll(series: ParsedSeries[], opts: ForecastOptions, concurrency
           onResult(index, r);
         });
         return;
-      } catch {
+      } catch (e) {
         // A worker died (e.g. tsx could not be loaded): finish the remaining series in-process.
+        err.write(
+          `keel forecast: worker threads unavailable (${(e as Error).message.split("\n")[0]}); continuing in-process\n`,
+        );
       } finally {
         await Promise.all(pool.map((w) => w.terminate()));
       }
@@ -200,15 +225,24 @@ async function runAll(series: ParsedSeries[], opts: ForecastOptions, concurrency
 
 function startPool(size: number): Worker[] | null {
   try {
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const workerFile = fileURLToPath(new URL("./forecast-worker.ts", import.meta.url));
-    return Array.from({ length: size }, () => new Worker(workerFile, { execArgv: ["--import", tsx] }));
+    // Workers do not inherit tsx's hooks, and `--import tsx` in execArgv is not enough on Node 24
+    // (its native type stripping loads the .ts file but cannot map our `.js` imports to `.ts`), so a
+    // tiny bootstrap registers tsx first, as bin/keel.mjs does, then loads the worker module.
+    const api = import.meta.resolve("tsx/esm/api");
+    const workerUrl = new URL("./forecast-worker.ts", import.meta.url).href;
+    const boot = `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(workerUrl)}); })();`;
+    return Array.from({ length: size }, () => new Worker(boot, { eval: true }));
   } catch {
     return null;
   }
 }
 
-function runInPool(pool: Worker[], series: ParsedSeries[], opts: ForecastOptions, onResult: (index: number, r: Result<ForecastResult>) => void): Promise<void> {
+function runInPool(
+  pool: Worker[],
+  series: ParsedSeries[],
+  opts: ForecastOptions,
+  onResult: (index: number, r: Result<ForecastResult>) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let nextJob = 0;
     let finished = 0;

@@ -1,11 +1,13 @@
-import { type Result, fail, ok } from "../errors.js";
+import { fail, ok, type Result } from "../errors.js";
 
 /**
  * Turns raw input (numbers, NaN, null, undefined) into a gap-free series: interior gaps are linearly
  * interpolated and leading/trailing gaps take the nearest observed value, so positions (and with them
  * the seasonal phase) are preserved.
  */
-export function cleanSeries(values: readonly (number | null | undefined)[]): Result<{ y: number[]; filled: number }> {
+export function cleanSeries(
+  values: readonly (number | null | undefined)[],
+): Result<{ y: number[]; filled: number }> {
   const known: number[] = [];
   values.forEach((v, i) => {
     if (typeof v === "number" && Number.isFinite(v)) known.push(i);
@@ -19,7 +21,8 @@ export function cleanSeries(values: readonly (number | null | undefined)[]): Res
   for (let k = 0; k + 1 < known.length; k++) {
     const a = known[k] as number;
     const b = known[k + 1] as number;
-    for (let i = a + 1; i < b; i++) y[i] = (y[a] as number) + (((y[b] as number) - (y[a] as number)) * (i - a)) / (b - a);
+    for (let i = a + 1; i < b; i++)
+      y[i] = (y[a] as number) + (((y[b] as number) - (y[a] as number)) * (i - a)) / (b - a);
   }
   return ok({ y, filled: values.length - known.length });
 }

@@ -49,14 +49,14 @@ interface RunOut {
 }
 
 /** Runs the state-space recursions (R's `etscalc` form: the same updates serve both error types). */
-function run(y: readonly number[], spec: EtsSpec, m: number, p: Params, s0: readonly number[], keep: boolean): RunOut {
+function run(y: readonly number[], spec: EtsSpec, m: number, p: Params, s0: readonly number[]): RunOut {
   const n = y.length;
   const hasTrend = spec.trend !== "N";
   const phi = spec.trend === "Ad" ? p.phi : 1;
   const multE = spec.error === "M";
   const sAdd = spec.season === "A";
   const sMul = spec.season === "M";
-  const s = keep ? [...s0] : (s0 as number[]).slice();
+  const s = [...s0];
   let l = p.l0;
   let b = hasTrend ? p.b0 : 0;
   let sse = 0;
@@ -88,7 +88,11 @@ function run(y: readonly number[], spec: EtsSpec, m: number, p: Params, s0: read
 }
 
 /** Heuristic start states (as R's `initstate`): decomposition of the first seasons, regression for level/trend. */
-function initialStates(y: readonly number[], spec: EtsSpec, m: number): { l0: number; b0: number; s0: number[] } {
+function initialStates(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+): { l0: number; b0: number; s0: number[] } {
   let s0 = new Array<number>(Math.max(1, m)).fill(spec.season === "M" ? 1 : 0);
   let adj = [...y];
   if (spec.season !== "N") {
@@ -108,7 +112,9 @@ function initialStates(y: readonly number[], spec: EtsSpec, m: number): { l0: nu
       sums[t % m] = (sums[t % m] as number) + r;
       cnt[t % m] = (cnt[t % m] as number) + 1;
     }
-    const fig = sums.map((v, i) => ((cnt[i] as number) ? v / (cnt[i] as number) : spec.season === "M" ? 1 : 0));
+    const fig = sums.map((v, i) =>
+      (cnt[i] as number) ? v / (cnt[i] as number) : spec.season === "M" ? 1 : 0,
+    );
     const avg = mean(fig);
     s0 = spec.season === "M" ? fig.map((f) => (avg > 0 ? f / avg : 1)) : fig.map((f) => f - avg);
     if (spec.season === "M" && s0.some((v) => !(v > 0))) s0 = new Array<number>(m).fill(1);
@@ -118,6 +124,12 @@ function initialStates(y: readonly number[], spec: EtsSpec, m: number): { l0: nu
   const { intercept, slope } = linearFit(adj.slice(0, k));
   if (spec.trend === "N") return { l0: mean(adj.slice(0, k)), b0: 0, s0 };
   return { l0: intercept - slope, b0: slope, s0 };
+}
+
+export interface EtsFitOptions {
+  /** Optimise the seasonal start states too (default true; false keeps the heuristic ones). */
+  optimizeSeason?: boolean;
+  maxEvals?: number;
 }
 
 /** Number of estimated quantities R counts for the information criteria. */
@@ -134,7 +146,12 @@ function parameterCount(spec: EtsSpec, m: number): number {
  * smoothing parameters and the initial level/slope; seasonal start states stay at the heuristic.
  * Returns null when the model cannot be fitted to this data.
  */
-export function fitEts(y: readonly number[], spec: EtsSpec, m: number, fixed?: Partial<Params>): EtsFit | null {
+export function fitEts(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+  opts: EtsFitOptions = {},
+): EtsFit | null {
   const n = y.length;
   const mm = spec.season === "N" ? 1 : m;
   if (spec.season !== "N" && (m <= 1 || n < 2 * m + 2)) return null;
@@ -145,29 +162,76 @@ export function fitEts(y: readonly number[], spec: EtsSpec, m: number, fixed?: P
 
   const init = initialStates(y, spec, mm);
   const hasTrend = spec.trend !== "N";
+  const seasonal = spec.season !== "N";
+  // Free seasonal start states (m - 1; the last keeps them normalised), optimised like R's `ets` does.
+  const freeSeason = seasonal && (opts.optimizeSeason ?? true) ? mm - 1 : 0;
   const scaleL = Math.max(Math.abs(init.l0) * 0.05, 1e-8);
   const scaleB = Math.max(Math.abs(init.b0) * 0.5, scaleL * 0.05);
-  const decode = (u: readonly number[]): Params => {
+  const scaleS = spec.season === "M" ? 0.05 : Math.max(mean(init.s0.map(Math.abs)) * 0.2, scaleL * 0.2);
+  const decode = (u: readonly number[]): { p: Params; s0: number[] } => {
     const alpha = EPS + (1 - 2 * EPS) * sigmoid(u[0] as number);
     const beta = hasTrend ? EPS + (alpha - 2 * EPS) * sigmoid(u[1] as number) : 0;
-    const gamma = spec.season !== "N" ? EPS + (1 - alpha - 2 * EPS) * sigmoid(u[2] as number) : 0;
+    const gamma = seasonal ? EPS + (1 - alpha - 2 * EPS) * sigmoid(u[2] as number) : 0;
     const phi = spec.trend === "Ad" ? 0.8 + 0.18 * sigmoid(u[3] as number) : 1;
-    return { alpha, beta, gamma, phi, l0: init.l0 + (u[4] as number) * scaleL, b0: init.b0 + (u[5] as number) * scaleB, ...fixed };
+    let s0 = init.s0;
+    if (freeSeason) {
+      s0 = init.s0.map((v, i) => (i < freeSeason ? v + (u[6 + i] as number) * scaleS : v));
+      const last = mm - 1;
+      const others = s0.slice(0, last).reduce((a, b) => a + b, 0);
+      s0[last] = spec.season === "M" ? mm - others : -others;
+    }
+    return {
+      p: {
+        alpha,
+        beta,
+        gamma,
+        phi,
+        l0: init.l0 + (u[4] as number) * scaleL,
+        b0: init.b0 + (u[5] as number) * scaleB,
+      },
+      s0,
+    };
   };
   // Only the coordinates this model uses are optimised; the others stay at 0.
-  const active = [0, ...(hasTrend ? [1] : []), ...(spec.season !== "N" ? [2] : []), ...(spec.trend === "Ad" ? [3] : []), 4, ...(hasTrend ? [5] : [])];
+  const active = [
+    0,
+    ...(hasTrend ? [1] : []),
+    ...(seasonal ? [2] : []),
+    ...(spec.trend === "Ad" ? [3] : []),
+    4,
+    ...(hasTrend ? [5] : []),
+    ...Array.from({ length: freeSeason }, (_, i) => 6 + i),
+  ];
   const full = (v: readonly number[]): number[] => {
-    const u = [0, 0, 0, 0, 0, 0];
+    const u = new Array<number>(6 + freeSeason).fill(0);
     active.forEach((idx, j) => {
       u[idx] = v[j] as number;
     });
     return u;
   };
-  const start = [logit(spec.season !== "N" ? 0.2 : 0.3), ...(hasTrend ? [logit(0.1)] : []), ...(spec.season !== "N" ? [logit(0.05)] : []), ...(spec.trend === "Ad" ? [logit(0.9)] : []), 0, ...(hasTrend ? [0] : [])];
-  const objective = (v: readonly number[]): number => run(y, spec, mm, decode(full(v)), init.s0, false).nll;
-  const opt = nelderMead(objective, start, { step: 1, maxEvals: 120 * active.length, tol: 1e-8 });
-  const p = decode(full(opt.x));
-  const out = run(y, spec, mm, p, init.s0, true);
+  const start = active.map((idx) =>
+    idx === 0
+      ? logit(seasonal ? 0.2 : 0.3)
+      : idx === 1
+        ? logit(0.1)
+        : idx === 2
+          ? logit(0.05)
+          : idx === 3
+            ? logit(0.9)
+            : 0,
+  );
+  const objective = (v: readonly number[]): number => {
+    const d = decode(full(v));
+    if (spec.season === "M" && d.s0.some((x) => !(x > 0))) return Number.POSITIVE_INFINITY;
+    return run(y, spec, mm, d.p, d.s0).nll;
+  };
+  const opt = nelderMead(objective, start, {
+    step: 1,
+    maxEvals: opts.maxEvals ?? 150 * active.length,
+    tol: 1e-8,
+  });
+  const { p, s0 } = decode(full(opt.x));
+  const out = run(y, spec, mm, p, s0);
   if (!Number.isFinite(out.nll)) return null;
   const aic = out.nll + 2 * k;
   const aicc = aic + (2 * k * (k + 1)) / Math.max(1, n - k - 1);
@@ -215,7 +279,10 @@ export function etsStdDev(fit: EtsFit, point: readonly number[]): number[] {
     if (h > 1) {
       const j = h - 1;
       damp += spec.trend === "Ad" ? fit.phi ** j : 1;
-      const c = fit.alpha + (spec.trend === "N" ? 0 : fit.beta * damp) + (spec.season !== "N" && j % m === 0 ? fit.gamma : 0);
+      const c =
+        fit.alpha +
+        (spec.trend === "N" ? 0 : fit.beta * damp) +
+        (spec.season !== "N" && j % m === 0 ? fit.gamma : 0);
       acc += c * c;
     }
     const v = fit.sigma2 * acc;
@@ -227,7 +294,8 @@ export function etsStdDev(fit: EtsFit, point: readonly number[]): number[] {
 /** The model forms tried by automatic selection for this data (as R's `ets` defaults). */
 export function etsCandidates(y: readonly number[], m: number): EtsSpec[] {
   const positive = y.every((v) => v > 0);
-  const seasons: EtsSpec["season"][] = m > 1 && y.length >= 2 * m + 2 ? (positive ? ["N", "A", "M"] : ["N", "A"]) : ["N"];
+  const seasons: EtsSpec["season"][] =
+    m > 1 && y.length >= 2 * m + 2 ? (positive ? ["N", "A", "M"] : ["N", "A"]) : ["N"];
   const out: EtsSpec[] = [];
   for (const error of positive ? (["A", "M"] as const) : (["A"] as const))
     for (const trend of ["N", "A", "Ad"] as const)
@@ -238,11 +306,35 @@ export function etsCandidates(y: readonly number[], m: number): EtsSpec[] {
   return out;
 }
 
+/**
+ * Two-stage automatic ETS: every form is fitted with heuristic seasonal start states (cheap), then the
+ * `refine` best by AICc are refitted with the seasonal start states optimised and the best kept.
+ */
+export function autoEtsRefined(y: readonly number[], m: number, refine = 3): EtsFit | null {
+  const quick: EtsFit[] = [];
+  for (const spec of etsCandidates(y, m)) {
+    const fit = fitEts(y, spec, m, { optimizeSeason: false });
+    if (fit && Number.isFinite(fit.aicc)) quick.push(fit);
+  }
+  quick.sort((a, b) => a.aicc - b.aicc);
+  let best: EtsFit | null = null;
+  for (const q of quick.slice(0, refine)) {
+    const fit = q.spec.season === "N" ? q : fitEts(y, q.spec, m);
+    if (fit && Number.isFinite(fit.aicc) && (!best || fit.aicc < best.aicc)) best = fit;
+  }
+  return best;
+}
+
 /** Automatic ETS: fits every admissible form and keeps the lowest AICc. */
-export function autoEts(y: readonly number[], m: number, specs: EtsSpec[] = etsCandidates(y, m)): EtsFit | null {
+export function autoEts(
+  y: readonly number[],
+  m: number,
+  specs: EtsSpec[] = etsCandidates(y, m),
+  opts: EtsFitOptions = {},
+): EtsFit | null {
   let best: EtsFit | null = null;
   for (const spec of specs) {
-    const fit = fitEts(y, spec, m);
+    const fit = fitEts(y, spec, m, opts);
     if (fit && Number.isFinite(fit.aicc) && (!best || fit.aicc < best.aicc)) best = fit;
   }
   return best;

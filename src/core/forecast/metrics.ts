@@ -29,7 +29,11 @@ export function maseScale(train: readonly number[], season: number): number | nu
   return scale > 0 ? scale : null;
 }
 
-export function mase(actual: readonly number[], predicted: readonly number[], scale: number | null): number | null {
+export function mase(
+  actual: readonly number[],
+  predicted: readonly number[],
+  scale: number | null,
+): number | null {
   if (scale === null) return null;
   let s = 0;
   const n = Math.min(actual.length, predicted.length);

@@ -49,7 +49,9 @@ export function nelderMead(
     if (Number.isFinite(fWorst) && Math.abs(fWorst - fBest) <= tol * (Math.abs(fBest) + tol)) break;
 
     const centroid = new Array<number>(n).fill(0);
-    for (const i of order.slice(0, n)) for (let j = 0; j < n; j++) centroid[j] = (centroid[j] as number) + ((pts[i] as number[])[j] as number) / n;
+    for (const i of order.slice(0, n))
+      for (let j = 0; j < n; j++)
+        centroid[j] = (centroid[j] as number) + ((pts[i] as number[])[j] as number) / n;
     const wp = pts[worst] as number[];
     const along = (t: number): number[] => centroid.map((c, j) => c + t * (c - (wp[j] as number)));
 

@@ -20,9 +20,18 @@ export function isSeasonal(y: readonly number[], m: number, level = 0.9): boolea
  * computed (too short, or non-positive data).
  */
 export function multiplicativeIndices(y: readonly number[], m: number): number[] | null {
+  if (y.some((v) => v <= 0)) return null;
+  return classicalIndices(y, m, "multiplicative");
+}
+
+/** Classical decomposition seasonal figure (ratios or differences to the centred moving average). */
+export function classicalIndices(
+  y: readonly number[],
+  m: number,
+  type: "additive" | "multiplicative",
+): number[] | null {
   const n = y.length;
   if (m <= 1 || n < 2 * m) return null;
-  if (y.some((v) => v <= 0)) return null;
   const half = Math.floor(m / 2);
   const sums = new Array<number>(m).fill(0);
   const counts = new Array<number>(m).fill(0);
@@ -35,27 +44,75 @@ export function multiplicativeIndices(y: readonly number[], m: number): number[]
       for (let k = -half; k <= half; k++) ma += y[t + k] as number;
     }
     ma /= m;
-    if (ma <= 0) continue;
-    sums[t % m] = (sums[t % m] as number) + (y[t] as number) / ma;
+    if (type === "multiplicative" && ma <= 0) continue;
+    sums[t % m] =
+      (sums[t % m] as number) + (type === "multiplicative" ? (y[t] as number) / ma : (y[t] as number) - ma);
     counts[t % m] = (counts[t % m] as number) + 1;
   }
-  const fig = sums.map((s, i) => ((counts[i] as number) > 0 ? s / (counts[i] as number) : 1));
+  const neutral = type === "multiplicative" ? 1 : 0;
+  const fig = sums.map((s, i) => ((counts[i] as number) > 0 ? s / (counts[i] as number) : neutral));
   const avg = fig.reduce((a, b) => a + b, 0) / m;
+  if (type === "additive") return fig.map((f) => f - avg);
   if (!(avg > 0)) return null;
   return fig.map((f) => f / avg);
 }
 
-/** Seasonal adjustment by the classical multiplicative decomposition when the 90 % test passes. */
-export function deseasonalize(y: readonly number[], m: number): { adjusted: number[]; indices: number[] | null } {
-  const idx = isSeasonal(y, m) ? multiplicativeIndices(y, m) : null;
-  if (!idx) return { adjusted: [...y], indices: null };
-  return { adjusted: y.map((v, t) => v / (idx[t % m] as number)), indices: idx };
+export interface Adjustment {
+  type: "additive" | "multiplicative";
+  indices: number[];
 }
 
-/** Puts the seasonal pattern back on forecasts that start right after a history of length n. */
-export function reseasonalize(f: readonly number[], indices: readonly number[] | null, n: number): number[] {
-  if (!indices) return [...f];
+/** Mean squared first difference: how rough a seasonally adjusted series still is. */
+function roughness(x: readonly number[]): number {
+  let s = 0;
+  for (let t = 1; t < x.length; t++) s += ((x[t] as number) - (x[t - 1] as number)) ** 2;
+  return s / Math.max(1, x.length - 1);
+}
+
+const apply = (y: readonly number[], a: Adjustment): number[] =>
+  y.map((v, t) =>
+    a.type === "multiplicative"
+      ? v / (a.indices[t % a.indices.length] as number)
+      : v - (a.indices[t % a.indices.length] as number),
+  );
+
+/**
+ * Seasonal adjustment by classical decomposition when the 90 % test passes. Multiplicative (as in
+ * M3's Theta) unless the additive decomposition leaves a clearly smoother adjusted series — a fixed
+ * pattern on a growing level would otherwise be over-amplified at the end of the history.
+ */
+export function deseasonalize(
+  y: readonly number[],
+  m: number,
+): { adjusted: number[]; adjustment: Adjustment | null } {
+  if (!isSeasonal(y, m)) return { adjusted: [...y], adjustment: null };
+  const mult = multiplicativeIndices(y, m);
+  const add = classicalIndices(y, m, "additive");
+  const options: Adjustment[] = [];
+  if (mult) options.push({ type: "multiplicative", indices: mult });
+  if (add) options.push({ type: "additive", indices: add });
+  let best: { a: Adjustment; adjusted: number[]; r: number } | null = null;
+  for (const a of options) {
+    const adjusted = apply(y, a);
+    // The additive form must be clearly better to replace the multiplicative default.
+    const r = roughness(adjusted) * (a.type === "additive" ? ADDITIVE_MARGIN : 1);
+    if (!best || r < best.r) best = { a, adjusted, r };
+  }
+  return best ? { adjusted: best.adjusted, adjustment: best.a } : { adjusted: [...y], adjustment: null };
+}
+const ADDITIVE_MARGIN = 2;
+
+/** Puts the seasonal pattern back on forecasts (or multiplies spreads) that start right after a history of length n. */
+export function reseasonalize(
+  f: readonly number[],
+  adjustment: Adjustment | null,
+  n: number,
+  spread = false,
+): number[] {
+  if (!adjustment) return [...f];
+  const { indices, type } = adjustment;
   const m = indices.length;
+  if (type === "additive") return spread ? [...f] : f.map((v, i) => v + (indices[(n + i) % m] as number));
   return f.map((v, i) => v * (indices[(n + i) % m] as number));
 }
 
@@ -64,7 +121,10 @@ export function reseasonalize(f: readonly number[], indices: readonly number[] |
  * autocorrelation of the differenced series (differencing so a trend does not look seasonal) is
  * significant at 90 % and strongest. Returns 1 when nothing is.
  */
-export function detectSeason(values: readonly number[], candidates: readonly number[] = [7, 12, 52, 4, 24]): number {
+export function detectSeason(
+  values: readonly number[],
+  candidates: readonly number[] = [7, 12, 52, 4, 24],
+): number {
   const y = values.filter((v) => Number.isFinite(v));
   const d = y.slice(1).map((v, i) => v - (y[i] as number));
   let best = 1;

@@ -17,6 +17,19 @@ export const employeeSchema = z.object({
   maxHoursPerWeek: z.number().nonnegative().optional(),
   /** Days (or single shifts of a day) the person cannot work; shift omitted = whole day. */
   unavailable: z.array(z.object({ day: z.string().min(1), shift: z.string().min(1).optional() })).default([]),
+  /**
+   * Preferences as penalties: `penalty` (in currency) is added to the objective for every assignment
+   * matching `day` and/or `shift` (omitted = any), e.g. a disliked night shift. Wages are unchanged.
+   */
+  penalties: z
+    .array(
+      z.object({
+        day: z.string().min(1).optional(),
+        shift: z.string().min(1).optional(),
+        penalty: z.number().finite().nonnegative(),
+      }),
+    )
+    .default([]),
 });
 
 export const demandSchema = z.object({
@@ -66,6 +79,22 @@ export const staffingInputSchema = z
             message: `unknown shift "${u.shift}"`,
           });
         }
+      });
+    });
+    input.employees.forEach((e, i) => {
+      e.penalties.forEach((p, j) => {
+        if (p.day !== undefined && !days.has(p.day))
+          ctx.addIssue({
+            code: "custom",
+            path: ["employees", i, "penalties", j, "day"],
+            message: `unknown day "${p.day}"`,
+          });
+        if (p.shift !== undefined && !shifts.has(p.shift))
+          ctx.addIssue({
+            code: "custom",
+            path: ["employees", i, "penalties", j, "shift"],
+            message: `unknown shift "${p.shift}"`,
+          });
       });
     });
     input.restRules?.forEach((r, i) => {

@@ -13,6 +13,14 @@ function isAvailable(e: StaffingData["employees"][number], day: string, shift: s
   return !e.unavailable.some((u) => u.day === day && (u.shift === undefined || u.shift === shift));
 }
 
+/** Preference penalty for one assignment: the sum of every matching `penalties` entry. */
+function penaltyOf(e: StaffingData["employees"][number], day: string, shift: string): number {
+  let p = 0;
+  for (const x of e.penalties)
+    if ((x.day === undefined || x.day === day) && (x.shift === undefined || x.shift === shift)) p += x.penalty;
+  return p;
+}
+
 function slotName(data: StaffingData, day: string, shiftKey: string): string {
   const shift = data.shifts.find((s) => s.key === shiftKey);
   return `${day} ${(shift?.label ?? shiftKey).toLowerCase()}`;
@@ -32,7 +40,10 @@ export function buildStaffingModel(data: StaffingData): RunSpec<StaffingPlan> {
       data.shifts.map((s, si) =>
         // Unavailable slots get no variable at all: smaller model, and availability needs no rows.
         isAvailable(e, day, s.key)
-          ? b.addVar(`x_${ei}_${di}_${si}`, { type: "binary", cost: e.hourlyCost * s.hours })
+          ? b.addVar(`x_${ei}_${di}_${si}`, {
+              type: "binary",
+              cost: e.hourlyCost * s.hours + penaltyOf(e, day, s.key),
+            })
           : undefined,
       ),
     ),
@@ -117,7 +128,9 @@ export function buildStaffingModel(data: StaffingData): RunSpec<StaffingPlan> {
   return {
     problem: "staffing",
     model: b.build(),
-    objectiveLabel: "total wage cost",
+    objectiveLabel: data.employees.some((e) => e.penalties.length > 0)
+      ? "total wage cost plus preference penalties"
+      : "total wage cost",
     currency: data.currency,
     preCheck,
     readPlan: (values) => readStaffingPlan(data, grid, values),
