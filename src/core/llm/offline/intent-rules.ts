@@ -103,6 +103,10 @@ const RULES: Rule[] = [
     test: (t) =>
       /\bset (?:a |my |our |new )?(?:sales |revenue )?goals?\b|\bnew goal\b|^goals?\b|\bgoal (?:to|for|of)\b|\bsmart goals?\b/.test(
         t,
+      ) ||
+      // An aspiration about a metric: "I want to grow revenue", "we'd like to double orders by June".
+      /\b(?:i|we)(?: really)?(?: want| would like|['’]d like| need| plan| aim| hope) to (?:grow|increase|raise|boost|double|triple|reach|hit|improve|cut|reduce|lower)\b/.test(
+        t,
       )
         ? {}
         : null,
