@@ -1,14 +1,8 @@
-import { and, asc, desc, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lte, ne } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
-import {
-  dealNotes,
-  dealStageHistory,
-  invoices,
-  metricPoints,
-  metricSeries,
-  payments,
-  stages,
-} from "../db/schema/index.js";
+import { dealNotes, dealStageHistory, invoices, payments, stages } from "../db/schema/index.js";
+import { openInvoices } from "../invoices/index.js";
+import { loadSeriesByKeys } from "../series/index.js";
 import type { MetricPoint } from "./cash.js";
 import type { PaymentRow } from "./history.js";
 import type { StageRule } from "./types.js";
@@ -51,33 +45,13 @@ export interface Receivable {
 
 /** Open invoices with money still outstanding (amount minus payments). */
 export async function loadReceivables(tx: Tx): Promise<Receivable[]> {
-  const paid = tx
-    .select({ invoiceId: payments.invoiceId, paid: sql<string>`sum(${payments.amountMinor})`.as("paid") })
-    .from(payments)
-    .groupBy(payments.invoiceId)
-    .as("paid");
-  const rows = await tx
-    .select({
-      number: invoices.number,
-      dueOn: invoices.dueOn,
-      amountMinor: invoices.amountMinor,
-      currency: invoices.currency,
-      dealId: invoices.dealId,
-      paid: paid.paid,
-    })
-    .from(invoices)
-    .leftJoin(paid, eq(paid.invoiceId, invoices.id))
-    .where(eq(invoices.status, "open"))
-    .orderBy(asc(invoices.dueOn));
-  return rows
-    .map((r) => ({
-      number: r.number,
-      dueOn: r.dueOn,
-      currency: r.currency,
-      dealId: r.dealId,
-      outstandingMinor: r.amountMinor - Number(r.paid ?? 0),
-    }))
-    .filter((r) => r.outstandingMinor > 0);
+  return (await openInvoices(tx)).map(({ number, dueOn, outstandingMinor, currency, dealId }) => ({
+    number,
+    dueOn,
+    outstandingMinor,
+    currency,
+    dealId,
+  }));
 }
 
 export interface SeriesPoints {
@@ -88,20 +62,7 @@ export interface SeriesPoints {
 
 /** The named metric series (e.g. `cash_balance`, `monthly_expenses`) with their points up to today. */
 export async function loadSeries(tx: Tx, keys: string[], todayIso: string): Promise<SeriesPoints[]> {
-  const series = await tx
-    .select({ id: metricSeries.id, key: metricSeries.key, frequency: metricSeries.frequency })
-    .from(metricSeries)
-    .where(inArray(metricSeries.key, keys));
-  const out: SeriesPoints[] = [];
-  for (const s of series) {
-    const points = await tx
-      .select({ on: metricPoints.on, value: metricPoints.value })
-      .from(metricPoints)
-      .where(and(eq(metricPoints.seriesId, s.id), lte(metricPoints.on, todayIso)))
-      .orderBy(asc(metricPoints.on));
-    out.push({ key: s.key, frequency: s.frequency, points });
-  }
-  return out;
+  return loadSeriesByKeys(tx, keys, todayIso);
 }
 
 /** A deal's stage history and latest notes as one line of text for the prediction prompt. */

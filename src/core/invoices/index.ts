@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Actor } from "../auth/permissions.js";
 import type { Tx } from "../db/client.js";
 import { invoices, payments } from "../db/schema/index.js";
@@ -19,7 +19,20 @@ export interface OverdueInvoice {
   dealId: string | null;
 }
 
-export async function overdueInvoices(tx: Tx, now: Date): Promise<OverdueInvoice[]> {
+export interface OpenInvoice {
+  id: string;
+  number: string;
+  customer: string;
+  dueOn: string;
+  amountMinor: number;
+  paidMinor: number;
+  outstandingMinor: number;
+  currency: string;
+  dealId: string | null;
+}
+
+/** Open invoices with money still outstanding (amount minus payments), oldest due first. */
+export async function openInvoices(tx: Tx): Promise<OpenInvoice[]> {
   const paid = tx
     .select({ invoiceId: payments.invoiceId, paid: sql<string>`sum(${payments.amountMinor})`.as("paid") })
     .from(payments)
@@ -38,25 +51,22 @@ export async function overdueInvoices(tx: Tx, now: Date): Promise<OverdueInvoice
     })
     .from(invoices)
     .leftJoin(paid, eq(paid.invoiceId, invoices.id))
-    .where(and(eq(invoices.status, "open"), lt(invoices.dueOn, isoDate(now))))
+    .where(eq(invoices.status, "open"))
     .orderBy(asc(invoices.dueOn));
   return rows
-    .map((r) => {
-      const paidMinor = Number(r.paid ?? 0);
-      return {
-        id: r.id,
-        number: r.number,
-        customer: r.customer,
-        dueOn: r.dueOn,
-        amountMinor: r.amountMinor,
-        paidMinor,
-        outstandingMinor: r.amountMinor - paidMinor,
-        currency: r.currency,
-        daysOverdue: daysBetween(new Date(`${r.dueOn}T00:00:00Z`), now),
-        dealId: r.dealId,
-      };
-    })
+    .map(({ paid: p, ...r }) => ({
+      ...r,
+      paidMinor: Number(p ?? 0),
+      outstandingMinor: r.amountMinor - Number(p ?? 0),
+    }))
     .filter((r) => r.outstandingMinor > 0);
+}
+
+export async function overdueInvoices(tx: Tx, now: Date): Promise<OverdueInvoice[]> {
+  const today = isoDate(now);
+  return (await openInvoices(tx))
+    .filter((r) => r.dueOn < today)
+    .map((r) => ({ ...r, daysOverdue: daysBetween(new Date(`${r.dueOn}T00:00:00Z`), now) }));
 }
 
 export async function findInvoiceByNumber(tx: Tx, number: string) {
@@ -74,7 +84,10 @@ export async function overdueInvoicesReply(deps: Deps, actor: Actor): Promise<Re
     sections: [
       {
         text: rows
-          .map((r) => `• *${r.number}* ${r.customer} — ${formatMoney(r.outstandingMinor, r.currency)} · due ${r.dueOn} · ${r.daysOverdue} days overdue`)
+          .map(
+            (r) =>
+              `• *${r.number}* ${r.customer} — ${formatMoney(r.outstandingMinor, r.currency)} · due ${r.dueOn} · ${r.daysOverdue} days overdue`,
+          )
           .join("\n"),
       },
     ],
