@@ -56,10 +56,13 @@ function run(
   });
 }
 
-/** Solves with glpk.js (simplex for LPs, branch-and-cut for MILPs). May throw; `solveModel` catches. */
+/**
+ * Solves with glpk.js (simplex for LPs, branch-and-cut for MILPs). May throw; `solveModel` catches.
+ * `quick`: a first attempt whose unfinished result will be discarded — skip the gap estimate.
+ */
 export async function solveWithGlpk(
   model: LinearModel,
-  opts: { timeLimitSec: number; mipGap: number },
+  opts: { timeLimitSec: number; mipGap: number; quick?: boolean },
 ): Promise<RawSolution> {
   const glpk = await loadGlpk();
   const isMip = model.vars.some((v) => v.type !== "continuous");
@@ -75,8 +78,12 @@ export async function solveWithGlpk(
   const elapsedSec = (performance.now() - started) / 1000;
   const hitLimit = elapsedSec >= opts.timeLimitSec * 0.95;
 
+  // GLPK stops a MIP at the relative gap tolerance with status GLP_FEAS, exactly as it does at the
+  // time limit; only the clock tells them apart. Stopping at the tolerance is "optimal" (within the
+  // requested gap), as HiGHS reports it.
+  const gapStop = isMip && status === glpk.GLP_FEAS && !hitLimit;
   let mapped: SolveStatus;
-  if (status === glpk.GLP_OPT) mapped = "optimal";
+  if (status === glpk.GLP_OPT || gapStop) mapped = "optimal";
   else if (status === glpk.GLP_FEAS) mapped = isMip ? "feasible-with-gap" : "time-limit";
   else if (status === glpk.GLP_UNBND) mapped = "unbounded";
   else if (status === glpk.GLP_NOFEAS || status === glpk.GLP_INFEAS) mapped = "infeasible";
@@ -87,8 +94,9 @@ export async function solveWithGlpk(
   const dualMap = res.result.dual;
   const duals = hasPlan && !isMip && dualMap ? model.constraints.map((c) => dualMap[c.name] ?? 0) : null;
   let mipGap: number | null = null;
-  if (isMip && mapped === "optimal") mipGap = 0;
-  if (isMip && mapped === "feasible-with-gap") {
+  // At a gap stop glpk.js does not expose the gap itself, only that it is within the tolerance.
+  if (isMip && mapped === "optimal") mipGap = gapStop ? opts.mipGap : 0;
+  if (isMip && mapped === "feasible-with-gap" && !opts.quick) {
     // glpk.js does not expose its best bound, so the gap is measured against the LP relaxation
     // bound: an upper estimate of the true gap.
     const lp = run(glpk, relax(model), { timeLimitSec: 10, mipGap: 0, presolve: false });

@@ -12,6 +12,7 @@ export {
 } from "./inventory-schema.js";
 export { toCplexLp } from "./lp-format.js";
 export { type LinearModel, ModelBuilder, SIZE_LIMITS } from "./model.js";
+export { planReply } from "./plan-reply.js";
 export type { OptimizeResult, ProblemKind } from "./result.js";
 export { chooseBackend, type OptimizeFailure, solveModel } from "./solve.js";
 export type { BackendName, SolveOptions, SolveStatus } from "./solver-types.js";
@@ -22,4 +23,3 @@ export {
   type StaffingPlan,
   staffingInputSchema,
 } from "./staffing-schema.js";
-export { planReply } from "./plan-reply.js";

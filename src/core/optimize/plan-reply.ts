@@ -13,9 +13,16 @@ const SOLVERS = { staffing: solveStaffing, inventory: solveInventory, budget: so
 /** `plan staffing|inventory|budget` on the tenant's stored planning data. */
 export async function planReply(deps: Deps, actor: Actor, problem: keyof typeof SOLVERS): Promise<Reply> {
   const [row] = await deps.db.tenantTx(actor.tenantId, (tx) =>
-    tx.select().from(planningDatasets).where(and(eq(planningDatasets.kind, problem))).limit(1),
+    tx
+      .select()
+      .from(planningDatasets)
+      .where(and(eq(planningDatasets.kind, problem)))
+      .limit(1),
   );
-  if (!row) return { text: `There is no ${problem} data for this business yet. Import it with \`keel optimize ${problem} FILE.json\` (see the input format in the README).` };
+  if (!row)
+    return {
+      text: `There is no ${problem} data for this business yet. Import it with \`keel optimize ${problem} FILE.json\` (see the input format in the README).`,
+    };
   const res = await SOLVERS[problem](row.data, { timeLimitSec: 20 });
   if (!res.ok) {
     deps.logger.warn({ problem, code: res.reason.code }, "plan failed");
@@ -26,9 +33,26 @@ export async function planReply(deps: Deps, actor: Actor, problem: keyof typeof 
     text: describePlan(r),
     fields: [
       { label: "Status", value: r.status },
-      { label: "Solver", value: `${r.backend}, ${r.solveTimeMs} ms${r.mipGap !== null && r.mipGap !== undefined ? `, gap ${(r.mipGap * 100).toFixed(2)} %` : ""}` },
+      {
+        label: "Solver",
+        value: `${r.backend}, ${r.solveTimeMs} ms${r.mipGap !== null && r.mipGap !== undefined ? `, gap ${(r.mipGap * 100).toFixed(2)} %` : ""}`,
+      },
     ],
-    sources: [{ label: "Solver run", detail: `${problem} model on stored planning data (updated ${row.updatedAt.toISOString().slice(0, 10)}), ${r.backend}, status ${r.status}` }],
-    meta: { problem, status: r.status, objective: r.objective, backend: r.backend, solveTimeMs: r.solveTimeMs, mipGap: r.mipGap, binding: r.binding, unmet: r.unmet },
+    sources: [
+      {
+        label: "Solver run",
+        detail: `${problem} model on stored planning data (updated ${row.updatedAt.toISOString().slice(0, 10)}), ${r.backend}, status ${r.status}`,
+      },
+    ],
+    meta: {
+      problem,
+      status: r.status,
+      objective: r.objective,
+      backend: r.backend,
+      solveTimeMs: r.solveTimeMs,
+      mipGap: r.mipGap,
+      binding: r.binding,
+      unmet: r.unmet,
+    },
   };
 }

@@ -7,7 +7,7 @@ import {
   type BackendName,
   DEFAULT_MIP_GAP,
   DEFAULT_TIME_LIMIT_SEC,
-  HIGHS_INTEGER_THRESHOLD,
+  GLPK_FIRST_SEC,
   type RawSolution,
   type SolveOptions,
 } from "./solver-types.js";
@@ -20,10 +20,16 @@ export interface OptimizeFailure {
   issues?: { path: string; message: string }[];
 }
 
-/** Which backend "auto" picks: LPs and MILPs up to the threshold go to glpk.js, larger ones to HiGHS. */
-export function chooseBackend(model: LinearModel, requested: SolveOptions["backend"]): BackendName {
+/**
+ * How a model is solved: one backend, or ("auto" on a MILP) glpk.js for a short first attempt and
+ * HiGHS with the remaining time if that attempt does not settle it.
+ */
+export type BackendPlan = BackendName | "glpk-then-highs";
+
+/** "auto": LPs → glpk.js (duals); MILPs → glpk.js briefly, then HiGHS. An explicit backend wins. */
+export function chooseBackend(model: LinearModel, requested: SolveOptions["backend"]): BackendPlan {
   if (requested === "glpk" || requested === "highs") return requested;
-  return countIntegerVars(model) > HIGHS_INTEGER_THRESHOLD ? "highs" : "glpk";
+  return countIntegerVars(model) > 0 ? "glpk-then-highs" : "glpk";
 }
 
 /**
@@ -36,15 +42,24 @@ export async function solveModel(
 ): Promise<Result<RawSolution, OptimizeFailure>> {
   const tooBig = checkSize(model);
   if (tooBig) return fail({ code: "too_large", message: tooBig });
-  const backend = chooseBackend(model, opts.backend);
+  const plan = chooseBackend(model, opts.backend);
   const settings = {
     timeLimitSec: opts.timeLimitSec ?? DEFAULT_TIME_LIMIT_SEC,
     mipGap: opts.mipGap ?? DEFAULT_MIP_GAP,
   };
+  let backend: BackendName = plan === "highs" ? "highs" : "glpk";
   try {
-    const sol =
-      backend === "highs" ? await solveWithHighs(model, settings) : await solveWithGlpk(model, settings);
-    return ok(sol);
+    if (plan === "highs") return ok(await solveWithHighs(model, settings));
+    if (plan === "glpk") return ok(await solveWithGlpk(model, settings));
+    const firstSec = Math.min(GLPK_FIRST_SEC, settings.timeLimitSec / 10);
+    const first = await solveWithGlpk(model, { ...settings, timeLimitSec: firstSec, quick: true });
+    // Settled: proven optimal (within the gap), infeasible or unbounded.
+    if (first.status !== "feasible-with-gap" && first.status !== "time-limit") return ok(first);
+    backend = "highs";
+    const rest = Math.max(settings.timeLimitSec - first.timeMs / 1000, 0.1);
+    const second = await solveWithHighs(model, { ...settings, timeLimitSec: rest });
+    // The reported time is the whole call, both attempts.
+    return ok({ ...second, timeMs: second.timeMs + first.timeMs });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     return fail({ code: "solver_error", message: `The ${backend} solver failed: ${detail}` });

@@ -17,7 +17,8 @@ function isAvailable(e: StaffingData["employees"][number], day: string, shift: s
 function penaltyOf(e: StaffingData["employees"][number], day: string, shift: string): number {
   let p = 0;
   for (const x of e.penalties)
-    if ((x.day === undefined || x.day === day) && (x.shift === undefined || x.shift === shift)) p += x.penalty;
+    if ((x.day === undefined || x.day === day) && (x.shift === undefined || x.shift === shift))
+      p += x.penalty;
   return p;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateHardStaffing } from "../../../bench/optimize/hard-staffing.js";
 import {
   generateBudgetDemo,
   generateInventoryDemo,
@@ -6,6 +7,8 @@ import {
 } from "../../../src/core/demo/operations.js";
 import {
   budgetInputSchema,
+  buildInventoryModel,
+  buildStaffingModel,
   chooseBackend,
   inventoryInputSchema,
   ModelBuilder,
@@ -73,13 +76,48 @@ describe("solver plumbing", () => {
     }
   });
 
-  it("sends small MILPs and LPs to glpk.js and large MILPs to HiGHS", () => {
+  it("auto sends LPs to glpk.js and MILPs to glpk.js briefly, then HiGHS; an explicit backend wins", () => {
+    const lp = new ModelBuilder("lp", "min");
+    lp.addVar("x", { cost: 1 });
+    expect(chooseBackend(lp.build(), "auto")).toBe("glpk");
+    const inventory = buildInventoryModel(inventoryInputSchema.parse(generateInventoryDemo())).model;
+    expect(chooseBackend(inventory, undefined)).toBe("glpk");
     const small = new ModelBuilder("s", "min");
     small.addVar("x", { type: "binary" });
-    expect(chooseBackend(small.build(), "auto")).toBe("glpk");
-    expect(chooseBackend(marketSplit(1, 2, 1600), undefined)).toBe("highs");
+    expect(chooseBackend(small.build(), "auto")).toBe("glpk-then-highs");
+    expect(chooseBackend(marketSplit(1, 2, 1600), undefined)).toBe("glpk-then-highs");
     expect(chooseBackend(marketSplit(1, 2, 1600), "glpk")).toBe("glpk");
+    expect(chooseBackend(lp.build(), "highs")).toBe("highs");
   });
+
+  it("auto keeps glpk.js's answer for an easy MILP it proves optimal at once", async () => {
+    const res = await solveStaffing(generateStaffingDemo({ seed: 3, employees: 20 }));
+    if (!res.ok) throw new Error(res.reason.message);
+    expect(res.value.status).toBe("optimal");
+    expect(res.value.backend).toBe("glpk");
+  });
+
+  it("auto hands a small tight scheduling MILP (105 binaries) that stalls glpk.js to HiGHS", async () => {
+    // bench/optimize: glpk.js is still not optimal after 10 s here; HiGHS proves optimality in ~1 s.
+    const input = generateHardStaffing({ seed: 42, employees: 5, days: 7 });
+    const model = buildStaffingModel(staffingInputSchema.parse(input)).model;
+    expect(model.vars.filter((v) => v.type === "binary")).toHaveLength(105);
+    const res = await solveStaffing(input, { timeLimitSec: 20 });
+    if (!res.ok) throw new Error(res.reason.message);
+    expect(res.value.backend).toBe("highs");
+    expect(res.value.status).toBe("optimal");
+    expect(res.value.objective).toBeCloseTo(3485, 4);
+  }, 30_000);
+
+  it("glpk.js stopping at the gap tolerance is optimal within that gap, not a time-limit result", async () => {
+    const input = generateHardStaffing({ seed: 42, employees: 10, days: 7 });
+    const model = buildStaffingModel(staffingInputSchema.parse(input)).model;
+    const res = await solveModel(model, { backend: "glpk", mipGap: 0.05, timeLimitSec: 20 });
+    if (!res.ok) throw new Error(res.reason.message);
+    expect(res.value.status).toBe("optimal");
+    expect(res.value.mipGap).toBeLessThanOrEqual(0.05);
+    expect(res.value.timeMs).toBeLessThan(15_000);
+  }, 30_000);
 });
 
 describe("demo operations data", () => {

@@ -36,6 +36,23 @@ describe.each(["glpk", "highs"] as const)("staff scheduling (%s)", (backend) => 
     expect(res.value.mipGap).toBe(0);
   });
 
+  it("adds preference penalties to the objective, not to the wages", async () => {
+    // A is cheaper by 8·(12−10) = 16 but dislikes nights (penalty 20): B takes the night.
+    const input: StaffingInput = {
+      days: ["Mon"],
+      shifts,
+      employees: [{ ...person("a", 10), penalties: [{ shift: "night", penalty: 20 }] }, person("b", 12)],
+      demand: [{ day: "Mon", shift: "night", count: 1 }],
+    };
+    const res = await solveStaffing(input, { backend });
+    if (!res.ok) throw new Error(res.reason.message);
+    expect(res.value.status).toBe("optimal");
+    expect(res.value.plan?.assignments.map((a) => a.employeeId)).toEqual(["b"]);
+    expect(res.value.objective).toBeCloseTo(96, 6);
+    expect(res.value.plan?.totalCost).toBeCloseTo(96, 6);
+    expect(res.value.objectiveLabel).toBe("total wage cost plus preference penalties");
+  });
+
   it("names the slot that cannot be staffed (simple count)", async () => {
     const input: StaffingInput = {
       days: ["Mon", "Tue"],
@@ -95,6 +112,22 @@ describe("staff scheduling limits and validation", () => {
     if (res.ok) return;
     expect(res.reason.code).toBe("bad_input");
     expect(res.reason.issues?.map((i) => i.path)).toEqual(["employees.1.hourlyCost"]);
+  });
+
+  it("reports unknown penalty days and shifts by path", async () => {
+    const input = generateStaffingDemo();
+    const employees = [...(input.employees ?? [])] as unknown[];
+    employees[0] = {
+      ...(employees[0] as object),
+      penalties: [{ day: "Funday", shift: "brunch", penalty: 5 }],
+    };
+    const res = await solveStaffing({ ...input, employees });
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.reason.issues?.map((i) => i.path)).toEqual([
+      "employees.0.penalties.0.day",
+      "employees.0.penalties.0.shift",
+    ]);
   });
 
   it("reports unknown days and shifts by path", async () => {
