@@ -2,6 +2,7 @@ import { cashflowHandler } from "./core/cashflow/index.js";
 import { can } from "./core/auth/permissions.js";
 import { digestSettingsHandler } from "./core/digest/index.js";
 import { AppError } from "./core/errors.js";
+import { forecastMetricReply } from "./core/forecast/index.js";
 import { whyReply } from "./core/insights/index.js";
 import { flowHandlers } from "./core/flows/index.js";
 import type { HandlerMap } from "./core/intents/dispatcher.js";
@@ -20,6 +21,10 @@ export function featureHandlers(): HandlerMap {
     "optimize.plan": async (deps, i, actor) => {
       if (!can(actor, "plan.run")) throw new AppError("forbidden", `Your role (${actor.role}) cannot run plans.`);
       return planReply(deps, actor, i.problem);
+    },
+    "forecast.metric": async (deps, i, actor) => {
+      if (!can(actor, "metrics.read")) throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
+      return forecastMetricReply(deps, actor, i.metric, i.horizon);
     },
     "insights.why": async (deps, i, actor) => {
       if (!can(actor, "metrics.read")) throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);

@@ -44,6 +44,21 @@ describe("why and plan intents on the demo company", () => {
     expect(r.sources?.[0]?.label).toBe("Solver run");
   });
 
+  it("forecasts a metric weekly with nested intervals and the backtest error in words", async () => {
+    const r = await ask("owner@demo.example", "forecast revenue 8");
+    const m = r.meta as { forecast: number[]; lower80: number[]; upper80: number[]; lower95: number[]; upper95: number[]; backtest: { smape: number } };
+    expect(m.forecast).toHaveLength(8);
+    for (let i = 0; i < 8; i++) {
+      expect(m.lower95[i]!).toBeLessThanOrEqual(m.lower80[i]!);
+      expect(m.lower80[i]!).toBeLessThanOrEqual(m.forecast[i]!);
+      expect(m.forecast[i]!).toBeLessThanOrEqual(m.upper80[i]!);
+      expect(m.upper80[i]!).toBeLessThanOrEqual(m.upper95[i]!);
+    }
+    expect(r.text).toMatch(/typically off by [\d.]+ % one week out/);
+    expect(r.sources?.map((s) => s.label)).toContain("Forecast model");
+    expect((await ask("owner@demo.example", "forecast happiness")).text).toMatch(/Known metrics/);
+  });
+
   it("refuses plans to a viewer and answers unknown metrics with the known ones", async () => {
     expect((await ask("viewer@demo.example", "plan budget")).text).toMatch(/cannot run plans/);
     expect((await ask("owner@demo.example", "why did happiness drop")).text).toMatch(/Known metrics: .*revenue/);
