@@ -1,8 +1,13 @@
 import type { Config } from "./config.js";
+import { coachHandler } from "./core/coach/index.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "./core/deps.js";
 import { coreHandlers } from "./core/handlers.js";
-import { coachHandler } from "./core/coach/index.js";
-import { createDispatcher, type Dispatcher, type Handler, type HandlerMap } from "./core/intents/dispatcher.js";
+import {
+  createDispatcher,
+  type Dispatcher,
+  type Handler,
+  type HandlerMap,
+} from "./core/intents/dispatcher.js";
 import type { IntentKind } from "./core/intents/intent.js";
 import { withSourceMemory } from "./core/provenance/index.js";
 import { featureHandlers } from "./feature-handlers.js";
@@ -19,7 +24,9 @@ export interface Keel {
  */
 export function allHandlers(): HandlerMap {
   const map: HandlerMap = { ...coreHandlers(), ...featureHandlers() };
-  map["coach.message"] = coachHandler((kind) => (kind === "coach.message" ? undefined : (map[kind] as Handler<IntentKind> | undefined)));
+  map["coach.message"] = coachHandler((kind) =>
+    kind === "coach.message" ? undefined : (map[kind] as Handler<IntentKind> | undefined),
+  );
   return withSourceMemory(map);
 }
 

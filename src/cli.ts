@@ -81,7 +81,10 @@ export function reportError(e: unknown, err: NodeJS.WritableStream = io.stderr):
     err.write(`keel: ${e.userMessage}\n`);
     return e.code === "bad_input" ? 2 : 1;
   }
-  if (e instanceof TypeError && /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(`${(e as { code?: string }).code} ${e.message}`)) {
+  if (
+    e instanceof TypeError &&
+    /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(`${(e as { code?: string }).code} ${e.message}`)
+  ) {
     err.write(`keel: ${e.message}\n`);
     return 2;
   }

@@ -10,15 +10,16 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .refine((v) => {
+  z.string().refine(
+    (v) => {
       try {
         return protocols.includes(new URL(v).protocol.replace(":", ""));
       } catch {
         return false;
       }
-    }, `a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}`);
+    },
+    `a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+  );
 
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

@@ -1,10 +1,10 @@
-import { cashflowHandler } from "./core/cashflow/index.js";
 import { can } from "./core/auth/permissions.js";
+import { cashflowHandler } from "./core/cashflow/index.js";
 import { digestSettingsHandler } from "./core/digest/index.js";
 import { AppError } from "./core/errors.js";
+import { flowHandlers } from "./core/flows/index.js";
 import { forecastMetricReply } from "./core/forecast/index.js";
 import { whyReply } from "./core/insights/index.js";
-import { flowHandlers } from "./core/flows/index.js";
 import type { HandlerMap } from "./core/intents/dispatcher.js";
 import { planReply } from "./core/optimize/index.js";
 
@@ -19,15 +19,18 @@ export function featureHandlers(): HandlerMap {
     "cashflow.forecast": cashflowHandler,
     "digest.settings": digestSettingsHandler,
     "optimize.plan": async (deps, i, actor) => {
-      if (!can(actor, "plan.run")) throw new AppError("forbidden", `Your role (${actor.role}) cannot run plans.`);
+      if (!can(actor, "plan.run"))
+        throw new AppError("forbidden", `Your role (${actor.role}) cannot run plans.`);
       return planReply(deps, actor, i.problem);
     },
     "forecast.metric": async (deps, i, actor) => {
-      if (!can(actor, "metrics.read")) throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
+      if (!can(actor, "metrics.read"))
+        throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
       return forecastMetricReply(deps, actor, i.metric, i.horizon);
     },
     "insights.why": async (deps, i, actor) => {
-      if (!can(actor, "metrics.read")) throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
+      if (!can(actor, "metrics.read"))
+        throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
       return whyReply(deps, actor, i.metric, i.period);
     },
   };

@@ -1,11 +1,11 @@
-import { serve } from "@hono/node-server";
 import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
 import { createKeel, type Keel } from "./app.js";
 import { ConsoleAdapter } from "./bots/console/adapter.js";
 import type { Io } from "./cli.js";
 import { type Config, loadConfig } from "./config.js";
-import { loadDemo } from "./core/demo/load.js";
 import { tenants } from "./core/db/schema/index.js";
+import { loadDemo } from "./core/demo/load.js";
 import { createHttpApp, type Mount } from "./http/app.js";
 
 export interface Running {
@@ -16,7 +16,6 @@ export interface Running {
 
 /** Extra pieces the composition root starts (channels, jobs); each returns its stop function. */
 export type Starter = (keel: Keel, mount: (m: Mount) => void) => Promise<(() => Promise<void>) | undefined>;
-
 
 /**
  * Composition root: config → deps → demo data on an empty database → channels → HTTP → jobs.
@@ -60,7 +59,8 @@ export async function startKeel(config: Config, opts: { io?: Io } = {}): Promise
       if (stopped) return;
       stopped = true;
       await new Promise<void>((r) => server.close(() => r()));
-      for (const stop of stops.reverse()) await stop().catch((err) => deps.logger.error({ err }, "stop failed"));
+      for (const stop of stops.reverse())
+        await stop().catch((err) => deps.logger.error({ err }, "stop failed"));
       await keel.close();
     },
   };

@@ -1,7 +1,7 @@
+import { createEmailAdapter } from "./bots/email/index.js";
 import { slackStarter } from "./bots/slack/starter.js";
 import { whatsappStarter } from "./bots/whatsapp/starter.js";
 import { jobsStarter } from "./jobs/starter.js";
-import { createEmailAdapter } from "./bots/email/index.js";
 import type { Starter } from "./main.js";
 
 /** Email is outbound only: register the adapter so approved email drafts can be delivered. */

@@ -13,7 +13,11 @@ const USAGE = `Usage: keel import deals|invoices|metrics FILE [--tenant SLUG]
 `;
 
 export async function importCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { tenant: { type: "string", short: "t" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { tenant: { type: "string", short: "t" } },
+    allowPositionals: true,
+  });
   const [kind, file] = positionals;
   if (!kind || !file || !["deals", "invoices", "metrics"].includes(kind)) {
     io.stderr.write(USAGE);
@@ -23,7 +27,9 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    io.stderr.write(`keel import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    io.stderr.write(
+      `keel import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 2;
   }
   const keel = await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
@@ -31,11 +37,18 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
     const tenant = await requireTenant(keel.deps.db, values.tenant ?? keel.deps.config.KEEL_DEFAULT_TENANT);
     const report = await importCsv(keel.deps, tenant.id, kind as ImportKind, text);
     if (!report.ok) {
-      io.stderr.write(`keel import: nothing was imported; fix these rows:\n${report.errors.slice(0, 20).map((e) => `  - ${e}`).join("\n")}\n`);
+      io.stderr.write(
+        `keel import: nothing was imported; fix these rows:\n${report.errors
+          .slice(0, 20)
+          .map((e) => `  - ${e}`)
+          .join("\n")}\n`,
+      );
       if (report.errors.length > 20) io.stderr.write(`  … and ${report.errors.length - 20} more\n`);
       return 2;
     }
-    io.stdout.write(`Imported ${report.rows} ${kind} rows into ${tenant.slug}: ${report.inserted} new, ${report.updated} updated.\n`);
+    io.stdout.write(
+      `Imported ${report.rows} ${kind} rows into ${tenant.slug}: ${report.inserted} new, ${report.updated} updated.\n`,
+    );
     return 0;
   } finally {
     await keel.close();

@@ -1,5 +1,5 @@
-import type { Io } from "../cli.js";
 import { createKeel } from "../app.js";
+import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
 import { promptsCommand } from "./prompts.js";
 import { usageCommand } from "./usage.js";
@@ -9,7 +9,12 @@ import { usagePromptsCommand } from "./usage-prompts.js";
 export async function usageCli(argv: string[], io: Io): Promise<number> {
   const keel = await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
   try {
-    if (argv.includes("--prompts")) return await usagePromptsCommand(argv.filter((a) => a !== "--prompts"), io, keel.deps);
+    if (argv.includes("--prompts"))
+      return await usagePromptsCommand(
+        argv.filter((a) => a !== "--prompts"),
+        io,
+        keel.deps,
+      );
     return await usageCommand(argv, io, keel.deps);
   } finally {
     await keel.close();

@@ -5,10 +5,10 @@ import { migrateWithOwner, runMigrations } from "./db/migrate.js";
 import { createLlm } from "./llm/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import type { ChannelRegistry } from "./outbox/index.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import type { LlmClient } from "./ports/llm.js";
 import type { Store } from "./ports/store.js";
-import type { ChannelRegistry } from "./outbox/index.js";
 import { openStore } from "./store/index.js";
 
 /** Everything a use case needs, built once in the composition root (or per test). */
@@ -53,7 +53,8 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
   let db = opts.db;
   if (!db) {
     if (config.DATABASE_URL) {
-      if (opts.migrate !== false) await migrateWithOwner({ ...dbOpts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
+      if (opts.migrate !== false)
+        await migrateWithOwner({ ...dbOpts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
       db = await openDatabase(dbOpts);
     } else {
       // PGlite is a single process-local instance: migrate on the same handle.
@@ -71,6 +72,7 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
 export async function closeDeps(deps: Deps): Promise<void> {
   // The LLM ledger writes in batches off the request path: flush before the database closes.
   const flush = (deps.llm as { flush?: () => Promise<void> }).flush;
-  if (flush) await flush.call(deps.llm).catch((err: unknown) => deps.logger.error({ err }, "ledger flush failed"));
+  if (flush)
+    await flush.call(deps.llm).catch((err: unknown) => deps.logger.error({ err }, "ledger flush failed"));
   await Promise.allSettled([deps.store.close(), deps.db.close()]);
 }

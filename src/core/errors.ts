@@ -21,7 +21,11 @@ export class AppError extends Error {
   readonly userMessage: string;
   readonly retryable: boolean;
 
-  constructor(code: ErrorCode, userMessage: string, opts: { cause?: unknown; retryable?: boolean; detail?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    userMessage: string,
+    opts: { cause?: unknown; retryable?: boolean; detail?: string } = {},
+  ) {
     super(opts.detail ?? userMessage, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;

@@ -1,10 +1,14 @@
 /** Formatting of computed figures for replies. Numbers are never produced here, only shown. */
 export function formatMoney(minor: number, currency = "USD"): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(minor / 100);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(
+    minor / 100,
+  );
 }
 
 export function formatNumber(n: number, digits = 0): string {
-  return new Intl.NumberFormat("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(n);
+  return new Intl.NumberFormat("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(
+    n,
+  );
 }
 
 export function formatPct(x: number, digits = 0): string {

@@ -24,7 +24,11 @@ export function coreHandlers(): HandlerMap {
   return {
     help: async (_deps, i) => helpReply(i.origin.channel),
     unknown: async (_deps, i) => helpReply(i.origin.channel, i.suggestion, i.text),
-    "usage.error": async (_deps, i) => ({ text: i.message, ephemeral: true, meta: { usageError: i.command } }),
+    "usage.error": async (_deps, i) => ({
+      text: i.message,
+      ephemeral: true,
+      meta: { usageError: i.command },
+    }),
     "deals.list": async (deps, i, actor) => {
       need(actor, "deals.read");
       return dealsListReply(deps, actor, i);
@@ -38,7 +42,11 @@ export function coreHandlers(): HandlerMap {
       return overdueInvoicesReply(deps, actor);
     },
     "draft.create": async (deps: Deps, i, actor) =>
-      createDraft(deps, actor, i.query, { channel: i.origin.channel, address: i.origin.conversationId, threadId: i.origin.threadId }),
+      createDraft(deps, actor, i.query, {
+        channel: i.origin.channel,
+        address: i.origin.conversationId,
+        threadId: i.origin.threadId,
+      }),
     "draft.approve": async (deps, i, actor) => (await approveDraft(deps, actor, i.draftRef)).reply,
     "draft.reject": async (deps, i, actor) => rejectDraft(deps, actor, i.draftRef, i.reason),
     "draft.edit": async (deps, i, actor) => editDraft(deps, actor, i.draftRef, i.body),

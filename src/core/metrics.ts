@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** One Prometheus registry per process (per Deps in tests). Features add their own metrics to it. */
 export function createMetrics(opts: { defaults?: boolean } = {}) {

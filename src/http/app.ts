@@ -8,8 +8,17 @@ export type Mount = (app: Hono<AppEnv>) => void;
 
 /** Maps AppError codes to HTTP statuses, once, at the HTTP edge. */
 export const STATUS_BY_CODE: Record<string, 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504> = {
-  bad_input: 400, forbidden: 403, not_found: 404, conflict: 409, rate_limited: 429, budget_exceeded: 429,
-  provider_error: 502, timeout: 504, db_unreachable: 503, config_invalid: 500, internal: 500,
+  bad_input: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  budget_exceeded: 429,
+  provider_error: 502,
+  timeout: 504,
+  db_unreachable: 503,
+  config_invalid: 500,
+  internal: 500,
 };
 
 /**
@@ -28,7 +37,16 @@ export function createHttpApp(deps: Deps, mounts: Mount[] = []): Hono<AppEnv> {
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
     if (route !== "/healthz" && route !== "/metrics")
-      deps.logger.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, "http request");
+      deps.logger.info(
+        {
+          requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round(seconds * 1000),
+        },
+        "http request",
+      );
   });
   app.onError((err, c) => {
     const e = asAppError(err);

@@ -15,7 +15,12 @@ export function healthRoutes(deps: Deps) {
     return c.json(
       {
         status: ready ? (degraded ? "degraded" : "ready") : "unavailable",
-        checks: { database: db ? "ok" : "down", store: store ? "ok" : "down", databaseKind: deps.db.kind, storeKind: deps.store.kind },
+        checks: {
+          database: db ? "ok" : "down",
+          store: store ? "ok" : "down",
+          databaseKind: deps.db.kind,
+          storeKind: deps.store.kind,
+        },
         providers: llm,
       },
       ready ? 200 : 503,

@@ -21,7 +21,9 @@ export interface RenderedChoice {
 export interface ChannelContractSubject {
   name: string;
   capabilities: ChannelCapabilities;
-  render(reply: Reply): Promise<{ messages: RenderedMessage[]; choices: RenderedChoice[]; warnings?: string[] }>;
+  render(
+    reply: Reply,
+  ): Promise<{ messages: RenderedMessage[]; choices: RenderedChoice[]; warnings?: string[] }>;
   /** Feeds the user's answer back through the adapter's inbound path; returns what the core receives. */
   choose(answer: unknown): Promise<IntentArgs | null>;
 }
@@ -63,12 +65,20 @@ export function runChannelContract(make: () => Promise<ChannelContractSubject> |
     it("splits a long reply into messages within the channel limit, losing nothing", async () => {
       const s = await make();
       const para = "Revenue grew in the north region while margins held steady across products. ";
-      const long = Array.from({ length: Math.ceil((s.capabilities.maxTextLength * 2.5) / para.length) }, (_, i) => `${i}: ${para}`).join("\n");
+      const long = Array.from(
+        { length: Math.ceil((s.capabilities.maxTextLength * 2.5) / para.length) },
+        (_, i) => `${i}: ${para}`,
+      ).join("\n");
       const { messages } = await s.render({ text: long });
       expect(messages.length).toBeGreaterThan(1);
       for (const m of messages) expect(m.text.length).toBeLessThanOrEqual(s.capabilities.maxTextLength);
       const joined = messages.map((m) => m.text).join("\n");
-      for (const marker of ["0: ", `${Math.floor(long.split("\n").length / 2)}: `, `${long.split("\n").length - 1}: `]) expect(joined).toContain(marker);
+      for (const marker of [
+        "0: ",
+        `${Math.floor(long.split("\n").length / 2)}: `,
+        `${long.split("\n").length - 1}: `,
+      ])
+        expect(joined).toContain(marker);
     });
 
     it("renders a reply without actions or fields", async () => {

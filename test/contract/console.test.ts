@@ -10,8 +10,13 @@ runChannelContract(() => {
     capabilities: consoleCapabilities,
     render: async (reply) => {
       state.lastActions = reply.actions ?? [];
-      const messages = renderConsoleMessages(reply, consoleCapabilities.maxTextLength).map((text) => ({ text }));
-      return { messages, choices: (reply.actions ?? []).map((a, i) => ({ label: a.label, answer: String(i + 1) })) };
+      const messages = renderConsoleMessages(reply, consoleCapabilities.maxTextLength).map((text) => ({
+        text,
+      }));
+      return {
+        messages,
+        choices: (reply.actions ?? []).map((a, i) => ({ label: a.label, answer: String(i + 1) })),
+      };
     },
     choose: async (answer) => consoleToIntent(String(answer), state),
   };

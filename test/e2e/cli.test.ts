@@ -12,7 +12,11 @@ const BIN = join(import.meta.dirname, "../../bin/keel.mjs");
 
 /** Runs the real `keel` binary as a subprocess with the given environment. */
 async function keel(args: string[], env: Record<string, string>) {
-  const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn" };
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    LOG_LEVEL: "warn",
+  };
   try {
     const r = await run(process.execPath, [BIN, ...args], { env: { ...base, ...env }, timeout: 60_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -55,7 +59,9 @@ describe("the keel CLI, end to end as a subprocess", () => {
   it('`keel say --json "remind Acme Logistics"` returns a Reply with three actions', async () => {
     const r = await keel(["say", "--json", "remind Acme Logistics"], env);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { reply: { actions: { label: string; intent: { kind: string } }[]; meta: { draftId: string } } };
+    const out = JSON.parse(r.stdout) as {
+      reply: { actions: { label: string; intent: { kind: string } }[]; meta: { draftId: string } };
+    };
     expect(out.reply.actions.map((a) => a.label)).toEqual(["Approve", "Edit", "Reject"]);
     expect(out.reply.actions[0]!.intent.kind).toBe("draft.approve");
     const approve = await keel(["say", "--json", `approve ${out.reply.meta.draftId}`], env);

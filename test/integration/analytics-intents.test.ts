@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allHandlers } from "../../src/app.js";
-import { generateDemoMetrics } from "../../src/core/demo/metrics.js";
 import { DEMO_SEED, loadDemo } from "../../src/core/demo/load.js";
+import { generateDemoMetrics } from "../../src/core/demo/metrics.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
@@ -22,7 +22,11 @@ describe("why and plan intents on the demo company", () => {
   const ask = async (email: string, text: string) => {
     const t = await requireTenant(d.db, "demo");
     const a = await actorByEmail(d.db, t.id, email);
-    const intent = { ...parseText(text), origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" }, idempotencyKey: randomUUID() } as Intent;
+    const intent = {
+      ...parseText(text),
+      origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" },
+      idempotencyKey: randomUUID(),
+    } as Intent;
     return createDispatcher(d, allHandlers()).dispatch(intent);
   };
 
@@ -46,7 +50,14 @@ describe("why and plan intents on the demo company", () => {
 
   it("forecasts a metric weekly with nested intervals and the backtest error in words", async () => {
     const r = await ask("owner@demo.example", "forecast revenue 8");
-    const m = r.meta as { forecast: number[]; lower80: number[]; upper80: number[]; lower95: number[]; upper95: number[]; backtest: { smape: number } };
+    const m = r.meta as {
+      forecast: number[];
+      lower80: number[];
+      upper80: number[];
+      lower95: number[];
+      upper95: number[];
+      backtest: { smape: number };
+    };
     expect(m.forecast).toHaveLength(8);
     for (let i = 0; i < 8; i++) {
       expect(m.lower95[i]!).toBeLessThanOrEqual(m.lower80[i]!);
@@ -61,6 +72,8 @@ describe("why and plan intents on the demo company", () => {
 
   it("refuses plans to a viewer and answers unknown metrics with the known ones", async () => {
     expect((await ask("viewer@demo.example", "plan budget")).text).toMatch(/cannot run plans/);
-    expect((await ask("owner@demo.example", "why did happiness drop")).text).toMatch(/Known metrics: .*revenue/);
+    expect((await ask("owner@demo.example", "why did happiness drop")).text).toMatch(
+      /Known metrics: .*revenue/,
+    );
   });
 });

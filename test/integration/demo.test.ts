@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { createDispatcher } from "../../src/core/intents/dispatcher.js";
-import { coreHandlers } from "../../src/core/handlers.js";
-import { loadDemo } from "../../src/core/demo/load.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listDeals } from "../../src/core/deals/index.js";
-import { actorByEmail, requireTenant } from "../../src/core/tenancy/index.js";
+import { loadDemo } from "../../src/core/demo/load.js";
+import { coreHandlers } from "../../src/core/handlers.js";
+import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
 import { fixedClock } from "../../src/core/ports/clock.js";
+import { actorByEmail, requireTenant } from "../../src/core/tenancy/index.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
 describe("demo company", () => {
@@ -42,7 +42,9 @@ describe("demo company", () => {
       const t2 = await requireTenant(other.db, "demo");
       const a = await d.db.tenantTx(t1.id, (tx) => listDeals(tx, clock.now()));
       const b = await other.db.tenantTx(t2.id, (tx) => listDeals(tx, clock.now()));
-      expect(b.map((x) => [x.name, x.valueMinor, x.stageName])).toEqual(a.map((x) => [x.name, x.valueMinor, x.stageName]));
+      expect(b.map((x) => [x.name, x.valueMinor, x.stageName])).toEqual(
+        a.map((x) => [x.name, x.valueMinor, x.stageName]),
+      );
     } finally {
       await other.cleanup();
     }
@@ -53,7 +55,11 @@ describe("demo company", () => {
     const ask = async (slug: string, email: string, text: string) => {
       const t = await requireTenant(d.db, slug);
       const a = await actorByEmail(d.db, t.id, email);
-      const intent = { ...parseText(text), origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" }, idempotencyKey: randomUUID() } as Intent;
+      const intent = {
+        ...parseText(text),
+        origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" },
+        idempotencyKey: randomUUID(),
+      } as Intent;
       return dispatcher.dispatch(intent);
     };
     const deals = await ask("demo", "owner@demo.example", "deals");
@@ -76,7 +82,12 @@ describe("demo company", () => {
     const dispatcher = createDispatcher(d, coreHandlers());
     const t = await requireTenant(d.db, "demo");
     const a = await actorByEmail(d.db, t.id, "owner@demo.example");
-    const intent = { kind: "draft.create", query: "Acme Logistics", origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" }, idempotencyKey: "retry-1" } as Intent;
+    const intent = {
+      kind: "draft.create",
+      query: "Acme Logistics",
+      origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" },
+      idempotencyKey: "retry-1",
+    } as Intent;
     const [r1, r2] = [await dispatcher.dispatch(intent), await dispatcher.dispatch(intent)];
     expect(r2.meta?.draftId).toBe(r1.meta?.draftId);
   });

@@ -4,8 +4,8 @@ import { ConsoleAdapter } from "../../src/bots/console/adapter.js";
 import { draftEvents, drafts, outbox } from "../../src/core/db/schema/index.js";
 import { loadDemo } from "../../src/core/demo/load.js";
 import { approveDraft, createDraft, editDraft, rejectDraft } from "../../src/core/drafts/index.js";
-import { fixedClock } from "../../src/core/ports/clock.js";
 import type { ChatAdapter } from "../../src/core/ports/chat-adapter.js";
+import { fixedClock } from "../../src/core/ports/clock.js";
 import { actorByEmail, requireTenant } from "../../src/core/tenancy/index.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
@@ -32,7 +32,9 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
     const reply = await createDraft(d, await actor("sam@demo.example"), "Acme Logistics", target);
     expect(reply.actions?.map((a) => a.label)).toEqual(["Approve", "Edit", "Reject"]);
     const id = String(reply.meta?.draftId);
-    const events = await d.db.tenantTx(tenantId, (tx) => tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)));
+    const events = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)),
+    );
     expect(events.map((e) => e.event)).toEqual(["drafted"]);
   });
 
@@ -42,13 +44,19 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
     const before = sink.delivered.length;
     const owner = await actor("owner@demo.example");
     const manager = await actor("manager@demo.example");
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => approveDraft(d, i % 2 ? owner : manager, id)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => approveDraft(d, i % 2 ? owner : manager, id)),
+    );
     expect(results.filter((r) => r.enqueued)).toHaveLength(1);
     expect(sink.delivered.length - before).toBe(1);
-    const rows = await d.db.tenantTx(tenantId, (tx) => tx.select().from(outbox).where(eq(outbox.draftId, id)));
+    const rows = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(outbox).where(eq(outbox.draftId, id)),
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe("sent");
-    const events = await d.db.tenantTx(tenantId, (tx) => tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n));
+    const events = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n),
+    );
     expect(events.map((e) => e.event)).toEqual(["drafted", "approved", "scheduled", "sent"]);
     const [row] = await d.db.tenantTx(tenantId, (tx) => tx.select().from(drafts).where(eq(drafts.id, id)));
     expect(row!.status).toBe("sent");
@@ -62,7 +70,9 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
     expect(res.enqueued).toBe(false);
     expect(res.reply.text).toMatch(/viewer cannot approve/);
     expect(sink.delivered.length).toBe(before);
-    const events = await d.db.tenantTx(tenantId, (tx) => tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n));
+    const events = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n),
+    );
     expect(events.map((e) => e.event)).toEqual(["drafted", "approve_refused"]);
   });
 
@@ -79,7 +89,9 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
     const id = String(r.meta?.draftId);
     const owner = await actor("owner@demo.example");
     await editDraft(d, owner, id, "Hello Acme, quick check on the PO?");
-    const [ev] = await d.db.tenantTx(tenantId, (tx) => tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n).offset(1));
+    const [ev] = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n).offset(1),
+    );
     expect(ev!.event).toBe("edited");
     expect((ev!.detail.diff as { added: string[] }).added).toEqual(["Hello Acme, quick check on the PO?"]);
     await rejectDraft(d, owner, id, "not now");
@@ -98,12 +110,24 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   });
 
   it("a failing channel leaves the message in the outbox for retry", async () => {
-    const failing: ChatAdapter = { channel: "slack", capabilities: sink.capabilities, send: async () => Promise.reject(new Error("503 from channel")) };
+    const failing: ChatAdapter = {
+      channel: "slack",
+      capabilities: sink.capabilities,
+      send: async () => Promise.reject(new Error("503 from channel")),
+    };
     d.channels.set("slack", failing);
-    const r = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", { channel: "slack", address: "C1" });
+    const r = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", {
+      channel: "slack",
+      address: "C1",
+    });
     const res = await approveDraft(d, await actor("owner@demo.example"), String(r.meta?.draftId));
     expect(res.reply.text).toMatch(/retried/);
-    const [row] = await d.db.tenantTx(tenantId, (tx) => tx.select().from(outbox).where(eq(outbox.draftId, String(r.meta?.draftId))));
+    const [row] = await d.db.tenantTx(tenantId, (tx) =>
+      tx
+        .select()
+        .from(outbox)
+        .where(eq(outbox.draftId, String(r.meta?.draftId))),
+    );
     expect(row!.status).toBe("failed");
     expect(row!.lastError).toContain("503");
   });

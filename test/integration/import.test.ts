@@ -27,10 +27,17 @@ describe("CSV import", () => {
   });
 
   it("imports deals and updates them on re-import (idempotent)", async () => {
-    const csv = "name,company,stage,value,owner_email\nBig Order,Quay Café,Negotiation,12500.50,owner@harbor.example\n";
+    const csv =
+      "name,company,stage,value,owner_email\nBig Order,Quay Café,Negotiation,12500.50,owner@harbor.example\n";
     expect(await importCsv(d, tenantId, "deals", csv)).toMatchObject({ ok: true, inserted: 1, updated: 0 });
-    expect(await importCsv(d, tenantId, "deals", csv.replace("12500.50", "13000"))).toMatchObject({ ok: true, inserted: 0, updated: 1 });
-    const rows = await d.db.tenantTx(tenantId, (tx) => tx.select().from(deals).where(eq(deals.name, "Big Order")));
+    expect(await importCsv(d, tenantId, "deals", csv.replace("12500.50", "13000"))).toMatchObject({
+      ok: true,
+      inserted: 0,
+      updated: 1,
+    });
+    const rows = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(deals).where(eq(deals.name, "Big Order")),
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.valueMinor).toBe(1_300_000);
   });
@@ -48,23 +55,35 @@ describe("CSV import", () => {
     const r = await importCsv(d, tenantId, "deals", "name,stage,value\nOk One,Lead,1\nNope,Dreaming,2\n");
     expect(r.ok).toBe(false);
     expect(r.errors[0]).toMatch(/unknown stage "Dreaming"/);
-    expect(await d.db.tenantTx(tenantId, (tx) => tx.select().from(deals).where(eq(deals.name, "Ok One")))).toHaveLength(0);
+    expect(
+      await d.db.tenantTx(tenantId, (tx) => tx.select().from(deals).where(eq(deals.name, "Ok One"))),
+    ).toHaveLength(0);
   });
 
   it("imports invoices with payments and metrics with upserts", async () => {
-    const inv = "number,customer,issued_on,due_on,amount,paid_on\nH-1,Quay Café,2026-01-01,2026-01-31,100.00,2026-02-03\nH-2,Quay Café,2026-02-01,2026-03-03,50,\n";
+    const inv =
+      "number,customer,issued_on,due_on,amount,paid_on\nH-1,Quay Café,2026-01-01,2026-01-31,100.00,2026-02-03\nH-2,Quay Café,2026-02-01,2026-03-03,50,\n";
     expect(await importCsv(d, tenantId, "invoices", inv)).toMatchObject({ ok: true, inserted: 2 });
-    const [h1] = await d.db.tenantTx(tenantId, (tx) => tx.select().from(invoices).where(eq(invoices.number, "H-1")));
+    const [h1] = await d.db.tenantTx(tenantId, (tx) =>
+      tx.select().from(invoices).where(eq(invoices.number, "H-1")),
+    );
     expect(h1!.status).toBe("paid");
-    expect(await d.db.tenantTx(tenantId, (tx) => tx.select().from(payments).where(eq(payments.invoiceId, h1!.id)))).toHaveLength(1);
-    const met = "metric,date,value\nfootfall,2026-01-01,120\nfootfall,2026-01-02,130\nfootfall,2026-01-02,135\n";
+    expect(
+      await d.db.tenantTx(tenantId, (tx) => tx.select().from(payments).where(eq(payments.invoiceId, h1!.id))),
+    ).toHaveLength(1);
+    const met =
+      "metric,date,value\nfootfall,2026-01-01,120\nfootfall,2026-01-02,130\nfootfall,2026-01-02,135\n";
     expect(await importCsv(d, tenantId, "metrics", met)).toMatchObject({ ok: true });
     const pts = await d.db.tenantTx(tenantId, (tx) => tx.select().from(metricPoints));
     expect(pts.map((p) => p.value).sort()).toEqual([120, 135]);
   });
 
   it("reports missing columns and empty files", async () => {
-    expect((await importCsv(d, tenantId, "metrics", "date,value\n")).errors[0]).toMatch(/missing column\(s\) metric/);
-    expect((await importCsv(d, tenantId, "metrics", "metric,date,value\n")).errors).toEqual(["the file has a header but no rows"]);
+    expect((await importCsv(d, tenantId, "metrics", "date,value\n")).errors[0]).toMatch(
+      /missing column\(s\) metric/,
+    );
+    expect((await importCsv(d, tenantId, "metrics", "metric,date,value\n")).errors).toEqual([
+      "the file has a header but no rows",
+    ]);
   });
 });

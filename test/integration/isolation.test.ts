@@ -15,10 +15,18 @@ describe("tenant isolation (row-level security)", () => {
 
   beforeAll(async () => {
     d = await createTestDeps();
-    [{ id: a }] = (await d.db.orm.insert(tenants).values({ slug: "a", name: "A" }).returning()) as unknown as [{ id: string }];
-    [{ id: b }] = (await d.db.orm.insert(tenants).values({ slug: "b", name: "B" }).returning()) as unknown as [{ id: string }];
+    [{ id: a }] = (await d.db.orm
+      .insert(tenants)
+      .values({ slug: "a", name: "A" })
+      .returning()) as unknown as [{ id: string }];
+    [{ id: b }] = (await d.db.orm
+      .insert(tenants)
+      .values({ slug: "b", name: "B" })
+      .returning()) as unknown as [{ id: string }];
     await d.db.tenantTx(a, (tx) => tx.insert(users).values({ tenantId: a, email: "a@x", name: "Ann" }));
-    const [u] = await d.db.tenantTx(b, (tx) => tx.insert(users).values({ tenantId: b, email: "b@x", name: "Bob" }).returning());
+    const [u] = await d.db.tenantTx(b, (tx) =>
+      tx.insert(users).values({ tenantId: b, email: "b@x", name: "Bob" }).returning(),
+    );
     userB = u!.id;
   });
   afterAll(() => d.cleanup());
@@ -31,7 +39,9 @@ describe("tenant isolation (row-level security)", () => {
   });
 
   it("tenant A's updates and deletes of B's rows touch 0 rows", async () => {
-    const upd = await d.db.tenantTx(a, (tx) => tx.update(users).set({ name: "pwned" }).where(eq(users.id, userB)).returning());
+    const upd = await d.db.tenantTx(a, (tx) =>
+      tx.update(users).set({ name: "pwned" }).where(eq(users.id, userB)).returning(),
+    );
     expect(upd).toHaveLength(0);
     const del = await d.db.tenantTx(a, (tx) => tx.delete(users).where(eq(users.id, userB)).returning());
     expect(del).toHaveLength(0);
@@ -40,7 +50,9 @@ describe("tenant isolation (row-level security)", () => {
   });
 
   it("tenant A cannot insert rows for tenant B", async () => {
-    await expect(d.db.tenantTx(a, (tx) => tx.insert(users).values({ tenantId: b, email: "evil@x", name: "Eve" }))).rejects.toThrow();
+    await expect(
+      d.db.tenantTx(a, (tx) => tx.insert(users).values({ tenantId: b, email: "evil@x", name: "Eve" })),
+    ).rejects.toThrow();
   });
 
   it("with no tenant set, tenant tables return 0 rows", async () => {
@@ -62,22 +74,36 @@ describe("tenant isolation (row-level security)", () => {
           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`),
     );
     expect(rows.length).toBeGreaterThanOrEqual(20);
-    for (const r of rows) expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({ table: r.relname, enabled: true, forced: true });
+    for (const r of rows)
+      expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({
+        table: r.relname,
+        enabled: true,
+        forced: true,
+      });
   });
 
-  it.runIf(realPostgres)("the app connects as a role that is not owner, not superuser and has no BYPASSRLS", async () => {
-    const [me] = rowsOf<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean }>(
-      await d.db.orm.execute(sql`select current_user, r.rolsuper, r.rolbypassrls from pg_roles r where r.rolname = current_user`),
-    );
-    expect(me!.rolsuper).toBe(false);
-    expect(me!.rolbypassrls).toBe(false);
-    const owned = rowsOf<{ n: number }>(
-      await d.db.orm.execute(sql`select count(*)::int as n from pg_tables where schemaname = 'public' and tableowner = current_user`),
-    );
-    expect(owned[0]!.n).toBe(0);
-    const [role] = rowsOf<{ rolsuper: boolean; rolbypassrls: boolean }>(
-      await d.db.orm.execute(sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${d.config.DATABASE_APP_ROLE}`),
-    );
-    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
-  });
+  it.runIf(realPostgres)(
+    "the app connects as a role that is not owner, not superuser and has no BYPASSRLS",
+    async () => {
+      const [me] = rowsOf<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean }>(
+        await d.db.orm.execute(
+          sql`select current_user, r.rolsuper, r.rolbypassrls from pg_roles r where r.rolname = current_user`,
+        ),
+      );
+      expect(me!.rolsuper).toBe(false);
+      expect(me!.rolbypassrls).toBe(false);
+      const owned = rowsOf<{ n: number }>(
+        await d.db.orm.execute(
+          sql`select count(*)::int as n from pg_tables where schemaname = 'public' and tableowner = current_user`,
+        ),
+      );
+      expect(owned[0]!.n).toBe(0);
+      const [role] = rowsOf<{ rolsuper: boolean; rolbypassrls: boolean }>(
+        await d.db.orm.execute(
+          sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${d.config.DATABASE_APP_ROLE}`,
+        ),
+      );
+      expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runMigrations } from "../../src/core/db/migrate.js";
 import { openDatabase } from "../../src/core/db/client.js";
+import { runMigrations } from "../../src/core/db/migrate.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../support/deps.js";
 
 describe("migrations", () => {
@@ -12,19 +12,49 @@ describe("migrations", () => {
   afterAll(() => d.cleanup());
 
   it("create every table of the data model from an empty database", async () => {
-    const res = await d.db.orm.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`);
-    const names = ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { table_name: string }[]).map((r) => r.table_name);
+    const res = await d.db.orm.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public'`,
+    );
+    const names = (
+      (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { table_name: string }[]
+    ).map((r) => r.table_name);
     for (const t of [
-      "tenants", "users", "memberships", "channel_links", "identities", "conversations", "messages", "pipelines", "stages",
-      "deals", "deal_notes", "contacts", "invoices", "payments", "metric_series", "metric_points", "goals", "drafts",
-      "draft_events", "outbox", "job_runs", "llm_calls", "budgets", "idempotency_keys",
+      "tenants",
+      "users",
+      "memberships",
+      "channel_links",
+      "identities",
+      "conversations",
+      "messages",
+      "pipelines",
+      "stages",
+      "deals",
+      "deal_notes",
+      "contacts",
+      "invoices",
+      "payments",
+      "metric_series",
+      "metric_points",
+      "goals",
+      "drafts",
+      "draft_events",
+      "outbox",
+      "job_runs",
+      "llm_calls",
+      "budgets",
+      "idempotency_keys",
     ])
       expect(names).toContain(t);
   });
 
   it("can run again without changing anything (idempotent)", async () => {
     if (realPostgres) {
-      const owner = await openDatabase({ databaseUrl: d.env.MIGRATION_DATABASE_URL, dataDir: "", appRole: d.config.DATABASE_APP_ROLE, poolSize: 1 });
+      const owner = await openDatabase({
+        databaseUrl: d.env.MIGRATION_DATABASE_URL,
+        dataDir: "",
+        appRole: d.config.DATABASE_APP_ROLE,
+        poolSize: 1,
+      });
       await expect(runMigrations(owner, d.config.DATABASE_APP_ROLE)).resolves.toBeUndefined();
       await owner.close();
     } else await expect(runMigrations(d.db, d.config.DATABASE_APP_ROLE)).resolves.toBeUndefined();

@@ -20,12 +20,19 @@ describe("roles: unknown chat users are viewers until an owner assigns a role", 
 
   const say = async (email: string, text: string, channel: "slack" | "console" = "console") => {
     const a = await actorByEmail(d.db, tenantId, email);
-    const intent = { ...parseText(text), origin: { tenantId, userId: a.userId, channel, conversationId: "c" }, idempotencyKey: randomUUID() } as Intent;
+    const intent = {
+      ...parseText(text),
+      origin: { tenantId, userId: a.userId, channel, conversationId: "c" },
+      idempotencyKey: randomUUID(),
+    } as Intent;
     return createDispatcher(d, allHandlers()).dispatch(intent);
   };
 
   it("a new Slack user starts as viewer; the owner promotes them by mention", async () => {
-    const newbie = await ensureIdentityUser(d.db, tenantId, "slack", "U0NEW", { name: "Nina New", email: "nina@demo.example" });
+    const newbie = await ensureIdentityUser(d.db, tenantId, "slack", "U0NEW", {
+      name: "Nina New",
+      email: "nina@demo.example",
+    });
     expect(newbie.role).toBe("viewer");
     const r = await say("owner@demo.example", "settings role <@U0NEW> rep", "slack");
     expect(r.text).toBe("Nina New (nina@demo.example) is now a rep.");
@@ -33,13 +40,21 @@ describe("roles: unknown chat users are viewers until an owner assigns a role", 
   });
 
   it("only owners assign roles; bad roles and unknown users are explained", async () => {
-    expect((await say("manager@demo.example", "settings role sam@demo.example owner")).text).toMatch(/Only an owner/);
-    expect((await say("owner@demo.example", "settings role sam@demo.example boss")).text).toMatch(/Unknown role "boss"/);
-    expect((await say("owner@demo.example", "settings role ghost@demo.example rep")).text).toMatch(/no user matching/);
+    expect((await say("manager@demo.example", "settings role sam@demo.example owner")).text).toMatch(
+      /Only an owner/,
+    );
+    expect((await say("owner@demo.example", "settings role sam@demo.example boss")).text).toMatch(
+      /Unknown role "boss"/,
+    );
+    expect((await say("owner@demo.example", "settings role ghost@demo.example rep")).text).toMatch(
+      /no user matching/,
+    );
     expect((await actorByEmail(d.db, tenantId, "sam@demo.example")).role).toBe("rep");
   });
 
   it("the last owner cannot demote themselves", async () => {
-    expect((await say("owner@demo.example", "settings role owner@demo.example viewer")).text).toMatch(/only owner/);
+    expect((await say("owner@demo.example", "settings role owner@demo.example viewer")).text).toMatch(
+      /only owner/,
+    );
   });
 });

@@ -3,8 +3,14 @@ import type { Store } from "../../src/core/ports/store.js";
 import { MemoryStore, RedisStore } from "../../src/core/store/index.js";
 import { realRedis } from "../support/deps.js";
 
-const stores: { name: string; make: () => Promise<Store> }[] = [{ name: "memory", make: async () => new MemoryStore() }];
-if (realRedis) stores.push({ name: "redis", make: () => RedisStore.connect(process.env.REDIS_URL!, `keel:test:${process.pid}:${Date.now()}:`) });
+const stores: { name: string; make: () => Promise<Store> }[] = [
+  { name: "memory", make: async () => new MemoryStore() },
+];
+if (realRedis)
+  stores.push({
+    name: "redis",
+    make: () => RedisStore.connect(process.env.REDIS_URL!, `keel:test:${process.pid}:${Date.now()}:`),
+  });
 
 describe.each(stores)("store semantics ($name)", ({ make }) => {
   const opened: Store[] = [];

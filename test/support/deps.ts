@@ -32,7 +32,11 @@ export async function createTestDeps(
   opts: CreateDepsOptions = {},
 ): Promise<TestDeps> {
   const name = `keel_t_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const env: Record<string, string> = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", NODE_ENV: "test", ...envOverrides };
+  const env: Record<string, string> = {
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    NODE_ENV: "test",
+    ...envOverrides,
+  };
   let dropDb: (() => Promise<void>) | undefined;
   if (realPostgres && !("DATABASE_URL" in envOverrides)) {
     const appUrl = process.env.DATABASE_URL!;

@@ -13,7 +13,11 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'\n]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+  return [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)[^"'\n]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+    ),
+  ].map((m) => (m[1] ?? m[2])!);
 }
 
 describe("architecture", () => {
@@ -35,7 +39,9 @@ describe("architecture", () => {
   it("relative imports use .js suffixes (ESM)", () => {
     const offenders: string[] = [];
     for (const f of files(join(ROOT, "src"))) {
-      for (const spec of imports(f)) if (spec.startsWith(".") && !spec.endsWith(".js") && !spec.endsWith(".json")) offenders.push(`${relative(ROOT, f)}: ${spec}`);
+      for (const spec of imports(f))
+        if (spec.startsWith(".") && !spec.endsWith(".js") && !spec.endsWith(".json"))
+          offenders.push(`${relative(ROOT, f)}: ${spec}`);
     }
     expect(offenders).toEqual([]);
   });

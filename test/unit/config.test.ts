@@ -26,7 +26,12 @@ describe("config", () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const e = err as ConfigError;
-    expect(e.problems.map((p) => p.key).sort()).toEqual(["DATABASE_URL", "KEEL_API_TOKEN", "LOG_LEVEL", "PORT"]);
+    expect(e.problems.map((p) => p.key).sort()).toEqual([
+      "DATABASE_URL",
+      "KEEL_API_TOKEN",
+      "LOG_LEVEL",
+      "PORT",
+    ]);
     expect(e.message).toMatch(/^Invalid configuration:/);
     expect(e.message).toContain("LOG_LEVEL");
     expect(e.message).toContain('(got "loud")');

@@ -28,6 +28,9 @@ describe("draft state machine", () => {
   });
 
   it("records line diffs of edits", () => {
-    expect(textDiff("Hi\nPay now\nBye", "Hi\nPlease pay\nBye")).toEqual({ removed: ["Pay now"], added: ["Please pay"] });
+    expect(textDiff("Hi\nPay now\nBye", "Hi\nPlease pay\nBye")).toEqual({
+      removed: ["Pay now"],
+      added: ["Please pay"],
+    });
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baseEnvSchema, loadConfig } from "../../src/config.js";
-import { registeredEnvKeys, registerEnvSchemas } from "../../src/env-schemas.js";
+import { registerEnvSchemas, registeredEnvKeys } from "../../src/env-schemas.js";
 
 const example = readFileSync(join(import.meta.dirname, "../../.env.example"), "utf8");
 const listed = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
@@ -22,7 +22,9 @@ describe(".env.example", () => {
 
   it("parses as a valid configuration when copied as is", () => {
     registerEnvSchemas();
-    const env = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const env = Object.fromEntries(
+      [...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
     expect(() => loadConfig(env)).not.toThrow();
   });
 });

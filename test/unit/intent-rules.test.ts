@@ -16,7 +16,10 @@ describe("rule-based intent routing of free text", () => {
 
   it("sends cashflow, why and deal questions to their features", () => {
     expect(route("what's my cashflow for the next 60 days?")).toMatchObject({ kind: "cashflow.forecast" });
-    expect(route("why did revenue drop last month?")).toMatchObject({ kind: "insights.why", metric: "revenue" });
+    expect(route("why did revenue drop last month?")).toMatchObject({
+      kind: "insights.why",
+      metric: "revenue",
+    });
   });
 
   it("keeps general questions with the coach", () => {

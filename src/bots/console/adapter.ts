@@ -1,4 +1,9 @@
-import type { ChannelCapabilities, ChatAdapter, DeliveryTarget, SendResult } from "../../core/ports/chat-adapter.js";
+import type {
+  ChannelCapabilities,
+  ChatAdapter,
+  DeliveryTarget,
+  SendResult,
+} from "../../core/ports/chat-adapter.js";
 import type { Reply } from "../../core/ports/reply.js";
 import { renderConsole } from "./render.js";
 

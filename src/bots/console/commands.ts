@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { createKeel, type Keel } from "../../app.js";
 import type { Io } from "../../cli.js";
 import { loadConfig } from "../../config.js";
-import { migrateWithOwner, runMigrations } from "../../core/db/migrate.js";
 import { openDatabase } from "../../core/db/client.js";
+import { migrateWithOwner, runMigrations } from "../../core/db/migrate.js";
 import { loadDemo } from "../../core/demo/load.js";
 import { AppError } from "../../core/errors.js";
 import { createLogger } from "../../core/logger.js";
@@ -20,7 +20,9 @@ function cliConfig() {
 
 async function openSession(keel: Keel, tenantSlug: string | undefined, email: string | undefined) {
   const tenant = await requireTenant(keel.deps.db, tenantSlug ?? keel.deps.config.KEEL_DEFAULT_TENANT);
-  const actor = email ? await actorByEmail(keel.deps.db, tenant.id, email) : await defaultActor(keel.deps.db, tenant.id);
+  const actor = email
+    ? await actorByEmail(keel.deps.db, tenant.id, email)
+    : await defaultActor(keel.deps.db, tenant.id);
   return { tenant, actor };
 }
 
@@ -30,7 +32,11 @@ const userOpts = {
 };
 
 export async function sayCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ...userOpts, json: { type: "boolean" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...userOpts, json: { type: "boolean" } },
+    allowPositionals: true,
+  });
   const text = positionals.join(" ");
   if (!text.trim()) {
     io.stderr.write('Usage: keel say [--tenant SLUG] [--user EMAIL] [--json] "text"\n');
@@ -61,8 +67,14 @@ export async function chatCommand(argv: string[], io: Io): Promise<number> {
     keel.deps.channels.set("console", new ConsoleAdapter((s) => io.stdout.write(s)));
     const { tenant, actor } = await openSession(keel, values.tenant, values.user);
     const session = new ConsoleSession(keel.dispatcher, actor);
-    io.stdout.write(`Keel — ${tenant.name}, signed in as ${actor.name} (${actor.role}). Type "help", or "exit" to leave.\n`);
-    const rl = createInterface({ input: process.stdin, output: io.stdout as NodeJS.WritableStream, terminal: Boolean(process.stdin.isTTY) });
+    io.stdout.write(
+      `Keel — ${tenant.name}, signed in as ${actor.name} (${actor.role}). Type "help", or "exit" to leave.\n`,
+    );
+    const rl = createInterface({
+      input: process.stdin,
+      output: io.stdout as NodeJS.WritableStream,
+      terminal: Boolean(process.stdin.isTTY),
+    });
     rl.setPrompt("you › ");
     rl.prompt();
     for await (const line of rl) {
@@ -72,7 +84,9 @@ export async function chatCommand(argv: string[], io: Io): Promise<number> {
           const { reply } = await session.handle(line);
           io.stdout.write(`\nkeel › ${renderConsole(reply).replace(/\n/g, "\n       ")}\n\n`);
         } catch (e) {
-          io.stdout.write(`\nkeel › ${e instanceof AppError ? e.userMessage : "Something went wrong; it has been logged."}\n\n`);
+          io.stdout.write(
+            `\nkeel › ${e instanceof AppError ? e.userMessage : "Something went wrong; it has been logged."}\n\n`,
+          );
           keel.deps.logger.error({ err: e }, "console turn failed");
         }
       }
@@ -91,7 +105,11 @@ export async function demoCommand(_argv: string[], io: Io): Promise<number> {
     const res = await loadDemo(keel.deps);
     io.stdout.write(
       res.created
-        ? `Loaded the demo company (${res.tenants.map((t) => t.slug).join(", ")}): ${Object.entries(res.counts ?? {}).map(([k, v]) => `${v} ${k}`).join(", ")}.\n`
+        ? `Loaded the demo company (${res.tenants.map((t) => t.slug).join(", ")}): ${Object.entries(
+            res.counts ?? {},
+          )
+            .map(([k, v]) => `${v} ${k}`)
+            .join(", ")}.\n`
         : "The demo company is already loaded; nothing changed.\n",
     );
     return 0;
@@ -103,8 +121,13 @@ export async function demoCommand(_argv: string[], io: Io): Promise<number> {
 export async function migrateCommand(_argv: string[], io: Io): Promise<number> {
   const config = cliConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const opts = { databaseUrl: config.DATABASE_URL, dataDir: config.KEEL_DATA_DIR, appRole: config.DATABASE_APP_ROLE };
-  if (config.DATABASE_URL) await migrateWithOwner({ ...opts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
+  const opts = {
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.KEEL_DATA_DIR,
+    appRole: config.DATABASE_APP_ROLE,
+  };
+  if (config.DATABASE_URL)
+    await migrateWithOwner({ ...opts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
   else {
     const db = await openDatabase(opts);
     try {
@@ -113,6 +136,8 @@ export async function migrateCommand(_argv: string[], io: Io): Promise<number> {
       await db.close();
     }
   }
-  io.stdout.write(`Migrations applied (${config.DATABASE_URL ? "postgres" : `embedded database in ${config.KEEL_DATA_DIR}`}).\n`);
+  io.stdout.write(
+    `Migrations applied (${config.DATABASE_URL ? "postgres" : `embedded database in ${config.KEEL_DATA_DIR}`}).\n`,
+  );
   return 0;
 }

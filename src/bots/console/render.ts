@@ -1,9 +1,12 @@
-import { chunkText } from "../../core/render/chunk.js";
 import type { Reply } from "../../core/ports/reply.js";
+import { chunkText } from "../../core/render/chunk.js";
 
 /** Console rendering: Markdown emphasis removed, fields aligned, actions as numbered choices. */
 export function stripMarkdown(s: string): string {
-  return s.replace(/\*\*(.+?)\*\*/g, "$1").replace(/(^|[\s(])\*(\S[^*]*?)\*(?=[\s.,:;!?)]|$)/g, "$1$2").replace(/`([^`]+)`/g, "$1");
+  return s
+    .replace(/\*\*(.+?)\*\*/g, "$1")
+    .replace(/(^|[\s(])\*(\S[^*]*?)\*(?=[\s.,:;!?)]|$)/g, "$1$2")
+    .replace(/`([^`]+)`/g, "$1");
 }
 
 /** The reply as terminal messages, each within the console's limit. */
@@ -23,9 +26,14 @@ export function renderConsole(reply: Reply): string {
     if (s.text) out.push(stripMarkdown(s.text));
     for (const f of s.fields ?? []) out.push(`  ${f.label}: ${stripMarkdown(f.value)}`);
   }
-  if (reply.image) out.push("", `[chart: ${reply.image.alt}${reply.image.path ? ` — saved to ${reply.image.path}` : ""}]`);
+  if (reply.image)
+    out.push("", `[chart: ${reply.image.alt}${reply.image.path ? ` — saved to ${reply.image.path}` : ""}]`);
   if (reply.actions?.length) {
-    out.push("", reply.actions.map((a, i) => `[${i + 1}] ${a.label}`).join("   "), "Reply with a number to choose.");
+    out.push(
+      "",
+      reply.actions.map((a, i) => `[${i + 1}] ${a.label}`).join("   "),
+      "Reply with a number to choose.",
+    );
   }
   return out.join("\n");
 }

@@ -21,7 +21,12 @@ export class ConsoleSession {
     const args = consoleToIntent(line, this.state);
     const intent = {
       ...args,
-      origin: { tenantId: this.actor.tenantId, userId: this.actor.userId, channel: "console", conversationId: this.conversationId },
+      origin: {
+        tenantId: this.actor.tenantId,
+        userId: this.actor.userId,
+        channel: "console",
+        conversationId: this.conversationId,
+      },
       idempotencyKey: randomUUID(),
     } as Intent;
     const reply = await this.dispatcher.dispatch(intent);

@@ -12,7 +12,8 @@ export interface ConsoleState {
 /** Pure: a console line (plus what was on screen) → intent arguments. */
 export function consoleToIntent(line: string, state: ConsoleState): IntentArgs {
   const text = line.trim();
-  if (state.awaitingEditFor && text) return { kind: "draft.edit", draftRef: state.awaitingEditFor, body: text };
+  if (state.awaitingEditFor && text)
+    return { kind: "draft.edit", draftRef: state.awaitingEditFor, body: text };
   if (/^\d+$/.test(text) && state.lastActions.length) {
     const action = state.lastActions[Number(text) - 1];
     if (action) return action.intent as IntentArgs;

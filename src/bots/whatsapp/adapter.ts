@@ -1,12 +1,12 @@
 import type { Deps } from "../../core/deps.js";
 import { AppError } from "../../core/errors.js";
-import { DeliveryDeferred } from "../../core/ports/chat-adapter.js";
 import type {
   ChannelCapabilities,
   ChatAdapter,
   DeliveryTarget,
   SendResult,
 } from "../../core/ports/chat-adapter.js";
+import { DeliveryDeferred } from "../../core/ports/chat-adapter.js";
 import type { Reply } from "../../core/ports/reply.js";
 import type { ActionMenu } from "./menu.js";
 import type { ContactPacer } from "./pacer.js";

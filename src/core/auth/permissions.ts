@@ -18,15 +18,41 @@ export type Permission =
 
 export const PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [
-    "deals.read", "invoices.read", "cashflow.read", "metrics.read", "draft.create", "draft.approve",
-    "goals.manage", "plan.run", "usage.read", "digest.manage", "settings.manage",
+    "deals.read",
+    "invoices.read",
+    "cashflow.read",
+    "metrics.read",
+    "draft.create",
+    "draft.approve",
+    "goals.manage",
+    "plan.run",
+    "usage.read",
+    "digest.manage",
+    "settings.manage",
   ],
   manager: [
-    "deals.read", "invoices.read", "cashflow.read", "metrics.read", "draft.create", "draft.approve",
-    "goals.manage", "plan.run", "usage.read", "digest.manage",
+    "deals.read",
+    "invoices.read",
+    "cashflow.read",
+    "metrics.read",
+    "draft.create",
+    "draft.approve",
+    "goals.manage",
+    "plan.run",
+    "usage.read",
+    "digest.manage",
   ],
   rep: ["deals.read", "metrics.read", "draft.create", "draft.approve"],
-  finance: ["deals.read", "invoices.read", "cashflow.read", "metrics.read", "draft.create", "draft.approve", "plan.run", "usage.read"],
+  finance: [
+    "deals.read",
+    "invoices.read",
+    "cashflow.read",
+    "metrics.read",
+    "draft.create",
+    "draft.approve",
+    "plan.run",
+    "usage.read",
+  ],
   viewer: ["deals.read", "invoices.read", "cashflow.read", "metrics.read"],
 };
 
@@ -55,7 +81,10 @@ export interface DraftForPolicy {
  * finance only invoice reminders; viewers never. On top, the draft's content policy (a discount,
  * a large amount) may restrict approval to some roles.
  */
-export function canApproveDraft(actor: Pick<Actor, "role" | "userId">, draft: DraftForPolicy): { ok: true } | { ok: false; reason: string } {
+export function canApproveDraft(
+  actor: Pick<Actor, "role" | "userId">,
+  draft: DraftForPolicy,
+): { ok: true } | { ok: false; reason: string } {
   if (!can(actor, "draft.approve")) return { ok: false, reason: `A ${actor.role} cannot approve drafts.` };
   if (actor.role === "rep" && (draft.subjectType !== "deal" || draft.subjectOwnerId !== actor.userId))
     return { ok: false, reason: "Reps can approve only drafts about their own deals." };
@@ -64,9 +93,15 @@ export function canApproveDraft(actor: Pick<Actor, "role" | "userId">, draft: Dr
   const required = Array.isArray(draft.policy?.requireRoles) ? (draft.policy.requireRoles as Role[]) : [];
   if (required.length && !required.includes(actor.role)) {
     const why = Array.isArray(draft.policy?.findings)
-      ? (draft.policy.findings as { reason?: unknown }[]).map((f) => String(f.reason ?? "")).filter(Boolean).join(" and ")
+      ? (draft.policy.findings as { reason?: unknown }[])
+          .map((f) => String(f.reason ?? ""))
+          .filter(Boolean)
+          .join(" and ")
       : "";
-    return { ok: false, reason: `This draft ${why || "matches an approval rule"}; it needs approval by ${required.join(" or ")}.` };
+    return {
+      ok: false,
+      reason: `This draft ${why || "matches an approval rule"}; it needs approval by ${required.join(" or ")}.`,
+    };
   }
   return { ok: true };
 }

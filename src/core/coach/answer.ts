@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { tenants } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { collectFigures, guardFigures } from "../provenance/index.js";
 import { isAppError } from "../errors.js";
 import { isLlmError } from "../llm/index.js";
 import type { LlmCallMeta } from "../ports/llm.js";
 import type { Reply } from "../ports/reply.js";
+import { collectFigures, guardFigures } from "../provenance/index.js";
 import { computeFigures, describeFigures } from "./figures.js";
 import { isoDay } from "./format.js";
 import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";

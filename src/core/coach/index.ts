@@ -7,6 +7,6 @@ export {
 } from "./answer.js";
 export { type ClassifiedIntent, type ClassifyContext, classifyIntent } from "./classify.js";
 export { type BusinessFigures, computeFigures, describeFigures } from "./figures.js";
+export { coachHandler } from "./handler.js";
 export { FOLD_BATCH, WINDOW } from "./history.js";
 export { featureIntentFor } from "./route.js";
-export { coachHandler } from "./handler.js";

@@ -53,6 +53,9 @@ export function parseCsv(text: string): CsvTable {
   const header = (head?.cells ?? []).map((h) => h.toLowerCase());
   return {
     header,
-    records: body.map((r) => ({ line: r.line, fields: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ""])) })),
+    records: body.map((r) => ({
+      line: r.line,
+      fields: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ""])),
+    })),
   };
 }

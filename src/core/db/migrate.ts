@@ -29,7 +29,10 @@ export async function runMigrations(db: Database, appRole: string, logger?: Logg
 }
 
 /** Opens a single-connection client as the owner (MIGRATION_DATABASE_URL or DATABASE_URL), migrates, closes. */
-export async function migrateWithOwner(opts: DbOptions & { migrationUrl?: string }, logger?: Logger): Promise<void> {
+export async function migrateWithOwner(
+  opts: DbOptions & { migrationUrl?: string },
+  logger?: Logger,
+): Promise<void> {
   const db = await openDatabase({ ...opts, databaseUrl: opts.migrationUrl ?? opts.databaseUrl, poolSize: 1 });
   try {
     await runMigrations(db, opts.appRole, logger);

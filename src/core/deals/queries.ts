@@ -73,7 +73,8 @@ export interface DealFilter {
 export async function listDeals(tx: Tx, now: Date, filter: DealFilter = {}): Promise<DealRow[]> {
   const conds = [eq(deals.status, filter.status ?? "open")];
   if (filter.ownerUserId) conds.push(eq(deals.ownerUserId, filter.ownerUserId));
-  if (filter.ownerName) conds.push(or(ilike(users.name, `%${filter.ownerName}%`), ilike(users.email, `${filter.ownerName}%`))!);
+  if (filter.ownerName)
+    conds.push(or(ilike(users.name, `%${filter.ownerName}%`), ilike(users.email, `${filter.ownerName}%`))!);
   if (filter.stage) conds.push(ilike(stages.name, `%${filter.stage}%`));
   const rows = await tx
     .select(dealColumns)
@@ -87,7 +88,11 @@ export async function listDeals(tx: Tx, now: Date, filter: DealFilter = {}): Pro
 }
 
 /** Finds one deal by id, exact name, or unique partial name. Returns candidates when ambiguous. */
-export async function findDeal(tx: Tx, now: Date, query: string): Promise<{ deal?: DealRow; candidates: DealRow[] }> {
+export async function findDeal(
+  tx: Tx,
+  now: Date,
+  query: string,
+): Promise<{ deal?: DealRow; candidates: DealRow[] }> {
   const q = query.trim();
   const isUuid = /^[0-9a-f-]{36}$/i.test(q);
   const rows = await tx
@@ -96,7 +101,11 @@ export async function findDeal(tx: Tx, now: Date, query: string): Promise<{ deal
     .innerJoin(stages, eq(stages.id, deals.stageId))
     .leftJoin(users, eq(users.id, deals.ownerUserId))
     .where(isUuid ? eq(deals.id, q) : or(ilike(deals.name, `%${q}%`), ilike(deals.company, `%${q}%`)))
-    .orderBy(sql`case when lower(${deals.name}) = lower(${q}) then 0 else 1 end`, asc(deals.status), desc(deals.valueMinor))
+    .orderBy(
+      sql`case when lower(${deals.name}) = lower(${q}) then 0 else 1 end`,
+      asc(deals.status),
+      desc(deals.valueMinor),
+    )
     .limit(10);
   const list = rows.map(enrich(now));
   const exact = list.find((d) => d.name.toLowerCase() === q.toLowerCase() || d.id === q);

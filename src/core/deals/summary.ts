@@ -1,5 +1,5 @@
-import type { Field, Reply } from "../ports/reply.js";
 import { formatMoney } from "../format.js";
+import type { Field, Reply } from "../ports/reply.js";
 import type { DealRow } from "./queries.js";
 
 /** The checklist items a deal has not satisfied in its current stage. */
@@ -17,7 +17,10 @@ export function deterministicDealSummary(deal: DealRow, notes: { body: string; c
     { label: "Stage", value: deal.stageName },
     { label: "Value", value: formatMoney(deal.valueMinor, deal.currency) },
     { label: "Owner", value: deal.ownerName ?? "unassigned" },
-    { label: "Days in stage", value: `${deal.daysInStage}${deal.stuck ? ` (stuck: over ${deal.stuckAfterDays})` : ""}` },
+    {
+      label: "Days in stage",
+      value: `${deal.daysInStage}${deal.stuck ? ` (stuck: over ${deal.stuckAfterDays})` : ""}`,
+    },
     { label: "Status", value: deal.status },
   ];
   if (deal.expectedCloseOn) fields.push({ label: "Expected close", value: deal.expectedCloseOn });
@@ -27,7 +30,12 @@ export function deterministicDealSummary(deal: DealRow, notes: { body: string; c
   ];
   if (missing.length) lines.push(`Missing for this stage: ${missing.join(", ")}.`);
   const sections = notes.length
-    ? [{ title: "Last notes", text: notes.map((n) => `• ${n.createdAt.toISOString().slice(0, 10)}: ${n.body}`).join("\n") }]
+    ? [
+        {
+          title: "Last notes",
+          text: notes.map((n) => `• ${n.createdAt.toISOString().slice(0, 10)}: ${n.body}`).join("\n"),
+        },
+      ]
     : [];
   return {
     text: lines.join("\n"),
@@ -35,7 +43,14 @@ export function deterministicDealSummary(deal: DealRow, notes: { body: string; c
     sections,
     actions:
       deal.status === "open"
-        ? [{ id: "remind", label: "Draft follow-up", style: "primary", intent: { kind: "draft.create", query: deal.id } }]
+        ? [
+            {
+              id: "remind",
+              label: "Draft follow-up",
+              style: "primary",
+              intent: { kind: "draft.create", query: deal.id },
+            },
+          ]
         : [],
     sources: [{ label: "Deal record", detail: `deals.id=${deal.id} (stage history, notes)` }],
     meta: { dealId: deal.id, confidence: 0, summary: "deterministic", stuck: deal.stuck, missing },

@@ -17,7 +17,12 @@ export async function dealsListReply(
   const currency = rows[0]?.currency ?? "USD";
   const total = rows.reduce((s, d) => s + d.valueMinor, 0);
   const weighted = rows.reduce((s, d) => s + d.valueMinor * d.probability, 0);
-  const desc = [args.stuck ? "stuck" : "open", "deals", args.stage ? `in "${args.stage}"` : "", args.owner ? `owned by ${args.owner === "me" ? "you" : args.owner}` : ""]
+  const desc = [
+    args.stuck ? "stuck" : "open",
+    "deals",
+    args.stage ? `in "${args.stage}"` : "",
+    args.owner ? `owned by ${args.owner === "me" ? "you" : args.owner}` : "",
+  ]
     .filter(Boolean)
     .join(" ");
   if (rows.length === 0) return { text: `No ${desc}.`, meta: { count: 0 } };
@@ -28,8 +33,15 @@ export async function dealsListReply(
   return {
     text: `${rows.length} ${desc}, total ${formatMoney(total, currency)} (weighted ${formatMoney(Math.round(weighted), currency)}).`,
     sections: [{ text: lines.join("\n") }],
-    sources: [{ label: "Pipeline", detail: "deals joined with stages; weighted = value × stage probability" }],
-    meta: { count: rows.length, totalMinor: total, weightedMinor: Math.round(weighted), dealIds: rows.map((d) => d.id) },
+    sources: [
+      { label: "Pipeline", detail: "deals joined with stages; weighted = value × stage probability" },
+    ],
+    meta: {
+      count: rows.length,
+      totalMinor: total,
+      weightedMinor: Math.round(weighted),
+      dealIds: rows.map((d) => d.id),
+    },
   };
 }
 
@@ -37,10 +49,13 @@ export async function dealShowReply(deps: Deps, actor: Actor, query: string): Pr
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
     const { deal, candidates } = await findDeal(tx, deps.clock.now(), query);
     if (!deal) {
-      if (candidates.length === 0) return { text: `I found no deal matching "${query}". Try \`deals\` to see them all.` };
+      if (candidates.length === 0)
+        return { text: `I found no deal matching "${query}". Try \`deals\` to see them all.` };
       return {
         text: `Several deals match "${query}": ${candidates.map((c) => c.name).join(", ")}. Which one?`,
-        actions: candidates.slice(0, 5).map((c, i) => ({ id: `deal${i}`, label: c.name, intent: { kind: "deal.show", query: c.id } })),
+        actions: candidates
+          .slice(0, 5)
+          .map((c, i) => ({ id: `deal${i}`, label: c.name, intent: { kind: "deal.show", query: c.id } })),
       };
     }
     return deterministicDealSummary(deal, await recentNotes(tx, deal.id));

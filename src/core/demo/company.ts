@@ -1,5 +1,5 @@
 import { addDays, DAY_MS, isoDate } from "../format.js";
-import { mulberry32, pick, randInt, randNormal, type Rng } from "./random.js";
+import { mulberry32, pick, type Rng, randInt, randNormal } from "./random.js";
 
 /**
  * The demo company, generated deterministically from a seed relative to "today": a B2B distributor
@@ -20,13 +20,55 @@ export interface DemoStage {
 
 export const DEMO_STAGES: DemoStage[] = [
   { name: "Lead", probability: 0.1, cycleDays: 14, stuckAfterDays: 30, checklist: [] },
-  { name: "Qualified", probability: 0.25, cycleDays: 14, stuckAfterDays: 30, checklist: ["budget confirmed", "decision maker identified"] },
-  { name: "Proposal Sent", probability: 0.4, cycleDays: 21, stuckAfterDays: 30, checklist: ["proposal sent"] },
-  { name: "Negotiation", probability: 0.6, cycleDays: 14, stuckAfterDays: 30, checklist: ["pricing approved"] },
-  { name: "Order Received", probability: 0.8, cycleDays: 10, stuckAfterDays: 20, checklist: ["end user identified", "PO attached"] },
-  { name: "Production/Supplying", probability: 0.85, cycleDays: 45, stuckAfterDays: 60, checklist: ["supplier confirmed"] },
-  { name: "Under Progress", probability: 0.9, cycleDays: 22, stuckAfterDays: 40, checklist: ["delivery schedule agreed"] },
-  { name: "Awaiting GR", probability: 0.95, cycleDays: 5, stuckAfterDays: 15, checklist: ["goods receipt requested"] },
+  {
+    name: "Qualified",
+    probability: 0.25,
+    cycleDays: 14,
+    stuckAfterDays: 30,
+    checklist: ["budget confirmed", "decision maker identified"],
+  },
+  {
+    name: "Proposal Sent",
+    probability: 0.4,
+    cycleDays: 21,
+    stuckAfterDays: 30,
+    checklist: ["proposal sent"],
+  },
+  {
+    name: "Negotiation",
+    probability: 0.6,
+    cycleDays: 14,
+    stuckAfterDays: 30,
+    checklist: ["pricing approved"],
+  },
+  {
+    name: "Order Received",
+    probability: 0.8,
+    cycleDays: 10,
+    stuckAfterDays: 20,
+    checklist: ["end user identified", "PO attached"],
+  },
+  {
+    name: "Production/Supplying",
+    probability: 0.85,
+    cycleDays: 45,
+    stuckAfterDays: 60,
+    checklist: ["supplier confirmed"],
+  },
+  {
+    name: "Under Progress",
+    probability: 0.9,
+    cycleDays: 22,
+    stuckAfterDays: 40,
+    checklist: ["delivery schedule agreed"],
+  },
+  {
+    name: "Awaiting GR",
+    probability: 0.95,
+    cycleDays: 5,
+    stuckAfterDays: 15,
+    checklist: ["goods receipt requested"],
+  },
   { name: "Invoiced", probability: 1, cycleDays: 0, stuckAfterDays: 60, checklist: [], isInvoiced: true },
   { name: "Won", probability: 1, cycleDays: 0, stuckAfterDays: 9999, checklist: [], isWon: true },
   { name: "Lost", probability: 0, cycleDays: 0, stuckAfterDays: 9999, checklist: [], isLost: true },
@@ -41,28 +83,127 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS: DemoUser[] = [
-  { key: "owner", name: "Olivia Owens", email: "owner@demo.example", role: "owner", identities: [{ channel: "slack", externalId: "U0OWNER" }, { channel: "whatsapp", externalId: "+15550000001" }] },
-  { key: "manager", name: "Marco Ruiz", email: "manager@demo.example", role: "manager", identities: [{ channel: "slack", externalId: "U0MANAGER" }, { channel: "whatsapp", externalId: "+15550000002" }] },
-  { key: "sam", name: "Sam Rivera", email: "sam@demo.example", role: "rep", identities: [{ channel: "slack", externalId: "U0REP1" }, { channel: "whatsapp", externalId: "+15550000003" }] },
-  { key: "lina", name: "Lina Chen", email: "lina@demo.example", role: "rep", identities: [{ channel: "slack", externalId: "U0REP2" }] },
-  { key: "finance", name: "Farah Haddad", email: "finance@demo.example", role: "finance", identities: [{ channel: "slack", externalId: "U0FINANCE" }] },
-  { key: "viewer", name: "Victor Lund", email: "viewer@demo.example", role: "viewer", identities: [{ channel: "slack", externalId: "U0VIEWER" }] },
+  {
+    key: "owner",
+    name: "Olivia Owens",
+    email: "owner@demo.example",
+    role: "owner",
+    identities: [
+      { channel: "slack", externalId: "U0OWNER" },
+      { channel: "whatsapp", externalId: "+15550000001" },
+    ],
+  },
+  {
+    key: "manager",
+    name: "Marco Ruiz",
+    email: "manager@demo.example",
+    role: "manager",
+    identities: [
+      { channel: "slack", externalId: "U0MANAGER" },
+      { channel: "whatsapp", externalId: "+15550000002" },
+    ],
+  },
+  {
+    key: "sam",
+    name: "Sam Rivera",
+    email: "sam@demo.example",
+    role: "rep",
+    identities: [
+      { channel: "slack", externalId: "U0REP1" },
+      { channel: "whatsapp", externalId: "+15550000003" },
+    ],
+  },
+  {
+    key: "lina",
+    name: "Lina Chen",
+    email: "lina@demo.example",
+    role: "rep",
+    identities: [{ channel: "slack", externalId: "U0REP2" }],
+  },
+  {
+    key: "finance",
+    name: "Farah Haddad",
+    email: "finance@demo.example",
+    role: "finance",
+    identities: [{ channel: "slack", externalId: "U0FINANCE" }],
+  },
+  {
+    key: "viewer",
+    name: "Victor Lund",
+    email: "viewer@demo.example",
+    role: "viewer",
+    identities: [{ channel: "slack", externalId: "U0VIEWER" }],
+  },
 ];
 
 const COMPANIES = [
-  "Bluewater Foods", "Cedar Health Clinics", "Delta Marine Services", "Evergreen Schools", "Falcon Aviation Parts",
-  "Granite Construction", "Harborview Hotels", "Ironclad Security", "Juniper Labs", "Keystone Retail Group",
-  "Lakeside Dairy", "Metro Transit Authority", "Northgate Pharma", "Orchid Events", "Pioneer Mining",
-  "Quarry Stone Works", "Riverside Hospital", "Summit Outdoor Gear", "Titan Steel", "Union Water Utility",
-  "Vertex Data Centers", "Westfield Farms", "Yellowstone Logistics", "Zenith Telecom", "Apex Packaging",
-  "Brightline Energy", "Coastal Breweries", "Dune Solar", "Elm Street Bakery", "Fjord Seafood",
-  "Golden Gate Printing", "Highland Textiles", "Indigo Furniture", "Jetstream Couriers", "Kestrel Robotics",
-  "Lumen Optics", "Maple Leaf Dental", "Nimbus Cloud Hosting", "Oakridge University", "Polar Cold Storage",
-  "Redwood Timber", "Sapphire Jewelers", "Terra Landscaping", "Urban Fitness", "Vista Car Rentals",
+  "Bluewater Foods",
+  "Cedar Health Clinics",
+  "Delta Marine Services",
+  "Evergreen Schools",
+  "Falcon Aviation Parts",
+  "Granite Construction",
+  "Harborview Hotels",
+  "Ironclad Security",
+  "Juniper Labs",
+  "Keystone Retail Group",
+  "Lakeside Dairy",
+  "Metro Transit Authority",
+  "Northgate Pharma",
+  "Orchid Events",
+  "Pioneer Mining",
+  "Quarry Stone Works",
+  "Riverside Hospital",
+  "Summit Outdoor Gear",
+  "Titan Steel",
+  "Union Water Utility",
+  "Vertex Data Centers",
+  "Westfield Farms",
+  "Yellowstone Logistics",
+  "Zenith Telecom",
+  "Apex Packaging",
+  "Brightline Energy",
+  "Coastal Breweries",
+  "Dune Solar",
+  "Elm Street Bakery",
+  "Fjord Seafood",
+  "Golden Gate Printing",
+  "Highland Textiles",
+  "Indigo Furniture",
+  "Jetstream Couriers",
+  "Kestrel Robotics",
+  "Lumen Optics",
+  "Maple Leaf Dental",
+  "Nimbus Cloud Hosting",
+  "Oakridge University",
+  "Polar Cold Storage",
+  "Redwood Timber",
+  "Sapphire Jewelers",
+  "Terra Landscaping",
+  "Urban Fitness",
+  "Vista Car Rentals",
 ];
 
-const PRODUCTS = ["forklift fleet", "cold-chain sensors", "warehouse racking", "packaging line", "safety equipment", "spare parts contract", "pallet scanners", "service agreement"];
-const NEXT_STEPS = ["send revised quote", "book site visit", "confirm delivery window", "chase purchase order", "schedule demo", "get sign-off from finance", "confirm technical specs", "arrange installation"];
+const PRODUCTS = [
+  "forklift fleet",
+  "cold-chain sensors",
+  "warehouse racking",
+  "packaging line",
+  "safety equipment",
+  "spare parts contract",
+  "pallet scanners",
+  "service agreement",
+];
+const NEXT_STEPS = [
+  "send revised quote",
+  "book site visit",
+  "confirm delivery window",
+  "chase purchase order",
+  "schedule demo",
+  "get sign-off from finance",
+  "confirm technical specs",
+  "arrange installation",
+];
 const NOTE_TEMPLATES = [
   "Call with {contact}: interested, wants pricing for {product}.",
   "{contact} asked for references from similar customers.",
@@ -73,8 +214,30 @@ const NOTE_TEMPLATES = [
   "Competitor quoted 8 % lower; we emphasised service levels.",
   "Legal reviewing terms, expect feedback next week.",
 ];
-const CONTACT_FIRST = ["Alex", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn", "Drew"];
-const CONTACT_LAST = ["Smith", "Patel", "García", "Müller", "Nguyen", "Johnson", "Kowalski", "Okoro", "Larsen", "Ito"];
+const CONTACT_FIRST = [
+  "Alex",
+  "Jordan",
+  "Taylor",
+  "Morgan",
+  "Casey",
+  "Riley",
+  "Jamie",
+  "Avery",
+  "Quinn",
+  "Drew",
+];
+const CONTACT_LAST = [
+  "Smith",
+  "Patel",
+  "García",
+  "Müller",
+  "Nguyen",
+  "Johnson",
+  "Kowalski",
+  "Okoro",
+  "Larsen",
+  "Ito",
+];
 
 export interface DemoDeal {
   name: string;
@@ -106,7 +269,12 @@ export interface DemoInvoice {
 
 const OPEN_STAGES = DEMO_STAGES.filter((s) => !s.isWon && !s.isLost);
 
-function dealHistory(rng: Rng, stageIndex: number, daysInCurrent: number, today: Date): { stage: string; enteredAt: Date }[] {
+function dealHistory(
+  rng: Rng,
+  stageIndex: number,
+  daysInCurrent: number,
+  today: Date,
+): { stage: string; enteredAt: Date }[] {
   const out: { stage: string; enteredAt: Date }[] = [];
   let t = today.getTime() - daysInCurrent * DAY_MS;
   out.unshift({ stage: DEMO_STAGES[stageIndex]!.name, enteredAt: new Date(t) });
@@ -121,13 +289,19 @@ function dealHistory(rng: Rng, stageIndex: number, daysInCurrent: number, today:
 function contactFor(rng: Rng, company: string) {
   const name = `${pick(rng, CONTACT_FIRST)} ${pick(rng, CONTACT_LAST)}`;
   const domain = company.toLowerCase().replace(/[^a-z]+/g, "") + ".example";
-  return { name, email: `${name.split(" ")[0]!.toLowerCase()}@${domain}`, phone: `+1555${String(randInt(rng, 1000000, 9999999))}` };
+  return {
+    name,
+    email: `${name.split(" ")[0]!.toLowerCase()}@${domain}`,
+    phone: `+1555${String(randInt(rng, 1000000, 9999999))}`,
+  };
 }
 
 function notesFor(rng: Rng, contact: string, product: string, from: Date, today: Date, n: number) {
   const span = Math.max(1, today.getTime() - from.getTime());
   return Array.from({ length: n }, (_, i) => ({
-    body: pick(rng, NOTE_TEMPLATES).replace("{contact}", contact.split(" ")[0]!).replace("{product}", product),
+    body: pick(rng, NOTE_TEMPLATES)
+      .replace("{contact}", contact.split(" ")[0]!)
+      .replace("{product}", product),
     at: new Date(from.getTime() + (span * (i + 1)) / (n + 1)),
   }));
 }
@@ -136,7 +310,14 @@ export function generateDemoDeals(seed: number, today: Date): DemoDeal[] {
   const rng = mulberry32(seed);
   const reps = ["sam", "sam", "lina", "lina", "manager"];
   const deals: DemoDeal[] = [];
-  const make = (company: string, stageIndex: number, daysInCurrent: number, status: DemoDeal["status"], ownerKey: string, product: string): DemoDeal => {
+  const make = (
+    company: string,
+    stageIndex: number,
+    daysInCurrent: number,
+    status: DemoDeal["status"],
+    ownerKey: string,
+    product: string,
+  ): DemoDeal => {
     const stage = DEMO_STAGES[stageIndex]!;
     const contact = contactFor(rng, company);
     const history = dealHistory(rng, stageIndex, daysInCurrent, today);
@@ -168,7 +349,10 @@ export function generateDemoDeals(seed: number, today: Date): DemoDeal[] {
   acme.facts = { ...acme.facts, "end user identified": true };
   delete acme.facts["PO attached"];
   acme.nextStep = "chase purchase order";
-  acme.notes.push({ body: "Customer says PO is stuck in their approval workflow; no date yet.", at: addDays(today, -20) });
+  acme.notes.push({
+    body: "Customer says PO is stuck in their approval workflow; no date yet.",
+    at: addDays(today, -20),
+  });
   deals.push(acme);
   const companies = COMPANIES.slice();
   for (let i = 0; i < 44; i++) {
@@ -177,13 +361,22 @@ export function generateDemoDeals(seed: number, today: Date): DemoDeal[] {
     const stage = DEMO_STAGES[stageIndex]!;
     // About one in five open deals sits past its stuck threshold.
     const stuck = rng() < 0.2;
-    const days = stuck ? stage.stuckAfterDays + randInt(rng, 5, 40) : randInt(rng, 1, Math.max(2, stage.stuckAfterDays - 1));
+    const days = stuck
+      ? stage.stuckAfterDays + randInt(rng, 5, 40)
+      : randInt(rng, 1, Math.max(2, stage.stuckAfterDays - 1));
     deals.push(make(company, stageIndex, days, "open", pick(rng, reps), pick(rng, PRODUCTS)));
   }
   for (let i = 0; i < 24; i++) {
     const company = companies[(i * 7 + 3) % companies.length]!;
     const won = rng() < 0.6;
-    const d = make(company, won ? DEMO_STAGES.findIndex((s) => s.isWon) : DEMO_STAGES.findIndex((s) => s.isLost), randInt(rng, 5, 400), won ? "won" : "lost", pick(rng, reps), pick(rng, PRODUCTS));
+    const d = make(
+      company,
+      won ? DEMO_STAGES.findIndex((s) => s.isWon) : DEMO_STAGES.findIndex((s) => s.isLost),
+      randInt(rng, 5, 400),
+      won ? "won" : "lost",
+      pick(rng, reps),
+      pick(rng, PRODUCTS),
+    );
     d.name = `${company} — ${pick(rng, PRODUCTS)} (${2024 + (i % 2)})`;
     deals.push(d);
   }
@@ -217,14 +410,32 @@ export function generateDemoInvoices(seed: number, today: Date, customers: strin
     const r = rng();
     // A few recent invoices are never paid (yet); older ones were all paid eventually.
     const recent = today.getTime() - due.getTime() < 150 * DAY_MS;
-    const delay = r < 0.55 ? randInt(rng, -5, 10) : r < 0.85 ? randInt(rng, 11, 35) : r < 0.96 || !recent ? randInt(rng, 36, 90) : 9999;
+    const delay =
+      r < 0.55
+        ? randInt(rng, -5, 10)
+        : r < 0.85
+          ? randInt(rng, 11, 35)
+          : r < 0.96 || !recent
+            ? randInt(rng, 36, 90)
+            : 9999;
     const paidOn = addDays(due, delay);
-    const inv: DemoInvoice = { number: `INV-${n++}`, customer, issuedOn, dueOn: isoDate(due), amountMinor, status: "open", payments: [] };
+    const inv: DemoInvoice = {
+      number: `INV-${n++}`,
+      customer,
+      issuedOn,
+      dueOn: isoDate(due),
+      amountMinor,
+      status: "open",
+      payments: [],
+    };
     if (delay !== 9999 && paidOn.getTime() < today.getTime()) {
       if (rng() < 0.07 && paidOn.getTime() + 20 * DAY_MS < today.getTime()) {
         // Paid in two instalments.
         const first = Math.round(amountMinor * 0.5);
-        inv.payments.push({ paidOn: isoDate(paidOn), amountMinor: first }, { paidOn: isoDate(addDays(paidOn, 20)), amountMinor: amountMinor - first });
+        inv.payments.push(
+          { paidOn: isoDate(paidOn), amountMinor: first },
+          { paidOn: isoDate(addDays(paidOn, 20)), amountMinor: amountMinor - first },
+        );
       } else inv.payments.push({ paidOn: isoDate(paidOn), amountMinor });
       inv.status = "paid";
     }
@@ -238,11 +449,27 @@ export const DEMO_B = {
   slug: "demo-b",
   name: "Harbor Bakery",
   users: [
-    { key: "owner", name: "Hana Baker", email: "owner@harbor.example", role: "owner" as const, identities: [{ channel: "slack", externalId: "U0HARBOR" }] },
+    {
+      key: "owner",
+      name: "Hana Baker",
+      email: "owner@harbor.example",
+      role: "owner" as const,
+      identities: [{ channel: "slack", externalId: "U0HARBOR" }],
+    },
   ],
   deals: [
     { name: "Seaside Café weekly bread", company: "Seaside Café", valueMinor: 480_000, stage: "Negotiation" },
-    { name: "Marina Hotel breakfast pastries", company: "Marina Hotel", valueMinor: 1_250_000, stage: "Proposal Sent" },
-    { name: "Lighthouse School catering", company: "Lighthouse School", valueMinor: 2_100_000, stage: "Qualified" },
+    {
+      name: "Marina Hotel breakfast pastries",
+      company: "Marina Hotel",
+      valueMinor: 1_250_000,
+      stage: "Proposal Sent",
+    },
+    {
+      name: "Lighthouse School catering",
+      company: "Lighthouse School",
+      valueMinor: 2_100_000,
+      stage: "Qualified",
+    },
   ],
 };

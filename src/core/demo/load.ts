@@ -1,15 +1,37 @@
 import type { Tx } from "../db/client.js";
 import {
-  channelLinks, contacts, dealNotes, dealStageHistory, deals, identities, invoices, memberships, metricPoints,
-  metricSeries, payments, pipelines, planningDatasets, stages, tenants, users,
+  channelLinks,
+  contacts,
+  dealNotes,
+  dealStageHistory,
+  deals,
+  identities,
+  invoices,
+  memberships,
+  metricPoints,
+  metricSeries,
+  payments,
+  pipelines,
+  planningDatasets,
+  stages,
+  tenants,
+  users,
 } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
-import { findTenantBySlug } from "../tenancy/index.js";
 import { isoDate } from "../format.js";
-import { DEMO_B, DEMO_STAGES, DEMO_USERS, type DemoInvoice, type DemoUser, generateDemoDeals, generateDemoInvoices } from "./company.js";
-import { mulberry32 } from "./random.js";
+import { findTenantBySlug } from "../tenancy/index.js";
+import {
+  DEMO_B,
+  DEMO_STAGES,
+  DEMO_USERS,
+  type DemoInvoice,
+  type DemoUser,
+  generateDemoDeals,
+  generateDemoInvoices,
+} from "./company.js";
 import { generateDemoMetrics } from "./metrics.js";
 import { generateBudgetDemo, generateInventoryDemo, generateStaffingDemo } from "./operations.js";
+import { mulberry32 } from "./random.js";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_SEED = 20240601;
@@ -21,22 +43,40 @@ async function insertChunks<T>(rows: T[], size: number, insert: (chunk: T[]) => 
 async function insertUsers(tx: Tx, tenantId: string, list: DemoUser[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const u of list) {
-    const [row] = await tx.insert(users).values({ tenantId, email: u.email, name: u.name }).returning({ id: users.id });
+    const [row] = await tx
+      .insert(users)
+      .values({ tenantId, email: u.email, name: u.name })
+      .returning({ id: users.id });
     ids.set(u.key, row!.id);
     await tx.insert(memberships).values({ tenantId, userId: row!.id, role: u.role });
-    for (const i of u.identities) await tx.insert(identities).values({ tenantId, userId: row!.id, channel: i.channel, externalId: i.externalId });
+    for (const i of u.identities)
+      await tx
+        .insert(identities)
+        .values({ tenantId, userId: row!.id, channel: i.channel, externalId: i.externalId });
   }
   return ids;
 }
 
-async function insertPipeline(tx: Tx, tenantId: string): Promise<{ pipelineId: string; stageIds: Map<string, string> }> {
+async function insertPipeline(
+  tx: Tx,
+  tenantId: string,
+): Promise<{ pipelineId: string; stageIds: Map<string, string> }> {
   const [p] = await tx.insert(pipelines).values({ tenantId, name: "Sales", isDefault: true }).returning();
   const rows = await tx
     .insert(stages)
     .values(
       DEMO_STAGES.map((s, i) => ({
-        tenantId, pipelineId: p!.id, name: s.name, position: i + 1, probability: s.probability, cycleDays: s.cycleDays,
-        stuckAfterDays: s.stuckAfterDays, checklist: s.checklist, isInvoiced: s.isInvoiced ?? false, isWon: s.isWon ?? false, isLost: s.isLost ?? false,
+        tenantId,
+        pipelineId: p!.id,
+        name: s.name,
+        position: i + 1,
+        probability: s.probability,
+        cycleDays: s.cycleDays,
+        stuckAfterDays: s.stuckAfterDays,
+        checklist: s.checklist,
+        isInvoiced: s.isInvoiced ?? false,
+        isWon: s.isWon ?? false,
+        isLost: s.isLost ?? false,
       })),
     )
     .returning({ id: stages.id, name: stages.name });
@@ -52,7 +92,8 @@ export function cashSeries(invs: DemoInvoice[], today: Date) {
   const rng = mulberry32(DEMO_SEED + 2);
   const start = new Date(today.getTime() - 610 * 86_400_000);
   const byDay = new Map<string, number>();
-  for (const i of invs) for (const p of i.payments) byDay.set(p.paidOn, (byDay.get(p.paidOn) ?? 0) + p.amountMinor / 100);
+  for (const i of invs)
+    for (const p of i.payments) byDay.set(p.paidOn, (byDay.get(p.paidOn) ?? 0) + p.amountMinor / 100);
   const monthlyMean = [...byDay.values()].reduce((a, b) => a + b, 0) / (610 / 30.44);
   const expenses: { date: string; value: number }[] = [];
   const balance: { date: string; value: number }[] = [];
@@ -89,7 +130,10 @@ export async function loadDemo(deps: Deps): Promise<DemoLoadResult> {
   const existing = await findTenantBySlug(deps.db, DEMO_SLUG);
   if (existing) {
     const b = await findTenantBySlug(deps.db, DEMO_B.slug);
-    return { created: false, tenants: [{ slug: existing.slug, id: existing.id }, ...(b ? [{ slug: b.slug, id: b.id }] : [])] };
+    return {
+      created: false,
+      tenants: [{ slug: existing.slug, id: existing.id }, ...(b ? [{ slug: b.slug, id: b.id }] : [])],
+    };
   }
   const today = deps.clock.now();
   const [tenant] = await deps.db.orm
@@ -110,46 +154,105 @@ export async function loadDemo(deps: Deps): Promise<DemoLoadResult> {
     for (const d of demoDeals) {
       const [c] = await tx
         .insert(contacts)
-        .values({ tenantId: tenant.id, name: d.contact.name, company: d.company, email: d.contact.email, phone: d.contact.phone })
+        .values({
+          tenantId: tenant.id,
+          name: d.contact.name,
+          company: d.company,
+          email: d.contact.email,
+          phone: d.contact.phone,
+        })
         .returning({ id: contacts.id });
       const current = d.history[d.history.length - 1]!;
       const [row] = await tx
         .insert(deals)
         .values({
-          tenantId: tenant.id, pipelineId, stageId: stageIds.get(d.stage)!, name: d.name, company: d.company, contactId: c!.id,
-          ownerUserId: userIds.get(d.ownerKey) ?? null, valueMinor: d.valueMinor, status: d.status, stageEnteredAt: current.enteredAt,
-          expectedCloseOn: d.expectedCloseOn, nextStep: d.nextStep, paymentTermsDays: d.paymentTermsDays, facts: d.facts,
-          createdAt: d.history[0]!.enteredAt, updatedAt: current.enteredAt,
+          tenantId: tenant.id,
+          pipelineId,
+          stageId: stageIds.get(d.stage)!,
+          name: d.name,
+          company: d.company,
+          contactId: c!.id,
+          ownerUserId: userIds.get(d.ownerKey) ?? null,
+          valueMinor: d.valueMinor,
+          status: d.status,
+          stageEnteredAt: current.enteredAt,
+          expectedCloseOn: d.expectedCloseOn,
+          nextStep: d.nextStep,
+          paymentTermsDays: d.paymentTermsDays,
+          facts: d.facts,
+          createdAt: d.history[0]!.enteredAt,
+          updatedAt: current.enteredAt,
         })
         .returning({ id: deals.id });
       await tx.insert(dealStageHistory).values(
-        d.history.map((h, i) => ({ tenantId: tenant.id, dealId: row!.id, stageId: stageIds.get(h.stage)!, enteredAt: h.enteredAt, leftAt: d.history[i + 1]?.enteredAt ?? null })),
+        d.history.map((h, i) => ({
+          tenantId: tenant.id,
+          dealId: row!.id,
+          stageId: stageIds.get(h.stage)!,
+          enteredAt: h.enteredAt,
+          leftAt: d.history[i + 1]?.enteredAt ?? null,
+        })),
       );
       if (d.notes.length)
-        await tx.insert(dealNotes).values(d.notes.map((n) => ({ tenantId: tenant.id, dealId: row!.id, authorUserId: userIds.get(d.ownerKey) ?? null, body: n.body, createdAt: n.at })));
+        await tx.insert(dealNotes).values(
+          d.notes.map((n) => ({
+            tenantId: tenant.id,
+            dealId: row!.id,
+            authorUserId: userIds.get(d.ownerKey) ?? null,
+            body: n.body,
+            createdAt: n.at,
+          })),
+        );
     }
     counts.deals = demoDeals.length;
     await insertChunks(demoInvoices, 200, async (chunk) => {
       const rows = await tx
         .insert(invoices)
-        .values(chunk.map((i) => ({ tenantId: tenant.id, number: i.number, customer: i.customer, issuedOn: i.issuedOn, dueOn: i.dueOn, amountMinor: i.amountMinor, status: i.status })))
+        .values(
+          chunk.map((i) => ({
+            tenantId: tenant.id,
+            number: i.number,
+            customer: i.customer,
+            issuedOn: i.issuedOn,
+            dueOn: i.dueOn,
+            amountMinor: i.amountMinor,
+            status: i.status,
+          })),
+        )
         .returning({ id: invoices.id, number: invoices.number });
       const byNumber = new Map(rows.map((r) => [r.number, r.id]));
-      const pays = chunk.flatMap((i) => i.payments.map((p) => ({ tenantId: tenant.id, invoiceId: byNumber.get(i.number)!, paidOn: p.paidOn, amountMinor: p.amountMinor })));
+      const pays = chunk.flatMap((i) =>
+        i.payments.map((p) => ({
+          tenantId: tenant.id,
+          invoiceId: byNumber.get(i.number)!,
+          paidOn: p.paidOn,
+          amountMinor: p.amountMinor,
+        })),
+      );
       if (pays.length) await tx.insert(payments).values(pays);
     });
     counts.invoices = demoInvoices.length;
     for (const s of metrics.series) {
-      const [ms] = await tx.insert(metricSeries).values({ tenantId: tenant.id, key: s.key, name: s.name, unit: s.unit, frequency: "day" }).returning({ id: metricSeries.id });
+      const [ms] = await tx
+        .insert(metricSeries)
+        .values({ tenantId: tenant.id, key: s.key, name: s.name, unit: s.unit, frequency: "day" })
+        .returning({ id: metricSeries.id });
       await insertChunks(s.points, 1000, (chunk) =>
-        tx.insert(metricPoints).values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
+        tx
+          .insert(metricPoints)
+          .values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
       );
     }
     const finance = cashSeries(demoInvoices, today);
     for (const s of finance) {
-      const [ms] = await tx.insert(metricSeries).values({ tenantId: tenant.id, key: s.key, name: s.name, unit: "USD", frequency: s.frequency }).returning({ id: metricSeries.id });
+      const [ms] = await tx
+        .insert(metricSeries)
+        .values({ tenantId: tenant.id, key: s.key, name: s.name, unit: "USD", frequency: s.frequency })
+        .returning({ id: metricSeries.id });
       await insertChunks(s.points, 1000, (chunk) =>
-        tx.insert(metricPoints).values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
+        tx
+          .insert(metricPoints)
+          .values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
       );
     }
     counts.metricSeries = metrics.series.length + finance.length;
@@ -159,7 +262,11 @@ export async function loadDemo(deps: Deps): Promise<DemoLoadResult> {
       { tenantId: tenant.id, kind: "budget", data: generateBudgetDemo({ seed: DEMO_SEED }) },
     ]);
   });
-  const [tb] = await deps.db.orm.insert(tenants).values({ slug: DEMO_B.slug, name: DEMO_B.name, timezone: "Europe/Lisbon", currency: "EUR" }).onConflictDoNothing().returning();
+  const [tb] = await deps.db.orm
+    .insert(tenants)
+    .values({ slug: DEMO_B.slug, name: DEMO_B.name, timezone: "Europe/Lisbon", currency: "EUR" })
+    .onConflictDoNothing()
+    .returning();
   if (tb) {
     await deps.db.tenantTx(tb.id, async (tx) => {
       const userIds = await insertUsers(tx, tb.id, DEMO_B.users);
@@ -167,11 +274,22 @@ export async function loadDemo(deps: Deps): Promise<DemoLoadResult> {
       const { pipelineId, stageIds } = await insertPipeline(tx, tb.id);
       for (const d of DEMO_B.deals)
         await tx.insert(deals).values({
-          tenantId: tb.id, pipelineId, stageId: stageIds.get(d.stage)!, name: d.name, company: d.company, ownerUserId: userIds.get("owner")!,
-          valueMinor: d.valueMinor, currency: "EUR", stageEnteredAt: new Date(today.getTime() - 5 * 86_400_000),
+          tenantId: tb.id,
+          pipelineId,
+          stageId: stageIds.get(d.stage)!,
+          name: d.name,
+          company: d.company,
+          ownerUserId: userIds.get("owner")!,
+          valueMinor: d.valueMinor,
+          currency: "EUR",
+          stageEnteredAt: new Date(today.getTime() - 5 * 86_400_000),
         });
     });
   }
   deps.logger.info({ counts }, "demo company loaded");
-  return { created: true, tenants: [{ slug: tenant.slug, id: tenant.id }, ...(tb ? [{ slug: tb.slug, id: tb.id }] : [])], counts };
+  return {
+    created: true,
+    tenants: [{ slug: tenant.slug, id: tenant.id }, ...(tb ? [{ slug: tb.slug, id: tb.id }] : [])],
+    counts,
+  };
 }

@@ -1,7 +1,13 @@
 import { formatMoney } from "../format.js";
 
 /** Templated texts, used without an LLM and as the fallback when drafting by model fails. */
-export function dealFollowUpTemplate(d: { name: string; company: string | null; stageName: string; nextStep: string | null; ownerName: string | null }): {
+export function dealFollowUpTemplate(d: {
+  name: string;
+  company: string | null;
+  stageName: string;
+  nextStep: string | null;
+  ownerName: string | null;
+}): {
   subject: string;
   body: string;
 } {
@@ -12,7 +18,9 @@ export function dealFollowUpTemplate(d: { name: string; company: string | null; 
       `Hi ${who} team,`,
       "",
       `I wanted to follow up on ${d.name}, currently at the "${d.stageName}" step.`,
-      d.nextStep ? `The next step on our side is: ${d.nextStep}. Could you let us know if anything is needed from you?` : "Is there anything you need from us to move forward?",
+      d.nextStep
+        ? `The next step on our side is: ${d.nextStep}. Could you let us know if anything is needed from you?`
+        : "Is there anything you need from us to move forward?",
       "",
       `Best regards,`,
       d.ownerName ?? "The team",
@@ -20,7 +28,14 @@ export function dealFollowUpTemplate(d: { name: string; company: string | null; 
   };
 }
 
-export function invoiceReminderTemplate(i: { number: string; customer: string; outstandingMinor: number; currency: string; dueOn: string; daysOverdue: number }): {
+export function invoiceReminderTemplate(i: {
+  number: string;
+  customer: string;
+  outstandingMinor: number;
+  currency: string;
+  dueOn: string;
+  daysOverdue: number;
+}): {
   subject: string;
   body: string;
 } {

@@ -8,7 +8,15 @@ import { deliverDue, enqueue } from "../outbox/index.js";
 import type { Reply } from "../ports/reply.js";
 import { getTenant } from "../tenancy/index.js";
 import { type DraftPolicyRules, draftPolicyRules, evaluateDraftPolicy, storedDraftPolicy } from "./policy.js";
-import { type DraftRow, draftHistory, getDraft, insertDraft, pendingDrafts, recordEvent, setStatus } from "./repository.js";
+import {
+  type DraftRow,
+  draftHistory,
+  getDraft,
+  insertDraft,
+  pendingDrafts,
+  recordEvent,
+  setStatus,
+} from "./repository.js";
 import { isPending, textDiff } from "./state.js";
 import { dealFollowUpTemplate, invoiceReminderTemplate } from "./templates.js";
 
@@ -56,7 +64,12 @@ export function draftReply(d: DraftRow, headline: string): Reply {
       { label: "Status", value: d.status },
       { label: "Goes to", value: `${d.target.channel} ${d.target.address}` },
       ...(policy?.requireRoles.length
-        ? [{ label: "Needs approval by", value: `${policy.requireRoles.join(" or ")} (${policy.findings.map((f) => f.reason).join(", ")})` }]
+        ? [
+            {
+              label: "Needs approval by",
+              value: `${policy.requireRoles.join(" or ")} (${policy.findings.map((f) => f.reason).join(", ")})`,
+            },
+          ]
         : []),
     ],
     actions: isPending(d.status) ? draftActions(d) : [],
@@ -77,24 +90,42 @@ export async function createDraft(
   const expiresAt = new Date(now.getTime() + deps.config.DRAFT_EXPIRY_HOURS * 3_600_000);
   // Gather the subject first (read-only), write text outside any transaction (an LLM may be slow).
   const subject = await deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const inv = (await overdueInvoices(tx, now)).find((i) => i.number.toLowerCase() === query.trim().toLowerCase());
+    const inv = (await overdueInvoices(tx, now)).find(
+      (i) => i.number.toLowerCase() === query.trim().toLowerCase(),
+    );
     if (inv) return { kind: "invoice" as const, inv };
     const { deal, candidates } = await findDeal(tx, now, query);
     return { kind: "deal" as const, deal, candidates };
   });
   if (subject.kind === "deal" && !subject.deal) {
-    if (subject.candidates.length === 0) return { text: `I found no deal or overdue invoice matching "${query}".` };
+    if (subject.candidates.length === 0)
+      return { text: `I found no deal or overdue invoice matching "${query}".` };
     return {
       text: `Several deals match "${query}". Which one?`,
-      actions: subject.candidates.slice(0, 5).map((c, i) => ({ id: `d${i}`, label: c.name, intent: { kind: "draft.create", query: c.id } })),
+      actions: subject.candidates
+        .slice(0, 5)
+        .map((c, i) => ({ id: `d${i}`, label: c.name, intent: { kind: "draft.create", query: c.id } })),
     };
   }
-  const subjectRef = { kind: subject.kind, id: subject.kind === "invoice" ? subject.inv.id : subject.deal!.id };
+  const subjectRef = {
+    kind: subject.kind,
+    id: subject.kind === "invoice" ? subject.inv.id : subject.deal!.id,
+  };
   const finalTarget = (await opts.targetFor?.(subjectRef)) ?? target;
   const written =
     subject.kind === "invoice"
-      ? await writer(deps, { kind: "invoice", subject: { ...subject.inv }, fallback: invoiceReminderTemplate(subject.inv), target: finalTarget })
-      : await writer(deps, { kind: "deal", subject: { ...subject.deal! }, fallback: dealFollowUpTemplate(subject.deal!), target: finalTarget });
+      ? await writer(deps, {
+          kind: "invoice",
+          subject: { ...subject.inv },
+          fallback: invoiceReminderTemplate(subject.inv),
+          target: finalTarget,
+        })
+      : await writer(deps, {
+          kind: "deal",
+          subject: { ...subject.deal! },
+          fallback: dealFollowUpTemplate(subject.deal!),
+          target: finalTarget,
+        });
   const rules = opts.policyRules ?? draftPolicyRules((await getTenant(deps.db, actor.tenantId))?.settings);
   const policy = evaluateDraftPolicy(`${written.subject}\n${written.body}`, rules);
   const row = await deps.db.tenantTx(actor.tenantId, async (tx) => {
@@ -114,7 +145,16 @@ export async function createDraft(
       createdAt: now,
       updatedAt: now,
     });
-    await recordEvent(tx, d, "drafted", null, "drafted", actor.userId, { promptVersion: d.promptVersion, policy: policy.findings }, now);
+    await recordEvent(
+      tx,
+      d,
+      "drafted",
+      null,
+      "drafted",
+      actor.userId,
+      { promptVersion: d.promptVersion, policy: policy.findings },
+      now,
+    );
     return d;
   });
   deps.logger.info({ draftId: row.id, tenantId: actor.tenantId }, "draft created");
@@ -137,29 +177,68 @@ export async function approveDraft(deps: Deps, actor: Actor, ref: string): Promi
     const d = await getDraft(tx, ref, true);
     if (!d) return { reply: { text: `No draft ${ref}.` }, enqueued: false };
     if (!isPending(d.status)) {
-      return { reply: { text: `Draft #${d.seq} is already ${d.status}${d.decidedAt ? ` (${d.decidedAt.toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""}.`, meta: { draftId: d.id, status: d.status } }, enqueued: false };
+      return {
+        reply: {
+          text: `Draft #${d.seq} is already ${d.status}${d.decidedAt ? ` (${d.decidedAt.toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""}.`,
+          meta: { draftId: d.id, status: d.status },
+        },
+        enqueued: false,
+      };
     }
     if (d.expiresAt && d.expiresAt <= now) {
       await setStatus(tx, d.id, "expired", {}, now);
       await recordEvent(tx, d, "expired", d.status, "expired", null, {}, now);
-      return { reply: { text: `Draft #${d.seq} expired on ${d.expiresAt.toISOString().slice(0, 10)}; create a new one with \`remind\`.` }, enqueued: false };
+      return {
+        reply: {
+          text: `Draft #${d.seq} expired on ${d.expiresAt.toISOString().slice(0, 10)}; create a new one with \`remind\`.`,
+        },
+        enqueued: false,
+      };
     }
     const allowed = canApproveDraft(actor, d);
     if (!allowed.ok) {
-      await recordEvent(tx, d, "approve_refused", d.status, d.status, actor.userId, { reason: allowed.reason }, now);
-      return { reply: { text: `You can't approve draft #${d.seq}: ${allowed.reason}`, ephemeral: true, meta: { draftId: d.id, refused: true } }, enqueued: false };
+      await recordEvent(
+        tx,
+        d,
+        "approve_refused",
+        d.status,
+        d.status,
+        actor.userId,
+        { reason: allowed.reason },
+        now,
+      );
+      return {
+        reply: {
+          text: `You can't approve draft #${d.seq}: ${allowed.reason}`,
+          ephemeral: true,
+          meta: { draftId: d.id, refused: true },
+        },
+        enqueued: false,
+      };
     }
     await setStatus(tx, d.id, "approved", { decidedBy: actor.userId, decidedAt: now }, now);
     await recordEvent(tx, d, "approved", d.status, "approved", actor.userId, {}, now);
     const enqueued = await enqueue(
       tx,
-      { tenantId: d.tenantId, dedupeKey: `draft:${d.id}`, draftId: d.id, target: d.target, payload: { text: d.subject ? `*${d.subject}*\n\n${d.body}` : d.body, meta: { draftId: d.id, subject: d.subject } } },
+      {
+        tenantId: d.tenantId,
+        dedupeKey: `draft:${d.id}`,
+        draftId: d.id,
+        target: d.target,
+        payload: {
+          text: d.subject ? `*${d.subject}*\n\n${d.body}` : d.body,
+          meta: { draftId: d.id, subject: d.subject },
+        },
+      },
       now,
     );
     await setStatus(tx, d.id, "scheduled", {}, now);
     await recordEvent(tx, d, "scheduled", "approved", "scheduled", actor.userId, {}, now);
     return {
-      reply: { text: `Approved draft #${d.seq} by ${actor.name}. Sending to ${d.target.channel} ${d.target.address}.`, meta: { draftId: d.id, status: "scheduled", decidedBy: actor.name, decidedAt: now.toISOString() } },
+      reply: {
+        text: `Approved draft #${d.seq} by ${actor.name}. Sending to ${d.target.channel} ${d.target.address}.`,
+        meta: { draftId: d.id, status: "scheduled", decidedBy: actor.name, decidedAt: now.toISOString() },
+      },
       enqueued,
     };
   });
@@ -181,26 +260,56 @@ export async function rejectDraft(deps: Deps, actor: Actor, ref: string, reason?
     if (!isPending(d.status)) return { text: `Draft #${d.seq} is already ${d.status}.` };
     // Content rules restrict who may send, not who may stop a message: role rules alone apply here.
     const allowed = canApproveDraft(actor, { ...d, policy: null });
-    if (!allowed.ok) return { text: `You can't reject draft #${d.seq}: ${allowed.reason}`, ephemeral: true, meta: { refused: true } };
+    if (!allowed.ok)
+      return {
+        text: `You can't reject draft #${d.seq}: ${allowed.reason}`,
+        ephemeral: true,
+        meta: { refused: true },
+      };
     await setStatus(tx, d.id, "rejected", { decidedBy: actor.userId, decidedAt: now }, now);
     await recordEvent(tx, d, "rejected", d.status, "rejected", actor.userId, reason ? { reason } : {}, now);
-    return { text: `Rejected draft #${d.seq}. Nothing was sent.`, meta: { draftId: d.id, status: "rejected", decidedBy: actor.name } };
+    return {
+      text: `Rejected draft #${d.seq}. Nothing was sent.`,
+      meta: { draftId: d.id, status: "rejected", decidedBy: actor.name },
+    };
   });
 }
 
-export async function editDraft(deps: Deps, actor: Actor, ref: string, body: string | undefined): Promise<Reply> {
+export async function editDraft(
+  deps: Deps,
+  actor: Actor,
+  ref: string,
+  body: string | undefined,
+): Promise<Reply> {
   const now = deps.clock.now();
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
     const d = await getDraft(tx, ref, true);
     if (!d) return { text: `No draft ${ref}.` };
-    if (!isPending(d.status)) return { text: `Draft #${d.seq} is already ${d.status} and can no longer be edited.` };
+    if (!isPending(d.status))
+      return { text: `Draft #${d.seq} is already ${d.status} and can no longer be edited.` };
     if (d.createdBy !== actor.userId && !canApproveDraft(actor, { ...d, policy: null }).ok)
       return { text: `You can't edit draft #${d.seq}.`, ephemeral: true, meta: { refused: true } };
-    if (!body?.trim()) return { text: `Send the new text for draft #${d.seq}:\n\n${d.body}`, meta: { draftId: d.id, awaitingEdit: true, currentBody: d.body } };
+    if (!body?.trim())
+      return {
+        text: `Send the new text for draft #${d.seq}:\n\n${d.body}`,
+        meta: { draftId: d.id, awaitingEdit: true, currentBody: d.body },
+      };
     // An edit can add a discount or an amount: the content rules are evaluated again on the new text.
-    const policy = evaluateDraftPolicy(`${d.subject ?? ""}\n${body}`, storedDraftPolicy(d.policy)?.rules ?? draftPolicyRules(undefined));
+    const policy = evaluateDraftPolicy(
+      `${d.subject ?? ""}\n${body}`,
+      storedDraftPolicy(d.policy)?.rules ?? draftPolicyRules(undefined),
+    );
     await setStatus(tx, d.id, "edited", { body, policy: { ...policy } }, now);
-    await recordEvent(tx, d, "edited", d.status, "edited", actor.userId, { diff: textDiff(d.body, body), before: d.body, policy: policy.findings }, now);
+    await recordEvent(
+      tx,
+      d,
+      "edited",
+      d.status,
+      "edited",
+      actor.userId,
+      { diff: textDiff(d.body, body), before: d.body, policy: policy.findings },
+      now,
+    );
     return draftReply({ ...d, body, status: "edited", policy: { ...policy } }, `Draft #${d.seq} updated.`);
   });
 }
@@ -210,7 +319,16 @@ export async function listDraftsReply(deps: Deps, actor: Actor): Promise<Reply> 
   if (rows.length === 0) return { text: "No drafts waiting for approval." };
   return {
     text: `${rows.length} drafts waiting for approval:`,
-    sections: [{ text: rows.map((d) => `• #${d.seq} ${d.subject ?? d.kind} (${d.status}, expires ${d.expiresAt?.toISOString().slice(0, 10) ?? "never"})`).join("\n") }],
+    sections: [
+      {
+        text: rows
+          .map(
+            (d) =>
+              `• #${d.seq} ${d.subject ?? d.kind} (${d.status}, expires ${d.expiresAt?.toISOString().slice(0, 10) ?? "never"})`,
+          )
+          .join("\n"),
+      },
+    ],
     meta: { draftIds: rows.map((d) => d.id) },
   };
 }
@@ -222,8 +340,28 @@ export async function draftHistoryReply(deps: Deps, actor: Actor, ref: string): 
     const events = (await draftHistory(tx, d.id)).map((r) => ({ ...r.event, actorName: r.actorName }));
     return {
       text: `History of draft #${d.seq} (${d.status}):`,
-      sections: [{ text: events.map((e) => `• ${e.at.toISOString().slice(0, 16).replace("T", " ")} ${e.event}${e.actorName ? ` by ${e.actorName}` : ""}${typeof e.detail.reason === "string" ? ` — ${e.detail.reason}` : ""}${e.fromStatus && e.fromStatus !== e.toStatus ? ` (${e.fromStatus} → ${e.toStatus})` : ""}`).join("\n") }],
-      meta: { draftId: d.id, events: events.map((e) => ({ event: e.event, from: e.fromStatus, to: e.toStatus, actor: e.actorUserId, actorName: e.actorName, at: e.at.toISOString(), detail: e.detail })) },
+      sections: [
+        {
+          text: events
+            .map(
+              (e) =>
+                `• ${e.at.toISOString().slice(0, 16).replace("T", " ")} ${e.event}${e.actorName ? ` by ${e.actorName}` : ""}${typeof e.detail.reason === "string" ? ` — ${e.detail.reason}` : ""}${e.fromStatus && e.fromStatus !== e.toStatus ? ` (${e.fromStatus} → ${e.toStatus})` : ""}`,
+            )
+            .join("\n"),
+        },
+      ],
+      meta: {
+        draftId: d.id,
+        events: events.map((e) => ({
+          event: e.event,
+          from: e.fromStatus,
+          to: e.toStatus,
+          actor: e.actorUserId,
+          actorName: e.actorName,
+          at: e.at.toISOString(),
+          detail: e.detail,
+        })),
+      },
     };
   });
 }

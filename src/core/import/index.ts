@@ -2,7 +2,16 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { parseCsv } from "../csv/index.js";
 import type { Tx } from "../db/client.js";
-import { deals, invoices, metricPoints, metricSeries, payments, pipelines, stages, users } from "../db/schema/index.js";
+import {
+  deals,
+  invoices,
+  metricPoints,
+  metricSeries,
+  payments,
+  pipelines,
+  stages,
+  users,
+} from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 
 /** CSV import of deals, invoices and metrics. All rows are checked first; one bad row means nothing is written. */
@@ -22,7 +31,10 @@ const SCHEMAS = {
     company: optText,
     stage: z.string().min(1, "required"),
     value: money,
-    currency: z.string().regex(/^([A-Z]{3})?$/, "a 3-letter currency code").transform((v) => v || "USD"),
+    currency: z
+      .string()
+      .regex(/^([A-Z]{3})?$/, "a 3-letter currency code")
+      .transform((v) => v || "USD"),
     owner_email: optText,
     status: z.enum(["open", "won", "lost", ""]).transform((v) => (v || "open") as "open" | "won" | "lost"),
     stage_entered_on: optDate,
@@ -35,14 +47,20 @@ const SCHEMAS = {
     issued_on: date,
     due_on: date,
     amount: money,
-    currency: z.string().regex(/^([A-Z]{3})?$/, "a 3-letter currency code").transform((v) => v || "USD"),
+    currency: z
+      .string()
+      .regex(/^([A-Z]{3})?$/, "a 3-letter currency code")
+      .transform((v) => v || "USD"),
     paid_on: optDate,
     paid_amount: z.union([z.literal(""), money]).transform((v) => (v === "" ? undefined : v)),
   }),
   metrics: z.object({
     metric: z.string().regex(/^[a-z][a-z0-9_]*$/, "a key like website_sessions"),
     date,
-    value: z.string().regex(/^-?\d+(\.\d+)?$/, "a number").transform(Number),
+    value: z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/, "a number")
+      .transform(Number),
     unit: optText,
   }),
 } as const;
@@ -66,7 +84,13 @@ export interface ImportReport {
 export function validateCsv<K extends ImportKind>(kind: K, text: string) {
   const table = parseCsv(text);
   const missing = REQUIRED[kind].filter((c) => !table.header.includes(c));
-  if (missing.length) return { rows: [], errors: [`line 1: missing column(s) ${missing.join(", ")} (have: ${table.header.join(", ") || "nothing"})`] };
+  if (missing.length)
+    return {
+      rows: [],
+      errors: [
+        `line 1: missing column(s) ${missing.join(", ")} (have: ${table.header.join(", ") || "nothing"})`,
+      ],
+    };
   const schema = SCHEMAS[kind];
   const rows: { line: number; value: z.infer<(typeof SCHEMAS)[K]> }[] = [];
   const errors: string[] = [];
@@ -74,7 +98,11 @@ export function validateCsv<K extends ImportKind>(kind: K, text: string) {
     const filled = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, r.fields[k] ?? ""]));
     const parsed = schema.safeParse(filled);
     if (parsed.success) rows.push({ line: r.line, value: parsed.data as z.infer<(typeof SCHEMAS)[K]> });
-    else for (const i of parsed.error.issues) errors.push(`line ${r.line}, ${String(i.path[0])}: ${i.message}${r.fields[String(i.path[0])] ? ` (got "${r.fields[String(i.path[0])]!.slice(0, 30)}")` : ""}`);
+    else
+      for (const i of parsed.error.issues)
+        errors.push(
+          `line ${r.line}, ${String(i.path[0])}: ${i.message}${r.fields[String(i.path[0])] ? ` (got "${r.fields[String(i.path[0])]!.slice(0, 30)}")` : ""}`,
+        );
   }
   if (table.records.length === 0) errors.push("the file has a header but no rows");
   return { rows, errors };
@@ -82,7 +110,12 @@ export function validateCsv<K extends ImportKind>(kind: K, text: string) {
 
 async function importDeals(tx: Tx, tenantId: string, rows: z.infer<typeof SCHEMAS.deals>[], now: Date) {
   const [pipe] = await tx.select().from(pipelines).where(eq(pipelines.isDefault, true)).limit(1);
-  if (!pipe) return { errors: ["this tenant has no default pipeline; create stages first (keel demo shows an example)"], inserted: 0, updated: 0 };
+  if (!pipe)
+    return {
+      errors: ["this tenant has no default pipeline; create stages first (keel demo shows an example)"],
+      inserted: 0,
+      updated: 0,
+    };
   const stageRows = await tx.select().from(stages).where(eq(stages.pipelineId, pipe.id));
   const userRows = await tx.select({ id: users.id, email: users.email }).from(users);
   const errors: string[] = [];
@@ -91,7 +124,9 @@ async function importDeals(tx: Tx, tenantId: string, rows: z.infer<typeof SCHEMA
   for (const [i, r] of rows.entries()) {
     const stage = stageRows.find((s) => s.name.toLowerCase() === r.stage.toLowerCase());
     if (!stage) {
-      errors.push(`row ${i + 1} (${r.name}), stage: unknown stage "${r.stage}" (known: ${stageRows.map((s) => s.name).join(", ")})`);
+      errors.push(
+        `row ${i + 1} (${r.name}), stage: unknown stage "${r.stage}" (known: ${stageRows.map((s) => s.name).join(", ")})`,
+      );
       continue;
     }
     const owner = r.owner_email ? userRows.find((u) => u.email === r.owner_email!.toLowerCase()) : undefined;
@@ -100,9 +135,19 @@ async function importDeals(tx: Tx, tenantId: string, rows: z.infer<typeof SCHEMA
       continue;
     }
     const values = {
-      tenantId, pipelineId: pipe.id, stageId: stage.id, name: r.name, company: r.company ?? null, valueMinor: r.value, currency: r.currency,
-      ownerUserId: owner?.id ?? null, status: r.status, stageEnteredAt: r.stage_entered_on ? new Date(`${r.stage_entered_on}T00:00:00Z`) : now,
-      expectedCloseOn: r.expected_close_on ?? null, nextStep: r.next_step ?? null, updatedAt: now,
+      tenantId,
+      pipelineId: pipe.id,
+      stageId: stage.id,
+      name: r.name,
+      company: r.company ?? null,
+      valueMinor: r.value,
+      currency: r.currency,
+      ownerUserId: owner?.id ?? null,
+      status: r.status,
+      stageEnteredAt: r.stage_entered_on ? new Date(`${r.stage_entered_on}T00:00:00Z`) : now,
+      expectedCloseOn: r.expected_close_on ?? null,
+      nextStep: r.next_step ?? null,
+      updatedAt: now,
     };
     const [existing] = await tx.select({ id: deals.id }).from(deals).where(eq(deals.name, r.name)).limit(1);
     if (existing) {
@@ -121,18 +166,34 @@ async function importInvoices(tx: Tx, tenantId: string, rows: z.infer<typeof SCH
   let updated = 0;
   for (const r of rows) {
     const paid = r.paid_on ? (r.paid_amount ?? r.amount) : 0;
-    const values = { tenantId, number: r.number, customer: r.customer, issuedOn: r.issued_on, dueOn: r.due_on, amountMinor: r.amount, currency: r.currency, status: (paid >= r.amount ? "paid" : "open") as "paid" | "open" };
-    const [existing] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.number, r.number)).limit(1);
+    const values = {
+      tenantId,
+      number: r.number,
+      customer: r.customer,
+      issuedOn: r.issued_on,
+      dueOn: r.due_on,
+      amountMinor: r.amount,
+      currency: r.currency,
+      status: (paid >= r.amount ? "paid" : "open") as "paid" | "open",
+    };
+    const [existing] = await tx
+      .select({ id: invoices.id })
+      .from(invoices)
+      .where(eq(invoices.number, r.number))
+      .limit(1);
     let id = existing?.id;
     if (id) {
       await tx.update(invoices).set(values).where(eq(invoices.id, id));
       await tx.delete(payments).where(eq(payments.invoiceId, id));
       updated++;
     } else {
-      [{ id }] = (await tx.insert(invoices).values(values).returning({ id: invoices.id })) as [{ id: string }];
+      [{ id }] = (await tx.insert(invoices).values(values).returning({ id: invoices.id })) as [
+        { id: string },
+      ];
       inserted++;
     }
-    if (r.paid_on && paid > 0) await tx.insert(payments).values({ tenantId, invoiceId: id!, paidOn: r.paid_on, amountMinor: paid });
+    if (r.paid_on && paid > 0)
+      await tx.insert(payments).values({ tenantId, invoiceId: id!, paidOn: r.paid_on, amountMinor: paid });
   }
   return { errors: [] as string[], inserted, updated };
 }
@@ -143,10 +204,24 @@ async function importMetrics(tx: Tx, tenantId: string, rows: z.infer<typeof SCHE
   for (const r of rows) {
     let seriesId = ids.get(r.metric);
     if (!seriesId) {
-      const [s] = await tx.select({ id: metricSeries.id }).from(metricSeries).where(eq(metricSeries.key, r.metric)).limit(1);
+      const [s] = await tx
+        .select({ id: metricSeries.id })
+        .from(metricSeries)
+        .where(eq(metricSeries.key, r.metric))
+        .limit(1);
       seriesId =
         s?.id ??
-        (await tx.insert(metricSeries).values({ tenantId, key: r.metric, name: r.metric.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()), unit: r.unit ?? "" }).returning({ id: metricSeries.id }))[0]!.id;
+        (
+          await tx
+            .insert(metricSeries)
+            .values({
+              tenantId,
+              key: r.metric,
+              name: r.metric.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()),
+              unit: r.unit ?? "",
+            })
+            .returning({ id: metricSeries.id })
+        )[0]!.id;
       ids.set(r.metric, seriesId);
     }
     await tx
@@ -159,7 +234,12 @@ async function importMetrics(tx: Tx, tenantId: string, rows: z.infer<typeof SCHE
 }
 
 /** Imports a CSV into one tenant in a single transaction; re-importing the same file changes nothing new. */
-export async function importCsv(deps: Deps, tenantId: string, kind: ImportKind, text: string): Promise<ImportReport> {
+export async function importCsv(
+  deps: Deps,
+  tenantId: string,
+  kind: ImportKind,
+  text: string,
+): Promise<ImportReport> {
   const { rows, errors } = validateCsv(kind, text);
   if (errors.length) return { ok: false, kind, rows: rows.length, inserted: 0, updated: 0, errors };
   try {
@@ -176,7 +256,8 @@ export async function importCsv(deps: Deps, tenantId: string, kind: ImportKind, 
       return { ok: true, kind, rows: rows.length, inserted: res.inserted, updated: res.updated, errors: [] };
     });
   } catch (e) {
-    if (e instanceof ImportRollback) return { ok: false, kind, rows: rows.length, inserted: 0, updated: 0, errors: e.errors };
+    if (e instanceof ImportRollback)
+      return { ok: false, kind, rows: rows.length, inserted: 0, updated: 0, errors: e.errors };
     throw e;
   }
 }
@@ -186,4 +267,3 @@ class ImportRollback extends Error {
     super("import rolled back");
   }
 }
-

@@ -22,10 +22,16 @@ const PRODUCTS: Record<string, string[]> = { revenue: ["orders", "average_order_
 export async function whyReply(deps: Deps, actor: Actor, metric: string, period?: string): Promise<Reply> {
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
     const { loaded, candidates } = await findAndLoad(tx, metric);
-    if (!loaded) return { text: `I have no metric called "${metric}". Known metrics: ${candidates.map((c) => c.key).join(", ")}.` };
+    if (!loaded)
+      return {
+        text: `I have no metric called "${metric}". Known metrics: ${candidates.map((c) => c.key).join(", ")}.`,
+      };
     const days = periodDays(period);
     const n = loaded.values.length;
-    if (n < days * 2 + 30) return { text: `Not enough history for ${loaded.series.name}: ${n} days, I need at least ${days * 2 + 30}.` };
+    if (n < days * 2 + 30)
+      return {
+        text: `Not enough history for ${loaded.series.name}: ${n} days, I need at least ${days * 2 + 30}.`,
+      };
     const others = (await listSeries(tx)).filter((s) => s.id !== loaded.series.id);
     const byKey = new Map<string, number[]>();
     for (const s of others) {
@@ -39,8 +45,20 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
     const result = analyzeRootCause({
       target: { key: loaded.series.key, name: loaded.series.name, values: loaded.values },
       current: { start: n - days, end: n },
-      components: comps && comps.length === PRODUCTS[loaded.series.key]!.length ? { kind: "product", series: comps.map((k) => ({ key: k, name: others.find((o) => o.key === k)!.name, values: byKey.get(k)! })) } : undefined,
-      drivers: [...byKey.entries()].filter(([k]) => !comps?.includes(k)).map(([k, values]) => ({ key: k, name: others.find((o) => o.key === k)!.name, values })),
+      components:
+        comps && comps.length === PRODUCTS[loaded.series.key]!.length
+          ? {
+              kind: "product",
+              series: comps.map((k) => ({
+                key: k,
+                name: others.find((o) => o.key === k)!.name,
+                values: byKey.get(k)!,
+              })),
+            }
+          : undefined,
+      drivers: [...byKey.entries()]
+        .filter(([k]) => !comps?.includes(k))
+        .map(([k, values]) => ({ key: k, name: others.find((o) => o.key === k)!.name, values })),
     });
     const top = result.drivers.filter((d) => d.significant).slice(0, 3);
     return {
@@ -51,13 +69,38 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
         { label: "Change", value: `${(result.change.relative * 100).toFixed(1)} %` },
       ],
       sections: top.length
-        ? [{ title: "Drivers tested", text: top.map((d) => `• ${d.name}: leads by ${d.leadDays} days, r = ${d.correlation.toFixed(2)}, Granger F-test lag ${d.granger.lag}, ${formatP(d.granger.pValue)}`).join("\n") }]
+        ? [
+            {
+              title: "Drivers tested",
+              text: top
+                .map(
+                  (d) =>
+                    `• ${d.name}: leads by ${d.leadDays} days, r = ${d.correlation.toFixed(2)}, Granger F-test lag ${d.granger.lag}, ${formatP(d.granger.pValue)}`,
+                )
+                .join("\n"),
+            },
+          ]
         : [],
       sources: [
-        { label: "Metric series", detail: `${loaded.series.key}, ${n} daily points up to ${loaded.dates[n - 1]}` },
-        { label: "Tests", detail: "lagged correlation (0–14 days) and Granger ssr F-test on weekly-deseasonalised series" },
+        {
+          label: "Metric series",
+          detail: `${loaded.series.key}, ${n} daily points up to ${loaded.dates[n - 1]}`,
+        },
+        {
+          label: "Tests",
+          detail: "lagged correlation (0–14 days) and Granger ssr F-test on weekly-deseasonalised series",
+        },
       ],
-      meta: { change: result.change, contributions: result.contributions, drivers: result.drivers.map((d) => ({ key: d.key, leadDays: d.leadDays, p: d.granger.pValue, significant: d.significant })) },
+      meta: {
+        change: result.change,
+        contributions: result.contributions,
+        drivers: result.drivers.map((d) => ({
+          key: d.key,
+          leadDays: d.leadDays,
+          p: d.granger.pValue,
+          significant: d.significant,
+        })),
+      },
     };
   });
 }

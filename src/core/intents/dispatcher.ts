@@ -26,23 +26,33 @@ export function createDispatcher(deps: Deps, handlers: HandlerMap): Dispatcher {
     async dispatch(raw: Intent): Promise<Reply> {
       const parsed = intentSchema.safeParse(raw);
       if (!parsed.success) {
-        deps.logger.warn({ kind: raw?.kind, issues: parsed.error.issues.map((i) => i.path.join(".")) }, "invalid intent");
+        deps.logger.warn(
+          { kind: raw?.kind, issues: parsed.error.issues.map((i) => i.path.join(".")) },
+          "invalid intent",
+        );
         return { text: "I could not understand that request." };
       }
       const intent = parsed.data;
-      const log = deps.logger.child({ kind: intent.kind, tenantId: intent.origin.tenantId, channel: intent.origin.channel });
+      const log = deps.logger.child({
+        kind: intent.kind,
+        tenantId: intent.origin.tenantId,
+        channel: intent.origin.channel,
+      });
       const started = performance.now();
       const dedupeKey = `intent:${intent.origin.tenantId}:${intent.idempotencyKey}`;
       if (!(await deps.store.set(dedupeKey, "", { nx: true, ttlMs: DEDUPE_TTL_MS }))) {
         const cached = await deps.store.get(dedupeKey);
         log.info({ duplicate: true }, "duplicate intent");
-        return cached ? (JSON.parse(cached) as Reply) : { text: "Already working on that…", meta: { duplicate: true } };
+        return cached
+          ? (JSON.parse(cached) as Reply)
+          : { text: "Already working on that…", meta: { duplicate: true } };
       }
       let reply: Reply;
       let outcome = "ok";
       try {
         const actor = await actorById(deps.db, intent.origin.tenantId, intent.origin.userId);
-        if (!actor) throw new AppError("forbidden", "I don't know you in this workspace yet. Ask an owner to add you.");
+        if (!actor)
+          throw new AppError("forbidden", "I don't know you in this workspace yet. Ask an owner to add you.");
         const handler = handlers[intent.kind] as Handler<typeof intent.kind> | undefined;
         reply = handler
           ? await handler(deps, intent as never, actor)

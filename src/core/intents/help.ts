@@ -4,7 +4,10 @@ import { COMMANDS } from "./parse.js";
 /** Help text in the channel's own conventions: slash commands on Slack, plain words elsewhere. */
 export function helpReply(channel: string, suggestion?: string, text?: string): Reply {
   const slashed = channel === "slack";
-  const lines = COMMANDS.map((c) => `• \`${slashed ? `/${c.usage.startsWith("help") ? "keel help" : c.usage}` : c.usage}\` — ${c.summary}`);
+  const lines = COMMANDS.map(
+    (c) =>
+      `• \`${slashed ? `/${c.usage.startsWith("help") ? "keel help" : c.usage}` : c.usage}\` — ${c.summary}`,
+  );
   const head = suggestion
     ? `I don't know "${text}". Did you mean \`${slashed ? "/" : ""}${suggestion}\`?`
     : "Here is what I understand. You can also just ask a question, like “how is my business doing?”";

@@ -31,7 +31,11 @@ export const intentSchema = z.discriminatedUnion("kind", [
   }),
   k("deal.show", { query: z.string().min(1) }),
   k("invoices.overdue", {}),
-  k("draft.create", { query: z.string().min(1), tone: z.string().optional(), language: z.string().optional() }),
+  k("draft.create", {
+    query: z.string().min(1),
+    tone: z.string().optional(),
+    language: z.string().optional(),
+  }),
   k("draft.approve", { draftRef: z.string().min(1) }),
   k("draft.reject", { draftRef: z.string().min(1), reason: z.string().optional() }),
   k("draft.edit", { draftRef: z.string().min(1), body: z.string().optional() }),

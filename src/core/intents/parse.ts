@@ -15,19 +15,37 @@ export const COMMANDS: CommandSpec[] = [
   { name: "help", usage: "help", summary: "what Keel understands" },
   { name: "deals", usage: "deals [mine|owner NAME] [stage NAME] [stuck]", summary: "open deals with totals" },
   { name: "deal", usage: "deal NAME", summary: "one deal: stage, value, owner, days in stage, next step" },
-  { name: "invoices", usage: "invoices overdue", summary: "overdue invoices with amounts and days late", aliases: ["overdue"] },
+  {
+    name: "invoices",
+    usage: "invoices overdue",
+    summary: "overdue invoices with amounts and days late",
+    aliases: ["overdue"],
+  },
   { name: "remind", usage: "remind DEAL|INVOICE", summary: "draft a follow-up for approval" },
   { name: "drafts", usage: "drafts [history N]", summary: "pending drafts, or one draft's audit trail" },
   { name: "approve", usage: "approve N", summary: "approve draft N" },
   { name: "reject", usage: "reject N [reason]", summary: "reject draft N" },
   { name: "edit", usage: "edit N NEW TEXT", summary: "replace the text of draft N" },
-  { name: "cashflow", usage: "cashflow [DAYS] [week|month]  |  cashflow if DEAL slips N days", summary: "expected cash in from the pipeline" },
+  {
+    name: "cashflow",
+    usage: "cashflow [DAYS] [week|month]  |  cashflow if DEAL slips N days",
+    summary: "expected cash in from the pipeline",
+  },
   { name: "forecast", usage: "forecast METRIC [PERIODS]", summary: "forecast a metric with intervals" },
   { name: "plan", usage: "plan staffing|inventory|budget", summary: "optimise a plan from your data" },
   { name: "why", usage: "why did METRIC change [last month|last week]", summary: "root cause of a change" },
-  { name: "goal", usage: "goal WHAT YOU WANT  |  goals  |  goal accept N", summary: "plan and track SMART goals", aliases: ["goals"] },
+  {
+    name: "goal",
+    usage: "goal WHAT YOU WANT  |  goals  |  goal accept N",
+    summary: "plan and track SMART goals",
+    aliases: ["goals"],
+  },
   { name: "usage", usage: "usage [YYYY-MM]", summary: "LLM spend by feature, provider, user" },
-  { name: "digest", usage: "digest daily HH:MM | weekly DAY HH:MM | off | now", summary: "scheduled digests for this chat" },
+  {
+    name: "digest",
+    usage: "digest daily HH:MM | weekly DAY HH:MM | off | now",
+    summary: "scheduled digests for this chat",
+  },
   { name: "settings", usage: "settings role USER ROLE", summary: "assign roles (owner only)" },
 ];
 
@@ -80,7 +98,9 @@ export function parseText(input: string): ParseResult {
     case "?":
       return { kind: "help", topic: rest[0] };
     case "deals": {
-      const out: { kind: "deals.list"; owner?: string; stage?: string; stuck?: boolean } = { kind: "deals.list" };
+      const out: { kind: "deals.list"; owner?: string; stage?: string; stuck?: boolean } = {
+        kind: "deals.list",
+      };
       for (let i = 0; i < rest.length; i++) {
         const w = rest[i]!.toLowerCase();
         if (w === "mine" || w === "my") out.owner = "me";
@@ -89,7 +109,8 @@ export function parseText(input: string): ParseResult {
         else if (w === "stage" && rest[i + 1]) {
           // Stage names may have spaces: take words until the next keyword.
           const parts: string[] = [];
-          while (rest[i + 1] && !["owner", "stuck", "mine"].includes(rest[i + 1]!.toLowerCase())) parts.push(rest[++i]!);
+          while (rest[i + 1] && !["owner", "stuck", "mine"].includes(rest[i + 1]!.toLowerCase()))
+            parts.push(rest[++i]!);
           out.stage = parts.join(" ");
         } else return usageError("deals");
       }
@@ -99,19 +120,28 @@ export function parseText(input: string): ParseResult {
       return restText ? { kind: "deal.show", query: restText } : usageError("deal");
     case "invoices":
     case "invoice":
-      return rest[0]?.toLowerCase() === "overdue" || rest.length === 0 ? { kind: "invoices.overdue" } : usageError("invoices");
+      return rest[0]?.toLowerCase() === "overdue" || rest.length === 0
+        ? { kind: "invoices.overdue" }
+        : usageError("invoices");
     case "overdue":
       return { kind: "invoices.overdue" };
     case "remind":
       return restText ? { kind: "draft.create", query: restText } : usageError("remind");
     case "approve":
-      return rest[0] && rest.length === 1 ? { kind: "draft.approve", draftRef: rest[0] } : usageError("approve");
+      return rest[0] && rest.length === 1
+        ? { kind: "draft.approve", draftRef: rest[0] }
+        : usageError("approve");
     case "reject":
-      return rest[0] ? { kind: "draft.reject", draftRef: rest[0], reason: rest.slice(1).join(" ") || undefined } : usageError("reject");
+      return rest[0]
+        ? { kind: "draft.reject", draftRef: rest[0], reason: rest.slice(1).join(" ") || undefined }
+        : usageError("reject");
     case "edit":
-      return rest[0] ? { kind: "draft.edit", draftRef: rest[0], body: rest.slice(1).join(" ") || undefined } : usageError("edit");
+      return rest[0]
+        ? { kind: "draft.edit", draftRef: rest[0], body: rest.slice(1).join(" ") || undefined }
+        : usageError("edit");
     case "drafts":
-      if (rest[0]?.toLowerCase() === "history") return rest[1] ? { kind: "draft.history", draftRef: rest[1] } : usageError("drafts");
+      if (rest[0]?.toLowerCase() === "history")
+        return rest[1] ? { kind: "draft.history", draftRef: rest[1] } : usageError("drafts");
       return rest.length === 0 || rest[0] === "pending" ? { kind: "drafts.list" } : usageError("drafts");
     case "cashflow": {
       const m = /^if\s+(.+?)\s+slips\s+(-?\d+)\s*(?:days?|d)?$/i.exec(restText);
@@ -135,21 +165,24 @@ export function parseText(input: string): ParseResult {
     }
     case "plan": {
       const p = rest[0]?.toLowerCase();
-      if (p === "staffing" || p === "staff" || p === "shifts") return { kind: "optimize.plan", problem: "staffing" };
+      if (p === "staffing" || p === "staff" || p === "shifts")
+        return { kind: "optimize.plan", problem: "staffing" };
       if (p === "inventory" || p === "stock") return { kind: "optimize.plan", problem: "inventory" };
       if (p === "budget" || p === "marketing") return { kind: "optimize.plan", problem: "budget" };
       return usageError("plan");
     }
     case "why": {
-      const m = /^(?:did|is|has|was)?\s*(?:the\s+|our\s+|my\s+)?(.+?)\s+(?:change|changed|drop|dropped|fall|fell|rise|rose|go\s+up|go\s+down|increase|increased|decrease|decreased|grow|grew)\b\s*(.*)$/i.exec(
-        restText.replace(/\?$/, ""),
-      );
+      const m =
+        /^(?:did|is|has|was)?\s*(?:the\s+|our\s+|my\s+)?(.+?)\s+(?:change|changed|drop|dropped|fall|fell|rise|rose|go\s+up|go\s+down|increase|increased|decrease|decreased|grow|grew)\b\s*(.*)$/i.exec(
+          restText.replace(/\?$/, ""),
+        );
       return m ? { kind: "insights.why", metric: m[1]!, period: m[2] || undefined } : usageError("why");
     }
     case "goals":
       return { kind: "goals.list" };
     case "goal":
-      if (rest[0]?.toLowerCase() === "accept") return rest[1] ? { kind: "goal.accept", goalRef: rest[1] } : usageError("goal");
+      if (rest[0]?.toLowerCase() === "accept")
+        return rest[1] ? { kind: "goal.accept", goalRef: rest[1] } : usageError("goal");
       return restText ? { kind: "goal.plan", text: restText } : { kind: "goals.list" };
     case "usage":
       return { kind: "usage.show", month: rest[0] };
@@ -158,8 +191,19 @@ export function parseText(input: string): ParseResult {
       if (c === "off" || c === "now") return { kind: "digest.settings", cadence: c };
       if (c === "daily" && (!rest[1] || /^\d{1,2}:\d{2}$/.test(rest[1])))
         return { kind: "digest.settings", cadence: "daily", time: rest[1], timezone: rest[2] };
-      if (c === "weekly" && rest[1] && /^(mon|tue|wed|thu|fri|sat|sun)/i.test(rest[1]) && (!rest[2] || /^\d{1,2}:\d{2}$/.test(rest[2])))
-        return { kind: "digest.settings", cadence: "weekly", weekday: rest[1].slice(0, 3).toLowerCase(), time: rest[2], timezone: rest[3] };
+      if (
+        c === "weekly" &&
+        rest[1] &&
+        /^(mon|tue|wed|thu|fri|sat|sun)/i.test(rest[1]) &&
+        (!rest[2] || /^\d{1,2}:\d{2}$/.test(rest[2]))
+      )
+        return {
+          kind: "digest.settings",
+          cadence: "weekly",
+          weekday: rest[1].slice(0, 3).toLowerCase(),
+          time: rest[2],
+          timezone: rest[3],
+        };
       return usageError("digest");
     }
     case "settings":

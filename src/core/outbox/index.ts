@@ -4,7 +4,12 @@ import { drafts, outbox } from "../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { recordEvent } from "../drafts/repository.js";
 import { asAppError } from "../errors.js";
-import { type ChannelKind, type ChatAdapter, DeliveryDeferred, type DeliveryTarget } from "../ports/chat-adapter.js";
+import {
+  type ChannelKind,
+  type ChatAdapter,
+  DeliveryDeferred,
+  type DeliveryTarget,
+} from "../ports/chat-adapter.js";
 import type { Reply } from "../ports/reply.js";
 import { deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
 import { outboxMetrics } from "./metrics.js";

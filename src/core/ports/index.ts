@@ -1,7 +1,7 @@
 export type * from "./chat-adapter.js";
-export type * from "./reply.js";
-export type * from "./store.js";
-export * from "./clock.js";
 export { DeliveryDeferred } from "./chat-adapter.js";
-export { textReply } from "./reply.js";
+export * from "./clock.js";
 export type * from "./llm.js";
+export type * from "./reply.js";
+export { textReply } from "./reply.js";
+export type * from "./store.js";

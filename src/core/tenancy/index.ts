@@ -31,13 +31,25 @@ export async function getTenant(db: Database, id: string): Promise<Tenant | unde
 }
 
 /** Resolves a channel account (Slack team, WhatsApp number) to its tenant without reading tenant data. */
-export async function tenantForChannel(db: Database, channel: string, externalId: string): Promise<string | null> {
-  const rows = await db.orm.execute<{ id: string | null }>(sql`select keel_tenant_for_channel(${channel}, ${externalId}) as id`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: { id: string | null }[] }).rows) as { id: string | null }[];
+export async function tenantForChannel(
+  db: Database,
+  channel: string,
+  externalId: string,
+): Promise<string | null> {
+  const rows = await db.orm.execute<{ id: string | null }>(
+    sql`select keel_tenant_for_channel(${channel}, ${externalId}) as id`,
+  );
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: { id: string | null }[] }).rows) as {
+    id: string | null;
+  }[];
   return list[0]?.id ?? null;
 }
 
-async function actorWhere(db: Database, tenantId: string, where: ReturnType<typeof eq>): Promise<Actor | undefined> {
+async function actorWhere(
+  db: Database,
+  tenantId: string,
+  where: ReturnType<typeof eq>,
+): Promise<Actor | undefined> {
   return db.tenantTx(tenantId, async (tx) => {
     const [row] = await tx
       .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role })
@@ -67,7 +79,12 @@ export async function defaultActor(db: Database, tenantId: string): Promise<Acto
 }
 
 /** Maps a channel account (Slack user id, phone number) to a Keel user of the tenant. */
-export async function actorForIdentity(db: Database, tenantId: string, channel: string, externalId: string): Promise<Actor | undefined> {
+export async function actorForIdentity(
+  db: Database,
+  tenantId: string,
+  channel: string,
+  externalId: string,
+): Promise<Actor | undefined> {
   const userId = await db.tenantTx(tenantId, async (tx) => {
     const [row] = await tx
       .select({ userId: identities.userId })
@@ -96,7 +113,10 @@ export async function ensureIdentityUser(
       [u] = await tx.insert(users).values({ tenantId, email, name: profile.name }).returning();
       await tx.insert(memberships).values({ tenantId, userId: u!.id, role: profile.role ?? "viewer" });
     }
-    await tx.insert(identities).values({ tenantId, userId: u!.id, channel, externalId }).onConflictDoNothing();
+    await tx
+      .insert(identities)
+      .values({ tenantId, userId: u!.id, channel, externalId })
+      .onConflictDoNothing();
   });
   return (await actorForIdentity(db, tenantId, channel, externalId))!;
 }

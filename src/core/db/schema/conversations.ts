@@ -16,7 +16,5 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("conversations_key").on(t.tenantId, t.channel, t.externalId, t.threadId, t.userId),
-  ],
+  (t) => [uniqueIndex("conversations_key").on(t.tenantId, t.channel, t.externalId, t.threadId, t.userId)],
 );

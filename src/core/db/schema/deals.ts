@@ -35,7 +35,10 @@ export const deals = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("deals_tenant_stage").on(t.tenantId, t.stageId), index("deals_tenant_name").on(t.tenantId, t.name)],
+  (t) => [
+    index("deals_tenant_stage").on(t.tenantId, t.stageId),
+    index("deals_tenant_name").on(t.tenantId, t.name),
+  ],
 );
 
 export const dealStageHistory = pgTable("deal_stage_history", {

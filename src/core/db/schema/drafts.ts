@@ -1,7 +1,15 @@
 import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, tenantId, ts, updatedAt } from "./_columns.js";
 
-export const DRAFT_STATUSES = ["drafted", "edited", "approved", "scheduled", "sent", "rejected", "expired"] as const;
+export const DRAFT_STATUSES = [
+  "drafted",
+  "edited",
+  "approved",
+  "scheduled",
+  "sent",
+  "rejected",
+  "expired",
+] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
 /** Something Keel wants to send. Nothing leaves without an approval by an allowed person. */
@@ -31,7 +39,10 @@ export const drafts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("drafts_tenant_status").on(t.tenantId, t.status), uniqueIndex("drafts_tenant_seq").on(t.tenantId, t.seq)],
+  (t) => [
+    index("drafts_tenant_status").on(t.tenantId, t.status),
+    uniqueIndex("drafts_tenant_seq").on(t.tenantId, t.seq),
+  ],
 );
 
 export const draftEvents = pgTable(

@@ -21,7 +21,10 @@ export const invoices = pgTable(
     status: text("status", { enum: INVOICE_STATUSES }).notNull().default("open"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("invoices_tenant_number").on(t.tenantId, t.number), index("invoices_tenant_due").on(t.tenantId, t.dueOn)],
+  (t) => [
+    uniqueIndex("invoices_tenant_number").on(t.tenantId, t.number),
+    index("invoices_tenant_due").on(t.tenantId, t.dueOn),
+  ],
 );
 
 export const payments = pgTable("payments", {

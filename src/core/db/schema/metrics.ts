@@ -9,7 +9,9 @@ export const metricSeries = pgTable(
     key: text("key").notNull(),
     name: text("name").notNull(),
     unit: text("unit").notNull().default(""),
-    frequency: text("frequency", { enum: ["day", "week", "month"] }).notNull().default("day"),
+    frequency: text("frequency", { enum: ["day", "week", "month"] })
+      .notNull()
+      .default("day"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("metric_series_tenant_key").on(t.tenantId, t.key)],
