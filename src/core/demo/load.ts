@@ -1,19 +1,10 @@
 import type { Tx } from "../db/client.js";
 import {
   channelLinks,
-  contacts,
-  dealNotes,
-  dealStageHistory,
   deals,
   identities,
-  invoices,
   memberships,
-  metricPoints,
-  metricSeries,
-  payments,
-  pipelines,
   planningDatasets,
-  stages,
   tenants,
   users,
 } from "../db/schema/index.js";
@@ -22,23 +13,19 @@ import { isoDate } from "../format.js";
 import { findTenantBySlug } from "../tenancy/index.js";
 import {
   DEMO_B,
-  DEMO_STAGES,
   DEMO_USERS,
   type DemoInvoice,
   type DemoUser,
   generateDemoDeals,
   generateDemoInvoices,
 } from "./company.js";
+import { insertDeals, insertInvoices, insertPipeline, insertSeries } from "./insert.js";
 import { generateDemoMetrics } from "./metrics.js";
 import { generateBudgetDemo, generateInventoryDemo, generateStaffingDemo } from "./operations.js";
 import { mulberry32 } from "./random.js";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_SEED = 20240601;
-
-async function insertChunks<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
-}
 
 async function insertUsers(tx: Tx, tenantId: string, list: DemoUser[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
@@ -55,32 +42,6 @@ async function insertUsers(tx: Tx, tenantId: string, list: DemoUser[]): Promise<
         .values({ tenantId, userId: row!.id, channel: i.channel, externalId: i.externalId });
   }
   return ids;
-}
-
-async function insertPipeline(
-  tx: Tx,
-  tenantId: string,
-): Promise<{ pipelineId: string; stageIds: Map<string, string> }> {
-  const [p] = await tx.insert(pipelines).values({ tenantId, name: "Sales", isDefault: true }).returning();
-  const rows = await tx
-    .insert(stages)
-    .values(
-      DEMO_STAGES.map((s, i) => ({
-        tenantId,
-        pipelineId: p!.id,
-        name: s.name,
-        position: i + 1,
-        probability: s.probability,
-        cycleDays: s.cycleDays,
-        stuckAfterDays: s.stuckAfterDays,
-        checklist: s.checklist,
-        isInvoiced: s.isInvoiced ?? false,
-        isWon: s.isWon ?? false,
-        isLost: s.isLost ?? false,
-      })),
-    )
-    .returning({ id: stages.id, name: stages.name });
-  return { pipelineId: p!.id, stageIds: new Map(rows.map((r) => [r.name, r.id])) };
 }
 
 /**
@@ -151,110 +112,12 @@ export async function loadDemo(deps: Deps): Promise<DemoLoadResult> {
     const userIds = await insertUsers(tx, tenant.id, DEMO_USERS);
     await tx.insert(channelLinks).values({ tenantId: tenant.id, channel: "slack", externalId: "T0DEMO" });
     const { pipelineId, stageIds } = await insertPipeline(tx, tenant.id);
-    for (const d of demoDeals) {
-      const [c] = await tx
-        .insert(contacts)
-        .values({
-          tenantId: tenant.id,
-          name: d.contact.name,
-          company: d.company,
-          email: d.contact.email,
-          phone: d.contact.phone,
-        })
-        .returning({ id: contacts.id });
-      const current = d.history[d.history.length - 1]!;
-      const [row] = await tx
-        .insert(deals)
-        .values({
-          tenantId: tenant.id,
-          pipelineId,
-          stageId: stageIds.get(d.stage)!,
-          name: d.name,
-          company: d.company,
-          contactId: c!.id,
-          ownerUserId: userIds.get(d.ownerKey) ?? null,
-          valueMinor: d.valueMinor,
-          status: d.status,
-          stageEnteredAt: current.enteredAt,
-          expectedCloseOn: d.expectedCloseOn,
-          nextStep: d.nextStep,
-          paymentTermsDays: d.paymentTermsDays,
-          facts: d.facts,
-          createdAt: d.history[0]!.enteredAt,
-          updatedAt: current.enteredAt,
-        })
-        .returning({ id: deals.id });
-      await tx.insert(dealStageHistory).values(
-        d.history.map((h, i) => ({
-          tenantId: tenant.id,
-          dealId: row!.id,
-          stageId: stageIds.get(h.stage)!,
-          enteredAt: h.enteredAt,
-          leftAt: d.history[i + 1]?.enteredAt ?? null,
-        })),
-      );
-      if (d.notes.length)
-        await tx.insert(dealNotes).values(
-          d.notes.map((n) => ({
-            tenantId: tenant.id,
-            dealId: row!.id,
-            authorUserId: userIds.get(d.ownerKey) ?? null,
-            body: n.body,
-            createdAt: n.at,
-          })),
-        );
-    }
+    await insertDeals(tx, tenant.id, { pipelineId, stageIds }, demoDeals, (key) => userIds.get(key) ?? null);
     counts.deals = demoDeals.length;
-    await insertChunks(demoInvoices, 200, async (chunk) => {
-      const rows = await tx
-        .insert(invoices)
-        .values(
-          chunk.map((i) => ({
-            tenantId: tenant.id,
-            number: i.number,
-            customer: i.customer,
-            issuedOn: i.issuedOn,
-            dueOn: i.dueOn,
-            amountMinor: i.amountMinor,
-            status: i.status,
-          })),
-        )
-        .returning({ id: invoices.id, number: invoices.number });
-      const byNumber = new Map(rows.map((r) => [r.number, r.id]));
-      const pays = chunk.flatMap((i) =>
-        i.payments.map((p) => ({
-          tenantId: tenant.id,
-          invoiceId: byNumber.get(i.number)!,
-          paidOn: p.paidOn,
-          amountMinor: p.amountMinor,
-        })),
-      );
-      if (pays.length) await tx.insert(payments).values(pays);
-    });
+    await insertInvoices(tx, tenant.id, demoInvoices);
     counts.invoices = demoInvoices.length;
-    for (const s of metrics.series) {
-      const [ms] = await tx
-        .insert(metricSeries)
-        .values({ tenantId: tenant.id, key: s.key, name: s.name, unit: s.unit, frequency: "day" })
-        .returning({ id: metricSeries.id });
-      await insertChunks(s.points, 1000, (chunk) =>
-        tx
-          .insert(metricPoints)
-          .values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
-      );
-    }
     const finance = cashSeries(demoInvoices, today);
-    for (const s of finance) {
-      const [ms] = await tx
-        .insert(metricSeries)
-        .values({ tenantId: tenant.id, key: s.key, name: s.name, unit: "USD", frequency: s.frequency })
-        .returning({ id: metricSeries.id });
-      await insertChunks(s.points, 1000, (chunk) =>
-        tx
-          .insert(metricPoints)
-          .values(chunk.map((p) => ({ tenantId: tenant.id, seriesId: ms!.id, on: p.date, value: p.value }))),
-      );
-    }
+    await insertSeries(tx, tenant.id, [...metrics.series, ...finance.map((f) => ({ ...f, unit: "USD" }))]);
     counts.metricSeries = metrics.series.length + finance.length;
     await tx.insert(planningDatasets).values([
       { tenantId: tenant.id, kind: "staffing", data: generateStaffingDemo({ seed: DEMO_SEED }) },
