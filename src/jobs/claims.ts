@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../core/db/client.js";
+import { resultRows, type Tx } from "../core/db/client.js";
 import type { Deps } from "../core/deps.js";
 import { asAppError } from "../core/errors.js";
 
@@ -15,10 +15,6 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Also take over a failed fire after this long (digests retry; periodic jobs wait for the next slot). */
   retryFailedAfterMs?: number;
-}
-
-function rows<T>(res: unknown): T[] {
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }
 
 /**
@@ -43,7 +39,7 @@ export async function claimFire(deps: Deps, r: ClaimRequest): Promise<string | n
          or (job_runs.status in ('claimed', 'running') and job_runs.started_at < ${staleBefore}::timestamptz)
          or (job_runs.status = 'failed' and ${failedBefore}::timestamptz is not null and job_runs.started_at < ${failedBefore}::timestamptz)
     returning id`);
-  return rows<{ id: string }>(res)[0]?.id ?? null;
+  return resultRows<{ id: string }>(res)[0]?.id ?? null;
 }
 
 export interface RunOutcome {

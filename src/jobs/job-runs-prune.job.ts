@@ -10,10 +10,11 @@ export const jobRunsPruneJob: JobDefinition = {
   description: `Delete finished job_runs older than ${JOB_RUNS_RETENTION_DAYS} days`,
   async run(deps, ctx) {
     const before = new Date(ctx.now.getTime() - JOB_RUNS_RETENTION_DAYS * 86_400_000).toISOString();
-    const res = await deps.db.orm.execute(
-      sql`delete from job_runs where started_at < ${before}::timestamptz and status in ('succeeded', 'failed', 'released') returning id`,
-    );
-    const n = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows).length;
+    const n = (
+      await deps.db.rows<{ id: string }>(
+        sql`delete from job_runs where started_at < ${before}::timestamptz and status in ('succeeded', 'failed', 'released') returning id`,
+      )
+    ).length;
     return { deleted: n };
   },
 };

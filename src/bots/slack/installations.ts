@@ -123,12 +123,9 @@ export class InstallationRepo {
 
   /** Installed team keys across tenants (ids only, SECURITY DEFINER). */
   async teams(): Promise<{ teamKey: string; tenantId: string }[]> {
-    const res = await this.db.orm.execute<{ team_key: string; tenant_id: string }>(
+    const list = await this.db.rows<{ team_key: string; tenant_id: string }>(
       sql`select * from keel_slack_installed_teams()`,
     );
-    const list = (
-      Array.isArray(res) ? res : (res as { rows: { team_key: string; tenant_id: string }[] }).rows
-    ) as { team_key: string; tenant_id: string }[];
     return list.map((r) => ({ teamKey: r.team_key, tenantId: r.tenant_id }));
   }
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { AppError } from "../errors.js";
 import * as schema from "./schema/index.js";
@@ -18,6 +18,9 @@ export interface Database {
    * only. All tenant data goes through here; RLS makes other tenants' rows invisible.
    */
   tenantTx<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs one statement outside any tenant transaction and returns its rows, whatever the driver
+   *  (postgres.js returns an array, PGlite a result object). For SECURITY DEFINER lookups and job_runs. */
+  rows<T>(query: SQL): Promise<T[]>;
   /** Runs a multi-statement SQL script (simple protocol), as the connected login. */
   exec(script: string): Promise<void>;
   ping(): Promise<boolean>;
@@ -31,6 +34,11 @@ export interface DbOptions {
   poolSize?: number;
   /** PGlite only: keep everything in memory (tests). */
   inMemory?: boolean;
+}
+
+/** Rows of a drizzle `execute` result on either driver. */
+export function resultRows<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }
 
 function makeTenantTx(orm: Orm, appRole: string) {
@@ -78,6 +86,7 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
       kind: "postgres",
       orm,
       tenantTx: makeTenantTx(orm, opts.appRole),
+      rows: async (query) => resultRows(await orm.execute(query)),
       exec: async (script) => {
         await client.unsafe(script).simple();
       },
@@ -106,6 +115,7 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
     kind: "pglite",
     orm,
     tenantTx: makeTenantTx(orm, opts.appRole),
+    rows: async (query) => resultRows(await orm.execute(query)),
     exec: async (script) => {
       await pg.exec(script);
     },

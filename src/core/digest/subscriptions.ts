@@ -161,11 +161,7 @@ export interface ScheduledSubscription {
 }
 
 export async function scheduledSubscriptions(deps: Deps): Promise<ScheduledSubscription[]> {
-  const res = await deps.db.orm.execute<Record<string, unknown>>(sql`select * from keel_digest_schedule()`);
-  const rows = (Array.isArray(res) ? res : (res as { rows: Record<string, unknown>[] }).rows) as Record<
-    string,
-    unknown
-  >[];
+  const rows = await deps.db.rows<Record<string, unknown>>(sql`select * from keel_digest_schedule()`);
   return rows.map((r) => ({
     id: String(r.id),
     tenantId: String(r.tenant_id),

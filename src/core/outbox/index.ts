@@ -265,21 +265,17 @@ export async function deliverDue(
 
 /** Tenants with due work, through a SECURITY DEFINER lookup (the dispatcher runs across tenants). */
 export async function tenantsWithDueOutbox(deps: Deps): Promise<string[]> {
-  const res = await deps.db.orm.execute<{ id: string }>(
+  const list = await deps.db.rows<{ id: string }>(
     sql`select keel_tenants_with_due_outbox(${deps.clock.now().toISOString()}::timestamptz) as id`,
   );
-  const list = (Array.isArray(res) ? res : (res as { rows: { id: string }[] }).rows) as { id: string }[];
   return list.map((r) => r.id);
 }
 
 /** Unsent outbox rows by status over all tenants; also sets the depth gauges. */
 export async function outboxDepth(deps: Deps): Promise<Record<string, number>> {
-  const res = await deps.db.orm.execute<{ status: string; n: string | number }>(
+  const list = await deps.db.rows<{ status: string; n: string | number }>(
     sql`select * from keel_outbox_depth()`,
   );
-  const list = (
-    Array.isArray(res) ? res : (res as { rows: { status: string; n: string | number }[] }).rows
-  ) as { status: string; n: string | number }[];
   const out: Record<string, number> = { pending: 0, sending: 0, failed: 0, dead: 0 };
   for (const r of list) out[r.status] = Number(r.n);
   const om = outboxMetrics(deps.metrics);

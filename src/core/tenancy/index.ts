@@ -36,12 +36,9 @@ export async function tenantForChannel(
   channel: string,
   externalId: string,
 ): Promise<string | null> {
-  const rows = await db.orm.execute<{ id: string | null }>(
+  const list = await db.rows<{ id: string | null }>(
     sql`select keel_tenant_for_channel(${channel}, ${externalId}) as id`,
   );
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: { id: string | null }[] }).rows) as {
-    id: string | null;
-  }[];
   return list[0]?.id ?? null;
 }
 
