@@ -1,7 +1,6 @@
-import { can } from "./core/auth/permissions.js";
+import { requirePermission } from "./core/auth/permissions.js";
 import { cashflowHandler } from "./core/cashflow/index.js";
 import { digestSettingsHandler } from "./core/digest/index.js";
-import { AppError } from "./core/errors.js";
 import { flowHandlers } from "./core/flows/index.js";
 import { forecastMetricReply } from "./core/forecast/index.js";
 import { whyReply } from "./core/insights/index.js";
@@ -19,18 +18,15 @@ export function featureHandlers(): HandlerMap {
     "cashflow.forecast": cashflowHandler,
     "digest.settings": digestSettingsHandler,
     "optimize.plan": async (deps, i, actor) => {
-      if (!can(actor, "plan.run"))
-        throw new AppError("forbidden", `Your role (${actor.role}) cannot run plans.`);
+      requirePermission(actor, "plan.run", `Your role (${actor.role}) cannot run plans.`);
       return planReply(deps, actor, i.problem);
     },
     "forecast.metric": async (deps, i, actor) => {
-      if (!can(actor, "metrics.read"))
-        throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
+      requirePermission(actor, "metrics.read", `Your role (${actor.role}) cannot read metrics.`);
       return forecastMetricReply(deps, actor, i.metric, i.horizon);
     },
     "insights.why": async (deps, i, actor) => {
-      if (!can(actor, "metrics.read"))
-        throw new AppError("forbidden", `Your role (${actor.role}) cannot read metrics.`);
+      requirePermission(actor, "metrics.read", `Your role (${actor.role}) cannot read metrics.`);
       return whyReply(deps, actor, i.metric, i.period);
     },
   };

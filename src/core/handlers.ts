@@ -1,4 +1,4 @@
-import { type Actor, can, type Permission } from "./auth/permissions.js";
+import { requirePermission } from "./auth/permissions.js";
 import { dealShowReply, dealsListReply } from "./deals/index.js";
 import type { Deps } from "./deps.js";
 import {
@@ -9,15 +9,12 @@ import {
   listDraftsReply,
   rejectDraft,
 } from "./drafts/index.js";
-import { AppError } from "./errors.js";
 import type { HandlerMap } from "./intents/dispatcher.js";
 import { helpReply } from "./intents/help.js";
 import { overdueInvoicesReply } from "./invoices/index.js";
 import { setRoleReply } from "./tenancy/index.js";
 
-function need(actor: Actor, p: Permission) {
-  if (!can(actor, p)) throw new AppError("forbidden", `Your role (${actor.role}) does not allow that.`);
-}
+const need = requirePermission;
 
 /** The handlers of the features in core, keyed by intent kind. The composition root merges in more. */
 export function coreHandlers(): HandlerMap {

@@ -1,4 +1,5 @@
 import type { Role } from "../db/schema/memberships.js";
+import { AppError } from "../errors.js";
 
 export type { Role };
 
@@ -66,6 +67,16 @@ export interface Actor {
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
   return PERMISSIONS[actor.role].includes(permission);
+}
+
+/** Throws a `forbidden` AppError (shown to the user as is) unless the actor's role has the permission. */
+export function requirePermission(
+  actor: Pick<Actor, "role">,
+  permission: Permission,
+  message?: string,
+): void {
+  if (!can(actor, permission))
+    throw new AppError("forbidden", message ?? `Your role (${actor.role}) does not allow that.`);
 }
 
 export interface DraftForPolicy {

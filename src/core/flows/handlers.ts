@@ -1,14 +1,11 @@
-import { type Actor, can, type Permission } from "../auth/permissions.js";
-import { AppError } from "../errors.js";
+import { requirePermission } from "../auth/permissions.js";
 import { acceptGoalReply, goalsReply, planGoalReply } from "../goals/index.js";
 import type { HandlerMap } from "../intents/dispatcher.js";
 import { sourcesReply } from "../provenance/index.js";
 import { dealSummaryReplyFor } from "./deal-reply.js";
 import { draftCreateReply } from "./draft-request.js";
 
-function need(actor: Actor, p: Permission) {
-  if (!can(actor, p)) throw new AppError("forbidden", `Your role (${actor.role}) does not allow that.`);
-}
+const need = requirePermission;
 
 /**
  * Handlers of the core flows: richer `deal.show` (model summary + checklist), `draft.create` with the
