@@ -5,6 +5,6 @@ import { defineConfig } from "drizzle-kit";
 // runs after the generated migrations on every `keel migrate`.
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./src/core/db/schema/index.ts",
+  schema: "./src/core/infra/db/schema/index.ts",
   out: "./drizzle",
 });

@@ -1,6 +1,7 @@
 import type { Config } from "./config.js";
-import { coachHandler } from "./core/coach/index.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "./core/deps.js";
+import { coachHandler } from "./core/features/coach/index.js";
+import { withSourceMemory } from "./core/features/provenance/index.js";
 import { coreHandlers } from "./core/handlers.js";
 import {
   createDispatcher,
@@ -9,7 +10,6 @@ import {
   type HandlerMap,
 } from "./core/intents/dispatcher.js";
 import type { IntentKind } from "./core/intents/intent.js";
-import { withSourceMemory } from "./core/provenance/index.js";
 import { featureHandlers } from "./feature-handlers.js";
 
 export interface Keel {

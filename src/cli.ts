@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.js";
-import { isAppError } from "./core/errors.js";
+import { isAppError } from "./core/kernel/errors.js";
 import { registerEnvSchemas } from "./env-schemas.js";
 
 const USAGE = `keel — a business coach for your team chat

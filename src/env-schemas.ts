@@ -2,7 +2,7 @@ import { emailEnvSchema } from "./bots/email/config.js";
 import { slackEnvSchema } from "./bots/slack/config.js";
 import { whatsappEnvSchema } from "./bots/whatsapp/config.js";
 import { registerEnvSchema } from "./config.js";
-import { llmEnvSchema } from "./core/llm/index.js";
+import { llmEnvSchema } from "./core/infra/llm/index.js";
 
 let done = false;
 const keys: string[] = [];

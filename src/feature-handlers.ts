@@ -1,11 +1,11 @@
-import { requirePermission } from "./core/auth/permissions.js";
-import { cashflowHandler } from "./core/cashflow/index.js";
-import { digestSettingsHandler } from "./core/digest/index.js";
-import { flowHandlers } from "./core/flows/index.js";
-import { forecastMetricReply } from "./core/forecast/index.js";
-import { whyReply } from "./core/insights/index.js";
+import { requirePermission } from "./core/features/auth/permissions.js";
+import { cashflowHandler } from "./core/features/cashflow/index.js";
+import { digestSettingsHandler } from "./core/features/digest/index.js";
+import { flowHandlers } from "./core/features/flows/index.js";
+import { forecastMetricReply } from "./core/features/forecast/index.js";
+import { whyReply } from "./core/features/insights/index.js";
+import { planReply } from "./core/features/optimize/index.js";
 import type { HandlerMap } from "./core/intents/dispatcher.js";
-import { planReply } from "./core/optimize/index.js";
 
 /**
  * Handlers of features that live in their own core folders (coach, cashflow, forecast, optimisation,

@@ -4,8 +4,8 @@ import { createKeel, type Keel } from "./app.js";
 import { ConsoleAdapter } from "./bots/console/adapter.js";
 import type { Io } from "./cli.js";
 import { type Config, loadConfig } from "./config.js";
-import { tenants } from "./core/db/schema/index.js";
-import { loadDemo } from "./core/demo/load.js";
+import { tenants } from "./core/infra/db/schema/index.js";
+import { loadDemo } from "./demo/load.js";
 import { createHttpApp, type Mount } from "./http/app.js";
 
 export interface Running {

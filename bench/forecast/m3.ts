@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ParsedSeries } from "../../src/core/forecast/index.js";
-import { forecast, mase, maseScale, parseSeriesCsv, smape } from "../../src/core/forecast/index.js";
+import type { ParsedSeries } from "../../src/core/features/forecast/index.js";
+import { forecast, mase, maseScale, parseSeriesCsv, smape } from "../../src/core/features/forecast/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = "/work/shared/data/forecast";

@@ -1,9 +1,9 @@
-import type { Tx } from "../../src/core/db/client.js";
-import { digestSubscriptions, memberships, tenants, users } from "../../src/core/db/schema/index.js";
-import { generateDemoDeals, generateDemoInvoices } from "../../src/core/demo/company.js";
-import { insertDeals, insertInvoices, insertPipeline, insertSeries } from "../../src/core/demo/insert.js";
-import { generateDemoMetrics } from "../../src/core/demo/metrics.js";
 import type { Deps } from "../../src/core/deps.js";
+import type { Tx } from "../../src/core/infra/db/client.js";
+import { digestSubscriptions, memberships, tenants, users } from "../../src/core/infra/db/schema/index.js";
+import { generateDemoDeals, generateDemoInvoices } from "../../src/demo/company.js";
+import { insertDeals, insertInvoices, insertPipeline, insertSeries } from "../../src/demo/insert.js";
+import { generateDemoMetrics } from "../../src/demo/metrics.js";
 
 /** Days of metric history per synthetic tenant (the digest reads 120). */
 export const BENCH_METRIC_DAYS = 150;

@@ -10,14 +10,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { registerEnvSchema } from "../../src/config.js";
-import { tenants, users } from "../../src/core/db/schema/index.js";
+import { tenants, users } from "../../src/core/infra/db/schema/index.js";
 import {
   costMicros,
   DEFAULT_PRICES,
   type LlmGateway,
   llmEnvSchema,
   priceFor,
-} from "../../src/core/llm/index.js";
+} from "../../src/core/infra/llm/index.js";
 import { createTestDeps } from "../../test/support/deps.js";
 import { startFakeOllama } from "../../test/support/fake-ollama-server.js";
 import { fakeTokens, startFakeOpenAi } from "../../test/support/fake-openai-server.js";

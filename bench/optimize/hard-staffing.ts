@@ -12,8 +12,9 @@
  * The model has no auxiliary variables: binaries = employees × days × 3.
  * Seeded and deterministic.
  */
-import { mulberry32, pick, randInt } from "../../src/core/demo/random.js";
-import type { StaffingInput } from "../../src/core/optimize/index.js";
+
+import type { StaffingInput } from "../../src/core/features/optimize/index.js";
+import { mulberry32, pick, randInt } from "../../src/demo/random.js";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 const SHIFTS = ["morning", "evening", "night"] as const;

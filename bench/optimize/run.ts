@@ -8,11 +8,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  generateBudgetDemo,
-  generateInventoryDemo,
-  generateStaffingDemo,
-} from "../../src/core/demo/operations.js";
-import {
   budgetInputSchema,
   buildBudgetModel,
   buildInventoryModel,
@@ -23,7 +18,12 @@ import {
   solveModel,
   staffingInputSchema,
   toCplexLp,
-} from "../../src/core/optimize/index.js";
+} from "../../src/core/features/optimize/index.js";
+import {
+  generateBudgetDemo,
+  generateInventoryDemo,
+  generateStaffingDemo,
+} from "../../src/demo/operations.js";
 import { generateHardStaffing } from "./hard-staffing.js";
 
 interface Case {

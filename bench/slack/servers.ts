@@ -12,8 +12,8 @@ import type { Keel } from "../../src/app.js";
 import { allHandlers } from "../../src/app.js";
 import { slackSettingsFrom } from "../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../src/bots/slack/runtime.js";
-import { loadDemo } from "../../src/core/demo/load.js";
 import { createDispatcher, type Dispatcher } from "../../src/core/intents/dispatcher.js";
+import { loadDemo } from "../../src/demo/load.js";
 import { createHttpApp } from "../../src/http/app.js";
 import { createTestDeps } from "../../test/support/deps.js";
 

@@ -4,10 +4,10 @@ import { ConsoleAdapter } from "../bots/console/adapter.js";
 import { renderConsole } from "../bots/console/render.js";
 import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
-import { tenants } from "../core/db/schema/index.js";
-import { buildDigest, listSubscriptions } from "../core/digest/index.js";
-import { deliverDue, enqueue } from "../core/outbox/index.js";
-import { requireTenant } from "../core/tenancy/index.js";
+import { buildDigest, listSubscriptions } from "../core/features/digest/index.js";
+import { deliverDue, enqueue } from "../core/features/outbox/index.js";
+import { requireTenant } from "../core/features/tenancy/index.js";
+import { tenants } from "../core/infra/db/schema/index.js";
 
 const USAGE = "Usage: keel digest --now [--tenant SLUG]\n";
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@
  * the forecaster, so nothing reaches the parent's JSON output.
  */
 import { parentPort } from "node:worker_threads";
-import { forecast } from "../core/forecast/index.js";
+import { forecast } from "../core/features/forecast/index.js";
 import type { ForecastJob, ForecastReply } from "./forecast.js";
 
 parentPort?.on("message", async (job: ForecastJob) => {

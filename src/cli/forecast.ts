@@ -2,14 +2,14 @@ import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import type { Result } from "../core/errors.js";
 import {
   type ForecastOptions,
   type ForecastResult,
   forecast,
   type ParsedSeries,
   parseSeriesCsv,
-} from "../core/forecast/index.js";
+} from "../core/features/forecast/index.js";
+import type { Result } from "../core/kernel/errors.js";
 
 const USAGE = `Usage: keel forecast FILE --horizon H [--season M] [--json] [--concurrency N] [--models LIST]
   FILE: CSV with series_id,t,value[,split]; rows with split=test are not used for fitting.

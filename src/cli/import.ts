@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { createKeel } from "../app.js";
 import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
-import { type ImportKind, importCsv } from "../core/import/index.js";
-import { requireTenant } from "../core/tenancy/index.js";
+import { type ImportKind, importCsv } from "../core/features/import/index.js";
+import { requireTenant } from "../core/features/tenancy/index.js";
 
 const USAGE = `Usage: keel import deals|invoices|metrics FILE [--tenant SLUG]
   deals:    name,stage,value[,company,currency,owner_email,status,stage_entered_on,expected_close_on,next_step]

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import type { Result } from "../core/errors.js";
 import {
   type AnyOptimizeResult,
   describePlan,
@@ -8,7 +7,8 @@ import {
   solveBudget,
   solveInventory,
   solveStaffing,
-} from "../core/optimize/index.js";
+} from "../core/features/optimize/index.js";
+import type { Result } from "../core/kernel/errors.js";
 
 const USAGE =
   "Usage: keel optimize inventory|staffing|budget FILE.json [--json] [--backend glpk|highs] [--time-limit S] [--gap G]";

@@ -6,7 +6,7 @@ import {
   loadPromptRegistry,
   type PromptRegistry,
   PromptRegistryError,
-} from "../core/llm/index.js";
+} from "../core/infra/llm/index.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 

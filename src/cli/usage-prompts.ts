@@ -3,10 +3,10 @@ import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { createKeel } from "../app.js";
 import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
-import { llmCalls } from "../core/db/schema/index.js";
 import type { Deps } from "../core/deps.js";
-import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/flows/index.js";
-import { requireTenant } from "../core/tenancy/index.js";
+import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/flows/index.js";
+import { requireTenant } from "../core/features/tenancy/index.js";
+import { llmCalls } from "../core/infra/db/schema/index.js";
 
 export interface PromptCallLine {
   prompt: string;

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
-import { tenants } from "../core/db/schema/index.js";
 import type { Deps } from "../core/deps.js";
-import { llmConfigFrom, type UsageReport, usageReport } from "../core/llm/index.js";
+import { tenants } from "../core/infra/db/schema/index.js";
+import { llmConfigFrom, type UsageReport, usageReport } from "../core/infra/llm/index.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 

@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config.js";
-import { type Database, openDatabase } from "./db/client.js";
-import { migrateWithOwner, runMigrations } from "./db/migrate.js";
-import { createLlm } from "./llm/index.js";
-import { createLogger, type Logger } from "./logger.js";
-import { createMetrics, type Metrics } from "./metrics.js";
-import type { ChannelRegistry } from "./outbox/index.js";
+import type { ChannelRegistry } from "./features/outbox/index.js";
+import { type Database, openDatabase } from "./infra/db/client.js";
+import { migrateWithOwner, runMigrations } from "./infra/db/migrate.js";
+import { createLlm } from "./infra/llm/index.js";
+import { createLogger, type Logger } from "./infra/logger.js";
+import { createMetrics, type Metrics } from "./infra/metrics.js";
+import { openStore } from "./infra/store/index.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import type { LlmClient } from "./ports/llm.js";
 import type { Store } from "./ports/store.js";
-import { openStore } from "./store/index.js";
 
 /** Everything a use case needs, built once in the composition root (or per test). */
 export interface Deps {

@@ -1,6 +1,6 @@
-import { requirePermission } from "./auth/permissions.js";
-import { dealShowReply, dealsListReply } from "./deals/index.js";
 import type { Deps } from "./deps.js";
+import { requirePermission } from "./features/auth/permissions.js";
+import { dealShowReply, dealsListReply } from "./features/deals/index.js";
 import {
   approveDraft,
   createDraft,
@@ -8,11 +8,11 @@ import {
   editDraft,
   listDraftsReply,
   rejectDraft,
-} from "./drafts/index.js";
+} from "./features/drafts/index.js";
+import { overdueInvoicesReply } from "./features/invoices/index.js";
+import { setRoleReply } from "./features/tenancy/index.js";
 import type { HandlerMap } from "./intents/dispatcher.js";
 import { helpReply } from "./intents/help.js";
-import { overdueInvoicesReply } from "./invoices/index.js";
-import { setRoleReply } from "./tenancy/index.js";
 
 const need = requirePermission;
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Deps } from "../core/deps.js";
-import { asAppError } from "../core/errors.js";
+import { asAppError } from "../core/kernel/errors.js";
 import { healthRoutes } from "./health.js";
 
 export type AppEnv = { Variables: { requestId: string } };

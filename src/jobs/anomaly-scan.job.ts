@@ -1,5 +1,10 @@
-import { anomaliesSince, anomalyAlert, loadDailySeries, quietNotBefore } from "../core/digest/index.js";
-import { enqueue, teamAlertTarget } from "../core/outbox/index.js";
+import {
+  anomaliesSince,
+  anomalyAlert,
+  loadDailySeries,
+  quietNotBefore,
+} from "../core/features/digest/index.js";
+import { enqueue, teamAlertTarget } from "../core/features/outbox/index.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { resultRows, type Tx } from "../core/db/client.js";
 import type { Deps } from "../core/deps.js";
-import { asAppError } from "../core/errors.js";
+import { resultRows, type Tx } from "../core/infra/db/client.js";
+import { asAppError } from "../core/kernel/errors.js";
 
 export interface ClaimRequest {
   job: string;

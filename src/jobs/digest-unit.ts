@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
-import { digestSubscriptions } from "../core/db/schema/index.js";
 import type { Deps } from "../core/deps.js";
 import {
   buildDigest,
   markDelivered,
   type Occurrence,
   type ScheduledSubscription,
-} from "../core/digest/index.js";
-import { enqueue } from "../core/outbox/index.js";
+} from "../core/features/digest/index.js";
+import { enqueue } from "../core/features/outbox/index.js";
+import { digestSubscriptions } from "../core/infra/db/schema/index.js";
 import { claimFire, finishRun, finishRunTx } from "./claims.js";
 import { jobMetrics } from "./metrics.js";
 import type { JobContext } from "./types.js";

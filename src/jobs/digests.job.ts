@@ -1,5 +1,5 @@
-import { dueOccurrence, scheduledSubscriptions } from "../core/digest/index.js";
-import { deliverDue } from "../core/outbox/index.js";
+import { dueOccurrence, scheduledSubscriptions } from "../core/features/digest/index.js";
+import { deliverDue } from "../core/features/outbox/index.js";
 import { forEachBounded } from "./concurrency.js";
 import { type DigestUnitOutcome, runDigestUnit } from "./digest-unit.js";
 import type { JobDefinition } from "./types.js";

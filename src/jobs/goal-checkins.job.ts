@@ -1,6 +1,6 @@
-import { goalsSection, quietNotBefore } from "../core/digest/index.js";
-import { recordCheckin } from "../core/goals/index.js";
-import { enqueue, teamAlertTarget } from "../core/outbox/index.js";
+import { goalsSection, quietNotBefore } from "../core/features/digest/index.js";
+import { recordCheckin } from "../core/features/goals/index.js";
+import { enqueue, teamAlertTarget } from "../core/features/outbox/index.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
 

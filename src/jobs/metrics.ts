@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from "prom-client";
-import type { Metrics } from "../core/metrics.js";
+import type { Metrics } from "../core/infra/metrics.js";
 
 export interface JobMetrics {
   runs: Counter<"job" | "status">;

@@ -1,4 +1,4 @@
-import { deliverDue, outboxDepth, tenantsWithDueOutbox } from "../core/outbox/index.js";
+import { deliverDue, outboxDepth, tenantsWithDueOutbox } from "../core/features/outbox/index.js";
 import { forEachBounded } from "./concurrency.js";
 import type { JobDefinition } from "./types.js";
 

@@ -1,5 +1,5 @@
-import { formatMoney } from "../core/format.js";
-import { overdueInvoices } from "../core/invoices/index.js";
+import { overdueInvoices } from "../core/features/invoices/index.js";
+import { formatMoney } from "../core/kernel/format.js";
 import { sweepDrafts } from "./sweep-drafts.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";

@@ -1,5 +1,5 @@
-import { listDeals } from "../core/deals/index.js";
-import { formatMoney } from "../core/format.js";
+import { listDeals } from "../core/features/deals/index.js";
+import { formatMoney } from "../core/kernel/format.js";
 import { sweepDrafts } from "./sweep-drafts.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";

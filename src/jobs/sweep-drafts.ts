@@ -1,11 +1,11 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
-import type { Actor } from "../core/auth/permissions.js";
-import { contacts, deals, drafts, invoices } from "../core/db/schema/index.js";
 import type { Deps } from "../core/deps.js";
-import { quietNotBefore } from "../core/digest/index.js";
-import { createDraft, type DraftTarget } from "../core/drafts/index.js";
-import { type AlertTarget, enqueue, teamAlertTarget } from "../core/outbox/index.js";
-import { defaultActor } from "../core/tenancy/index.js";
+import type { Actor } from "../core/features/auth/permissions.js";
+import { quietNotBefore } from "../core/features/digest/index.js";
+import { createDraft, type DraftTarget } from "../core/features/drafts/index.js";
+import { type AlertTarget, enqueue, teamAlertTarget } from "../core/features/outbox/index.js";
+import { defaultActor } from "../core/features/tenancy/index.js";
+import { contacts, deals, drafts, invoices } from "../core/infra/db/schema/index.js";
 
 /** Drafts per tenant per sweep: a handful to approve, not a flood. */
 export const MAX_SWEEP_DRAFTS = 3;

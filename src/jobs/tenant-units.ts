@@ -1,6 +1,6 @@
 import { asc } from "drizzle-orm";
-import { tenants } from "../core/db/schema/index.js";
 import type { Deps } from "../core/deps.js";
+import { tenants } from "../core/infra/db/schema/index.js";
 import { claimFire, finishRun } from "./claims.js";
 import { forEachBounded } from "./concurrency.js";
 import { jobMetrics } from "./metrics.js";

@@ -1,5 +1,5 @@
 import type { Deps } from "../core/deps.js";
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/infra/logger.js";
 
 /** Points where a job announces progress; a test worker uses them to crash at exact moments. */
 export type JobPoint = "before-claim" | "after-claim" | "after-commit";

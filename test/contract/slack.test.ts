@@ -1,8 +1,8 @@
 import { loadActionRef, saveActionRef } from "../../src/bots/slack/action-refs.js";
 import { slackCapabilities } from "../../src/bots/slack/adapter.js";
 import { blockText, renderReply } from "../../src/bots/slack/render/blocks.js";
+import { MemoryStore } from "../../src/core/infra/store/index.js";
 import type { IntentArgs } from "../../src/core/intents/intent.js";
-import { MemoryStore } from "../../src/core/store/index.js";
 import { runChannelContract } from "./channel-contract.js";
 
 const TEAM = "T0DEMO";

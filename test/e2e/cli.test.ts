@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemo } from "../../src/core/demo/load.js";
+import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../support/deps.js";
 
 const run = promisify(execFile);

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allHandlers } from "../../src/app.js";
-import { DEMO_SEED, loadDemo } from "../../src/core/demo/load.js";
-import { generateDemoMetrics } from "../../src/core/demo/metrics.js";
+import { actorByEmail, requireTenant } from "../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
 import { fixedClock } from "../../src/core/ports/clock.js";
-import { actorByEmail, requireTenant } from "../../src/core/tenancy/index.js";
+import { DEMO_SEED, loadDemo } from "../../src/demo/load.js";
+import { generateDemoMetrics } from "../../src/demo/metrics.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
 describe("why and plan intents on the demo company", () => {

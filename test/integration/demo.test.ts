@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listDeals } from "../../src/core/deals/index.js";
-import { loadDemo } from "../../src/core/demo/load.js";
+import { listDeals } from "../../src/core/features/deals/index.js";
+import { actorByEmail, requireTenant } from "../../src/core/features/tenancy/index.js";
 import { coreHandlers } from "../../src/core/handlers.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
 import { fixedClock } from "../../src/core/ports/clock.js";
-import { actorByEmail, requireTenant } from "../../src/core/tenancy/index.js";
+import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
 describe("demo company", () => {

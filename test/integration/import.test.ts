@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCsv } from "../../src/core/csv/index.js";
-import { deals, invoices, metricPoints, payments } from "../../src/core/db/schema/index.js";
-import { loadDemo } from "../../src/core/demo/load.js";
-import { importCsv } from "../../src/core/import/index.js";
-import { requireTenant } from "../../src/core/tenancy/index.js";
+import { importCsv } from "../../src/core/features/import/index.js";
+import { requireTenant } from "../../src/core/features/tenancy/index.js";
+import { deals, invoices, metricPoints, payments } from "../../src/core/infra/db/schema/index.js";
+import { parseCsv } from "../../src/core/kernel/csv/index.js";
+import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
 describe("CSV import", () => {

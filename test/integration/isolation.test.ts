@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deals, tenants, users } from "../../src/core/db/schema/index.js";
+import { deals, tenants, users } from "../../src/core/infra/db/schema/index.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../support/deps.js";
 
 function rowsOf<T>(res: unknown): T[] {

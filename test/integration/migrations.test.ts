@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/core/db/client.js";
-import { runMigrations } from "../../src/core/db/migrate.js";
+import { openDatabase } from "../../src/core/infra/db/client.js";
+import { runMigrations } from "../../src/core/infra/db/migrate.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../support/deps.js";
 
 describe("migrations", () => {

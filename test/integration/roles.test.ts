@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allHandlers } from "../../src/app.js";
-import { loadDemo } from "../../src/core/demo/load.js";
+import { actorByEmail, ensureIdentityUser, requireTenant } from "../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
-import { actorByEmail, ensureIdentityUser, requireTenant } from "../../src/core/tenancy/index.js";
+import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
 describe("roles: unknown chat users are viewers until an owner assigns a role", () => {

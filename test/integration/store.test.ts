@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { MemoryStore, RedisStore } from "../../src/core/infra/store/index.js";
 import type { Store } from "../../src/core/ports/store.js";
-import { MemoryStore, RedisStore } from "../../src/core/store/index.js";
 import { realRedis } from "../support/deps.js";
 
 const stores: { name: string; make: () => Promise<Store> }[] = [

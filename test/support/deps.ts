@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { type Config, loadConfig } from "../../src/config.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "../../src/core/deps.js";
-import { createLogger } from "../../src/core/logger.js";
-import { openStore } from "../../src/core/store/index.js";
+import { createLogger } from "../../src/core/infra/logger.js";
+import { openStore } from "../../src/core/infra/store/index.js";
 import { registerEnvSchemas } from "../../src/env-schemas.js";
 
 /** True when the suite runs against real servers (CI sets these). */

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AppError } from "../../src/core/errors.js";
+import { AppError } from "../../src/core/kernel/errors.js";
 import type {
   ChannelCapabilities,
   ChannelKind,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunkText } from "../../src/core/render/chunk.js";
+import { chunkText } from "../../src/core/kernel/render/chunk.js";
 
 describe("chunkText", () => {
   it("keeps short text whole", () => {

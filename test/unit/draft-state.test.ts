@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPending, isTerminal, nextStatus, textDiff } from "../../src/core/drafts/state.js";
+import { isPending, isTerminal, nextStatus, textDiff } from "../../src/core/features/drafts/state.js";
 
 describe("draft state machine", () => {
   it("follows drafted → edited → approved → scheduled → sent", () => {

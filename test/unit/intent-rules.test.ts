@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { featureIntentFor } from "../../src/core/coach/route.js";
-import { classifyByRules } from "../../src/core/llm/index.js";
+import { featureIntentFor } from "../../src/core/features/coach/route.js";
+import { classifyByRules } from "../../src/core/infra/llm/index.js";
 
 /** Free text → feature, without a model (what the coach handler routes on). */
 describe("rule-based intent routing of free text", () => {

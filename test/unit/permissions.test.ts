@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, canApproveDraft, PERMISSIONS } from "../../src/core/auth/permissions.js";
+import { can, canApproveDraft, PERMISSIONS } from "../../src/core/features/auth/permissions.js";
 
 describe("permission table", () => {
   it("pins what each role may do", () => {

@@ -1,5 +1,5 @@
+import { chunkText } from "../../core/kernel/render/chunk.js";
 import type { Reply } from "../../core/ports/reply.js";
-import { chunkText } from "../../core/render/chunk.js";
 
 /** Console rendering: Markdown emphasis removed, fields aligned, actions as numbered choices. */
 export function stripMarkdown(s: string): string {

@@ -1,5 +1,5 @@
 import type { Deps } from "../../core/deps.js";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/infra/logger.js";
 import type {
   ChannelCapabilities,
   ChatAdapter,

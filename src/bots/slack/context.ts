@@ -1,8 +1,8 @@
-import type { Actor } from "../../core/auth/permissions.js";
 import type { Deps } from "../../core/deps.js";
+import type { Actor } from "../../core/features/auth/permissions.js";
+import type { Logger } from "../../core/infra/logger.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import type { Intent, IntentArgs } from "../../core/intents/intent.js";
-import type { Logger } from "../../core/logger.js";
 import type { SlackAdapter } from "./adapter.js";
 import type { ChannelPacer } from "./pacer.js";
 import type { TaskTracker } from "./tasks.js";

@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { idempotencyKeys } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
+import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
 
 const SCOPE = "slack.event";
 /** A claim whose worker died (process restart) may be taken over by a later retry after this long. */

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../../core/db/client.js";
-import { channelLinks, slackInstallations } from "../../core/db/schema/index.js";
-import { tenantForChannel } from "../../core/tenancy/index.js";
+import { tenantForChannel } from "../../core/features/tenancy/index.js";
+import type { Database } from "../../core/infra/db/client.js";
+import { channelLinks, slackInstallations } from "../../core/infra/db/schema/index.js";
 import type { Sealer } from "./seal.js";
 
 /** What the adapter needs from an installation to act in a workspace. */

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { tenants } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
-import { ensureIdentityUser, findTenantBySlug, tenantForChannel } from "../../core/tenancy/index.js";
+import { ensureIdentityUser, findTenantBySlug, tenantForChannel } from "../../core/features/tenancy/index.js";
+import { tenants } from "../../core/infra/db/schema/index.js";
 import type { SlackSettings } from "./config.js";
 import type { InstallationRepo } from "./installations.js";
 import { BOT_SCOPES } from "./scopes.js";

@@ -1,6 +1,6 @@
-import type { Actor } from "../../core/auth/permissions.js";
 import type { Deps } from "../../core/deps.js";
-import { actorById, actorForIdentity, ensureIdentityUser } from "../../core/tenancy/index.js";
+import type { Actor } from "../../core/features/auth/permissions.js";
+import { actorById, actorForIdentity, ensureIdentityUser } from "../../core/features/tenancy/index.js";
 import type { Workspace } from "./workspaces.js";
 
 const CACHE_MS = 3_600_000;

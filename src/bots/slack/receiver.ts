@@ -1,7 +1,7 @@
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { Hono } from "hono";
 import type { Deps } from "../../core/deps.js";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/infra/logger.js";
 import type { TaskTracker } from "./tasks.js";
 import { verifyRequest } from "./verify.js";
 

@@ -2,7 +2,7 @@ import { App, type App as BoltApp, type Receiver, SocketModeReceiver } from "@sl
 import type { RetryOptions } from "@slack/web-api";
 import type { Hono } from "hono";
 import type { Keel } from "../../app.js";
-import { AppError } from "../../core/errors.js";
+import { AppError } from "../../core/kernel/errors.js";
 import { SlackAdapter } from "./adapter.js";
 import type { SlackSettings } from "./config.js";
 import type { SlackContext } from "./context.js";

@@ -1,5 +1,5 @@
 import { LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/infra/logger.js";
 
 export interface ClientFactoryOptions {
   apiUrl?: string;

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Deps } from "../../core/deps.js";
-import { AppError } from "../../core/errors.js";
-import { findTenantBySlug } from "../../core/tenancy/index.js";
+import { findTenantBySlug } from "../../core/features/tenancy/index.js";
+import { AppError } from "../../core/kernel/errors.js";
 import type { SlackSettings } from "./config.js";
 import type { InstallationRepo } from "./installations.js";
 import type { ClientFactory } from "./web-client.js";

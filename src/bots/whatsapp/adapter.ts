@@ -1,5 +1,5 @@
 import type { Deps } from "../../core/deps.js";
-import { AppError } from "../../core/errors.js";
+import { AppError } from "../../core/kernel/errors.js";
 import type {
   ChannelCapabilities,
   ChatAdapter,

@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
-import { identities, memberships } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
-import { deliverDue, enqueue } from "../../core/outbox/index.js";
+import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
+import { identities, memberships } from "../../core/infra/db/schema/index.js";
 
 /**
  * Tells the tenant's owners that WhatsApp stopped (logged out, unpaired, banned, restart cap): a log

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { envHelpers } from "../../config.js";
-import { AppError } from "../../core/errors.js";
+import { AppError } from "../../core/kernel/errors.js";
 
 const { bool, url } = envHelpers;
 

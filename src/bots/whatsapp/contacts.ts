@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../core/db/client.js";
-import { outbox, whatsappContacts } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
+import type { Tx } from "../../core/infra/db/client.js";
+import { outbox, whatsappContacts } from "../../core/infra/db/schema/index.js";
 
 /** Customer service window length (Cloud API): free-form messages only within 24 h of the contact's last message. */
 export const SERVICE_WINDOW_MS = 24 * 3_600_000;

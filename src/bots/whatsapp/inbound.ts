@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
-import { idempotencyKeys } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
+import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
+import { actorForIdentity } from "../../core/features/tenancy/index.js";
+import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import type { Intent } from "../../core/intents/intent.js";
-import { deliverDue, enqueue } from "../../core/outbox/index.js";
 import type { Reply } from "../../core/ports/reply.js";
-import { actorForIdentity } from "../../core/tenancy/index.js";
 import { recordInbound } from "./contacts.js";
 import type { ActionMenu } from "./menu.js";
 import { type InboundMessage, whatsappToIntent } from "./to-intent.js";

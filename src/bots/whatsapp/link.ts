@@ -1,7 +1,7 @@
-import { channelLinks } from "../../core/db/schema/index.js";
 import type { Deps } from "../../core/deps.js";
-import { AppError } from "../../core/errors.js";
-import { requireTenant, tenantForChannel } from "../../core/tenancy/index.js";
+import { requireTenant, tenantForChannel } from "../../core/features/tenancy/index.js";
+import { channelLinks } from "../../core/infra/db/schema/index.js";
+import { AppError } from "../../core/kernel/errors.js";
 
 /**
  * Single-tenant mode: links the business account (phone number id, or webjs:<clientId>) to the

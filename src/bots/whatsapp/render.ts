@@ -1,6 +1,6 @@
+import { chunkText } from "../../core/kernel/render/chunk.js";
 import type { ChannelCapabilities } from "../../core/ports/chat-adapter.js";
 import type { Action, Reply } from "../../core/ports/reply.js";
-import { chunkText } from "../../core/render/chunk.js";
 import { clip, markdownToWhatsapp } from "./format.js";
 
 /** Cloud API limits for interactive reply buttons. */

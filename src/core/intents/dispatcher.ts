@@ -1,8 +1,8 @@
-import type { Actor } from "../auth/permissions.js";
 import type { Deps } from "../deps.js";
-import { AppError, asAppError } from "../errors.js";
+import type { Actor } from "../features/auth/permissions.js";
+import { actorById } from "../features/tenancy/index.js";
+import { AppError, asAppError } from "../kernel/errors.js";
 import type { Reply } from "../ports/reply.js";
-import { actorById } from "../tenancy/index.js";
 import { type Intent, type IntentKind, type IntentOf, intentSchema } from "./intent.js";
 
 export type Handler<K extends IntentKind> = (deps: Deps, intent: IntentOf<K>, actor: Actor) => Promise<Reply>;

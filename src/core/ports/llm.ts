@@ -1,7 +1,7 @@
 import type { ZodType } from "zod";
 
 /**
- * The LLM port the core talks to (implemented by src/core/llm: routing, fallbacks, cache, budgets,
+ * The LLM port the core talks to (implemented by src/core/infra/llm: routing, fallbacks, cache, budgets,
  * ledger). Features name a prompt from the registry and pass variables; they never see providers.
  */
 export interface ChatMessage {

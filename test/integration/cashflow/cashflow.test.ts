@@ -16,17 +16,17 @@ import {
   projectCash,
   projectDeal,
   receivableInflows,
-} from "../../../src/core/cashflow/index.js";
-import { metricPoints, metricSeries } from "../../../src/core/db/schema/index.js";
-import { listDeals } from "../../../src/core/deals/queries.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
-import { formatMoney } from "../../../src/core/format.js";
+} from "../../../src/core/features/cashflow/index.js";
+import { listDeals } from "../../../src/core/features/deals/queries.js";
+import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
+import { metricPoints, metricSeries } from "../../../src/core/infra/db/schema/index.js";
 import { createDispatcher, type Dispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../../src/core/intents/intent.js";
 import { parseText } from "../../../src/core/intents/parse.js";
+import { formatMoney } from "../../../src/core/kernel/format.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
-import { actorByEmail, requireTenant } from "../../../src/core/tenancy/index.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 const clock = fixedClock("2025-06-18T10:00:00Z");

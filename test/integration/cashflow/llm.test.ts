@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allHandlers } from "../../../src/app.js";
-import { loadStageRules, makeRules, projectDeal } from "../../../src/core/cashflow/index.js";
-import { listDeals } from "../../../src/core/deals/queries.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
+import { loadStageRules, makeRules, projectDeal } from "../../../src/core/features/cashflow/index.js";
+import { listDeals } from "../../../src/core/features/deals/queries.js";
+import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../../src/core/intents/intent.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { LlmClient, LlmRequest } from "../../../src/core/ports/llm.js";
-import { actorByEmail, requireTenant } from "../../../src/core/tenancy/index.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 const clock = fixedClock("2025-06-18T10:00:00Z");

@@ -5,8 +5,8 @@ import {
   classifyIntent,
   EMPTY_MESSAGE_REPLY,
   TOO_LONG_REPLY,
-} from "../../../src/core/coach/index.js";
-import { conversations } from "../../../src/core/db/schema/index.js";
+} from "../../../src/core/features/coach/index.js";
+import { conversations } from "../../../src/core/infra/db/schema/index.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
 import { type LlmTestDeps, ledgerRows, llmTestDeps, makeTenant } from "../llm/helpers.js";
 import { seedCompany } from "./seed.js";

@@ -6,7 +6,7 @@ import {
   payments,
   pipelines,
   stages,
-} from "../../../src/core/db/schema/index.js";
+} from "../../../src/core/infra/db/schema/index.js";
 import type { TestDeps } from "../../support/deps.js";
 
 const DAY = 86_400_000;

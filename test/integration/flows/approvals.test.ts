@@ -1,18 +1,18 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
-import { draftEvents, drafts, outbox } from "../../../src/core/db/schema/index.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
 import {
   approveDraft,
   createDraft,
   draftHistoryReply,
   editDraft,
   rejectDraft,
-} from "../../../src/core/drafts/index.js";
-import { approvalMetricsByPromptVersion, expireDueDrafts } from "../../../src/core/flows/index.js";
+} from "../../../src/core/features/drafts/index.js";
+import { approvalMetricsByPromptVersion, expireDueDrafts } from "../../../src/core/features/flows/index.js";
+import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
+import { draftEvents, drafts, outbox } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
-import { actorByEmail, requireTenant } from "../../../src/core/tenancy/index.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 const clock = fixedClock("2026-11-02T09:00:00Z");

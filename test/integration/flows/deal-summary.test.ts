@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findDeal, recentNotes } from "../../../src/core/deals/queries.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
-import { dealSummaryReply, summarizeDeal, summarizePipeline } from "../../../src/core/flows/index.js";
+import { findDeal, recentNotes } from "../../../src/core/features/deals/queries.js";
+import {
+  dealSummaryReply,
+  summarizeDeal,
+  summarizePipeline,
+} from "../../../src/core/features/flows/index.js";
+import { requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
-import { requireTenant } from "../../../src/core/tenancy/index.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
 import { registerLlmEnv } from "./helpers.js";

@@ -1,5 +1,5 @@
 import { registerEnvSchema } from "../../../src/config.js";
-import { llmEnvSchema } from "../../../src/core/llm/index.js";
+import { llmEnvSchema } from "../../../src/core/infra/llm/index.js";
 
 let registered = false;
 /** The composition root merges the LLM env schema; tests that build config themselves do it here. */

@@ -1,10 +1,10 @@
 import { and, eq, isNotNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drafts, goalCheckins, goals, outbox } from "../../../src/core/db/schema/index.js";
-import { DEMO_SEED, loadDemo } from "../../../src/core/demo/load.js";
-import { generateDemoMetrics } from "../../../src/core/demo/metrics.js";
-import { setSubscription } from "../../../src/core/digest/index.js";
+import { setSubscription } from "../../../src/core/features/digest/index.js";
+import { drafts, goalCheckins, goals, outbox } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
+import { DEMO_SEED, loadDemo } from "../../../src/demo/load.js";
+import { generateDemoMetrics } from "../../../src/demo/metrics.js";
 import {
   anomalyScanJob,
   createScheduler,

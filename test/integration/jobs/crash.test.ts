@@ -7,7 +7,7 @@ import {
   outbox,
   tenants,
   users,
-} from "../../../src/core/db/schema/index.js";
+} from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";

@@ -6,24 +6,24 @@ import { allHandlers } from "../../../src/app.js";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
 import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../../src/bots/slack/runtime.js";
-import { cashflowReport } from "../../../src/core/cashflow/index.js";
-import { digestSubscriptions, goals, outbox } from "../../../src/core/db/schema/index.js";
-import { listDeals } from "../../../src/core/deals/index.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
+import { cashflowReport } from "../../../src/core/features/cashflow/index.js";
+import { listDeals } from "../../../src/core/features/deals/index.js";
 import {
   anomaliesSince,
   composeDigest,
   DIGEST_FORECAST_MODELS,
   loadDailySeries,
   setSubscription,
-} from "../../../src/core/digest/index.js";
-import { pendingDrafts } from "../../../src/core/drafts/index.js";
-import { forecast } from "../../../src/core/forecast/index.js";
-import { goalPace } from "../../../src/core/goals/index.js";
+} from "../../../src/core/features/digest/index.js";
+import { pendingDrafts } from "../../../src/core/features/drafts/index.js";
+import { forecast } from "../../../src/core/features/forecast/index.js";
+import { goalPace } from "../../../src/core/features/goals/index.js";
+import { defaultActor } from "../../../src/core/features/tenancy/index.js";
+import { digestSubscriptions, goals, outbox } from "../../../src/core/infra/db/schema/index.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import { parseText } from "../../../src/core/intents/parse.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
-import { defaultActor } from "../../../src/core/tenancy/index.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createScheduler, digestsJob } from "../../../src/jobs/index.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";

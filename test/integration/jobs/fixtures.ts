@@ -1,5 +1,5 @@
-import { identities, memberships, tenants, users } from "../../../src/core/db/schema/index.js";
 import type { Deps } from "../../../src/core/deps.js";
+import { identities, memberships, tenants, users } from "../../../src/core/infra/db/schema/index.js";
 
 /** A minimal tenant: an owner with a Slack identity (where owner alerts go). */
 export async function makeTenant(

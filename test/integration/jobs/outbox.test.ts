@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { outbox } from "../../../src/core/db/schema/index.js";
 import {
   backoffMs,
   deliverDue,
   enqueue,
   OUTBOX_MAX_ATTEMPTS,
   outboxDepth,
-} from "../../../src/core/outbox/index.js";
+} from "../../../src/core/features/outbox/index.js";
+import { outbox } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { HttpSink, HttpSinkAdapter } from "../../support/http-sink.js";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { budgets } from "../../../src/core/db/schema/index.js";
-import { usageReport } from "../../../src/core/llm/index.js";
+import { budgets } from "../../../src/core/infra/db/schema/index.js";
+import { usageReport } from "../../../src/core/infra/llm/index.js";
 import type { LlmRequest } from "../../../src/core/ports/llm.js";
 import { type FakeOllama, startFakeOllama } from "../../support/fake-ollama-server.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { registerEnvSchema } from "../../../src/config.js";
-import { llmCalls, tenants, users } from "../../../src/core/db/schema/index.js";
-import { type LlmGateway, llmEnvSchema } from "../../../src/core/llm/index.js";
+import { llmCalls, tenants, users } from "../../../src/core/infra/db/schema/index.js";
+import { type LlmGateway, llmEnvSchema } from "../../../src/core/infra/llm/index.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 let registered = false;

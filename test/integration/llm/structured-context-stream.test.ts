@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { countMessageTokens, isLlmError } from "../../../src/core/llm/index.js";
+import { countMessageTokens, isLlmError } from "../../../src/core/infra/llm/index.js";
 import type { ChatMessage } from "../../../src/core/ports/llm.js";
 import { type FakeOllama, startFakeOllama } from "../../support/fake-ollama-server.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { THINKING_TEXT } from "../../../src/bots/slack/listeners/conversation.js";
-import { idempotencyKeys, tenants } from "../../../src/core/db/schema/index.js";
+import { idempotencyKeys, tenants } from "../../../src/core/infra/db/schema/index.js";
 import { createHarness, type Harness, recordAck } from "./harness.js";
 
 let h: Harness;

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantInstallSig } from "../../../src/bots/slack/oauth.js";
-import { slackInstallations, tenants } from "../../../src/core/db/schema/index.js";
-import { tenantForChannel } from "../../../src/core/tenancy/index.js";
+import { tenantForChannel } from "../../../src/core/features/tenancy/index.js";
+import { slackInstallations, tenants } from "../../../src/core/infra/db/schema/index.js";
 import { createHarness, type Harness } from "./harness.js";
 
 let h: Harness;

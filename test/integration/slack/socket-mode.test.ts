@@ -4,8 +4,8 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { allHandlers } from "../../../src/app.js";
 import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
 

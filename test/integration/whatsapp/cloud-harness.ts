@@ -3,9 +3,9 @@ import { type CloudWhatsapp, createCloudWhatsapp } from "../../../src/bots/whats
 import { signBody } from "../../../src/bots/whatsapp/cloud/signature.js";
 import { loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeGraphApi, startFakeGraphApi } from "../../support/fake-graph-api.js";

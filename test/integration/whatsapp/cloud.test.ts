@@ -1,5 +1,6 @@
 import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureIdentityUser, requireTenant } from "../../../src/core/features/tenancy/index.js";
 import {
   channelLinks,
   drafts,
@@ -7,8 +8,7 @@ import {
   identities,
   outbox,
   users,
-} from "../../../src/core/db/schema/index.js";
-import { ensureIdentityUser, requireTenant } from "../../../src/core/tenancy/index.js";
+} from "../../../src/core/infra/db/schema/index.js";
 import {
   buttonReply,
   type CloudHarness,
@@ -235,7 +235,7 @@ describe("WhatsApp Cloud API transport over HTTP", () => {
   });
 
   it("channel link: the business number belongs to the demo tenant", async () => {
-    const { tenantForChannel } = await import("../../../src/core/tenancy/index.js");
+    const { tenantForChannel } = await import("../../../src/core/features/tenancy/index.js");
     expect(await tenantForChannel(h.d.db, "whatsapp", PNID)).toBe(h.tenantId);
   });
 });

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { outbox } from "../../../src/core/db/schema/index.js";
-import { deliverDue, enqueue } from "../../../src/core/outbox/index.js";
+import { deliverDue, enqueue } from "../../../src/core/features/outbox/index.js";
+import { outbox } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import { type CloudHarness, cloudHarness, text } from "./cloud-harness.js";
 

@@ -4,7 +4,7 @@ import {
   type DealProjection,
   makeBuckets,
   projectDeal,
-} from "../../../src/core/cashflow/index.js";
+} from "../../../src/core/features/cashflow/index.js";
 import { deal, RULES, TODAY } from "./fixtures.js";
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import { type CashflowDeal, makeRules, type StageRule } from "../../../src/core/cashflow/index.js";
+import { type CashflowDeal, makeRules, type StageRule } from "../../../src/core/features/cashflow/index.js";
 import type { LlmClient, LlmRequest } from "../../../src/core/ports/llm.js";
 
 /** 2025-03-10 is a Monday. */

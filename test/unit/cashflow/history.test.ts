@@ -4,7 +4,7 @@ import {
   forecastCollections,
   makeBuckets,
   trailingMonthlyCollections,
-} from "../../../src/core/cashflow/index.js";
+} from "../../../src/core/features/cashflow/index.js";
 import { TODAY } from "./fixtures.js";
 
 describe("collections history", () => {

@@ -5,7 +5,7 @@ import {
   predictDates,
   predictionVariables,
   projectDeal,
-} from "../../../src/core/cashflow/index.js";
+} from "../../../src/core/features/cashflow/index.js";
 import { deal, RULES, scriptedLlm, TODAY } from "./fixtures.js";
 
 const ctx = { tenantId: "t1", userId: "u1", feature: "cashflow" };

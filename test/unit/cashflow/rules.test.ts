@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeRules, projectDeal } from "../../../src/core/cashflow/index.js";
+import { makeRules, projectDeal } from "../../../src/core/features/cashflow/index.js";
 import { deal, RULES, STAGES, TODAY } from "./fixtures.js";
 
 /** TODAY + n days as YYYY-MM-DD, computed independently of the code under test. */

@@ -9,7 +9,7 @@ import {
   monthlyFromExpenseSeries,
   projectCash,
   projectDeal,
-} from "../../../src/core/cashflow/index.js";
+} from "../../../src/core/features/cashflow/index.js";
 import { deal, RULES, TODAY } from "./fixtures.js";
 
 // 36 500 a month is exactly 1 200 a day (× 12 / 365), which keeps the runway arithmetic readable.

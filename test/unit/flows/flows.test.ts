@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../../src/bots/email/index.js";
-import type { DealRow } from "../../../src/core/deals/queries.js";
+import type { DealRow } from "../../../src/core/features/deals/queries.js";
 import {
   checklistCompliance,
   detectStuck,
   mapLimit,
   parseDraftRequest,
-} from "../../../src/core/flows/index.js";
+} from "../../../src/core/features/flows/index.js";
 
 const deal = (over: Partial<DealRow>): DealRow =>
   ({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { canApproveDraft } from "../../../src/core/auth/permissions.js";
+import { canApproveDraft } from "../../../src/core/features/auth/permissions.js";
 import {
   DEFAULT_DRAFT_POLICY,
   draftPolicyRules,
   evaluateDraftPolicy,
-} from "../../../src/core/drafts/policy.js";
+} from "../../../src/core/features/drafts/policy.js";
 
 const rep = { role: "rep" as const, userId: "r1" };
 const ownDeal = (text: string) => ({

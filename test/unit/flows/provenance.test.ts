@@ -4,7 +4,7 @@ import {
   collectFigures,
   extractNumbers,
   guardFigures,
-} from "../../../src/core/provenance/index.js";
+} from "../../../src/core/features/provenance/index.js";
 
 const deal = {
   name: "Acme Logistics",

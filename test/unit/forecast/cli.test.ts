@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { forecastCommand } from "../../../src/cli/forecast.js";
-import { parseSeriesCsv } from "../../../src/core/forecast/index.js";
+import { parseSeriesCsv } from "../../../src/core/features/forecast/index.js";
 
 const fixture = new URL("../../fixtures/forecast/small-batch.csv", import.meta.url).pathname;
 

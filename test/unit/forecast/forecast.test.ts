@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ForecastResult } from "../../../src/core/forecast/index.js";
-import { describeForecast, detectSeason, forecast, smape } from "../../../src/core/forecast/index.js";
+import type { ForecastResult } from "../../../src/core/features/forecast/index.js";
+import {
+  describeForecast,
+  detectSeason,
+  forecast,
+  smape,
+} from "../../../src/core/features/forecast/index.js";
 
 const air = readFileSync(new URL("../../fixtures/forecast/airpassengers.csv", import.meta.url), "utf8")
   .trim()

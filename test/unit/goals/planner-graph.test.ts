@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { goals } from "../../../src/core/db/schema/index.js";
-import { loadDemo } from "../../../src/core/demo/load.js";
-import type { GoalValidation } from "../../../src/core/goals/index.js";
+import type { GoalValidation } from "../../../src/core/features/goals/index.js";
 import {
   MAX_REVISIONS,
   routeAfterGather,
   routeAfterValidate,
   runGoalPlanner,
-} from "../../../src/core/goals/index.js";
+} from "../../../src/core/features/goals/index.js";
+import { requireTenant } from "../../../src/core/features/tenancy/index.js";
+import { goals } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { LlmRequest } from "../../../src/core/ports/llm.js";
-import { requireTenant } from "../../../src/core/tenancy/index.js";
+import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { scriptedLlm } from "./scripted-llm.js";
 

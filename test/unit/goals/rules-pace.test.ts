@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { MetricInfo } from "../../../src/core/goals/index.js";
-import { computePace, parseDeadline, parseGoalText } from "../../../src/core/goals/index.js";
+import type { MetricInfo } from "../../../src/core/features/goals/index.js";
+import { computePace, parseDeadline, parseGoalText } from "../../../src/core/features/goals/index.js";
 
 const metrics: MetricInfo[] = [
   { key: "revenue", name: "Revenue", unit: "USD", frequency: "day" },

@@ -1,5 +1,5 @@
 import type { ZodType } from "zod";
-import { LlmError } from "../../../src/core/llm/errors.js";
+import { LlmError } from "../../../src/core/infra/llm/errors.js";
 import type { LlmCallMeta, LlmClient, LlmRequest } from "../../../src/core/ports/llm.js";
 
 /** A scripted reply: a value, a function of the request, or a failure. */

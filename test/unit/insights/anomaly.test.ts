@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateDemoMetrics } from "../../../src/core/demo/metrics.js";
-import { detectAnomalies } from "../../../src/core/insights/index.js";
+import { detectAnomalies } from "../../../src/core/features/insights/index.js";
+import { generateDemoMetrics } from "../../../src/demo/metrics.js";
 
 const END = new Date("2025-06-30T00:00:00Z");
 

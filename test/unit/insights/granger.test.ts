@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { fSurvival, grangerCausality, logGamma, regularizedBeta } from "../../../src/core/insights/index.js";
+import {
+  fSurvival,
+  grangerCausality,
+  logGamma,
+  regularizedBeta,
+} from "../../../src/core/features/insights/index.js";
 
 const dir = fileURLToPath(new URL("../../fixtures/granger/", import.meta.url));
 

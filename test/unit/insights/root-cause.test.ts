@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateDemoMetrics } from "../../../src/core/demo/metrics.js";
-import { analyzeRootCause } from "../../../src/core/insights/index.js";
+import { analyzeRootCause } from "../../../src/core/features/insights/index.js";
+import { generateDemoMetrics } from "../../../src/demo/metrics.js";
 
 const data = generateDemoMetrics({ seed: 42, end: new Date("2025-06-30T00:00:00Z"), days: 600 });
 const series = (key: string) => {

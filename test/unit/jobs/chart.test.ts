@@ -6,7 +6,7 @@ import {
   encodePng,
   rasterizeChart,
   renderChartPng,
-} from "../../../src/core/digest/index.js";
+} from "../../../src/core/features/digest/index.js";
 
 const input = {
   title: "Revenue <daily>",

@@ -5,7 +5,7 @@ import {
   nextOccurrence,
   quietUntil,
   zonedToUtc,
-} from "../../../src/core/digest/index.js";
+} from "../../../src/core/features/digest/index.js";
 
 const at = (s: string) => new Date(s);
 

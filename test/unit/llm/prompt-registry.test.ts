@@ -8,7 +8,7 @@ import {
   isLlmError,
   loadPromptRegistry,
   PromptRegistryError,
-} from "../../../src/core/llm/index.js";
+} from "../../../src/core/infra/llm/index.js";
 
 const GOOD = `---
 id: demo.hello

@@ -4,7 +4,7 @@ import {
   decideRoute,
   detectSensitive,
   type RouterSettings,
-} from "../../../src/core/llm/index.js";
+} from "../../../src/core/infra/llm/index.js";
 
 const settings: RouterSettings = {
   localMax: 0.25,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseRetryAfter } from "../../../src/core/llm/errors.js";
-import { mapOpenAiError } from "../../../src/core/llm/providers/openai.js";
-import { extractJson, parseStructured } from "../../../src/core/llm/structured.js";
+import { parseRetryAfter } from "../../../src/core/infra/llm/errors.js";
+import { mapOpenAiError } from "../../../src/core/infra/llm/providers/openai.js";
+import { extractJson, parseStructured } from "../../../src/core/infra/llm/structured.js";
 
 describe("JSON extraction", () => {
   it("reads plain JSON, fenced blocks and JSON embedded in prose", () => {

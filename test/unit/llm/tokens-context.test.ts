@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitContext } from "../../../src/core/llm/context-window.js";
+import { fitContext } from "../../../src/core/infra/llm/context-window.js";
 import {
   costMicros,
   countMessageTokens,
@@ -8,7 +8,7 @@ import {
   isLlmError,
   priceFor,
   tokenFamily,
-} from "../../../src/core/llm/index.js";
+} from "../../../src/core/infra/llm/index.js";
 import type { ChatMessage } from "../../../src/core/ports/llm.js";
 
 describe("token counting", () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateHardStaffing } from "../../../bench/optimize/hard-staffing.js";
 import {
-  generateBudgetDemo,
-  generateInventoryDemo,
-  generateStaffingDemo,
-} from "../../../src/core/demo/operations.js";
-import {
   budgetInputSchema,
   buildInventoryModel,
   buildStaffingModel,
@@ -17,7 +12,12 @@ import {
   solveModel,
   solveStaffing,
   staffingInputSchema,
-} from "../../../src/core/optimize/index.js";
+} from "../../../src/core/features/optimize/index.js";
+import {
+  generateBudgetDemo,
+  generateInventoryDemo,
+  generateStaffingDemo,
+} from "../../../src/demo/operations.js";
 import { marketSplit } from "./hard-model.js";
 
 describe("both backends agree on the same models", () => {

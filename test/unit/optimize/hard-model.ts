@@ -1,5 +1,5 @@
-import { mulberry32 } from "../../../src/core/demo/random.js";
-import { type LinearModel, ModelBuilder } from "../../../src/core/optimize/index.js";
+import { type LinearModel, ModelBuilder } from "../../../src/core/features/optimize/index.js";
+import { mulberry32 } from "../../../src/demo/random.js";
 
 /**
  * A market-split instance (Cornuéjols & Dawande): a few equality rows over binaries, with slack

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { solveBudget, solveInventory } from "../../../src/core/optimize/index.js";
+import { solveBudget, solveInventory } from "../../../src/core/features/optimize/index.js";
 
 const backends = ["glpk", "highs"] as const;
 

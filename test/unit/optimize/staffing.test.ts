@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { generateStaffingDemo } from "../../../src/core/demo/operations.js";
-import { describePlan, type StaffingInput, solveStaffing } from "../../../src/core/optimize/index.js";
+import {
+  describePlan,
+  type StaffingInput,
+  solveStaffing,
+} from "../../../src/core/features/optimize/index.js";
+import { generateStaffingDemo } from "../../../src/demo/operations.js";
 
 const shifts = [
   { key: "morning", label: "Morning", hours: 8 },

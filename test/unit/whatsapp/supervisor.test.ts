@@ -4,7 +4,7 @@ import {
   type DisconnectClass,
   Supervisor,
 } from "../../../src/bots/whatsapp/webjs/supervisor.js";
-import { createLogger } from "../../../src/core/logger.js";
+import { createLogger } from "../../../src/core/infra/logger.js";
 import { FakeWebjsClient } from "./fake-webjs-client.js";
 
 function setup(maxRestartsPerHour = 3, prepare?: (c: FakeWebjsClient, i: number) => void) {

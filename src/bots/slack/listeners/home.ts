@@ -1,12 +1,12 @@
 import type { App } from "@slack/bolt";
 import type { HomeView, KnownBlock } from "@slack/web-api";
-import { type Actor, can, canApproveDraft } from "../../../core/auth/permissions.js";
-import { listDeals } from "../../../core/deals/index.js";
-import { draftReply, pendingDrafts } from "../../../core/drafts/index.js";
-import { formatMoney } from "../../../core/format.js";
+import { type Actor, can, canApproveDraft } from "../../../core/features/auth/permissions.js";
+import { listDeals } from "../../../core/features/deals/index.js";
+import { draftReply, pendingDrafts } from "../../../core/features/drafts/index.js";
+import { overdueInvoices } from "../../../core/features/invoices/index.js";
+import { usageReport } from "../../../core/infra/llm/index.js";
 import type { IntentArgs } from "../../../core/intents/intent.js";
-import { overdueInvoices } from "../../../core/invoices/index.js";
-import { usageReport } from "../../../core/llm/index.js";
+import { formatMoney } from "../../../core/kernel/format.js";
 import type { Reply } from "../../../core/ports/reply.js";
 import { type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from "@slack/web-api";
+import { chunkText } from "../../../core/kernel/render/chunk.js";
 import type { Field, Reply } from "../../../core/ports/reply.js";
-import { chunkText } from "../../../core/render/chunk.js";
 import { clip, SLACK_LIMITS } from "./limits.js";
 import { escapeMrkdwn, markdownToMrkdwn } from "./mrkdwn.js";
 

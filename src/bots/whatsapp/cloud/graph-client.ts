@@ -1,4 +1,4 @@
-import { AppError } from "../../../core/errors.js";
+import { AppError } from "../../../core/kernel/errors.js";
 
 /** Graph API error codes worth retrying later (throughput, pair rate, temporary). */
 const RETRYABLE_CODES = new Set([4, 80007, 130429, 131000, 131016, 131056, 133004]);

@@ -1,6 +1,6 @@
 import type { Deps } from "../../../core/deps.js";
-import { AppError } from "../../../core/errors.js";
 import type { Dispatcher } from "../../../core/intents/dispatcher.js";
+import { AppError } from "../../../core/kernel/errors.js";
 import { WhatsappAdapter } from "../adapter.js";
 import { allowlist, missingCloudKeys, type WhatsappConfig } from "../config.js";
 import { handleInbound } from "../inbound.js";

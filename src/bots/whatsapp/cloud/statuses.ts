@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import { outbox } from "../../../core/db/schema/index.js";
 import type { Deps } from "../../../core/deps.js";
+import { outbox } from "../../../core/infra/db/schema/index.js";
 import type { StatusUpdate } from "./payload.js";
 
 /** Status order: a late "delivered" never overwrites "read"; "failed" always wins. */

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
-import { whatsappSessions } from "../../../core/db/schema/index.js";
 import type { Deps } from "../../../core/deps.js";
+import { whatsappSessions } from "../../../core/infra/db/schema/index.js";
 
 /**
  * whatsapp-web.js RemoteAuth store in Postgres. RemoteAuth zips the browser profile to

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../core/logger.js";
+import type { Logger } from "../../../core/infra/logger.js";
 
 /** What a disconnect means for the supervisor. */
 export type DisconnectClass = "logout" | "fatal" | "transient";

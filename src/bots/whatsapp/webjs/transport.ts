@@ -1,4 +1,4 @@
-import { AppError } from "../../../core/errors.js";
+import { AppError } from "../../../core/kernel/errors.js";
 import type { ChannelCapabilities } from "../../../core/ports/chat-adapter.js";
 import { toChatId, toE164 } from "../phone.js";
 import type { InboundContent, InboundMessage } from "../to-intent.js";

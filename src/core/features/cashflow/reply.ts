@@ -1,0 +1,263 @@
+import type { Handler } from "../../intents/dispatcher.js";
+import { AppError } from "../../kernel/errors.js";
+import { formatMoney, formatNumber } from "../../kernel/format.js";
+import type { Field, Reply, Section, Source } from "../../ports/reply.js";
+import { can } from "../auth/permissions.js";
+import type { CashflowReport, ScenarioResult } from "./report.js";
+import { cashflowReport } from "./report.js";
+import type { DealProjection, RuleId, Runway } from "./types.js";
+
+const signed = (minor: number, currency: string) =>
+  minor > 0
+    ? `+${formatMoney(minor, currency)}`
+    : minor < 0
+      ? `−${formatMoney(-minor, currency)}`
+      : formatMoney(0, currency);
+
+/** Runway in words. */
+export function runwayText(r: Runway): string {
+  if (r.kind === "days") return `${r.days} days (cash runs out around ${r.on})`;
+  if (r.kind === "beyond") return `more than ${Math.round(r.days / 365)} years`;
+  return `unknown — ${r.reason}`;
+}
+
+function scenarioLines(s: ScenarioResult, r: CashflowReport): string {
+  if (!s.ok)
+    return `${s.reason}${s.candidates.length ? ` Did you mean: ${s.candidates.slice(0, 5).join("; ")}?` : ""}`;
+  const c = r.currency;
+  const runway =
+    s.delta.runwayDeltaDays === null
+      ? `runway ${runwayText(s.cash.runway)}`
+      : `runway ${s.delta.runwayDeltaDays >= 0 ? "+" : ""}${s.delta.runwayDeltaDays} days (${runwayText(s.cash.runway)})`;
+  return (
+    `**If ${s.dealName} slips ${s.slipDays} days:** payment moves from ${s.before.paidOn} to ${s.after.paidOn}` +
+    `${s.before.invoiceOn !== s.after.invoiceOn ? ` (invoice ${s.before.invoiceOn} → ${s.after.invoiceOn})` : ""}; ` +
+    `expected in within ${r.horizonDays} days ${signed(s.delta.inHorizonCollectedWeightedDeltaMinor, c)}; ` +
+    `position at day ${r.horizonDays} ${signed(s.delta.balanceAtHorizonDeltaMinor, c)}; ${runway}.`
+  );
+}
+
+function bucketFields(r: CashflowReport): Field[] {
+  const c = r.currency;
+  const s = r.scenario?.ok ? r.scenario : undefined;
+  return r.aggregation.buckets.map((b, i) => {
+    const parts = [
+      `${formatMoney(b.collectedWeightedMinor, c)} in (${b.paymentCount} deals, ${formatMoney(b.collectedMinor, c)} unweighted)`,
+    ];
+    if (s) {
+      const d = s.delta.buckets[i]?.collectedWeightedDeltaMinor ?? 0;
+      if (d !== 0) parts.push(`scenario ${signed(d, c)}`);
+    }
+    parts.push(`${formatMoney(b.invoicedWeightedMinor, c)} invoiced (${b.invoiceCount})`);
+    const rec = r.receivables.byBucket[i] ?? 0;
+    if (rec) parts.push(`+ ${formatMoney(rec, c)} receivables`);
+    if (r.history.ok) parts.push(`history says ${formatMoney(r.history.byBucket[i]?.pointMinor ?? 0, c)}`);
+    return { label: `${b.label} (${b.start}…${b.end})`, value: parts.join(" · ") };
+  });
+}
+
+function cashSection(r: CashflowReport): Section {
+  const c = r.currency;
+  const b = r.cash.basis;
+  const known = b.openingMinor !== null;
+  return {
+    title: "Cash position and runway",
+    fields: [
+      {
+        label: "Opening cash",
+        value: known ? `${formatMoney(b.openingMinor ?? 0, c)} (${b.openingSource})` : b.openingSource,
+      },
+      {
+        label: "Monthly burn",
+        value:
+          b.monthlyBurnMinor === null
+            ? b.burnSource
+            : `${formatMoney(b.monthlyBurnMinor, c)} — ${b.burnSource}`,
+      },
+      {
+        label: known ? `Balance on day ${r.horizonDays}` : `Net change by day ${r.horizonDays}`,
+        value: formatMoney(r.cash.balanceAtHorizonMinor, c),
+      },
+      { label: "Runway", value: runwayText(r.cash.runway) },
+    ],
+  };
+}
+
+function historySection(r: CashflowReport): Section {
+  if (!r.history.ok)
+    return {
+      title: "Collections forecast from history",
+      text: `Not available: ${r.history.reason}. The pipeline figures above stand on their own.`,
+    };
+  const h = r.history;
+  const total = h.byBucket.reduce((s, x) => s + x.pointMinor, 0);
+  return {
+    title: "Collections forecast from history",
+    text:
+      `${h.model} on ${h.periods} ${r.bucket}s of payments: about ${formatMoney(total, r.currency)} over the horizon ` +
+      `(backtest error sMAPE ${formatNumber(h.smape, 1)} %). A baseline to compare with, not added to the pipeline.`,
+  };
+}
+
+const TAGS: Partial<Record<RuleId, string>> = {
+  invoiced_stage: "already invoiced",
+  stuck_penalty: "stuck penalty",
+  default_terms: "default terms",
+  clamp_invoice_after_today: "invoice moved to tomorrow",
+  clamp_payment_after_invoice: "payment moved after invoice",
+  overdue_payment: "payment overdue",
+  warn_beyond_year: "over a year out",
+  no_invoiced_stage: "no invoiced stage",
+  llm_prediction: "LLM",
+  llm_overridden_low_confidence: "LLM overridden (low confidence)",
+  llm_failed: "LLM failed",
+};
+
+/** One short line per deal; the full step-by-step reasoning is in `meta.assumptions.deals`. */
+function dealLine(p: DealProjection, currency: string): string {
+  const tags = p.rules.map((id) => TAGS[id]).filter(Boolean);
+  return (
+    `*${p.dealName}* (${p.stageName}, ${p.daysInStage} d): invoice ${p.invoiceOn}, paid ${p.paidOn} (+${p.termsDays} d), ` +
+    `${formatMoney(p.weightedMinor, currency)} weighted${tags.length ? ` — ${tags.join(", ")}` : ""}`
+  );
+}
+
+/** Renders a cashflow report as the neutral reply: summary, buckets, cash, top deals, assumptions. */
+export function cashflowReply(r: CashflowReport): Reply {
+  const c = r.currency;
+  const [n30, n60, n90] = r.next;
+  const summary =
+    `**Expected cash in from the pipeline (weighted):** next 30 days ${formatMoney(n30?.weightedMinor ?? 0, c)} · ` +
+    `60 days ${formatMoney(n60?.weightedMinor ?? 0, c)} · 90 days ${formatMoney(n90?.weightedMinor ?? 0, c)} ` +
+    `(${r.projections.length} open deals). Open receivables add ${formatMoney(r.receivables.totalMinor, c)}. Runway: ${runwayText(r.cash.runway)}.`;
+  const text = r.scenario ? `${scenarioLines(r.scenario, r)}\n\n${summary}` : summary;
+  const top = r.topDeals.map(
+    (p) =>
+      `• *${p.dealName}* — ${formatMoney(p.weightedMinor, c)} (${formatMoney(p.valueMinor, c)} × ${p.probability}) paid ~${p.paidOn} · ${p.stageName} · ${p.method}`,
+  );
+  const perDeal = r.projections.map((p) => `• ${dealLine(p, r.currency)}`);
+  const sections: Section[] = [
+    {
+      title: `Cash in by ${r.bucket}, next ${r.horizonDays} days (weighted by stage probability)`,
+      fields: bucketFields(r),
+    },
+    cashSection(r),
+    historySection(r),
+    { title: "Top contributing deals", text: top.join("\n") || `No deal pays within ${r.horizonDays} days.` },
+    { title: "Assumptions", text: r.assumptions.map((a) => `• ${a}`).join("\n") },
+    {
+      title: "Deal by deal (full reasoning in the assumptions data)",
+      text: perDeal.join("\n") || "No open deals.",
+    },
+  ];
+  const sources: Source[] = [
+    {
+      label: "Open deals",
+      detail: "deals with status open joined with their stage (probability, cycle_days, is_invoiced)",
+    },
+    {
+      label: "Cashflow rules",
+      detail: `stage cycle times, ${r.rules.defaultTermsDays} d default terms, +${r.rules.stuckPenaltyDays} d when stuck > ${r.rules.stuckAfterDays} d, sanity checks`,
+    },
+    {
+      label: "Open invoices",
+      detail: `${r.receivables.count} open invoices minus payments received, due dates`,
+    },
+    {
+      label: "Payments",
+      detail: r.history.ok
+        ? `payments per ${r.bucket} → forecast ${r.history.model}, sMAPE ${formatNumber(r.history.smape, 1)} %`
+        : `payments per ${r.bucket}; forecast unavailable (${r.history.reason})`,
+    },
+    { label: "Cash position", detail: `${r.cash.basis.openingSource}; burn: ${r.cash.basis.burnSource}` },
+  ];
+  if (r.llm.asked)
+    sources.push({
+      label: "LLM prompt cashflow.predict_dates",
+      detail: `${r.llm.used} used, ${r.llm.overridden} overridden (confidence < ${r.rules.minLlmConfidence}), ${r.llm.failed} failed → rules`,
+    });
+  return {
+    text,
+    sections,
+    sources,
+    meta: {
+      today: r.today,
+      currency: r.currency,
+      horizonDays: r.horizonDays,
+      bucket: r.bucket,
+      buckets: r.aggregation.buckets,
+      inHorizon: r.aggregation.inHorizon,
+      beyond: r.aggregation.beyond,
+      past: r.aggregation.past,
+      next: r.next,
+      receivables: {
+        totalMinor: r.receivables.totalMinor,
+        count: r.receivables.count,
+        doubtful: r.receivables.doubtful,
+        byBucket: r.receivables.byBucket,
+      },
+      history: r.history.ok
+        ? { model: r.history.model, smape: r.history.smape, byBucket: r.history.byBucket }
+        : { error: r.history.reason },
+      cash: {
+        basis: r.cash.basis,
+        positions: r.cash.positions,
+        balanceAtHorizonMinor: r.cash.balanceAtHorizonMinor,
+        runway: r.cash.runway,
+      },
+      topDeals: r.topDeals.map((p) => ({
+        dealId: p.dealId,
+        name: p.dealName,
+        weightedMinor: p.weightedMinor,
+        paidOn: p.paidOn,
+      })),
+      llm: r.llm,
+      excluded: r.excluded,
+      assumptions: {
+        rules: r.assumptions,
+        deals: r.projections.map((p) => ({
+          dealId: p.dealId,
+          name: p.dealName,
+          stage: p.stageName,
+          daysInStage: p.daysInStage,
+          valueMinor: p.valueMinor,
+          probability: p.probability,
+          weightedMinor: p.weightedMinor,
+          invoiceOn: p.invoiceOn,
+          paidOn: p.paidOn,
+          method: p.method,
+          confidence: p.confidence,
+          rules: p.rules,
+          steps: p.steps,
+          warnings: p.warnings,
+        })),
+      },
+      scenario: r.scenario?.ok
+        ? {
+            ok: true,
+            dealId: r.scenario.dealId,
+            dealName: r.scenario.dealName,
+            slipDays: r.scenario.slipDays,
+            before: r.scenario.before,
+            after: r.scenario.after,
+            buckets: r.scenario.aggregation.buckets,
+            delta: r.scenario.delta,
+            runway: r.scenario.cash.runway,
+          }
+        : r.scenario,
+    },
+  };
+}
+
+/** The `cashflow.forecast` intent: finance, managers, owners and viewers may read it (`cashflow.read`). */
+export const cashflowHandler: Handler<"cashflow.forecast"> = async (deps, intent, actor) => {
+  if (!can(actor, "cashflow.read"))
+    throw new AppError("forbidden", `Your role (${actor.role}) does not allow cashflow reports.`);
+  const report = await cashflowReport(deps, actor.tenantId, {
+    horizonDays: intent.horizonDays,
+    bucket: intent.bucket,
+    scenario: intent.scenario,
+    userId: actor.userId,
+  });
+  return cashflowReply(report);
+};

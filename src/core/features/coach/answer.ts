@@ -1,0 +1,154 @@
+import { eq } from "drizzle-orm";
+import type { Deps } from "../../deps.js";
+import { tenants } from "../../infra/db/schema/index.js";
+import { isLlmError } from "../../infra/llm/index.js";
+import { isAppError } from "../../kernel/errors.js";
+import type { LlmCallMeta } from "../../ports/llm.js";
+import type { Reply } from "../../ports/reply.js";
+import { collectFigures, guardFigures } from "../provenance/index.js";
+import { computeFigures, describeFigures } from "./figures.js";
+import { isoDay } from "./format.js";
+import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";
+
+export interface CoachInput {
+  tenantId: string;
+  /** Keel user id (uuid): history is kept per person. */
+  userId: string;
+  channel: string;
+  conversationId: string;
+  threadId?: string;
+  text: string;
+}
+
+/** Longer messages are refused before any tokenising (a paste of a whole document, by mistake). */
+export const MAX_INPUT_CHARS = 100_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const EMPTY_MESSAGE_REPLY =
+  "I didn't catch a question there. Ask me anything about your business — for example “how is my business doing?”, “cashflow 90” or “deal Acme”.";
+export const TOO_LONG_REPLY =
+  "That message is too long for me to read in one go. Please send the key part (a few paragraphs at most), or split it into several questions.";
+
+function replyMeta(m: LlmCallMeta): Record<string, unknown> {
+  return {
+    intent: "coach",
+    provider: m.provider,
+    model: m.model,
+    route: m.route,
+    routeReason: m.routeReason,
+    tokensIn: m.tokensIn,
+    tokensOut: m.tokensOut,
+    costMicros: m.costMicros,
+    costUsd: m.costMicros / 1e6,
+    cacheHit: m.cacheHit,
+    prompt: `${m.promptId}@${m.promptVersion}`,
+    latencyMs: Math.round(m.latencyMs),
+    attempts: m.attempts,
+    ...(m.fallbacks ? { fallbacks: m.fallbacks } : {}),
+    ...(m.warnings?.length ? { warnings: m.warnings } : {}),
+  };
+}
+
+/**
+ * Answers a free question with the tenant's computed figures and the asker's own conversation
+ * history. The gateway picks the model (or offline templates when there is none); numbers come
+ * only from `computeFigures` and are listed as sources. Bad input gets a clear reply, not an error.
+ */
+export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply> {
+  const log = deps.logger.child({ feature: "coach", tenantId: input.tenantId, channel: input.channel });
+  const text = input.text.trim();
+  if (!text) return { text: EMPTY_MESSAGE_REPLY, meta: { intent: "coach", outcome: "empty_message" } };
+  if (text.length > MAX_INPUT_CHARS)
+    return { text: TOO_LONG_REPLY, meta: { intent: "coach", outcome: "too_long", chars: text.length } };
+  const now = deps.clock.now();
+  const [tenant] = await deps.db.orm
+    .select({ name: tenants.name, currency: tenants.currency })
+    .from(tenants)
+    .where(eq(tenants.id, input.tenantId));
+  const currency = tenant?.currency ?? "USD";
+  // History needs a Keel user id; a raw platform id would mix people up, so it gets a stateless answer.
+  const keepHistory = UUID.test(input.userId);
+  if (!keepHistory) log.warn("coach called without a Keel user id: answering without history");
+
+  const { figures, history } = await deps.db.tenantTx(input.tenantId, async (tx) => ({
+    figures: await computeFigures(tx, now, currency),
+    history: keepHistory ? await loadHistory(tx, { ...input, threadId: input.threadId }, now) : null,
+  }));
+  const described = describeFigures(figures);
+
+  let answer: { text: string; meta: LlmCallMeta };
+  try {
+    answer = await deps.llm.chat({
+      ctx: { tenantId: input.tenantId, userId: input.userId, feature: "coach" },
+      promptId: "coach.answer",
+      variables: {
+        tenant_name: tenant?.name ?? "your business",
+        today: isoDay(now),
+        figures: described.text,
+        summary: history?.summary || "(none)",
+        question: text,
+        facts: described.facts,
+      },
+      history: history ? historyForModel(history) : [],
+      routingText: text,
+    });
+  } catch (e) {
+    if (isLlmError(e) && e.subCode === "context_overflow") {
+      log.info({ outcome: "too_long" }, "coach question over the context limit");
+      return { text: TOO_LONG_REPLY, meta: { intent: "coach", outcome: "too_long" } };
+    }
+    log.error({ err: e }, "coach answer failed");
+    const lines = described.facts.map((f) => `• *${f.label}:* ${f.value}`).join("\n");
+    const why = isAppError(e) ? e.userMessage : "I could not reach a language model.";
+    return {
+      text: `${why} Here are your current figures:\n${lines}`,
+      sources: described.sources,
+      meta: { intent: "coach", outcome: "degraded" },
+    };
+  }
+
+  const meta = replyMeta(answer.meta);
+  // Every figure a model writes must come from the computed context (or the user's own words).
+  if (answer.meta.provider !== "offline") {
+    const guarded = guardFigures(log, {
+      feature: "coach",
+      promptId: "coach.answer",
+      llmText: answer.text,
+      fallbackText: `Here are your current figures:\n${described.facts.map((f) => `• *${f.label}:* ${f.value}`).join("\n")}`,
+      context: collectFigures(figures, described.text, text, history?.summary ?? ""),
+    });
+    if (guarded.usedFallback) {
+      answer = { ...answer, text: guarded.text };
+      meta.provenance = { fallback: true, unsupported: guarded.unsupported };
+    }
+  }
+  if (history) {
+    await deps.db.tenantTx(input.tenantId, (tx) =>
+      appendTurn(tx, history, input.tenantId, now, text, answer.text, meta),
+    );
+    await foldOlderMessages(deps, input, history.conversationId).catch((err) =>
+      log.warn({ err }, "history summary failed"),
+    );
+  }
+  return { text: answer.text, sources: described.sources, meta };
+}
+
+/** Folds messages beyond the verbatim window into the running summary (local tier prompt). */
+async function foldOlderMessages(deps: Deps, input: CoachInput, conversationId: string): Promise<void> {
+  const h = await deps.db.tenantTx(input.tenantId, (tx) => loadHistory(tx, input, deps.clock.now()));
+  if (h.conversationId !== conversationId) return;
+  const fold = dueForFolding(h.recent);
+  const last = fold.at(-1);
+  if (!last) return;
+  const res = await deps.llm.chat({
+    ctx: { tenantId: input.tenantId, userId: input.userId, feature: "coach.summary" },
+    promptId: "coach.summarize_history",
+    variables: {
+      previous_summary: h.summary || "(none)",
+      messages: fold.map((m) => `${m.role === "user" ? "User" : "Coach"}: ${m.content}`).join("\n"),
+    },
+  });
+  await deps.db.tenantTx(input.tenantId, (tx) =>
+    saveSummary(tx, conversationId, res.text.trim(), last.createdAt),
+  );
+}

@@ -1,0 +1,181 @@
+import { and, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import type { Tx } from "../../infra/db/client.js";
+import {
+  deals,
+  invoices,
+  metricPoints,
+  metricSeries,
+  payments,
+  stages,
+} from "../../infra/db/schema/index.js";
+import type { Fact } from "../../infra/llm/index.js";
+import type { Source } from "../../ports/reply.js";
+import { formatMoney, isoDay, shiftDays } from "./format.js";
+
+/**
+ * The tenant's key figures, computed by SQL in the tenant's transaction (RLS applies). The coach's
+ * model only ever phrases these; every figure carries the query it came from as a Source.
+ */
+export interface BusinessFigures {
+  asOf: string;
+  currency: string;
+  pipeline: { stage: string; count: number; valueMinor: number }[];
+  openDeals: number;
+  openValueMinor: number;
+  stuckDeals: number;
+  overdue: { count: number; amountMinor: number };
+  revenue: { key: string; last30: number; prev30: number } | null;
+  cashCollected30Minor: number;
+}
+
+const REVENUE_KEYS = ["revenue", "sales", "revenue_daily", "gross_revenue"];
+
+export async function computeFigures(tx: Tx, today: Date, currency: string): Promise<BusinessFigures> {
+  const day = isoDay(today);
+  const pipeline = await tx
+    .select({
+      stage: stages.name,
+      position: stages.position,
+      count: sql<string>`count(*)`,
+      value: sql<string>`coalesce(sum(${deals.valueMinor}), 0)`,
+    })
+    .from(deals)
+    .innerJoin(stages, eq(stages.id, deals.stageId))
+    .where(eq(deals.status, "open"))
+    .groupBy(stages.name, stages.position)
+    .orderBy(stages.position);
+  const [stuck] = await tx
+    .select({ n: sql<string>`count(*)` })
+    .from(deals)
+    .innerJoin(stages, eq(stages.id, deals.stageId))
+    .where(
+      and(
+        eq(deals.status, "open"),
+        sql`${deals.stageEnteredAt} < ${today.toISOString()}::timestamptz - make_interval(days => ${stages.stuckAfterDays})`,
+      ),
+    );
+  const paid = tx
+    .select({ invoiceId: payments.invoiceId, paid: sql<string>`sum(${payments.amountMinor})`.as("paid") })
+    .from(payments)
+    .groupBy(payments.invoiceId)
+    .as("paid");
+  const [overdue] = await tx
+    .select({
+      n: sql<string>`count(*)`,
+      amount: sql<string>`coalesce(sum(${invoices.amountMinor} - coalesce(${paid.paid}, 0)), 0)`,
+    })
+    .from(invoices)
+    .leftJoin(paid, eq(paid.invoiceId, invoices.id))
+    .where(and(eq(invoices.status, "open"), lt(invoices.dueOn, day)));
+  const series = await tx
+    .select({ id: metricSeries.id, key: metricSeries.key })
+    .from(metricSeries)
+    .where(inArray(metricSeries.key, REVENUE_KEYS));
+  let revenue: BusinessFigures["revenue"] = null;
+  const chosen = REVENUE_KEYS.map((k) => series.find((s) => s.key === k)).find(Boolean);
+  if (chosen) {
+    const d30 = isoDay(shiftDays(today, -30));
+    const d60 = isoDay(shiftDays(today, -60));
+    const [r] = await tx
+      .select({
+        last: sql<string>`coalesce(sum(${metricPoints.value}) filter (where ${metricPoints.on} > ${d30}), 0)`,
+        prev: sql<string>`coalesce(sum(${metricPoints.value}) filter (where ${metricPoints.on} <= ${d30}), 0)`,
+        points: sql<string>`count(*)`,
+      })
+      .from(metricPoints)
+      .where(and(eq(metricPoints.seriesId, chosen.id), gt(metricPoints.on, d60), lte(metricPoints.on, day)));
+    if (r && Number(r.points) > 0)
+      revenue = { key: chosen.key, last30: Number(r.last), prev30: Number(r.prev) };
+  }
+  const [cash] = await tx
+    .select({ total: sql<string>`coalesce(sum(${payments.amountMinor}), 0)` })
+    .from(payments)
+    .where(and(gt(payments.paidOn, isoDay(shiftDays(today, -30))), lte(payments.paidOn, day)));
+  const rows = pipeline.map((p) => ({ stage: p.stage, count: Number(p.count), valueMinor: Number(p.value) }));
+  return {
+    asOf: day,
+    currency,
+    pipeline: rows,
+    openDeals: rows.reduce((n, r) => n + r.count, 0),
+    openValueMinor: rows.reduce((n, r) => n + r.valueMinor, 0),
+    stuckDeals: Number(stuck?.n ?? 0),
+    overdue: { count: Number(overdue?.n ?? 0), amountMinor: Number(overdue?.amount ?? 0) },
+    revenue,
+    cashCollected30Minor: Number(cash?.total ?? 0),
+  };
+}
+
+/** Facts (for prompts and the offline provider) and the Sources that back them. */
+export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: Source[]; text: string } {
+  const m = (minor: number) => formatMoney(minor, f.currency);
+  const facts: Fact[] = [];
+  const sources: Source[] = [];
+  const byStage = f.pipeline.map((p) => `${p.stage} ${p.count} · ${m(p.valueMinor)}`).join("; ");
+  facts.push({
+    key: "pipeline",
+    label: "Open pipeline",
+    value: f.openDeals
+      ? `${m(f.openValueMinor)} across ${f.openDeals} deal${f.openDeals === 1 ? "" : "s"} (${byStage})`
+      : "no open deals",
+    topics: ["pipeline"],
+  });
+  sources.push({
+    label: "Open pipeline",
+    detail: `deals with status open, summed by stage (${f.openDeals} deals), as of ${f.asOf}`,
+  });
+  facts.push({
+    key: "stuck",
+    label: "Stuck deals",
+    value: `${f.stuckDeals} (longer in their stage than its limit)`,
+    topics: ["pipeline"],
+  });
+  sources.push({
+    label: "Stuck deals",
+    detail: "open deals whose days in stage exceed the stage's stuck_after_days",
+  });
+  facts.push({
+    key: "overdue",
+    label: "Overdue invoices",
+    value: f.overdue.count
+      ? `${m(f.overdue.amountMinor)} outstanding on ${f.overdue.count} invoice${f.overdue.count === 1 ? "" : "s"}`
+      : "none",
+    topics: ["invoices", "cash"],
+  });
+  sources.push({
+    label: "Overdue invoices",
+    detail: `open invoices due before ${f.asOf}, amount minus payments received`,
+  });
+  if (f.revenue) {
+    const { last30, prev30, key } = f.revenue;
+    const change =
+      prev30 > 0
+        ? `${last30 >= prev30 ? "+" : ""}${(((last30 - prev30) / prev30) * 100).toFixed(1)}%`
+        : "no earlier data";
+    facts.push({
+      key: "revenue",
+      label: "Revenue, last 30 days",
+      value: `${m(Math.round(last30 * 100))} vs ${m(Math.round(prev30 * 100))} in the 30 days before (${change})`,
+      topics: ["revenue"],
+    });
+    sources.push({
+      label: "Revenue, last 30 days",
+      detail: `metric "${key}": sum of daily points, last 30 days vs the 30 before`,
+    });
+  } else {
+    facts.push({
+      key: "revenue",
+      label: "Revenue, last 30 days",
+      value: "no revenue metric recorded",
+      topics: ["revenue"],
+    });
+  }
+  facts.push({
+    key: "cash",
+    label: "Cash collected, last 30 days",
+    value: m(f.cashCollected30Minor),
+    topics: ["cash", "invoices"],
+  });
+  sources.push({ label: "Cash collected", detail: "payments received in the last 30 days" });
+  const text = facts.map((x) => `- ${x.label}: ${x.value}`).join("\n");
+  return { facts, sources, text };
+}

@@ -1,0 +1,63 @@
+import type { Deps } from "../../deps.js";
+import { formatMoney } from "../../kernel/format.js";
+import type { Reply } from "../../ports/reply.js";
+import type { Actor } from "../auth/permissions.js";
+import { type DealFilter, findDeal, listDeals, recentNotes } from "./queries.js";
+import { deterministicDealSummary } from "./summary.js";
+
+export async function dealsListReply(
+  deps: Deps,
+  actor: Actor,
+  args: { owner?: string; stage?: string; stuck?: boolean },
+): Promise<Reply> {
+  const filter: DealFilter = { stage: args.stage, stuck: args.stuck };
+  if (args.owner === "me") filter.ownerUserId = actor.userId;
+  else if (args.owner) filter.ownerName = args.owner;
+  const rows = await deps.db.tenantTx(actor.tenantId, (tx) => listDeals(tx, deps.clock.now(), filter));
+  const currency = rows[0]?.currency ?? "USD";
+  const total = rows.reduce((s, d) => s + d.valueMinor, 0);
+  const weighted = rows.reduce((s, d) => s + d.valueMinor * d.probability, 0);
+  const desc = [
+    args.stuck ? "stuck" : "open",
+    "deals",
+    args.stage ? `in "${args.stage}"` : "",
+    args.owner ? `owned by ${args.owner === "me" ? "you" : args.owner}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  if (rows.length === 0) return { text: `No ${desc}.`, meta: { count: 0 } };
+  const lines = rows.map(
+    (d) =>
+      `• *${d.name}* — ${formatMoney(d.valueMinor, d.currency)} · ${d.stageName} · ${d.ownerName ?? "unassigned"} · ${d.daysInStage} d${d.stuck ? " · stuck" : ""}`,
+  );
+  return {
+    text: `${rows.length} ${desc}, total ${formatMoney(total, currency)} (weighted ${formatMoney(Math.round(weighted), currency)}).`,
+    sections: [{ text: lines.join("\n") }],
+    sources: [
+      { label: "Pipeline", detail: "deals joined with stages; weighted = value × stage probability" },
+    ],
+    meta: {
+      count: rows.length,
+      totalMinor: total,
+      weightedMinor: Math.round(weighted),
+      dealIds: rows.map((d) => d.id),
+    },
+  };
+}
+
+export async function dealShowReply(deps: Deps, actor: Actor, query: string): Promise<Reply> {
+  return deps.db.tenantTx(actor.tenantId, async (tx) => {
+    const { deal, candidates } = await findDeal(tx, deps.clock.now(), query);
+    if (!deal) {
+      if (candidates.length === 0)
+        return { text: `I found no deal matching "${query}". Try \`deals\` to see them all.` };
+      return {
+        text: `Several deals match "${query}": ${candidates.map((c) => c.name).join(", ")}. Which one?`,
+        actions: candidates
+          .slice(0, 5)
+          .map((c, i) => ({ id: `deal${i}`, label: c.name, intent: { kind: "deal.show", query: c.id } })),
+      };
+    }
+    return deterministicDealSummary(deal, await recentNotes(tx, deal.id));
+  });
+}

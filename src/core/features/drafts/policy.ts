@@ -1,0 +1,94 @@
+import type { Role } from "../../infra/db/schema/memberships.js";
+import { extractNumbers } from "../provenance/numbers.js";
+
+/**
+ * Content rules for approving a draft, on top of the role rules in `canApproveDraft`: a draft that
+ * mentions a discount, or an amount over a threshold, needs one of the listed roles. Rules are
+ * data (tenant settings `draftPolicy` override the defaults) and are re-evaluated on every edit.
+ */
+export interface DraftPolicyRules {
+  discountRoles: Role[];
+  /** In the draft's currency, major units; null disables the amount rule. */
+  amountThreshold: number | null;
+  amountRoles: Role[];
+}
+
+export interface DraftPolicyFinding {
+  rule: "discount" | "amount";
+  reason: string;
+  match: string;
+}
+
+/** What is stored in `drafts.policy`. */
+export interface DraftPolicy {
+  rules: DraftPolicyRules;
+  findings: DraftPolicyFinding[];
+  /** Roles that may approve given the findings (empty: role rules alone decide). */
+  requireRoles: Role[];
+}
+
+export const DEFAULT_DRAFT_POLICY: DraftPolicyRules = {
+  discountRoles: ["owner", "manager"],
+  amountThreshold: 10_000,
+  amountRoles: ["owner", "manager", "finance"],
+};
+
+const DISCOUNT =
+  /\b(discount(?:s|ed)?|rebate|\d+\s?% off|percent off|price (?:cut|reduction)|special price|waive[sd]?)\b|خصم|تخفيض/i;
+const ROLES: readonly Role[] = ["owner", "manager", "rep", "finance", "viewer"];
+
+/** Tenant settings → rules; unknown or malformed keys keep the defaults. */
+export function draftPolicyRules(settings: Record<string, unknown> | undefined): DraftPolicyRules {
+  const raw = settings?.draftPolicy;
+  if (!raw || typeof raw !== "object") return DEFAULT_DRAFT_POLICY;
+  const r = raw as Record<string, unknown>;
+  const roles = (v: unknown, d: Role[]) =>
+    Array.isArray(v) && v.every((x) => ROLES.includes(x as Role)) && v.length ? (v as Role[]) : d;
+  const threshold =
+    r.amountThreshold === null
+      ? null
+      : typeof r.amountThreshold === "number" && r.amountThreshold > 0
+        ? r.amountThreshold
+        : DEFAULT_DRAFT_POLICY.amountThreshold;
+  return {
+    discountRoles: roles(r.discountRoles, DEFAULT_DRAFT_POLICY.discountRoles),
+    amountThreshold: threshold,
+    amountRoles: roles(r.amountRoles, DEFAULT_DRAFT_POLICY.amountRoles),
+  };
+}
+
+/** Evaluates the content rules on a draft's subject and body. Pure. */
+export function evaluateDraftPolicy(
+  text: string,
+  rules: DraftPolicyRules = DEFAULT_DRAFT_POLICY,
+): DraftPolicy {
+  const findings: DraftPolicyFinding[] = [];
+  const required: Role[][] = [];
+  const discount = DISCOUNT.exec(text);
+  if (discount) {
+    findings.push({ rule: "discount", reason: "mentions a discount", match: discount[0] });
+    required.push(rules.discountRoles);
+  }
+  if (rules.amountThreshold !== null) {
+    const big = extractNumbers(text).find((m) => !m.percent && m.value > rules.amountThreshold!);
+    if (big) {
+      findings.push({
+        rule: "amount",
+        reason: `states an amount over ${rules.amountThreshold.toLocaleString("en-US")}`,
+        match: big.raw,
+      });
+      required.push(rules.amountRoles);
+    }
+  }
+  // Every finding must be satisfied: the allowed roles are the intersection.
+  const requireRoles = required.length ? required.reduce((acc, r) => acc.filter((x) => r.includes(x))) : [];
+  return { rules, findings, requireRoles };
+}
+
+/** Reads a stored policy (jsonb) back; anything malformed counts as "no content rule". */
+export function storedDraftPolicy(v: unknown): DraftPolicy | null {
+  if (!v || typeof v !== "object") return null;
+  const p = v as Partial<DraftPolicy>;
+  if (!Array.isArray(p.requireRoles) || !Array.isArray(p.findings) || !p.rules) return null;
+  return p as DraftPolicy;
+}

@@ -1,0 +1,87 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../../infra/db/client.js";
+import { draftEvents, drafts, users } from "../../infra/db/schema/index.js";
+import type { DraftStatus } from "./state.js";
+
+export type DraftRow = typeof drafts.$inferSelect;
+
+/** Finds a draft by its short number ("12", "#12") or id; `lock` takes a row lock for the decision. */
+export async function getDraft(tx: Tx, ref: string, lock = false): Promise<DraftRow | undefined> {
+  const clean = ref.replace(/^#/, "");
+  const where = /^\d+$/.test(clean)
+    ? eq(drafts.seq, Number(clean))
+    : /^[0-9a-f-]{36}$/i.test(clean)
+      ? eq(drafts.id, clean)
+      : undefined;
+  if (!where) return undefined;
+  const q = tx.select().from(drafts).where(where).limit(1);
+  const [row] = lock ? await q.for("update") : await q;
+  return row;
+}
+
+export async function insertDraft(
+  tx: Tx,
+  values: Omit<typeof drafts.$inferInsert, "seq">,
+): Promise<DraftRow> {
+  // Per-tenant short numbers; the unique index catches a concurrent insert, which retries once.
+  for (let attempt = 0; ; attempt++) {
+    const [{ next }] = (await tx
+      .select({ next: sql<number>`coalesce(max(${drafts.seq}), 0) + 1` })
+      .from(drafts)) as [{ next: number }];
+    try {
+      const [row] = await tx
+        .insert(drafts)
+        .values({ ...values, seq: Number(next) })
+        .returning();
+      return row!;
+    } catch (e) {
+      if (attempt >= 1) throw e;
+    }
+  }
+}
+
+export async function recordEvent(
+  tx: Tx,
+  d: Pick<DraftRow, "id" | "tenantId">,
+  event: string,
+  fromStatus: DraftStatus | null,
+  toStatus: DraftStatus,
+  actorUserId: string | null,
+  detail: Record<string, unknown> = {},
+  at?: Date,
+): Promise<void> {
+  await tx
+    .insert(draftEvents)
+    .values({ tenantId: d.tenantId, draftId: d.id, actorUserId, event, fromStatus, toStatus, detail, at });
+}
+
+export async function setStatus(
+  tx: Tx,
+  id: string,
+  status: DraftStatus,
+  extra: Partial<typeof drafts.$inferInsert> = {},
+  now?: Date,
+) {
+  await tx
+    .update(drafts)
+    .set({ status, updatedAt: now ?? new Date(), ...extra })
+    .where(eq(drafts.id, id));
+}
+
+export async function draftHistory(tx: Tx, draftId: string) {
+  return tx
+    .select({ event: draftEvents, actorName: users.name })
+    .from(draftEvents)
+    .leftJoin(users, eq(users.id, draftEvents.actorUserId))
+    .where(eq(draftEvents.draftId, draftId))
+    .orderBy(draftEvents.n);
+}
+
+export async function pendingDrafts(tx: Tx, statuses: DraftStatus[] = ["drafted", "edited"]) {
+  return tx
+    .select()
+    .from(drafts)
+    .where(and(inArray(drafts.status, statuses)))
+    .orderBy(desc(drafts.createdAt))
+    .limit(50);
+}

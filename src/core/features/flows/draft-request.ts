@@ -1,0 +1,68 @@
+import type { Deps } from "../../deps.js";
+import type { Origin } from "../../intents/intent.js";
+import type { Reply } from "../../ports/reply.js";
+import type { Actor } from "../auth/permissions.js";
+import { createDraft } from "../drafts/use-cases.js";
+import { getTenant } from "../tenancy/index.js";
+import { emailTargetFor } from "./draft-target.js";
+import { type DraftLanguage, parseLanguage } from "./draft-templates.js";
+import { createLlmDraftWriter } from "./draft-writer.js";
+
+const TONES = ["friendly", "formal", "firm", "casual", "polite", "warm", "direct"];
+
+/**
+ * Splits "Acme Logistics in arabic formal" into the subject query and style words. Explicit intent
+ * arguments win over words in the text.
+ */
+export function parseDraftRequest(
+  query: string,
+  tone?: string,
+  language?: string,
+): { query: string; tone?: string; language: DraftLanguage } {
+  let q = ` ${query.trim()} `;
+  let lang = language ? parseLanguage(language) : undefined;
+  let t = tone;
+  const langRe = /\s(?:in\s+)?(arabic|english|عربي|بالعربي|بالعربية)\s/i;
+  const lm = langRe.exec(q);
+  if (lm) {
+    lang ??= /english/i.test(lm[1]!) ? "en" : "ar";
+    q = q.replace(langRe, " ");
+  }
+  const toneRe = new RegExp(`\\s(?:in\\s+a\\s+|,\\s*)?(${TONES.join("|")})(?:\\s+tone)?\\s`, "i");
+  const tm = toneRe.exec(q);
+  if (tm) {
+    t ??= tm[1]!.toLowerCase();
+    q = q.replace(toneRe, " ");
+  }
+  return { query: q.trim().replace(/\s+/g, " "), tone: t, language: lang ?? "en" };
+}
+
+/** `remind DEAL|INVOICE [in arabic] [formal]`: drafts with the model (or the template) for approval. */
+export async function draftCreateReply(
+  deps: Deps,
+  actor: Actor,
+  origin: Origin,
+  args: { query: string; tone?: string; language?: string },
+): Promise<Reply> {
+  const req = parseDraftRequest(args.query, args.tone, args.language);
+  const tenant = await getTenant(deps.db, actor.tenantId);
+  const writer = createLlmDraftWriter(
+    {
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      senderName: actor.name,
+      companyName: tenant?.name ?? "our company",
+    },
+    { tone: req.tone, language: req.language },
+  );
+  return createDraft(
+    deps,
+    actor,
+    req.query || args.query,
+    { channel: origin.channel, address: origin.conversationId, threadId: origin.threadId },
+    writer,
+    {
+      targetFor: emailTargetFor(deps, actor.tenantId),
+    },
+  );
+}

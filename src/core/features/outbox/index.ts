@@ -1,0 +1,285 @@
+import { and, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import type { Deps } from "../../deps.js";
+import type { Tx } from "../../infra/db/client.js";
+import { drafts, outbox } from "../../infra/db/schema/index.js";
+import { asAppError } from "../../kernel/errors.js";
+import {
+  type ChannelKind,
+  type ChatAdapter,
+  DeliveryDeferred,
+  type DeliveryTarget,
+} from "../../ports/chat-adapter.js";
+import type { Reply } from "../../ports/reply.js";
+import { recordEvent } from "../drafts/repository.js";
+import { deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
+import { outboxMetrics } from "./metrics.js";
+import { paceChannel } from "./pacing.js";
+import { ownerAlertTarget } from "./targets.js";
+
+export { DEAD_LETTER_KIND, deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
+export { outboxMetrics } from "./metrics.js";
+export { CHANNEL_PACE_MS, paceChannel } from "./pacing.js";
+export { type AlertTarget, ownerAlertTarget, teamAlertTarget } from "./targets.js";
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type ChannelRegistry = Map<ChannelKind | string, ChatAdapter>;
+
+export const OUTBOX_MAX_ATTEMPTS = 6;
+/** How long a claimed row stays ours; after that another dispatcher may take it (crash recovery). */
+export const OUTBOX_LOCK_MS = 60_000;
+
+/**
+ * Enqueues a message in the caller's transaction. The same dedupe key enqueues once.
+ * `notBefore` holds it back (quiet hours); by default it is due now.
+ */
+export async function enqueue(
+  tx: Tx,
+  row: {
+    tenantId: string;
+    dedupeKey: string;
+    draftId?: string;
+    target: OutboxRow["target"];
+    payload: Reply;
+    notBefore?: Date;
+  },
+  now: Date,
+): Promise<boolean> {
+  const { notBefore, ...values } = row;
+  const res = await tx
+    .insert(outbox)
+    .values({
+      ...values,
+      payload: row.payload as unknown as Record<string, unknown>,
+      nextAttemptAt: notBefore && notBefore > now ? notBefore : now,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: outbox.id });
+  return res.length === 1;
+}
+
+/** Claims due rows atomically (SKIP LOCKED), so concurrent dispatchers never take the same row. */
+async function claim(tx: Tx, now: Date, limit: number): Promise<OutboxRow[]> {
+  const due = tx
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      or(
+        and(inArray(outbox.status, ["pending", "failed"]), lte(outbox.nextAttemptAt, now)),
+        and(eq(outbox.status, "sending"), lt(outbox.lockedUntil, now)),
+      ),
+    )
+    .orderBy(outbox.createdAt)
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return tx
+    .update(outbox)
+    .set({
+      status: "sending",
+      lockedUntil: new Date(now.getTime() + OUTBOX_LOCK_MS),
+      attempts: sql`${outbox.attempts} + 1`,
+    })
+    .where(inArray(outbox.id, due))
+    .returning();
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(30 * 60_000, 2 ** attempts * 5_000);
+}
+
+/** A channel's rate-limit hint (429 Retry-After) when the error carries one, in ms. */
+export function retryAfterMs(e: unknown): number | null {
+  for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
+    const o = cur as { retryAfterMs?: unknown; retryAfter?: unknown; data?: { retryAfter?: unknown } };
+    if (typeof o.retryAfterMs === "number") return o.retryAfterMs;
+    const s =
+      typeof o.retryAfter === "number"
+        ? o.retryAfter
+        : typeof o.data?.retryAfter === "number"
+          ? o.data.retryAfter
+          : null;
+    if (s !== null) return s * 1000;
+  }
+  return null;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  failed: number;
+  dead: number;
+  results: {
+    outboxId: string;
+    status: "sent" | "failed" | "dead" | "deferred";
+    messageIds?: string[];
+    error?: string;
+    recovered?: boolean;
+  }[];
+}
+
+export interface DeliverOptions {
+  maxAttempts?: number;
+  /** Skip the per-address pacing (tests of other behaviour, operator tools). */
+  noPacing?: boolean;
+}
+
+async function recordSent(deps: Deps, tenantId: string, row: OutboxRow, messageIds: string[]): Promise<void> {
+  await deps.db.tenantTx(tenantId, async (tx) => {
+    const at = deps.clock.now();
+    await tx
+      .update(outbox)
+      .set({
+        status: "sent",
+        sentAt: at,
+        lockedUntil: null,
+        channelMessageId: messageIds[0] ?? null,
+        lastError: null,
+      })
+      .where(eq(outbox.id, row.id));
+    if (row.draftId) {
+      await tx
+        .update(drafts)
+        .set({ status: "sent", updatedAt: at })
+        .where(and(eq(drafts.id, row.draftId), eq(drafts.status, "scheduled")));
+      await recordEvent(
+        tx,
+        { id: row.draftId, tenantId },
+        "sent",
+        "scheduled",
+        "sent",
+        null,
+        { outboxId: row.id, messageIds },
+        at,
+      );
+    }
+  });
+}
+
+/**
+ * Delivers due outbox rows of one tenant through the registered channel adapters, at least once
+ * and — where the channel can tell — at most once: a row whose earlier attempt may have reached the
+ * channel (attempts > 1) is first looked up with `alreadyDelivered` and only re-sent when not
+ * found. Failures back off exponentially (or per Retry-After); after `maxAttempts` the row is dead
+ * and the tenant owner is alerted through the outbox in the same transaction.
+ */
+export async function deliverDue(
+  deps: Deps,
+  channels: ChannelRegistry,
+  tenantId: string,
+  limit = 20,
+  opts: DeliverOptions = {},
+): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, failed: 0, dead: 0, results: [] };
+  const maxAttempts = opts.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
+  const om = outboxMetrics(deps.metrics);
+  const rows = await deps.db.tenantTx(tenantId, (tx) => claim(tx, deps.clock.now(), limit));
+  for (const row of rows) {
+    const log = deps.logger.child({ outboxId: row.id, channel: row.target.channel });
+    const adapter = channels.get(row.target.channel);
+    const target: DeliveryTarget = {
+      ...row.target,
+      channel: row.target.channel as ChannelKind,
+      idempotencyKey: row.id,
+      tenantId,
+    };
+    try {
+      if (!adapter) throw new Error(`no adapter for channel ${row.target.channel}`);
+      const prior =
+        row.attempts > 1 && adapter.alreadyDelivered ? await adapter.alreadyDelivered(target, row.id) : null;
+      if (prior) {
+        await recordSent(deps, tenantId, row, [prior]);
+        om.recovered.inc({ channel: row.target.channel });
+        deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "recovered" });
+        report.sent++;
+        report.results.push({ outboxId: row.id, status: "sent", messageIds: [prior], recovered: true });
+        log.info({ attempts: row.attempts }, "outbox message was already delivered; not re-sent");
+        continue;
+      }
+      if (!opts.noPacing) await paceChannel(deps.store, row.target.channel, row.target.address);
+      const res = await adapter.send(target, row.payload as unknown as Reply);
+      await recordSent(deps, tenantId, row, res.messageIds);
+      deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "sent" });
+      report.sent++;
+      report.results.push({ outboxId: row.id, status: "sent", messageIds: res.messageIds });
+      log.info({ attempts: row.attempts }, "outbox delivered");
+    } catch (e) {
+      if (e instanceof DeliveryDeferred) {
+        // Not a failure: keep the message, give the attempt back, try again later.
+        await deps.db.tenantTx(tenantId, (tx) =>
+          tx
+            .update(outbox)
+            .set({
+              status: "pending",
+              attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+              lockedUntil: null,
+              lastError: `held: ${e.reason}`.slice(0, 500),
+              nextAttemptAt: new Date(deps.clock.now().getTime() + e.retryInMs),
+            })
+            .where(eq(outbox.id, row.id)),
+        );
+        deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "deferred" });
+        report.results.push({ outboxId: row.id, status: "deferred", error: e.reason });
+        log.info({ retryInMs: e.retryInMs }, "outbox delivery deferred");
+        continue;
+      }
+      const err = asAppError(e);
+      const dead = row.attempts >= maxAttempts;
+      const message = (err.cause as Error | undefined)?.message ?? err.message;
+      const wait = Math.max(backoffMs(row.attempts), retryAfterMs(e) ?? 0);
+      const alertTo =
+        dead && !isDeadLetterAlert(row.payload)
+          ? await ownerAlertTarget(deps, tenantId).catch(() => null)
+          : null;
+      await deps.db.tenantTx(tenantId, async (tx) => {
+        const at = deps.clock.now();
+        await tx
+          .update(outbox)
+          .set({
+            status: dead ? "dead" : "failed",
+            lockedUntil: null,
+            lastError: message.slice(0, 500),
+            nextAttemptAt: new Date(at.getTime() + wait),
+          })
+          .where(eq(outbox.id, row.id));
+        if (alertTo)
+          await enqueue(
+            tx,
+            {
+              tenantId,
+              dedupeKey: `dead-letter:${row.id}`,
+              target: alertTo,
+              payload: deadLetterReply(row, message),
+            },
+            at,
+          );
+      });
+      deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: dead ? "dead" : "failed" });
+      if (dead) om.deadLetters.inc({ channel: row.target.channel });
+      if (dead) report.dead++;
+      else report.failed++;
+      report.results.push({ outboxId: row.id, status: dead ? "dead" : "failed", error: message });
+      log.warn({ err: e, attempts: row.attempts, dead, retryInMs: wait }, "outbox delivery failed");
+    }
+  }
+  return report;
+}
+
+/** Tenants with due work, through a SECURITY DEFINER lookup (the dispatcher runs across tenants). */
+export async function tenantsWithDueOutbox(deps: Deps): Promise<string[]> {
+  const list = await deps.db.rows<{ id: string }>(
+    sql`select keel_tenants_with_due_outbox(${deps.clock.now().toISOString()}::timestamptz) as id`,
+  );
+  return list.map((r) => r.id);
+}
+
+/** Unsent outbox rows by status over all tenants; also sets the depth gauges. */
+export async function outboxDepth(deps: Deps): Promise<Record<string, number>> {
+  const list = await deps.db.rows<{ status: string; n: string | number }>(
+    sql`select * from keel_outbox_depth()`,
+  );
+  const out: Record<string, number> = { pending: 0, sending: 0, failed: 0, dead: 0 };
+  for (const r of list) out[r.status] = Number(r.n);
+  const om = outboxMetrics(deps.metrics);
+  for (const [status, n] of Object.entries(out)) om.depthByStatus.set({ status }, n);
+  deps.metrics.outboxDepth.set((out.pending ?? 0) + (out.sending ?? 0) + (out.failed ?? 0));
+  return out;
+}

@@ -1,0 +1,134 @@
+import { mkdirSync } from "node:fs";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { AppError } from "../../kernel/errors.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** The drizzle database or a transaction of it; repositories take this. */
+export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Orm["transaction"]>[0]>[0];
+
+export interface Database {
+  readonly kind: "postgres" | "pglite";
+  /** Unscoped access: only for tables without RLS (tenants, job_runs) and SECURITY DEFINER lookups. */
+  readonly orm: Orm;
+  /**
+   * Runs `fn` in a transaction as the application role with `app.tenant_id` set for that transaction
+   * only. All tenant data goes through here; RLS makes other tenants' rows invisible.
+   */
+  tenantTx<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs one statement outside any tenant transaction and returns its rows, whatever the driver
+   *  (postgres.js returns an array, PGlite a result object). For SECURITY DEFINER lookups and job_runs. */
+  rows<T>(query: SQL): Promise<T[]>;
+  /** Runs a multi-statement SQL script (simple protocol), as the connected login. */
+  exec(script: string): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  appRole: string;
+  poolSize?: number;
+  /** PGlite only: keep everything in memory (tests). */
+  inMemory?: boolean;
+}
+
+/** Rows of a drizzle `execute` result on either driver. */
+export function resultRows<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}
+
+function makeTenantTx(orm: Orm, appRole: string) {
+  return <T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    orm.transaction(async (tx) => {
+      // Role name is validated by the config schema; identifiers cannot be bound parameters.
+      await tx.execute(sql.raw(`set local role "${appRole}"`));
+      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      return fn(tx);
+    });
+}
+
+/** Redacts the password of a connection URL for messages. */
+export function safeUrl(u: string): string {
+  try {
+    const parsed = new URL(u);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+export async function openDatabase(opts: DbOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(opts.databaseUrl, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+    });
+    try {
+      await client`select 1`;
+    } catch (cause) {
+      await client.end({ timeout: 1 }).catch(() => {});
+      throw new AppError(
+        "db_unreachable",
+        `Cannot connect to the database at ${safeUrl(opts.databaseUrl)} (${(cause as Error).message}). Check DATABASE_URL and that Postgres is running, or unset DATABASE_URL to use the embedded database.`,
+        { cause },
+      );
+    }
+    const orm = drizzle(client, { schema }) as unknown as Orm;
+    return {
+      kind: "postgres",
+      orm,
+      tenantTx: makeTenantTx(orm, opts.appRole),
+      rows: async (query) => resultRows(await orm.execute(query)),
+      exec: async (script) => {
+        await client.unsafe(script).simple();
+      },
+      ping: async () => {
+        try {
+          await client`select 1`;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let pg: InstanceType<typeof PGlite>;
+  if (opts.inMemory) pg = new PGlite();
+  else {
+    mkdirSync(opts.dataDir, { recursive: true });
+    pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`);
+  }
+  await pg.waitReady;
+  const orm = drizzle(pg, { schema }) as unknown as Orm;
+  return {
+    kind: "pglite",
+    orm,
+    tenantTx: makeTenantTx(orm, opts.appRole),
+    rows: async (query) => resultRows(await orm.execute(query)),
+    exec: async (script) => {
+      await pg.exec(script);
+    },
+    ping: async () => {
+      try {
+        await pg.query("select 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pg.close(),
+  };
+}
+
+export { schema };

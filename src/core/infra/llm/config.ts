@@ -1,0 +1,75 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { type Config, envHelpers } from "../../../config.js";
+
+/**
+ * Environment keys of the LLM gateway (see ENV.md for one line per key). Merged into the app's
+ * env schema by the composition root (`registerEnvSchema(llmEnvSchema)`); every key has a default
+ * or is optional, so Keel starts with no provider at all (offline only).
+ */
+const { bool, url } = envHelpers;
+
+const fraction = z.coerce.number().min(0).max(1);
+const jsonRecord = z.string().transform((s, ctx) => {
+  try {
+    const v: unknown = JSON.parse(s);
+    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    /* reported below */
+  }
+  ctx.addIssue({ code: "custom", message: "a JSON object" });
+  return z.NEVER;
+});
+
+export const llmEnvSchema = z.object({
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: url(["http", "https"]).optional(),
+  OPENAI_MODEL_SMALL: z.string().default("gpt-4o-mini"),
+  OPENAI_MODEL_LARGE: z.string().default("gpt-4o"),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  OLLAMA_HOST: url(["http", "https"]).optional(),
+  OLLAMA_MODEL: z.string().default("llama3.1:8b"),
+  OLLAMA_NUM_CTX: z.coerce.number().int().positive().default(8192),
+  OLLAMA_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  LLM_ROUTE_LOCAL_MAX: fraction.default(0.25),
+  LLM_ROUTE_LARGE_MIN: fraction.default(0.6),
+  LLM_BUDGET_DOWNGRADE_AT: fraction.default(0.9),
+  LLM_TENANT_MONTHLY_BUDGET_USD: z.coerce.number().min(0).default(20),
+  LLM_USER_DAILY_BUDGET_USD: z.coerce.number().min(0).default(2),
+  LLM_TENANT_RATE_PER_MIN: z.coerce.number().int().min(1).default(60),
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(3).default(3),
+  LLM_RETRIES_PER_PROVIDER: z.coerce.number().int().min(0).max(2).default(1),
+  LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).default(250),
+  LLM_RETRY_AFTER_MAX_MS: z.coerce.number().int().min(0).default(5_000),
+  LLM_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  LLM_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).default(30_000),
+  LLM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  LLM_CONTEXT_STRATEGY: z.enum(["sliding_window", "keep_ends"]).default("keep_ends"),
+  LLM_STARTUP_PROBE: bool.default(true),
+  LLM_PRICES_JSON: jsonRecord.optional(),
+  LLM_MODEL_LIMITS_JSON: jsonRecord.optional(),
+  LLM_PROMPTS_DIR: z.string().optional(),
+});
+
+export type LlmEnv = z.infer<typeof llmEnvSchema>;
+
+/** The repository's prompts/ folder, resolved from this file (src/core/infra/llm → ../../../prompts). */
+export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL("../../../../prompts/", import.meta.url));
+
+/**
+ * The LLM settings from the app config. When the composition root did not merge `llmEnvSchema`
+ * (older wiring, some tests), the keys are re-parsed from what the config holds so defaults apply.
+ */
+export function llmConfigFrom(config: Config): LlmEnv {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(llmEnvSchema.shape)) {
+    const v = (config as Record<string, unknown>)[key];
+    if (v !== undefined && v !== "") raw[key] = v;
+  }
+  // Already-parsed values (numbers, booleans, objects) go through coerce/transform unchanged or are
+  // re-stringified where the schema expects a string.
+  for (const k of ["LLM_STARTUP_PROBE"] as const) if (typeof raw[k] === "boolean") raw[k] = String(raw[k]);
+  for (const k of ["LLM_PRICES_JSON", "LLM_MODEL_LIMITS_JSON"] as const)
+    if (raw[k] && typeof raw[k] === "object") raw[k] = JSON.stringify(raw[k]);
+  return llmEnvSchema.parse(raw);
+}

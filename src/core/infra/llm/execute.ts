@@ -1,0 +1,256 @@
+import type { LlmCallMeta } from "../../ports/llm.js";
+import { isLlmError, LlmError } from "./errors.js";
+import { estimateLink, fitFor, ledgerBase, type PreparedRequest } from "./prepare.js";
+import { costMicros } from "./pricing.js";
+import type { AttemptBudget } from "./resilience.js";
+import type { ChainLink } from "./router.js";
+import { type GatewayState, priceOf } from "./state.js";
+import { countTextTokens } from "./tokens.js";
+import type { ProviderRequest } from "./types.js";
+
+export interface Answer {
+  text: string;
+  meta: LlmCallMeta;
+  link: ChainLink;
+}
+
+export interface ExecuteOptions {
+  attempts: AttemptBudget;
+  /** Write the answer to the cache (structured calls do it only after validation). */
+  cacheWrite: boolean;
+  cacheRead: boolean;
+}
+
+const subCode = (e: unknown) => (isLlmError(e) ? e.subCode : "bad_response");
+
+function meta(p: PreparedRequest, link: ChainLink, reason: string, extra: Partial<LlmCallMeta>): LlmCallMeta {
+  return {
+    provider: link.provider,
+    model: link.model,
+    route: link.route,
+    routeReason: reason,
+    tokensIn: 0,
+    tokensOut: 0,
+    costMicros: 0,
+    cacheHit: false,
+    latencyMs: performance.now() - p.startedAt,
+    promptId: p.prompt.def.id,
+    promptVersion: p.prompt.def.version,
+    complexity: p.decision.complexity,
+    sensitive: p.decision.sensitive,
+    ...extra,
+  };
+}
+
+/**
+ * Queues the request's ledger rows and settles the reservation. Neither is awaited on the request
+ * path: the store applies commands in order per connection, so the next request sees the settled
+ * counters. Never throws (failures are logged).
+ */
+export async function finish(state: GatewayState, p: PreparedRequest, spentMicros: number): Promise<void> {
+  state.ledger.add(p.ledger);
+  p.reservation
+    ?.settle(spentMicros)
+    .catch((err: unknown) =>
+      state.logger.error({ err, promptId: p.prompt.def.id }, "llm budget settlement failed"),
+    );
+}
+
+/**
+ * Reserves a paid fallback link's worst case right before calling it (the first link was reserved
+ * during preparation). Free links need nothing. False when the budget refuses.
+ */
+export async function reserveLazily(
+  state: GatewayState,
+  p: PreparedRequest,
+  link: ChainLink,
+  messages: ProviderRequest["messages"],
+): Promise<boolean> {
+  const est = estimateLink(state, link, messages, p.prompt.def.maxTokens);
+  if (est === 0) return true;
+  p.reservation = await state.budget.reserve(p.req.ctx.tenantId, p.req.ctx.userId, est);
+  return p.reservation !== null;
+}
+
+/**
+ * Cache, then each link of the chain in order: model providers through their resilience wrapper
+ * (sharing the request's attempt budget), offline last. Every call gets a ledger row.
+ */
+export async function execute(
+  state: GatewayState,
+  p: PreparedRequest,
+  opts: ExecuteOptions,
+): Promise<Answer> {
+  const { decision, prompt } = p;
+  const def = prompt.def;
+  const primary = decision.chain[0] as ChainLink;
+  const cached = opts.cacheRead ? p.cached : null;
+  if (cached) {
+    const reason = `${decision.reason}; cache hit`;
+    p.ledger.push({
+      ...ledgerBase(p, primary, decision, reason),
+      tokensIn: 0,
+      tokensOut: 0,
+      costMicros: 0,
+      latencyMs: 0,
+      cacheHit: true,
+      outcome: "ok",
+    });
+    await finish(state, p, 0);
+    state.metrics.requests.inc({ route: primary.route, provider: primary.provider, outcome: "cache_hit" });
+    return {
+      text: cached.text,
+      link: primary,
+      meta: meta(p, primary, reason, {
+        cacheHit: true,
+        attempts: 0,
+        providerMs: 0,
+        warnings: p.primaryFit.warnings,
+      }),
+    };
+  }
+  const fallbacks: string[] = [];
+  let providerMs = 0;
+  let spent = 0;
+  let lastError: unknown;
+  for (const [i, link] of decision.chain.entries()) {
+    const slot = state.providers.get(link.provider);
+    if (!slot) continue;
+    const next = decision.chain[i + 1];
+    const fallTo = (why: string) => {
+      fallbacks.push(`${link.provider}:${why}`);
+      if (next) state.metrics.fallbacks.inc({ from: link.provider, to: next.provider, reason: why });
+    };
+    if (slot.resilient && opts.attempts.remaining === 0) {
+      fallTo("attempts_exhausted");
+      continue;
+    }
+    let fit = p.primaryFit;
+    if (i > 0) {
+      try {
+        fit = fitFor(state, link, p.messages, def.maxTokens);
+      } catch (e) {
+        fallTo(subCode(e));
+        lastError = e;
+        continue;
+      }
+    }
+    if (!p.reservation && !(await reserveLazily(state, p, link, fit.messages))) {
+      fallTo("budget");
+      continue;
+    }
+    const preq: ProviderRequest = {
+      model: link.model,
+      messages: fit.messages,
+      temperature: def.temperature,
+      maxTokens: def.maxTokens,
+      json: p.json,
+      promptId: def.id,
+      variables: p.req.variables,
+    };
+    const reason = fallbacks.length
+      ? `${decision.reason}; fallback after ${fallbacks.join(", ")}`
+      : decision.reason;
+    const base = ledgerBase(p, link, decision, reason);
+    const price = priceOf(state, link.provider, link.model);
+    const t0 = performance.now();
+    try {
+      const once = async (signal: AbortSignal) => {
+        const a0 = performance.now();
+        try {
+          return await slot.provider.complete(preq, signal);
+        } catch (e) {
+          state.metrics.attempts.inc({ provider: link.provider, outcome: subCode(e) });
+          // Failed calls are billed nothing by the vendors we price; the row keeps the attempt visible.
+          p.ledger.push({
+            ...base,
+            tokensIn: 0,
+            tokensOut: 0,
+            costMicros: 0,
+            latencyMs: performance.now() - a0,
+            cacheHit: false,
+            outcome: "error",
+            errorCode: subCode(e),
+          });
+          throw e;
+        }
+      };
+      const res = slot.resilient
+        ? await slot.resilient.run(once, opts.attempts)
+        : await slot.provider.complete(preq, AbortSignal.timeout(5_000));
+      const elapsed = performance.now() - t0;
+      if (slot.provider.isModel) providerMs += elapsed;
+      const tokensIn = res.usageReported ? res.tokensIn : fit.tokensIn;
+      const tokensOut = res.usageReported ? res.tokensOut : countTextTokens(res.text, link.model);
+      const cost = costMicros(price, tokensIn, tokensOut);
+      spent += cost;
+      if (slot.provider.isModel) state.metrics.attempts.inc({ provider: link.provider, outcome: "ok" });
+      state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "in" }, tokensIn);
+      state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "out" }, tokensOut);
+      state.metrics.cost.inc(
+        { provider: link.provider, model: link.model, feature: p.req.ctx.feature },
+        cost,
+      );
+      p.ledger.push({
+        ...base,
+        tokensIn,
+        tokensOut,
+        costMicros: cost,
+        latencyMs: elapsed,
+        cacheHit: false,
+        outcome: "ok",
+      });
+      await Promise.all([
+        opts.cacheWrite && !p.req.noCache && slot.provider.isModel && i === 0
+          ? state.cache.set(p.cacheKey, {
+              text: res.text,
+              provider: link.provider,
+              model: link.model,
+              tokensIn,
+              tokensOut,
+            })
+          : undefined,
+        finish(state, p, spent),
+      ]);
+      state.metrics.requests.inc({ route: link.route, provider: link.provider, outcome: "ok" });
+      return {
+        text: res.text,
+        link,
+        meta: meta(p, link, reason, {
+          tokensIn,
+          tokensOut,
+          costMicros: cost,
+          attempts: opts.attempts.used,
+          providerMs,
+          warnings: fit.warnings,
+          ...(fallbacks.length ? { fallbacks } : {}),
+        }),
+      };
+    } catch (e) {
+      if (slot.provider.isModel) providerMs += performance.now() - t0;
+      lastError = e;
+      fallTo(subCode(e));
+      state.logger.warn(
+        { provider: link.provider, model: link.model, subCode: subCode(e), promptId: def.id },
+        "llm provider failed, falling back",
+      );
+      if (!slot.provider.isModel && !isLlmError(e))
+        p.ledger.push({
+          ...base,
+          tokensIn: 0,
+          tokensOut: 0,
+          costMicros: 0,
+          latencyMs: 0,
+          cacheHit: false,
+          outcome: "error",
+          errorCode: "offline_failed",
+        });
+    }
+  }
+  await finish(state, p, spent);
+  state.metrics.requests.inc({ route: decision.route, provider: "none", outcome: "failed" });
+  if (isLlmError(lastError) && lastError.subCode === "offline_unsupported") throw lastError;
+  throw new LlmError("all_providers_failed", `every provider failed (${fallbacks.join(", ")})`, {
+    cause: lastError,
+  });
+}

@@ -1,0 +1,176 @@
+import type { ZodType } from "zod";
+import type {
+  LlmCallMeta,
+  LlmClient,
+  LlmRequest,
+  LlmStructuredResult,
+  LlmTextResult,
+} from "../../ports/llm.js";
+import { isLlmError, LlmError } from "./errors.js";
+import { execute } from "./execute.js";
+import { prepare } from "./prepare.js";
+import type { PromptRegistry } from "./prompts/registry.js";
+import { AttemptBudget } from "./resilience.js";
+import type { GatewayState, HealthStatus } from "./state.js";
+import { streamAnswer } from "./stream.js";
+import { parseStructured, repairInstruction } from "./structured.js";
+import type { ProviderName } from "./types.js";
+
+const PROBE_TTL_MS = 15_000;
+const PROBE_TIMEOUT_MS = 2_000;
+
+/** The LlmClient plus what operators, the CLI and the benchmark need to see. */
+export interface LlmGateway extends LlmClient {
+  readonly prompts: PromptRegistry;
+  cacheStats(): { hits: number; misses: number; hitRate: number };
+  breakerStates(): Partial<Record<ProviderName, "closed" | "open" | "half_open">>;
+  /** Probes every configured provider now (start-up check); returns the failed ones. */
+  probe(): Promise<{ provider: ProviderName; subCode: string }[]>;
+  /** Writes queued ledger rows; call before reading the ledger and on shutdown. */
+  flush(): Promise<void>;
+}
+
+function sumMeta(a: LlmCallMeta, b: LlmCallMeta, attempts: number, note: string): LlmCallMeta {
+  return {
+    ...b,
+    tokensIn: a.tokensIn + b.tokensIn,
+    tokensOut: a.tokensOut + b.tokensOut,
+    costMicros: a.costMicros + b.costMicros,
+    latencyMs: a.latencyMs + b.latencyMs,
+    providerMs: (a.providerMs ?? 0) + (b.providerMs ?? 0),
+    attempts,
+    warnings: [...(a.warnings ?? []), ...(b.warnings ?? []), note],
+  };
+}
+
+export function createGateway(state: GatewayState): LlmGateway {
+  const attemptsFor = () => new AttemptBudget(state.cfg.LLM_MAX_ATTEMPTS);
+
+  async function probeOne(name: ProviderName): Promise<string | null> {
+    const slot = state.providers.get(name);
+    if (!slot?.provider.isModel) return null;
+    try {
+      await slot.provider.probe(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+      slot.probe = "ok";
+      return null;
+    } catch (e) {
+      slot.probe = "failed";
+      return isLlmError(e) ? e.subCode : "connection";
+    } finally {
+      slot.probedAt = state.clock.now().getTime();
+    }
+  }
+
+  const gateway: LlmGateway = {
+    prompts: state.registry,
+
+    async chat(req: LlmRequest): Promise<LlmTextResult> {
+      const def = state.registry.get(req.promptId, req.promptVersion);
+      const p = await prepare(state, req, def.output === "json");
+      const a = await execute(state, p, { attempts: attemptsFor(), cacheRead: true, cacheWrite: true });
+      return { text: a.text, meta: a.meta };
+    },
+
+    async structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>> {
+      const attempts = attemptsFor();
+      const p = await prepare(state, req, true);
+      const first = await execute(state, p, { attempts, cacheRead: true, cacheWrite: false });
+      const parsed = parseStructured(schema, first.text);
+      const cacheable = (link: { provider: ProviderName }) =>
+        link.provider !== "offline" && link.provider === p.decision.chain[0]?.provider;
+      if (parsed.ok) {
+        if (!first.meta.cacheHit && cacheable(first.link))
+          await state.cache.set(p.cacheKey, {
+            text: first.text,
+            provider: first.link.provider,
+            model: first.link.model,
+            tokensIn: first.meta.tokensIn,
+            tokensOut: first.meta.tokensOut,
+          });
+        return { value: parsed.value, meta: first.meta };
+      }
+      const log = state.logger.child({ promptId: p.prompt.def.id, provider: first.link.provider });
+      if (first.link.provider === "offline") {
+        log.error({ subCode: "invalid_output" }, "offline template output failed validation");
+        throw new LlmError(
+          "invalid_output",
+          `offline output for ${p.prompt.def.id} failed validation: ${parsed.error}`,
+        );
+      }
+      log.warn({ subCode: "invalid_output" }, "structured output invalid, sending one repair request");
+      const repairP = await prepare({ ...state }, { ...req, noCache: true }, true, [
+        { role: "assistant", content: first.text },
+        { role: "user", content: repairInstruction(parsed.error) },
+      ]);
+      const second = await execute(state, repairP, { attempts, cacheRead: false, cacheWrite: false });
+      const repaired = parseStructured(schema, second.text);
+      if (!repaired.ok) {
+        log.error({ subCode: "invalid_output" }, "structured output still invalid after repair");
+        throw new LlmError("invalid_output", `${p.prompt.def.id}@${p.prompt.def.version}: ${repaired.error}`);
+      }
+      if (cacheable(second.link))
+        await state.cache.set(p.cacheKey, {
+          text: second.text,
+          provider: second.link.provider,
+          model: second.link.model,
+          tokensIn: second.meta.tokensIn,
+          tokensOut: second.meta.tokensOut,
+        });
+      return {
+        value: repaired.value,
+        meta: sumMeta(first.meta, second.meta, attempts.used, "repaired after invalid structured output"),
+      };
+    },
+
+    async *stream(req: LlmRequest): AsyncIterable<string> {
+      const def = state.registry.get(req.promptId, req.promptVersion);
+      const p = await prepare(state, req, def.output === "json");
+      yield* streamAnswer(state, p, attemptsFor());
+    },
+
+    hasModel() {
+      for (const slot of state.providers.values())
+        if (slot.provider.isModel && slot.probe !== "failed" && slot.resilient?.state !== "open") return true;
+      return false;
+    },
+
+    async health() {
+      const out: Record<string, HealthStatus> = {
+        openai: "unconfigured",
+        ollama: "unconfigured",
+        offline: "ok",
+      };
+      const now = state.clock.now().getTime();
+      await Promise.all(
+        [...state.providers.entries()].map(async ([name, slot]) => {
+          if (!slot.provider.isModel) return;
+          if (now - slot.probedAt > PROBE_TTL_MS || slot.probe === "unknown") await probeOne(name);
+          const r = slot.resilient;
+          out[name] =
+            slot.probe === "failed" || r?.state !== "closed" || r?.coolingDown() ? "degraded" : "ok";
+        }),
+      );
+      return out;
+    },
+
+    cacheStats: () => state.cache.stats(),
+
+    flush: () => state.ledger.flush(),
+
+    breakerStates() {
+      const out: Partial<Record<ProviderName, "closed" | "open" | "half_open">> = {};
+      for (const [name, slot] of state.providers) if (slot.resilient) out[name] = slot.resilient.state;
+      return out;
+    },
+
+    async probe() {
+      const failed: { provider: ProviderName; subCode: string }[] = [];
+      for (const name of state.providers.keys()) {
+        const code = await probeOne(name);
+        if (code) failed.push({ provider: name, subCode: code });
+      }
+      return failed;
+    },
+  };
+  return gateway;
+}
