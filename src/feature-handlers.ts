@@ -1,4 +1,4 @@
-import { requirePermission } from "./core/features/auth/permissions.js";
+import { requirePermission } from "./core/features/auth/index.js";
 import { cashflowHandler } from "./core/features/cashflow/index.js";
 import { digestSettingsHandler } from "./core/features/digest/index.js";
 import { flowHandlers } from "./core/features/flows/index.js";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config.js";
-import type { ChannelRegistry } from "./features/outbox/index.js";
+import { markDraftSent } from "./features/drafts/index.js";
+import type { ChannelRegistry, DraftSentHook } from "./features/outbox/index.js";
 import { type Database, openDatabase } from "./infra/db/client.js";
 import { migrateWithOwner, runMigrations } from "./infra/db/migrate.js";
 import { createLlm } from "./infra/llm/index.js";
@@ -24,6 +25,8 @@ export interface Deps {
   secret: string;
   /** Channel adapters that can deliver outbox messages; filled by the composition root. */
   channels: ChannelRegistry;
+  /** How the outbox tells the drafts feature a draft went out (inverted so outbox does not import drafts). */
+  onDraftSent: DraftSentHook;
 }
 
 export interface CreateDepsOptions {
@@ -64,7 +67,17 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
   }
   const store = opts.store ?? (await openStore(config.REDIS_URL));
   const secret = config.KEEL_SECRET ?? randomBytes(32).toString("hex");
-  const base = { config, logger, db, store, clock, metrics, secret, channels: new Map() as ChannelRegistry };
+  const base = {
+    config,
+    logger,
+    db,
+    store,
+    clock,
+    metrics,
+    secret,
+    channels: new Map() as ChannelRegistry,
+    onDraftSent: markDraftSent,
+  };
   const llm = opts.llm ?? (await createLlm(base));
   return { ...base, llm };
 }

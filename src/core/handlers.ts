@@ -1,5 +1,5 @@
 import type { Deps } from "./deps.js";
-import { requirePermission } from "./features/auth/permissions.js";
+import { requirePermission } from "./features/auth/index.js";
 import { dealShowReply, dealsListReply } from "./features/deals/index.js";
 import {
   approveDraft,

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
-import type { Actor } from "../core/features/auth/permissions.js";
+import type { Actor } from "../core/features/auth/index.js";
 import { quietNotBefore } from "../core/features/digest/index.js";
 import { createDraft, type DraftTarget } from "../core/features/drafts/index.js";
 import { type AlertTarget, enqueue, teamAlertTarget } from "../core/features/outbox/index.js";

@@ -1,6 +1,17 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  coreImportsNoDemo,
+  coreStaysInside,
+  infraImportsNoFeatures,
+  kernelImportsNothingAbove,
+  type LayerRule,
+  noDeepFeatureImports,
+  offenders,
+  readSources,
+  type Source,
+} from "../support/layers.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -44,5 +55,71 @@ describe("architecture", () => {
           offenders.push(`${relative(ROOT, f)}: ${spec}`);
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+// Layer rules over every file in src/. Each rule is also run on a planted violation, so a rule that
+// silently matches nothing (a broken regex, a moved folder) fails here instead of passing forever.
+describe("layers", () => {
+  const src = readSources("src");
+  const planted = (file: string, text: string): Source[] => [{ file, text }];
+  const check = (rule: LayerRule, bad: Source[], good: Source[]) => {
+    expect(offenders(rule, src)).toEqual([]);
+    expect(offenders(rule, bad)).toHaveLength(1);
+    expect(offenders(rule, good)).toEqual([]);
+  };
+
+  it("features reach another feature only through its index.ts", () => {
+    check(
+      noDeepFeatureImports,
+      planted("src/core/features/drafts/x.ts", 'import {\n  findDeal,\n} from "../deals/queries.js";'),
+      [
+        ...planted("src/core/features/drafts/y.ts", 'import { findDeal } from "../deals/index.js";'),
+        ...planted("src/core/features/deals/z.ts", 'import type { DealRow } from "./queries.js";'),
+        ...planted("src/jobs/w.ts", 'export * from "../core/features/deals/index.js";'),
+      ],
+    );
+    // Outside core too: jobs, CLI and adapters call a feature's entry point.
+    expect(
+      offenders(
+        noDeepFeatureImports,
+        planted("src/jobs/x.ts", 'import("../core/features/deals/queries.js")'),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("the kernel imports nothing above it (only itself, node and npm)", () => {
+    check(
+      kernelImportsNothingAbove,
+      planted("src/core/kernel/x.ts", 'import type { Logger } from "../infra/logger.js";'),
+      planted(
+        "src/core/kernel/y.ts",
+        'import pLimit from "p-limit";\nimport { z } from "./csv/index.js";\nimport { x } from "node:fs";',
+      ),
+    );
+  });
+
+  it("infra does not import features (a port inverts what it needs)", () => {
+    check(
+      infraImportsNoFeatures,
+      planted("src/core/infra/llm/x.ts", 'import { can } from "../../features/auth/index.js";'),
+      planted("src/core/infra/llm/y.ts", 'import type { Clock } from "../../ports/clock.js";'),
+    );
+  });
+
+  it("src/core imports no bots, http, jobs, cli, demo or composition root", () => {
+    check(
+      coreStaysInside,
+      planted("src/core/features/deals/x.ts", 'import { runCli } from "../../../cli/ops.js";'),
+      planted("src/core/deps.ts", 'import type { Config } from "../config.js";'),
+    );
+  });
+
+  it("src/core imports nothing from the demo data", () => {
+    check(
+      coreImportsNoDemo,
+      planted("src/core/features/coach/x.ts", 'const d = await import("../../../demo/company.js");'),
+      planted("src/demo/y.ts", 'import { insertPipeline } from "./insert.js";'),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Actor } from "../../core/features/auth/permissions.js";
+import type { Actor } from "../../core/features/auth/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import type { Intent } from "../../core/intents/intent.js";
 import type { Reply } from "../../core/ports/reply.js";

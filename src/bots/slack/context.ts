@@ -1,5 +1,5 @@
 import type { Deps } from "../../core/deps.js";
-import type { Actor } from "../../core/features/auth/permissions.js";
+import type { Actor } from "../../core/features/auth/index.js";
 import type { Logger } from "../../core/infra/logger.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import type { Intent, IntentArgs } from "../../core/intents/intent.js";

@@ -1,5 +1,5 @@
 import type { Deps } from "../../core/deps.js";
-import type { Actor } from "../../core/features/auth/permissions.js";
+import type { Actor } from "../../core/features/auth/index.js";
 import { actorById, actorForIdentity, ensureIdentityUser } from "../../core/features/tenancy/index.js";
 import type { Workspace } from "./workspaces.js";
 

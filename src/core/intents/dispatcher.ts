@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import type { Actor } from "../features/auth/permissions.js";
+import type { Actor } from "../features/auth/index.js";
 import { actorById } from "../features/tenancy/index.js";
 import { AppError, asAppError } from "../kernel/errors.js";
 import type { Reply } from "../ports/reply.js";

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { HomeView, KnownBlock } from "@slack/web-api";
-import { type Actor, can, canApproveDraft } from "../../../core/features/auth/permissions.js";
+import { type Actor, can, canApproveDraft } from "../../../core/features/auth/index.js";
 import { listDeals } from "../../../core/features/deals/index.js";
 import { draftReply, pendingDrafts } from "../../../core/features/drafts/index.js";
 import { overdueInvoices } from "../../../core/features/invoices/index.js";

@@ -2,7 +2,7 @@ import type { Handler } from "../../intents/dispatcher.js";
 import { AppError } from "../../kernel/errors.js";
 import { formatMoney, formatNumber } from "../../kernel/format.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
-import { can } from "../auth/permissions.js";
+import { can } from "../auth/index.js";
 import type { CashflowReport, ScenarioResult } from "./report.js";
 import { cashflowReport } from "./report.js";
 import type { DealProjection, RuleId, Runway } from "./types.js";

@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { findDeal, listDeals } from "../deals/queries.js";
+import { findDeal, listDeals } from "../deals/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { aggregate, collectedWithin, collectionInflows, sumByBucket } from "./aggregate.js";
 import { monthlyFromExpenseSeries, projectCash, toMinor } from "./cash.js";

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
+import type { Actor } from "../auth/index.js";
 import { type DealFilter, findDeal, listDeals, recentNotes } from "./queries.js";
 import { deterministicDealSummary } from "./summary.js";
 

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import type { Handler } from "../../intents/dispatcher.js";
 import { AppError } from "../../kernel/errors.js";
-import { can } from "../auth/permissions.js";
+import { can } from "../auth/index.js";
 import { buildDigest } from "./build.js";
 import { describeSchedule, nextOccurrence } from "./schedule.js";
 import { getSubscription, setSubscription } from "./subscriptions.js";

@@ -1,5 +1,5 @@
 import type { Role } from "../../infra/db/schema/memberships.js";
-import { extractNumbers } from "../provenance/numbers.js";
+import { extractNumbers } from "../provenance/index.js";
 
 /**
  * Content rules for approving a draft, on top of the role rules in `canApproveDraft`: a draft that

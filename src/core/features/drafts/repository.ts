@@ -40,6 +40,21 @@ export async function insertDraft(
   }
 }
 
+/** The outbox delivered an approved draft: scheduled → sent, in the sending transaction. */
+export async function markDraftSent(
+  tx: Tx,
+  tenantId: string,
+  draftId: string,
+  detail: { outboxId: string; messageIds: string[] },
+  at: Date,
+): Promise<void> {
+  await tx
+    .update(drafts)
+    .set({ status: "sent", updatedAt: at })
+    .where(and(eq(drafts.id, draftId), eq(drafts.status, "scheduled")));
+  await recordEvent(tx, { id: draftId, tenantId }, "sent", "scheduled", "sent", null, detail, at);
+}
+
 export async function recordEvent(
   tx: Tx,
   d: Pick<DraftRow, "id" | "tenantId">,

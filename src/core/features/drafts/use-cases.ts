@@ -1,9 +1,9 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../kernel/errors.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
-import { can, canApproveDraft } from "../auth/permissions.js";
-import { findDeal } from "../deals/queries.js";
+import type { Actor } from "../auth/index.js";
+import { can, canApproveDraft } from "../auth/index.js";
+import { findDeal } from "../deals/index.js";
 import { overdueInvoices } from "../invoices/index.js";
 import { deliverDue, enqueue } from "../outbox/index.js";
 import { getTenant } from "../tenancy/index.js";

@@ -1,4 +1,4 @@
-import type { DealRow } from "../deals/queries.js";
+import type { DealRow } from "../deals/index.js";
 
 export interface ChecklistItem {
   item: string;

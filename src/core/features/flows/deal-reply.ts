@@ -1,9 +1,9 @@
 import type { Deps } from "../../deps.js";
 import { formatMoney, formatPct } from "../../kernel/format.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
-import type { DealRow } from "../deals/queries.js";
-import { findDeal, recentNotes } from "../deals/queries.js";
+import type { Actor } from "../auth/index.js";
+import type { DealRow } from "../deals/index.js";
+import { findDeal, recentNotes } from "../deals/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
 
 const FALLBACK_NOTE: Record<NonNullable<DealSummary["fallback"]>, string> = {

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
-import type { DraftWriter } from "../drafts/use-cases.js";
-import { collectFigures } from "../provenance/context.js";
-import { checkFigures } from "../provenance/validate.js";
+import type { DraftWriter } from "../drafts/index.js";
+import { checkFigures, collectFigures } from "../provenance/index.js";
 import { type DraftLanguage, LANGUAGE_NAMES, localizedTemplate } from "./draft-templates.js";
 
 const emailSchema = z.object({ subject: z.string().min(1), body: z.string().min(1) });

@@ -1,5 +1,5 @@
 import type { HandlerMap } from "../../intents/dispatcher.js";
-import { requirePermission } from "../auth/permissions.js";
+import { requirePermission } from "../auth/index.js";
 import { acceptGoalReply, goalsReply, planGoalReply } from "../goals/index.js";
 import { sourcesReply } from "../provenance/index.js";
 import { dealSummaryReplyFor } from "./deal-reply.js";

@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { type DealFilter, type DealRow, listDeals, recentNotes } from "../deals/queries.js";
+import { type DealFilter, type DealRow, listDeals, recentNotes } from "../deals/index.js";
 import { type DealSummary, summarizeDeal } from "./deal-summary.js";
 import { mapLimit } from "./map-limit.js";
 

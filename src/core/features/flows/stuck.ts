@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
-import type { DealRow } from "../deals/queries.js";
-import { listDeals } from "../deals/queries.js";
+import type { DealRow } from "../deals/index.js";
+import { listDeals } from "../deals/index.js";
 import { getTenant } from "../tenancy/index.js";
 
 /** Per-stage overrides of `stages.stuck_after_days`, by stage name (case-insensitive). */

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
+import type { Actor } from "../auth/index.js";
 import { findAndLoad } from "../series/index.js";
 import { describeForecast } from "./describe.js";
 import { forecast } from "./engine.js";

@@ -1,8 +1,8 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../kernel/errors.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
-import { can } from "../auth/permissions.js";
+import type { Actor } from "../auth/index.js";
+import { can } from "../auth/index.js";
 import { type GoalPlanner, runGoalPlanner } from "./graph.js";
 import { formatValue } from "./measure.js";
 import { loadPoints } from "./metric-data.js";

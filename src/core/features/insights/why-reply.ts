@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
+import type { Actor } from "../auth/index.js";
 import { findAndLoad, listSeries, loadSeries } from "../series/index.js";
 import { analyzeRootCause, formatP } from "./root-cause.js";
 

@@ -4,7 +4,7 @@ import type { Tx } from "../../infra/db/client.js";
 import { invoices, payments } from "../../infra/db/schema/index.js";
 import { daysBetween, formatMoney, isoDate } from "../../kernel/format.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
+import type { Actor } from "../auth/index.js";
 
 export interface OverdueInvoice {
   id: string;

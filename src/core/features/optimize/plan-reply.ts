@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { planningDatasets } from "../../infra/db/schema/index.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/permissions.js";
+import type { Actor } from "../auth/index.js";
 import { solveBudget } from "./budget.js";
 import { describePlan } from "./describe.js";
 import { solveInventory } from "./inventory.js";

@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
-import { drafts, outbox } from "../../infra/db/schema/index.js";
+import { outbox } from "../../infra/db/schema/index.js";
 import { asAppError } from "../../kernel/errors.js";
 import {
   type ChannelKind,
@@ -10,7 +10,6 @@ import {
   type DeliveryTarget,
 } from "../../ports/chat-adapter.js";
 import type { Reply } from "../../ports/reply.js";
-import { recordEvent } from "../drafts/repository.js";
 import { deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
 import { outboxMetrics } from "./metrics.js";
 import { paceChannel } from "./pacing.js";
@@ -23,6 +22,14 @@ export { type AlertTarget, ownerAlertTarget, teamAlertTarget } from "./targets.j
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type ChannelRegistry = Map<ChannelKind | string, ChatAdapter>;
+/** Called inside the transaction that marks an outbox row tied to a draft as sent (drafts owns it). */
+export type DraftSentHook = (
+  tx: Tx,
+  tenantId: string,
+  draftId: string,
+  detail: { outboxId: string; messageIds: string[] },
+  at: Date,
+) => Promise<void>;
 
 export const OUTBOX_MAX_ATTEMPTS = 6;
 /** How long a claimed row stays ours; after that another dispatcher may take it (crash recovery). */
@@ -135,22 +142,8 @@ async function recordSent(deps: Deps, tenantId: string, row: OutboxRow, messageI
         lastError: null,
       })
       .where(eq(outbox.id, row.id));
-    if (row.draftId) {
-      await tx
-        .update(drafts)
-        .set({ status: "sent", updatedAt: at })
-        .where(and(eq(drafts.id, row.draftId), eq(drafts.status, "scheduled")));
-      await recordEvent(
-        tx,
-        { id: row.draftId, tenantId },
-        "sent",
-        "scheduled",
-        "sent",
-        null,
-        { outboxId: row.id, messageIds },
-        at,
-      );
-    }
+    // A draft's own state is the drafts feature's business; it is handed the sending transaction.
+    if (row.draftId) await deps.onDraftSent(tx, tenantId, row.draftId, { outboxId: row.id, messageIds }, at);
   });
 }
 

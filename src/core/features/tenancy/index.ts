@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db/client.js";
 import { identities, memberships, tenants, users } from "../../infra/db/schema/index.js";
 import { AppError } from "../../kernel/errors.js";
-import type { Actor, Role } from "../auth/permissions.js";
+import type { Actor, Role } from "../auth/index.js";
 
 export type Tenant = typeof tenants.$inferSelect;
 

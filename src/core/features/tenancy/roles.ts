@@ -2,7 +2,7 @@ import { and, eq, ilike, or } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { identities, memberships, ROLES, users } from "../../infra/db/schema/index.js";
 import type { Reply } from "../../ports/reply.js";
-import { type Actor, can, type Role } from "../auth/permissions.js";
+import { type Actor, can, type Role } from "../auth/index.js";
 
 /** "<@U123|sam>" (Slack mention), "+1555…", an email or a name → the channel id / query to look up. */
 export function userQuery(raw: string): { externalId?: string; text: string } {
