@@ -7,6 +7,7 @@ import type { Deps } from "../core/deps.js";
 import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/flows/index.js";
 import { requireTenant } from "../core/features/tenancy/index.js";
 import { llmCalls } from "../core/infra/db/schema/index.js";
+import { formatCostMicros } from "../core/kernel/format.js";
 
 export interface PromptCallLine {
   prompt: string;
@@ -84,7 +85,7 @@ export function renderPromptUsage(u: PromptUsage): string {
   if (u.calls.length === 0) out.push("  (none)");
   for (const c of u.calls)
     out.push(
-      `  ${pad(c.prompt, 30)} ${String(c.calls).padStart(6)} calls  ${String(c.errors).padStart(4)} errors  ${String(c.tokensIn + c.tokensOut).padStart(9)} tokens  $${(c.costMicros / 1e6).toFixed(4)}`,
+      `  ${pad(c.prompt, 30)} ${String(c.calls).padStart(6)} calls  ${String(c.errors).padStart(4)} errors  ${String(c.tokensIn + c.tokensOut).padStart(9)} tokens  ${formatCostMicros(c.costMicros)}`,
     );
   out.push("", "Draft approvals by prompt version");
   if (u.approvals.length === 0) out.push("  (none)");

@@ -3,19 +3,18 @@ import { eq } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
 import { tenants } from "../core/infra/db/schema/index.js";
 import { llmConfigFrom, type UsageReport, usageReport } from "../core/infra/llm/index.js";
+import { formatCostMicros } from "../core/kernel/format.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
 const USAGE = "Usage: keel usage [--tenant SLUG] [--month YYYY-MM] [--json]\n";
-
-const usd = (micros: number) => `$${(micros / 1e6).toFixed(micros < 10_000 ? 4 : 2)}`;
 
 function table(title: string, lines: UsageReport["byFeature"]): string {
   if (!lines.length) return `${title}: none\n`;
   const w = Math.max(...lines.map((l) => l.key.length), 8);
   const rows = lines.map(
     (l) =>
-      `  ${l.key.padEnd(w)}  ${String(l.calls).padStart(6)}  ${String(l.tokensIn).padStart(9)}  ${String(l.tokensOut).padStart(9)}  ${usd(l.costMicros).padStart(10)}`,
+      `  ${l.key.padEnd(w)}  ${String(l.calls).padStart(6)}  ${String(l.tokensIn).padStart(9)}  ${String(l.tokensOut).padStart(9)}  ${formatCostMicros(l.costMicros).padStart(10)}`,
   );
   return `${title}\n  ${"".padEnd(w)}  ${"calls".padStart(6)}  ${"tokens in".padStart(9)}  ${"out".padStart(9)}  ${"cost".padStart(10)}\n${rows.join("\n")}\n`;
 }
@@ -24,10 +23,12 @@ function table(title: string, lines: UsageReport["byFeature"]): string {
 export function formatUsage(r: UsageReport, slug: string, defaultBudgetMicros: number): string {
   const budget = r.budgetMicros ?? defaultBudgetMicros;
   const pct =
-    budget > 0 ? ` (${((r.totals.costMicros / budget) * 100).toFixed(1)}% of ${usd(budget)} budget)` : "";
+    budget > 0
+      ? ` (${((r.totals.costMicros / budget) * 100).toFixed(1)}% of ${formatCostMicros(budget)} budget)`
+      : "";
   const hitRate = r.totals.calls ? ((r.totals.cacheHits / r.totals.calls) * 100).toFixed(1) : "0.0";
   return [
-    `LLM usage for ${slug}, ${r.month}: ${usd(r.totals.costMicros)}${pct}`,
+    `LLM usage for ${slug}, ${r.month}: ${formatCostMicros(r.totals.costMicros)}${pct}`,
     `${r.totals.calls} calls, ${r.totals.tokensIn} tokens in, ${r.totals.tokensOut} out, cache hits ${hitRate}%, errors ${r.totals.errors}\n`,
     table("By feature", r.byFeature),
     table("By provider", r.byProvider),

@@ -1,6 +1,6 @@
 import { dueOccurrence, scheduledSubscriptions } from "../core/features/digest/index.js";
 import { deliverDue } from "../core/features/outbox/index.js";
-import { forEachBounded } from "./concurrency.js";
+import { forEachLimit } from "../core/kernel/concurrency.js";
 import { type DigestUnitOutcome, runDigestUnit } from "./digest-unit.js";
 import type { JobDefinition } from "./types.js";
 
@@ -30,7 +30,7 @@ export function createDigestsJob(opts: { concurrency?: number } = {}): JobDefini
       });
       const counts: Record<DigestUnitOutcome, number> = { enqueued: 0, skipped: 0, failed: 0, off: 0 };
       const tenants = new Set<string>();
-      await forEachBounded(
+      await forEachLimit(
         due,
         concurrency,
         async ({ sub, occ }) => {
@@ -41,7 +41,7 @@ export function createDigestsJob(opts: { concurrency?: number } = {}): JobDefini
         ctx.signal,
       );
       let delivered = 0;
-      await forEachBounded(
+      await forEachLimit(
         [...tenants],
         concurrency,
         async (t) => {

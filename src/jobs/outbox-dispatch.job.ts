@@ -1,5 +1,5 @@
 import { deliverDue, outboxDepth, tenantsWithDueOutbox } from "../core/features/outbox/index.js";
-import { forEachBounded } from "./concurrency.js";
+import { forEachLimit } from "../core/kernel/concurrency.js";
 import type { JobDefinition } from "./types.js";
 
 /**
@@ -18,7 +18,7 @@ export const outboxDispatchJob: JobDefinition = {
     let sent = 0;
     let failed = 0;
     let dead = 0;
-    await forEachBounded(
+    await forEachLimit(
       tenants,
       4,
       async (t) => {

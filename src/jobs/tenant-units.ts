@@ -1,8 +1,8 @@
 import { asc } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
 import { tenants } from "../core/infra/db/schema/index.js";
+import { forEachLimit } from "../core/kernel/concurrency.js";
 import { claimFire, finishRun } from "./claims.js";
-import { forEachBounded } from "./concurrency.js";
 import { jobMetrics } from "./metrics.js";
 import type { JobContext } from "./types.js";
 
@@ -21,7 +21,7 @@ export async function forEachTenant(
   const list = await deps.db.orm.select().from(tenants).orderBy(asc(tenants.createdAt));
   const metrics = jobMetrics(deps.metrics);
   const out = { tenants: list.length, done: 0, items: 0, failed: 0 };
-  await forEachBounded(
+  await forEachLimit(
     list,
     concurrency,
     async (t) => {

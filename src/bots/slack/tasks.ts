@@ -1,3 +1,6 @@
+import type { LimitFunction } from "p-limit";
+import { limiter } from "../../core/kernel/concurrency.js";
+
 /**
  * Background work started after an ack (slow replies, modal updates). Tracked so shutdown can wait
  * for it and tests can wait until the system is quiet; `limit` bounds how much of it runs at once,
@@ -6,10 +9,11 @@
  */
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly limiter: LimitFunction;
 
-  constructor(private readonly maxConcurrent = 64) {}
+  constructor(maxConcurrent = 64) {
+    this.limiter = limiter(maxConcurrent);
+  }
 
   track<T>(p: Promise<T>): Promise<T> {
     this.running.add(p);
@@ -18,15 +22,8 @@ export class TaskTracker {
   }
 
   /** Runs `fn` when fewer than `maxConcurrent` limited jobs are running (FIFO). */
-  async limit<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.maxConcurrent) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
+  limit<T>(fn: () => Promise<T>): Promise<T> {
+    return this.limiter(fn);
   }
 
   /** Resolves once nothing is running (including work started while waiting). */
@@ -39,6 +36,6 @@ export class TaskTracker {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.limiter.pendingCount;
   }
 }

@@ -1,8 +1,31 @@
 /** Formatting of computed figures for replies. Numbers are never produced here, only shown. */
-export function formatMoney(minor: number, currency = "USD"): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 0 }).format(
-    minor / 100,
-  );
+/**
+ * Money in minor units (cents) → "$48,000" or "$15.00": the one money rule for every reply. From 100
+ * units up, cents are noise in a chat answer and are left out; below, the currency's own cents show
+ * (none for JPY). A malformed currency code is shown as "12.50 dollars" rather than thrown.
+ */
+export function formatMoney(minor: number, currency = "USD", locale = "en-US"): string {
+  const major = minor / 100;
+  try {
+    const cents = new Intl.NumberFormat(locale, { style: "currency", currency }).resolvedOptions()
+      .maximumFractionDigits as number;
+    const digits = Math.abs(major) >= 100 ? 0 : cents;
+    return new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      // "-$0.00" for a rounding remainder reads like a loss.
+      signDisplay: "negative",
+    }).format(major);
+  } catch {
+    return `${major.toFixed(2)} ${currency}`;
+  }
+}
+
+/** LLM spend in micro-dollars → "$0.0015" (tenths of a cent matter there) or "$12.40". */
+export function formatCostMicros(micros: number): string {
+  return `$${(micros / 1e6).toFixed(Math.abs(micros) < 10_000 ? 4 : 2)}`;
 }
 
 export function formatNumber(n: number, digits = 0): string {

@@ -4,7 +4,6 @@ import type { DealRow } from "../../../src/core/features/deals/queries.js";
 import {
   checklistCompliance,
   detectStuck,
-  mapLimit,
   parseDraftRequest,
 } from "../../../src/core/features/flows/index.js";
 
@@ -48,21 +47,6 @@ describe("stuck deals", () => {
       ["a", 5],
     ]);
     expect(detectStuck(deals, { "order received": 30 }).map((s) => s.deal.id)).toEqual(["b"]);
-  });
-});
-
-describe("batch helpers", () => {
-  it("mapLimit keeps order and never exceeds the limit", async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapLimit([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, 5 + (n % 3)));
-      inFlight--;
-      return n * 2;
-    });
-    expect(out).toEqual([2, 4, 6, 8, 10, 12, 14]);
-    expect(peak).toBe(3);
   });
 });
 

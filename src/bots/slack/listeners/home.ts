@@ -6,7 +6,7 @@ import { draftReply, pendingDrafts } from "../../../core/features/drafts/index.j
 import { overdueInvoices } from "../../../core/features/invoices/index.js";
 import { usageReport } from "../../../core/infra/llm/index.js";
 import type { IntentArgs } from "../../../core/intents/intent.js";
-import { formatMoney } from "../../../core/kernel/format.js";
+import { formatCostMicros, formatMoney } from "../../../core/kernel/format.js";
 import type { Reply } from "../../../core/ports/reply.js";
 import { type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";
@@ -130,7 +130,7 @@ export async function buildHome(
           type: "section",
           text: {
             type: "mrkdwn",
-            text: `$${(r.totals.costMicros / 1e6).toFixed(2)} across ${r.totals.calls} calls (${r.totals.cacheHits} from cache).`,
+            text: `${formatCostMicros(r.totals.costMicros)} across ${r.totals.calls} calls (${r.totals.cacheHits} from cache).`,
           },
         },
       ];

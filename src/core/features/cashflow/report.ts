@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps.js";
+import { mapLimit } from "../../kernel/concurrency.js";
 import { findDeal, listDeals } from "../deals/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { aggregate, collectedWithin, collectionInflows, sumByBucket } from "./aggregate.js";
@@ -109,19 +110,6 @@ export function receivableInflows(
   return { inflows, doubtful };
 }
 
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
  * The cashflow report of a tenant: every open deal projected by the rules (and the LLM when one is
  * configured), aggregated into buckets, open receivables, a forecast of collections from history,
@@ -157,7 +145,7 @@ export async function cashflowReport(
   const deals = data.deals.filter((d) => d.currency === currency);
   const llm = { asked: 0, used: 0, overridden: 0, failed: 0 };
   // Model calls run outside the transaction so no connection is held while waiting on a provider.
-  const projections = await mapBounded(deals, useLlm ? LLM_CONCURRENCY : deals.length || 1, async (d) => {
+  const projections = await mapLimit(deals, useLlm ? LLM_CONCURRENCY : deals.length, async (d) => {
     const base = projectDeal(d, rules, now);
     if (!useLlm || d.isInvoiced) return base;
     llm.asked++;

@@ -9,8 +9,9 @@ import {
   stages,
 } from "../../infra/db/schema/index.js";
 import type { Fact } from "../../infra/llm/index.js";
+import { formatMoney } from "../../kernel/format.js";
 import type { Source } from "../../ports/reply.js";
-import { formatMoney, isoDay, shiftDays } from "./format.js";
+import { isoDay, shiftDays } from "./format.js";
 
 /**
  * The tenant's key figures, computed by SQL in the tenant's transaction (RLS applies). The coach's

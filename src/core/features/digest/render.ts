@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { formatMoney, formatNumber } from "../../kernel/format.js";
+import { formatCostMicros, formatMoney, formatNumber } from "../../kernel/format.js";
 import type { Field, Reply, ReplyImage, Section } from "../../ports/reply.js";
 import { type ChartInput, chartGeometry } from "./chart.js";
 import type { DigestData } from "./compose.js";
@@ -9,7 +9,6 @@ import { renderChartPng } from "./png.js";
 /** Days of actual revenue shown before the forecast. */
 export const CHART_ACTUAL_DAYS = 42;
 
-const usd = (micros: number) => `$${(micros / 1e6).toFixed(2)}`;
 const money = (d: DigestData, minor: number) => formatMoney(minor, d.currency);
 
 function cashSection(d: DigestData): Section {
@@ -117,10 +116,10 @@ function llmSection(d: DigestData): Section {
   return {
     title: "AI spend",
     fields: [
-      { label: "Since last digest", value: `${usd(l.sinceMicros)} (${l.sinceCalls} calls)` },
+      { label: "Since last digest", value: `${formatCostMicros(l.sinceMicros)} (${l.sinceCalls} calls)` },
       {
         label: "This month",
-        value: `${usd(l.monthMicros)} (${l.monthCalls} calls${l.topFeature ? `, most on ${l.topFeature}` : ""})`,
+        value: `${formatCostMicros(l.monthMicros)} (${l.monthCalls} calls${l.topFeature ? `, most on ${l.topFeature}` : ""})`,
       },
     ],
   };

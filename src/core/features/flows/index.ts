@@ -17,7 +17,6 @@ export { type DraftLanguage, localizedTemplate, parseLanguage } from "./draft-te
 export { createLlmDraftWriter, type DraftAuthor, type DraftStyle, draftPromptFor } from "./draft-writer.js";
 export { expireDueDrafts } from "./expiry.js";
 export { flowHandlers } from "./handlers.js";
-export { mapLimit } from "./map-limit.js";
 export { type PipelineSummaryOptions, summarizePipeline } from "./pipeline-summaries.js";
 export {
   detectStuck,

@@ -1,14 +1,10 @@
+import { formatMoney } from "../../kernel/format.js";
+
 /** Number formatting for explanations; one place so every message reads the same. */
 
+/** Solver figures are in major units; rounded to cents (99.99999 is $100) and shown by the one money rule. */
 export function money(raw: number, currency = "USD"): string {
-  const value = Math.round(raw * 100) / 100; // solver noise (99.99999) must not print as "$100.00"
-  const digits = Math.abs(value) >= 100 ? 0 : 2;
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(value);
+  return formatMoney(Math.round(raw * 100), currency);
 }
 
 export function num(value: number, maxDigits = 2): string {
