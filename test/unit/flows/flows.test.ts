@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../../src/bots/email/index.js";
+import { checklistCompliance } from "../../../src/core/features/deals/index.js";
 import type { DealRow } from "../../../src/core/features/deals/queries.js";
-import {
-  checklistCompliance,
-  detectStuck,
-  parseDraftRequest,
-} from "../../../src/core/features/flows/index.js";
+import { detectStuck, parseDraftRequest } from "../../../src/core/features/flows/index.js";
 
 const deal = (over: Partial<DealRow>): DealRow =>
   ({

@@ -1,18 +1,14 @@
 import { formatMoney } from "../../kernel/format.js";
 import type { Field, Reply } from "../../ports/reply.js";
+import { checklistCompliance } from "./checklist.js";
 import type { DealRow } from "./queries.js";
-
-/** The checklist items a deal has not satisfied in its current stage. */
-export function missingChecklist(deal: Pick<DealRow, "checklist" | "facts">): string[] {
-  return deal.checklist.filter((item) => !deal.facts[item]);
-}
 
 /**
  * Deterministic deal summary: every figure comes from the row. Used as is without an LLM and as the
  * fallback when the LLM summary fails (confidence 0).
  */
 export function deterministicDealSummary(deal: DealRow, notes: { body: string; createdAt: Date }[]): Reply {
-  const missing = missingChecklist(deal);
+  const { missing } = checklistCompliance(deal);
   const fields: Field[] = [
     { label: "Stage", value: deal.stageName },
     { label: "Value", value: formatMoney(deal.valueMinor, deal.currency) },

@@ -1,7 +1,6 @@
 /** Core flows: deal summaries, stage checklists, stuck deals, drafted follow-ups, approval metrics. */
 
 export { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "./approval-metrics.js";
-export { type ChecklistCompliance, type ChecklistItem, checklistCompliance } from "./checklist.js";
 export { dealSummaryReply, dealSummaryReplyFor } from "./deal-reply.js";
 export {
   type DealNote,

@@ -1,4 +1,4 @@
-import type { DealRow } from "../deals/index.js";
+import type { DealRow } from "./queries.js";
 
 export interface ChecklistItem {
   item: string;
@@ -15,6 +15,17 @@ export interface ChecklistCompliance {
 }
 
 /**
+ * The one rule for "checklist item done": a recorded fact that says something — `true`, a non-blank
+ * text, or a number (an amount of 0 is still recorded). Absent, `false`, `null` and blank text are not.
+ * Facts come from JSON, so the runtime value may be any of these whatever the column type says.
+ */
+export function isChecklistItemDone(fact: unknown): boolean {
+  if (fact === true) return true;
+  if (typeof fact === "string") return fact.trim() !== "";
+  return typeof fact === "number" && Number.isFinite(fact);
+}
+
+/**
  * Checks a deal against its stage's checklist (`stages.checklist`, configurable per stage) using the
  * recorded facts (`deals.facts`). Code decides what is done; a model never ticks an item.
  */
@@ -22,8 +33,8 @@ export function checklistCompliance(
   deal: Pick<DealRow, "stageName" | "checklist" | "facts">,
 ): ChecklistCompliance {
   const items = deal.checklist.map((item): ChecklistItem => {
-    const fact = deal.facts[item];
-    const done = fact !== undefined && fact !== false && fact !== "";
+    const fact: unknown = deal.facts[item];
+    const done = isChecklistItemDone(fact);
     return done ? { item, done, evidence: fact === true ? "recorded" : String(fact) } : { item, done };
   });
   const missing = items.filter((i) => !i.done).map((i) => i.item);
