@@ -14,6 +14,8 @@ export interface FakeCall {
 }
 
 export interface FakeFailure {
+  /** Answer only after this long (client timeouts). */
+  hangMs?: number;
   status?: number;
   retryAfter?: number;
   error?: string;
@@ -127,6 +129,8 @@ export class FakeSlackApi {
         : undefined;
     this.calls.push({ method, params, token, at: Date.now() });
     const fail = this.failures.get(method)?.shift();
+    if (fail?.hangMs) await new Promise((r) => setTimeout(r, fail.hangMs));
+    if (fail?.hangMs && !fail.status && !fail.error) return send(200, this.answer(method, params, token));
     if (fail?.status === 429)
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(fail.retryAfter ?? 1) });
     if (fail) return send(fail.status ?? 200, { ok: false, error: fail.error ?? "internal_error" });

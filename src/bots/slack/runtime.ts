@@ -26,6 +26,8 @@ export interface SlackRuntimeOptions {
   paceMs?: number;
   /** Web API retry policy (tests use a fast one). */
   retryConfig?: RetryOptions;
+  /** Web API request timeout (default 10 s). */
+  timeoutMs?: number;
   /**
    * Most background jobs (slow replies) running at once; more wait in line. Default 256 on Postgres;
    * 16 on embedded PGlite, whose queries run on this thread and would otherwise delay acks.
@@ -69,6 +71,7 @@ export function createSlackRuntime(
   const clients = new ClientFactory({
     apiUrl: settings.apiUrl,
     retryConfig: opts.retryConfig,
+    timeoutMs: opts.timeoutMs,
     logger: deps.logger,
   });
   const repo = settings.oauth

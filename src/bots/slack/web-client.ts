@@ -1,18 +1,25 @@
 import { LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } from "@slack/web-api";
 import type { Logger } from "../../core/infra/logger.js";
+import { scrubText } from "../../core/infra/safe-error.js";
 
 export interface ClientFactoryOptions {
   apiUrl?: string;
   retryConfig?: RetryOptions;
+  /** Per-request timeout; a Web API that hangs must not hold a turn forever (default 10 s). */
+  timeoutMs?: number;
   logger: Logger;
 }
 
-/** Bridges @slack/logger to pino. Debug output is dropped: it can carry request bodies. */
+/**
+ * Bridges @slack/logger to pino. Debug output is dropped: it can carry request bodies. Objects other
+ * than errors are named by type only (they may be request configs); strings are scrubbed.
+ */
 export function slackLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const text = (msg: unknown[]) =>
     msg
-      .map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : JSON.stringify(m)))
+      .map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : `[${typeof m}]`))
+      .map(scrubText)
       .join(" ")
       .slice(0, 500);
   return {
@@ -35,6 +42,7 @@ export class ClientFactory {
   constructor(opts: ClientFactoryOptions) {
     this.options = {
       slackApiUrl: opts.apiUrl,
+      timeout: opts.timeoutMs ?? 10_000,
       logger: slackLogger(opts.logger.child({ component: "slack-web-api" })),
       ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
     };

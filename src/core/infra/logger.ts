@@ -1,4 +1,5 @@
 import { type Logger, pino } from "pino";
+import { safeError } from "./safe-error.js";
 
 export type { Logger };
 
@@ -31,6 +32,15 @@ export const REDACT_PATHS = [
   "*.body",
   "*.databaseUrl",
   "*.redisUrl",
+  // Request configs and SQL parameters, should an object carrying them be logged under another key.
+  "headers",
+  "*.headers",
+  "config",
+  "*.config",
+  "params",
+  "*.params",
+  "parameters",
+  "*.parameters",
 ];
 
 export function createLogger(
@@ -41,7 +51,8 @@ export function createLogger(
       name: opts.name ?? "keel",
       level: opts.level ?? "info",
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-      serializers: { err: pino.stdSerializers.err },
+      // Errors are logged through a whitelist (safe-error.ts): type, message, codes, stack, causes.
+      serializers: { err: safeError, error: safeError },
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
     },

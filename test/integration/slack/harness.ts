@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { allHandlers, type Keel } from "../../../src/app.js";
 import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
+import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
@@ -45,6 +46,12 @@ export function sign(secret: string, ts: number, body: string): string {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Where log lines go (default: the test logger, silent). */
+  logger?: Logger;
+  /** SLACK_BOT_TOKEN value (default BOT_TOKEN). */
+  botTokenValue?: string;
+  /** Web API request timeout. */
+  timeoutMs?: number;
   oauth?: boolean;
   botToken?: boolean;
   demo?: boolean;
@@ -56,14 +63,19 @@ export interface HarnessOptions {
  */
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const api = await new FakeSlackApi().start();
-  const deps = await createTestDeps({ KEEL_SECRET: "test-keel-secret-0123456789", ...(opts.env ?? {}) });
+  const deps = await createTestDeps(
+    { KEEL_SECRET: "test-keel-secret-0123456789", ...(opts.env ?? {}) },
+    opts.logger ? { logger: opts.logger } : {},
+  );
   if (opts.demo !== false) await loadDemo(deps);
   const dispatcher = createDispatcher(deps, allHandlers());
   const keel: Keel = { deps, dispatcher, close: async () => {} };
   const settings = slackSettingsFrom({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: api.url,
-    ...(opts.botToken === false ? {} : { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_TENANT: "demo" }),
+    ...(opts.botToken === false
+      ? {}
+      : { SLACK_BOT_TOKEN: opts.botTokenValue ?? BOT_TOKEN, SLACK_TENANT: "demo" }),
     ...(opts.oauth
       ? {
           SLACK_CLIENT_ID: "111.222",
@@ -75,6 +87,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const runtime = createSlackRuntime(keel, settings, {
     paceMs: 5,
     retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   deps.channels.set("slack", runtime.adapter);
   const http = createHttpApp(deps, [(app) => runtime.mount(app)]) as unknown as Hono;

@@ -3,6 +3,7 @@ import { type CloudWhatsapp, createCloudWhatsapp } from "../../../src/bots/whats
 import { signBody } from "../../../src/bots/whatsapp/cloud/signature.js";
 import { loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
+import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
 import { loadDemo } from "../../../src/demo/load.js";
@@ -27,15 +28,23 @@ export interface CloudHarness {
 }
 
 /** Demo company + Cloud API transport on the real hono app, Graph API replaced by a local server. */
-export async function cloudHarness(env: Record<string, string> = {}, clock?: Clock): Promise<CloudHarness> {
-  const graph = await startFakeGraphApi({ accessToken: TOKEN, phoneNumberId: PNID });
-  const d = await createTestDeps({}, clock ? { clock } : {});
+export async function cloudHarness(
+  env: Record<string, string> = {},
+  clock?: Clock,
+  opts: { logger?: Logger; accessToken?: string } = {},
+): Promise<CloudHarness> {
+  const accessToken = opts.accessToken ?? TOKEN;
+  const graph = await startFakeGraphApi({ accessToken, phoneNumberId: PNID });
+  const d = await createTestDeps(
+    {},
+    { ...(clock ? { clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) },
+  );
   await loadDemo(d);
   const c = loadWhatsappConfig({
     WHATSAPP_TRANSPORT: "cloud",
     WHATSAPP_CLOUD_VERIFY_TOKEN: VERIFY,
     WHATSAPP_CLOUD_APP_SECRET: APP_SECRET,
-    WHATSAPP_CLOUD_ACCESS_TOKEN: TOKEN,
+    WHATSAPP_CLOUD_ACCESS_TOKEN: accessToken,
     WHATSAPP_CLOUD_PHONE_NUMBER_ID: PNID,
     WHATSAPP_GRAPH_API_URL: graph.url,
     WHATSAPP_PACING_MS: "0",

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { outbox } from "../../infra/db/schema/index.js";
+import { scrubText } from "../../infra/safe-error.js";
 import { asAppError } from "../../kernel/errors.js";
 import {
   type ChannelKind,
@@ -216,7 +217,8 @@ export async function deliverDue(
       }
       const err = asAppError(e);
       const dead = row.attempts >= maxAttempts;
-      const message = (err.cause as Error | undefined)?.message ?? err.message;
+      // Stored in the row and shown to the owner: scrubbed like a log line (tokens, SQL parameters).
+      const message = scrubText((err.cause as Error | undefined)?.message ?? err.message);
       const wait = Math.max(backoffMs(row.attempts), retryAfterMs(e) ?? 0);
       const alertTo =
         dead && !isDeadLetterAlert(row.payload)
