@@ -57,7 +57,7 @@ beforeAll(async () => {
   });
   down = await createHarness({ logger, botTokenValue: CANARY.slackLike, timeoutMs: 300 });
   wa = await cloudHarness({}, undefined, { logger, accessToken: CANARY.graphToken });
-});
+}, 240_000);
 afterAll(async () => {
   for (const r of restore) r();
   await h?.close();
