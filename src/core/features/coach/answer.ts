@@ -5,8 +5,8 @@ import { isLlmError } from "../../infra/llm/index.js";
 import { isAppError } from "../../kernel/errors.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { Reply } from "../../ports/reply.js";
-import { collectFigures, guardFigures } from "../provenance/index.js";
-import { computeFigures, describeFigures } from "./figures.js";
+import { factContext, guardFigures, referenceFigures, type TypedFact } from "../provenance/index.js";
+import { computeFigures, describeFigures, figureFacts } from "./figures.js";
 import { isoDay } from "./format.js";
 import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";
 
@@ -75,6 +75,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
     history: keepHistory ? await loadHistory(tx, { ...input, threadId: input.threadId }, now) : null,
   }));
   const described = describeFigures(figures);
+  const facts = figureFacts(figures);
 
   let answer: { text: string; meta: LlmCallMeta };
   try {
@@ -108,14 +109,16 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
   }
 
   const meta = replyMeta(answer.meta);
-  // Every figure a model writes must come from the computed context (or the user's own words).
+  // Every figure a model writes must be one of this turn's computed facts (or the asker's own words);
+  // history, summaries and data text the model read are never a source.
   if (answer.meta.provider !== "offline") {
     const guarded = guardFigures(log, {
       feature: "coach",
       promptId: "coach.answer",
+      ...(answer.meta.promptVersion !== undefined ? { promptVersion: answer.meta.promptVersion } : {}),
       llmText: answer.text,
       fallbackText: `Here are your current figures:\n${described.facts.map((f) => `• *${f.label}:* ${f.value}`).join("\n")}`,
-      context: collectFigures(figures, described.text, text, history?.summary ?? ""),
+      context: factContext(facts, text),
     });
     if (guarded.usedFallback) {
       answer = { ...answer, text: guarded.text };
@@ -126,15 +129,24 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
     await deps.db.tenantTx(input.tenantId, (tx) =>
       appendTurn(tx, history, input.tenantId, now, text, answer.text, meta),
     );
-    await foldOlderMessages(deps, input, history.conversationId).catch((err) =>
+    await foldOlderMessages(deps, input, history.conversationId, facts).catch((err) =>
       log.warn({ err }, "history summary failed"),
     );
   }
   return { text: answer.text, sources: described.sources, meta };
 }
 
-/** Folds messages beyond the verbatim window into the running summary (local tier prompt). */
-async function foldOlderMessages(deps: Deps, input: CoachInput, conversationId: string): Promise<void> {
+/**
+ * Folds messages beyond the verbatim window into the running summary (local tier prompt). Figures in
+ * the summary are replaced by references to this turn's facts (or "[figure]"), so nothing the
+ * summary says can later pass for a computed figure.
+ */
+async function foldOlderMessages(
+  deps: Deps,
+  input: CoachInput,
+  conversationId: string,
+  facts: TypedFact[],
+): Promise<void> {
   const h = await deps.db.tenantTx(input.tenantId, (tx) => loadHistory(tx, input, deps.clock.now()));
   if (h.conversationId !== conversationId) return;
   const fold = dueForFolding(h.recent);
@@ -149,6 +161,6 @@ async function foldOlderMessages(deps: Deps, input: CoachInput, conversationId: 
     },
   });
   await deps.db.tenantTx(input.tenantId, (tx) =>
-    saveSummary(tx, conversationId, res.text.trim(), last.createdAt),
+    saveSummary(tx, conversationId, referenceFigures(res.text.trim(), facts), last.createdAt),
   );
 }

@@ -11,6 +11,7 @@ import {
 import type { Fact } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
 import type { Source } from "../../ports/reply.js";
+import { count, day, money, percent, ratio, type TypedFact } from "../provenance/index.js";
 import { isoDay, shiftDays } from "./format.js";
 
 /**
@@ -179,4 +180,36 @@ export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: S
   sources.push({ label: "Cash collected", detail: "payments received in the last 30 days" });
   const text = facts.map((x) => `- ${x.label}: ${x.value}`).join("\n");
   return { facts, sources, text };
+}
+
+/**
+ * The same figures as typed values with ids: the only figures a model-phrased coach reply may state.
+ * Stage names are not included (they are data a person typed, not computed figures).
+ */
+export function figureFacts(f: BusinessFigures): TypedFact[] {
+  const c = f.currency;
+  const out: TypedFact[] = [
+    day("as_of", f.asOf, "As of"),
+    money("pipeline.open_value", f.openValueMinor, c, "Open pipeline"),
+    count("pipeline.open_deals", f.openDeals, "Open deals"),
+    count("pipeline.stuck_deals", f.stuckDeals, "Stuck deals"),
+    count("invoices.overdue_count", f.overdue.count, "Overdue invoices"),
+    money("invoices.overdue_amount", f.overdue.amountMinor, c, "Overdue amount"),
+    money("cash.collected_30d", f.cashCollected30Minor, c, "Cash collected, last 30 days"),
+    count("period.days", 30, "Period length"),
+  ];
+  for (const [i, p] of f.pipeline.entries()) {
+    out.push(count(`pipeline.stage${i + 1}.deals`, p.count, `${p.stage} deals`));
+    out.push(money(`pipeline.stage${i + 1}.value`, p.valueMinor, c, `${p.stage} value`));
+  }
+  if (f.revenue) {
+    const { last30, prev30 } = f.revenue;
+    out.push(money("revenue.last30", Math.round(last30 * 100), c, "Revenue, last 30 days"));
+    out.push(money("revenue.prev30", Math.round(prev30 * 100), c, "Revenue, 30 days before"));
+    if (prev30 > 0) {
+      out.push(percent("revenue.change_pct", ((last30 - prev30) / prev30) * 100, "Revenue change"));
+      out.push(ratio("revenue.ratio", last30 / prev30, "Revenue ratio"));
+    }
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import type { TypedFact } from "./facts.js";
 import { extractDates, extractNumbers } from "./numbers.js";
 
 /**
@@ -5,8 +6,21 @@ import { extractDates, extractNumbers } from "./numbers.js";
  * (deal record, metric baselines, forecasts, invoice rows), gathered by walking the value.
  */
 export interface FigureContext {
+  /** Untyped numbers: any mention may denote them. */
   numbers: number[];
   dates: Set<string>;
+  /** Typed figures with ids: a mention must fit the kind (see validate.ts). */
+  facts?: TypedFact[];
+}
+
+/**
+ * The context of a model-phrased reply built from this turn's computed result only, plus the
+ * figures the asker wrote in their own message (theirs to repeat). Nothing the model read from data
+ * — names, notes, summaries of older turns — is a source of figures.
+ */
+export function factContext(facts: TypedFact[], askerText = ""): FigureContext {
+  const own = collectFigures(askerText);
+  return { numbers: own.numbers, dates: own.dates, facts };
 }
 
 /** Collects numbers (and the numbers written inside strings, e.g. "$41,250" or "Acme #2") and ISO dates. */
@@ -22,10 +36,10 @@ export function collectFigures(...values: unknown[]): FigureContext {
     }
     if (typeof v === "string") {
       for (const d of extractDates(v)) {
-        dates.add(d.iso);
-        for (const part of d.iso.split("-")) numbers.push(Number(part));
+        for (const c of d.candidates) if (/^\d{4}-\d{2}-\d{2}$/.test(c)) dates.add(c);
+        for (const part of d.iso.split("-")) if (part !== "*") numbers.push(Number(part));
       }
-      for (const n of extractNumbers(v)) numbers.push(n.value);
+      for (const n of extractNumbers(v)) for (const r of n.readings) numbers.push(r.value);
       return;
     }
     if (v instanceof Date) {
@@ -44,5 +58,9 @@ export function collectFigures(...values: unknown[]): FigureContext {
 
 /** Adds figures to a context (e.g. derived values the template itself states). */
 export function mergeFigures(a: FigureContext, b: FigureContext): FigureContext {
-  return { numbers: [...a.numbers, ...b.numbers], dates: new Set([...a.dates, ...b.dates]) };
+  return {
+    numbers: [...a.numbers, ...b.numbers],
+    dates: new Set([...a.dates, ...b.dates]),
+    facts: [...(a.facts ?? []), ...(b.facts ?? [])],
+  };
 }

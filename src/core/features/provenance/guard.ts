@@ -21,6 +21,7 @@ export function guardFigures(
     fallbackText: string;
     context: FigureContext | unknown;
     promptId?: string;
+    promptVersion?: number;
   },
 ): GuardedText {
   const check = checkFigures(input.llmText, input.context);
@@ -29,6 +30,7 @@ export function guardFigures(
     {
       feature: input.feature,
       promptId: input.promptId,
+      promptVersion: input.promptVersion,
       unsupported: check.unsupported.slice(0, 10),
       provenance: "violation",
     },

@@ -1,13 +1,26 @@
 /** Numeric provenance: every figure in a reply comes from computed data, and says where from. */
-export { collectFigures, type FigureContext, mergeFigures } from "./context.js";
+export { collectFigures, type FigureContext, factContext, mergeFigures } from "./context.js";
+export {
+  count,
+  currencyCompatible,
+  day,
+  days,
+  type FactKind,
+  money,
+  percent,
+  ratio,
+  type TypedFact,
+} from "./facts.js";
 export { type GuardedText, guardFigures } from "./guard.js";
 export {
   type DateMention,
   extractDates,
   extractNumbers,
+  type MentionKind,
   type NumberMention,
   normalizeDigits,
 } from "./numbers.js";
+export { referenceFigures } from "./references.js";
 export {
   lastSources,
   type RememberedSources,
