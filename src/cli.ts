@@ -20,6 +20,8 @@ Usage:
   keel usage [--tenant SLUG] [--month YYYY-MM] [--prompts] [--json]
   keel prompts                       list the prompt registry
   keel digest --now [--tenant SLUG]  send digests now
+  keel slack-link --tenant SLUG [--hours H] [--base URL]
+                                     a signed, expiring link installing Slack into a tenant
 `;
 
 export interface Io {
@@ -43,6 +45,7 @@ const commands: Record<string, () => Promise<Command>> = {
   usage: async () => (await import("./cli/ops.js")).usageCli,
   prompts: async () => (await import("./cli/ops.js")).promptsCli,
   digest: async () => (await import("./cli/digest.js")).digestCommand,
+  "slack-link": async () => (await import("./cli/slack-link.js")).slackLinkCommand,
 };
 
 /** Entry point of the `keel` binary: dispatches, and maps every error to one readable line. */

@@ -2,7 +2,7 @@ export { loadActionRef, saveActionRef } from "./action-refs.js";
 export { SlackAdapter, slackCapabilities } from "./adapter.js";
 export { type SlackEnv, type SlackSettings, slackEnvSchema, slackSettingsFrom } from "./config.js";
 export { InstallationRepo } from "./installations.js";
-export { tenantInstallSig } from "./oauth.js";
+export { INSTALL_LINK_TTL_MS, tenantInstallQuery, tenantInstallSig } from "./oauth.js";
 export { HonoReceiver } from "./receiver.js";
 export { renderReply, type SlackMessage } from "./render/blocks.js";
 export { SLACK_LIMITS } from "./render/limits.js";

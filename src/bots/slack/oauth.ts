@@ -18,9 +18,38 @@ const sign = (secret: string, payload: string) =>
 const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** An install link for an existing tenant: `/slack/install?tenant=SLUG&sig=…` signed with KEEL_SECRET. */
-export function tenantInstallSig(secret: string, slug: string): string {
-  return sign(secret, `install:${slug}`);
+/** How long an install link for an existing tenant stays valid by default. */
+export const INSTALL_LINK_TTL_MS = 24 * 3_600_000;
+
+/** The signature of an install link for an existing tenant, valid until `exp` (ms since epoch). */
+export function tenantInstallSig(secret: string, slug: string, exp: number): string {
+  return sign(secret, `install:${slug}:${exp}`);
+}
+
+/**
+ * The query of an install link that installs a workspace into an existing tenant:
+ * `?tenant=SLUG&exp=…&sig=…`, signed with KEEL_SECRET and expiring. It is the only way a workspace
+ * joins a tenant that already exists; without it every new workspace gets a brand-new tenant.
+ */
+export function tenantInstallQuery(
+  secret: string,
+  slug: string,
+  now: number,
+  ttlMs = INSTALL_LINK_TTL_MS,
+): string {
+  const exp = now + ttlMs;
+  return `?${new URLSearchParams({ tenant: slug, exp: String(exp), sig: tenantInstallSig(secret, slug, exp) })}`;
+}
+
+/** A slug for a brand-new tenant from the workspace name; never the slug of an existing tenant. */
+function newTenantSlug(name: string): string {
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "slack";
+  return `${base}-${randomBytes(4).toString("hex")}`;
 }
 
 function page(title: string, text: string, status: 200 | 400 | 403 | 500): Response {
@@ -52,12 +81,19 @@ export function oauthRoutes(
 
   r.get("/slack/install", async (c) => {
     const slug = c.req.query("tenant");
-    if (slug && !(c.req.query("sig") && same(c.req.query("sig")!, tenantInstallSig(deps.secret, slug)))) {
-      return page(
-        "Install link not valid",
-        "Ask an owner of your Keel workspace for a new install link.",
-        403,
-      );
+    if (slug) {
+      const exp = Number(c.req.query("exp"));
+      const sig = c.req.query("sig") ?? "";
+      const valid =
+        Number.isFinite(exp) && exp > Date.now() && same(sig, tenantInstallSig(deps.secret, slug, exp));
+      if (!valid) {
+        log.warn({ expired: Number.isFinite(exp) && exp <= Date.now() }, "slack install link rejected");
+        return page(
+          "Install link not valid",
+          "This install link is expired or not valid. Ask an owner of your Keel workspace for a new one.",
+          403,
+        );
+      }
     }
     const nonce = randomBytes(16).toString("base64url");
     const exp = Date.now() + STATE_TTL_MS;
@@ -110,24 +146,24 @@ export function oauthRoutes(
         return page("Installation failed", "Slack did not return a bot token.", 500);
       const auth = await clients.get(res.access_token).auth.test();
       const slug = slugB64 ? Buffer.from(slugB64, "base64url").toString() : undefined;
+      // The team's tenant: the one it is already linked to (a reinstall), the one named by a signed
+      // install link (checked at /slack/install and carried in the signed state), or a brand-new one.
+      // Never a tenant found by a name or slug derived from the workspace: that let a workspace
+      // called "Demo" adopt tenant demo-b and its installer become that tenant's owner.
       let tenantId = await tenantForChannel(deps.db, "slack", teamKey);
       let created = false;
-      if (!tenantId && slug) tenantId = (await findTenantBySlug(deps.db, slug))?.id ?? null;
+      if (!tenantId && slug) {
+        tenantId = (await findTenantBySlug(deps.db, slug))?.id ?? null;
+        if (!tenantId)
+          return page("Installation failed", "The Keel workspace of this link no longer exists.", 400);
+      }
       if (!tenantId) {
         const name = (isEnterprise ? res.enterprise?.name : res.team?.name) ?? teamKey;
-        const newSlug = `${
-          name
-            .toLowerCase()
-            .replace(/[^a-z0-9]+/g, "-")
-            .replace(/^-|-$/g, "")
-            .slice(0, 40) || "slack"
-        }-${teamKey.toLowerCase()}`;
         const [t] = await deps.db.orm
           .insert(tenants)
-          .values({ slug: newSlug, name })
-          .onConflictDoNothing()
+          .values({ slug: newTenantSlug(name), name })
           .returning({ id: tenants.id });
-        tenantId = t?.id ?? (await findTenantBySlug(deps.db, newSlug))!.id;
+        tenantId = t!.id;
         created = true;
       }
       await repo.save(tenantId, {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tenantInstallSig } from "../../../src/bots/slack/oauth.js";
-import { tenantForChannel } from "../../../src/core/features/tenancy/index.js";
+import { tenantInstallQuery, tenantInstallSig } from "../../../src/bots/slack/oauth.js";
+import { actorForIdentity, tenantForChannel } from "../../../src/core/features/tenancy/index.js";
 import { slackInstallations, tenants } from "../../../src/core/infra/db/schema/index.js";
 import { createHarness, type Harness } from "./harness.js";
 
@@ -72,12 +72,25 @@ describe("OAuth v2 install", () => {
     expect(h.api.callsTo("oauth.v2.access").length).toBe(before);
   });
 
-  it("an install link for an existing tenant must be signed", async () => {
-    expect((await h.http.request("/slack/install?tenant=demo-b&sig=nope")).status).toBe(403);
+  it("an install link for an existing tenant must be signed, unexpired and for that tenant", async () => {
+    const exp = Date.now() + 60_000;
+    const refused = [
+      "?tenant=demo-b&sig=nope",
+      `?tenant=demo-b&sig=${tenantInstallSig(h.deps.secret, "demo-b", exp)}`, // exp missing
+      `?tenant=demo-b&exp=${exp + 1}&sig=${tenantInstallSig(h.deps.secret, "demo-b", exp)}`, // exp changed
+      `?tenant=demo-b&exp=${exp}&sig=${tenantInstallSig(h.deps.secret, "demo", exp)}`, // other tenant's sig
+      tenantInstallQuery(h.deps.secret, "demo-b", Date.now() - 2 * 60_000, 60_000), // expired a minute ago
+      `?tenant=demo-b&exp=${exp}&sig=${tenantInstallSig("another-secret-0123456789", "demo-b", exp)}`,
+    ];
+    for (const q of refused) {
+      const res = await h.http.request(`/slack/install${q}`);
+      expect({ q, status: res.status }).toEqual({ q, status: 403 });
+      expect(await res.text()).toContain("expired or not valid");
+    }
   });
 
   it("installs with a good state (once), links the team to the tenant and seals the token", async () => {
-    const { state, cookie } = await begin(`?tenant=demo-b&sig=${tenantInstallSig(h.deps.secret, "demo-b")}`);
+    const { state, cookie } = await begin(tenantInstallQuery(h.deps.secret, "demo-b", Date.now()));
     const ok = await finish(state, cookie);
     expect(ok.status).toBe(200);
     expect((await finish(state, cookie)).status).toBe(400);
@@ -148,5 +161,62 @@ describe("OAuth v2 install", () => {
     const tenantId = await tenantForChannel(h.deps.db, "slack", "T0NEWCO");
     const [t] = await h.deps.db.orm.select().from(tenants).where(eq(tenants.id, tenantId!));
     expect(t!.name).toBe("New Co");
+  });
+
+  it("a workspace named Demo with id B gets a new tenant: it never adopts tenant demo-b by its slug", async () => {
+    h.api.oauthAccess = () => ({
+      ok: true,
+      app_id: "A0KEEL",
+      authed_user: { id: "U0MALLORY" },
+      scope: "chat:write,commands",
+      access_token: "xoxb-mallory-1",
+      bot_user_id: "UMALLORYBOT",
+      team: { id: "B", name: "Demo" },
+      enterprise: null,
+      is_enterprise_install: false,
+    });
+    // A clean demo-b: unlinked from Slack, so nothing but a name collision could lead there.
+    const demoB = (await h.deps.db.orm.select().from(tenants).where(eq(tenants.slug, "demo-b")))[0]!;
+    expect(await tenantForChannel(h.deps.db, "slack", "B")).toBeNull();
+    const { state, cookie } = await begin();
+    expect((await finish(state, cookie)).status).toBe(200);
+    const tenantId = await tenantForChannel(h.deps.db, "slack", "B");
+    expect(tenantId).not.toBeNull();
+    expect(tenantId).not.toBe(demoB.id);
+    const [t] = await h.deps.db.orm.select().from(tenants).where(eq(tenants.id, tenantId!));
+    expect(t!.name).toBe("Demo");
+    expect(t!.slug).not.toBe("demo-b");
+    // The installer owns the new tenant and nothing in demo-b.
+    expect((await actorForIdentity(h.deps.db, tenantId!, "slack", "U0MALLORY"))?.role).toBe("owner");
+    expect(await actorForIdentity(h.deps.db, demoB.id, "slack", "U0MALLORY")).toBeUndefined();
+    // And /keel deals from that workspace shows none of demo-b's deals.
+    const { responseId } = await h.command("/keel", "deals", "U0MALLORY", {
+      team_id: "B",
+      team_domain: "demo",
+    });
+    await h.runtime.idle();
+    const answer = JSON.stringify(h.api.responsesFor(responseId).map((r) => r.body));
+    expect(answer.length).toBeGreaterThan(2);
+    for (const deal of ["Seaside Café", "Marina Hotel", "Lighthouse School", "Acme"])
+      expect(answer).not.toContain(deal);
+  });
+
+  it("a second install of a workspace with the same name gets yet another tenant", async () => {
+    h.api.oauthAccess = () => ({
+      ok: true,
+      app_id: "A0KEEL",
+      authed_user: { id: "U0OTHER" },
+      scope: "chat:write",
+      access_token: "xoxb-other-1",
+      bot_user_id: "UOTHERBOT",
+      team: { id: "T0SECONDDEMO", name: "Demo" },
+      enterprise: null,
+      is_enterprise_install: false,
+    });
+    const { state, cookie } = await begin();
+    expect((await finish(state, cookie)).status).toBe(200);
+    const second = await tenantForChannel(h.deps.db, "slack", "T0SECONDDEMO");
+    expect(second).not.toBe(await tenantForChannel(h.deps.db, "slack", "B"));
+    expect((await actorForIdentity(h.deps.db, second!, "slack", "U0OTHER"))?.role).toBe("owner");
   });
 });
