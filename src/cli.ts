@@ -11,6 +11,12 @@ Usage:
                                      talk to Keel in this terminal
   keel say [--tenant SLUG] [--user EMAIL] [--json] "text"
                                      one message, one reply
+  keel setup [--company NAME --slug SLUG --currency ISO --timezone IANA --owner EMAIL [--pipeline T]]
+                                     set up a company (asks in a terminal when flags are missing)
+  keel pipeline show|apply FILE|templates [--tenant SLUG]
+                                     the sales pipeline as YAML; edit and apply
+  keel users list|add|role|remove|link|unlink … [--tenant SLUG]
+                                     people, roles and their Slack/WhatsApp accounts
   keel demo                          load the demo company (idempotent)
   keel migrate                       apply database migrations
   keel import deals|invoices|metrics FILE [--tenant SLUG]
@@ -39,6 +45,9 @@ const commands: Record<string, () => Promise<Command>> = {
   say: async () => (await import("./bots/console/commands.js")).sayCommand,
   demo: async () => (await import("./bots/console/commands.js")).demoCommand,
   migrate: async () => (await import("./bots/console/commands.js")).migrateCommand,
+  setup: async () => (await import("./cli/setup.js")).setupCommand,
+  pipeline: async () => (await import("./cli/pipeline.js")).pipelineCommand,
+  users: async () => (await import("./cli/users.js")).usersCommand,
   import: async () => (await import("./cli/import.js")).importCommand,
   forecast: async () => (await import("./cli/forecast.js")).forecastCommand,
   optimize: async () => (await import("./cli/optimize.js")).optimizeCommand,

@@ -1,3 +1,4 @@
+import { PIPELINE_TEMPLATES, type StageSpec } from "../core/features/company/index.js";
 import { addDays, DAY_MS, isoDate } from "../core/kernel/format.js";
 import { mulberry32, pick, type Rng, randInt, randNormal } from "./random.js";
 
@@ -7,72 +8,10 @@ import { mulberry32, pick, type Rng, randInt, randNormal } from "./random.js";
  * users in every role. Outside checks rely on the deal "Acme Logistics" (stuck) and the user
  * owner@demo.example (owner).
  */
-export interface DemoStage {
-  name: string;
-  probability: number;
-  cycleDays: number;
-  stuckAfterDays: number;
-  checklist: string[];
-  isInvoiced?: boolean;
-  isWon?: boolean;
-  isLost?: boolean;
-}
+export type DemoStage = StageSpec;
 
-export const DEMO_STAGES: DemoStage[] = [
-  { name: "Lead", probability: 0.1, cycleDays: 14, stuckAfterDays: 30, checklist: [] },
-  {
-    name: "Qualified",
-    probability: 0.25,
-    cycleDays: 14,
-    stuckAfterDays: 30,
-    checklist: ["budget confirmed", "decision maker identified"],
-  },
-  {
-    name: "Proposal Sent",
-    probability: 0.4,
-    cycleDays: 21,
-    stuckAfterDays: 30,
-    checklist: ["proposal sent"],
-  },
-  {
-    name: "Negotiation",
-    probability: 0.6,
-    cycleDays: 14,
-    stuckAfterDays: 30,
-    checklist: ["pricing approved"],
-  },
-  {
-    name: "Order Received",
-    probability: 0.8,
-    cycleDays: 10,
-    stuckAfterDays: 20,
-    checklist: ["end user identified", "PO attached"],
-  },
-  {
-    name: "Production/Supplying",
-    probability: 0.85,
-    cycleDays: 45,
-    stuckAfterDays: 60,
-    checklist: ["supplier confirmed"],
-  },
-  {
-    name: "Under Progress",
-    probability: 0.9,
-    cycleDays: 22,
-    stuckAfterDays: 40,
-    checklist: ["delivery schedule agreed"],
-  },
-  {
-    name: "Awaiting GR",
-    probability: 0.95,
-    cycleDays: 5,
-    stuckAfterDays: 15,
-    checklist: ["goods receipt requested"],
-  },
-  { name: "Invoiced", probability: 1, cycleDays: 0, stuckAfterDays: 60, checklist: [], isInvoiced: true },
-  { name: "Won", probability: 1, cycleDays: 0, stuckAfterDays: 9999, checklist: [], isWon: true },
-  { name: "Lost", probability: 0, cycleDays: 0, stuckAfterDays: 9999, checklist: [], isLost: true },
-];
+/** The demo runs the B2B template every new company can start from (`keel setup --pipeline b2b-sales`). */
+export const DEMO_STAGES: DemoStage[] = PIPELINE_TEMPLATES["b2b-sales"]!.stages;
 
 export interface DemoUser {
   key: string;

@@ -1,3 +1,4 @@
+import { insertPipeline as insertStages } from "../core/features/company/index.js";
 import type { Tx } from "../core/infra/db/client.js";
 import {
   contacts,
@@ -8,8 +9,6 @@ import {
   metricPoints,
   metricSeries,
   payments,
-  pipelines,
-  stages,
 } from "../core/infra/db/schema/index.js";
 import { DEMO_STAGES, type DemoDeal, type DemoInvoice } from "./company.js";
 
@@ -18,30 +17,8 @@ async function chunks<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<un
   for (let i = 0; i < rows.length; i += size) await fn(rows.slice(i, i + size));
 }
 
-export async function insertPipeline(
-  tx: Tx,
-  tenantId: string,
-): Promise<{ pipelineId: string; stageIds: Map<string, string> }> {
-  const [p] = await tx.insert(pipelines).values({ tenantId, name: "Sales", isDefault: true }).returning();
-  const rows = await tx
-    .insert(stages)
-    .values(
-      DEMO_STAGES.map((s, i) => ({
-        tenantId,
-        pipelineId: p!.id,
-        name: s.name,
-        position: i + 1,
-        probability: s.probability,
-        cycleDays: s.cycleDays,
-        stuckAfterDays: s.stuckAfterDays,
-        checklist: s.checklist,
-        isInvoiced: s.isInvoiced ?? false,
-        isWon: s.isWon ?? false,
-        isLost: s.isLost ?? false,
-      })),
-    )
-    .returning({ id: stages.id, name: stages.name });
-  return { pipelineId: p!.id, stageIds: new Map(rows.map((r) => [r.name, r.id])) };
+export function insertPipeline(tx: Tx, tenantId: string) {
+  return insertStages(tx, tenantId, "Sales", DEMO_STAGES);
 }
 
 /** Deals with their contact, stage history and notes; `ownerOf` maps a demo owner key to a user id. */

@@ -18,8 +18,8 @@ export async function requireTenant(db: Database, slug: string): Promise<Tenant>
     throw new AppError(
       "not_found",
       known.length
-        ? `Unknown tenant "${slug}". Known tenants: ${known.join(", ")}.`
-        : `Unknown tenant "${slug}": the database has no tenants yet. Run \`keel demo\` to load the demo company.`,
+        ? `Unknown tenant "${slug}". Known tenants: ${known.join(", ")}. \`keel setup\` creates a new one.`
+        : `Unknown tenant "${slug}": the database has no companies yet. Run \`keel setup\` to set up yours, or \`keel demo\` to load the demo company.`,
     );
   }
   return t;

@@ -1,10 +1,19 @@
+import { Readable } from "node:stream";
+import { CsvError, parse, type Options } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
+import { AppError } from "../errors.js";
+
 /**
- * A small RFC 4180 CSV reader: a header row, quoted fields with "" escapes and embedded newlines,
- * CRLF or LF, a BOM. Each record keeps its 1-based line number so errors can point at it.
+ * The one CSV reader of Keel, on csv-parse (RFC 4180: quoted fields with "" escapes and embedded
+ * newlines, CRLF or LF, a BOM). The first row is the header (names lower-cased and trimmed); each
+ * record keeps the 1-based line it starts on so errors can point at it, and how many cells it had.
+ * `openCsv` streams: memory stays flat whatever the file size.
  */
 export interface CsvRecord {
   line: number;
   fields: Record<string, string>;
+  /** Number of cells on the row (to report rows with too few or too many). */
+  cells: number;
 }
 
 export interface CsvTable {
@@ -12,50 +21,74 @@ export interface CsvTable {
   records: CsvRecord[];
 }
 
-export function parseCsv(text: string): CsvTable {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cur = "";
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.replace(/^\uFEFF/, "");
-  const endRow = () => {
-    cells.push(cur.trim());
-    if (!(cells.length === 1 && cells[0] === "")) rows.push({ line: rowLine, cells });
-    cells = [];
-    cur = "";
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === "\n") line++;
-        cur += ch;
-      }
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      cells.push(cur.trim());
-      cur = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && src[i + 1] === "\n") i++;
-      endRow();
-      line++;
-      rowLine = line;
-    } else cur += ch;
-  }
-  if (cur !== "" || cells.length) endRow();
-  const [head, ...body] = rows;
-  const header = (head?.cells ?? []).map((h) => h.toLowerCase());
+export interface CsvFile {
+  header: string[];
+  records: AsyncIterable<CsvRecord>;
+}
+
+const OPTIONS: Options = { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true };
+
+type Parsed = { record: string[]; info: { lines: number } };
+
+function toRecord(header: string[], p: Parsed): CsvRecord {
+  // info.lines is where the record ends; quoted newlines inside it moved it down.
+  const inner = p.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
   return {
-    header,
-    records: body.map((r) => ({
-      line: r.line,
-      fields: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ""])),
-    })),
+    line: p.info.lines - inner,
+    fields: Object.fromEntries(header.map((h, i) => [h, p.record[i] ?? ""])),
+    cells: p.record.length,
   };
+}
+
+function asBadInput(e: unknown): unknown {
+  if (e instanceof CsvError)
+    return new AppError("bad_input", `The file is not valid CSV: ${e.message.replace(/^Invalid[^:]*: /, "")}`, { cause: e });
+  return e;
+}
+
+const headerOf = (cells: string[]) => cells.map((h) => h.trim().toLowerCase());
+
+/** Parses a whole CSV text in memory (small files: forecasts, tests). Throws AppError(bad_input) on broken quoting. */
+export function parseCsv(text: string): CsvTable {
+  let rows: Parsed[];
+  try {
+    rows = parseSync(text, OPTIONS) as unknown as Parsed[];
+  } catch (e) {
+    throw asBadInput(e);
+  }
+  const [head, ...body] = rows;
+  const header = headerOf(head?.record ?? []);
+  return { header, records: body.map((r) => toRecord(header, r)) };
+}
+
+/**
+ * Opens a CSV stream (a file stream, a string, or any iterable of chunks): reads up to the header,
+ * then yields records as they are parsed.
+ */
+export async function openCsv(source: Readable | string | AsyncIterable<string | Buffer>): Promise<CsvFile> {
+  const input = typeof source === "string" ? Readable.from([source]) : source instanceof Readable ? source : Readable.from(source);
+  const parser = input.pipe(parse(OPTIONS));
+  input.on("error", (e) => parser.destroy(e));
+  const it = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
+  let first: IteratorResult<Parsed>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    throw asBadInput(e);
+  }
+  const header = first.done ? [] : headerOf(first.value.record);
+  async function* records(): AsyncGenerator<CsvRecord> {
+    try {
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield toRecord(header, n.value);
+      }
+    } catch (e) {
+      throw asBadInput(e);
+    } finally {
+      parser.destroy();
+    }
+  }
+  return { header, records: records() };
 }

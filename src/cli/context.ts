@@ -1,0 +1,29 @@
+import type { Io } from "../cli.js";
+import { loadConfig } from "../config.js";
+import { closeDeps, createDeps, type Deps } from "../core/deps.js";
+import { requireTenant, type Tenant } from "../core/features/tenancy/index.js";
+
+/** Deps for one CLI command, quiet logs unless LOG_LEVEL says otherwise; always closed. */
+export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const deps = await createDeps(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
+  try {
+    return await fn(deps);
+  } finally {
+    await closeDeps(deps);
+  }
+}
+
+/** The tenant a command acts on: --tenant, else KEEL_DEFAULT_TENANT. */
+export function tenantOf(deps: Deps, slug: string | undefined): Promise<Tenant> {
+  return requireTenant(deps.db, slug ?? deps.config.KEEL_DEFAULT_TENANT);
+}
+
+export function printErrors(io: Io, head: string, errors: string[], max = 50): void {
+  io.stderr.write(
+    `${head}\n${errors
+      .slice(0, max)
+      .map((e) => `  - ${e}`)
+      .join("\n")}\n`,
+  );
+  if (errors.length > max) io.stderr.write(`  … and ${errors.length - max} more\n`);
+}

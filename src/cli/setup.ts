@@ -1,0 +1,164 @@
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import type { Io } from "../cli.js";
+import {
+  checkSetup,
+  createCompany,
+  DEFAULT_TEMPLATE,
+  PIPELINE_TEMPLATES,
+  type SetupInput,
+  setupSchema,
+} from "../core/features/company/index.js";
+import { printErrors, withDeps } from "./context.js";
+
+const USAGE = `Usage: keel setup                      (interactive: asks each question)
+       keel setup --company NAME --slug SLUG --currency ISO --timezone IANA --owner EMAIL
+                  [--owner-name NAME] [--pipeline ${Object.keys(PIPELINE_TEMPLATES).join("|")}]
+`;
+
+type Field = keyof SetupInput;
+
+/** Reads answers line by line; a line piped in before its question is asked is kept, not lost. */
+function lineReader(input: NodeJS.ReadableStream) {
+  const rl = createInterface({ input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    next: async () => {
+      const r = await lines.next();
+      return r.done ? undefined : String(r.value);
+    },
+    close: () => rl.close(),
+  };
+}
+
+const slugOf = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+
+/**
+ * The terminal wizard: asks for each missing field, checks the answer with the same schema the
+ * flags go through and asks again on a bad answer. Returns undefined when input ends early.
+ */
+export async function askSetup(
+  given: Partial<SetupInput>,
+  input: NodeJS.ReadableStream,
+  out: NodeJS.WritableStream,
+): Promise<SetupInput | undefined> {
+  const reader = lineReader(input);
+  const answers: Partial<SetupInput> = { ...given };
+  const templates = Object.values(PIPELINE_TEMPLATES);
+  const questions: { field: Field; text: () => string; fallback?: () => string }[] = [
+    { field: "company", text: () => "Company name" },
+    {
+      field: "slug",
+      text: () => "Short name for commands (slug)",
+      fallback: () => slugOf(answers.company ?? ""),
+    },
+    { field: "currency", text: () => "Currency (ISO code)", fallback: () => "USD" },
+    {
+      field: "timezone",
+      text: () => "Time zone (IANA)",
+      fallback: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+    },
+    { field: "owner", text: () => "Owner's e-mail" },
+    { field: "ownerName", text: () => "Owner's name", fallback: () => "" },
+    {
+      field: "pipeline",
+      text: () =>
+        `Pipeline template:\n${templates.map((t, i) => `  ${i + 1}. ${t.id} — ${t.title}`).join("\n")}\nChoose`,
+      fallback: () => DEFAULT_TEMPLATE,
+    },
+  ];
+  try {
+    for (const q of questions) {
+      if (answers[q.field] !== undefined) continue;
+      for (;;) {
+        const def = q.fallback?.();
+        out.write(`${q.text()}${def ? ` [${def}]` : ""}: `);
+        const line = await reader.next();
+        if (line === undefined) {
+          out.write("\n");
+          return undefined;
+        }
+        let value = line.trim() || def || "";
+        if (q.field === "pipeline" && /^\d+$/.test(value)) value = templates[Number(value) - 1]?.id ?? value;
+        const check = setupSchema.shape[q.field].safeParse(
+          value === "" && q.field === "ownerName" ? undefined : value,
+        );
+        if (check.success) {
+          (answers as Record<string, string | undefined>)[q.field] = value || undefined;
+          break;
+        }
+        out.write(`  ✗ ${check.error.issues[0]?.message ?? "not valid"}\n`);
+      }
+    }
+    return answers as SetupInput;
+  } finally {
+    reader.close();
+  }
+}
+
+export async function setupCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      company: { type: "string" },
+      slug: { type: "string" },
+      currency: { type: "string" },
+      timezone: { type: "string" },
+      owner: { type: "string" },
+      "owner-name": { type: "string" },
+      pipeline: { type: "string" },
+      interactive: { type: "boolean", short: "i" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const given: Partial<SetupInput> = {
+    company: values.company,
+    slug: values.slug,
+    currency: values.currency,
+    timezone: values.timezone,
+    owner: values.owner,
+    ownerName: values["owner-name"],
+    pipeline: values.pipeline,
+  };
+  const required: Field[] = ["company", "slug", "currency", "timezone", "owner"];
+  const missing = required.filter((f) => given[f] === undefined);
+  let input: SetupInput | undefined;
+  if (missing.length === 0 && !values.interactive) input = given as SetupInput;
+  else if (values.interactive || process.stdin.isTTY) {
+    input = await askSetup(given, process.stdin, io.stdout);
+    if (!input) {
+      io.stderr.write("keel setup: input ended before every question was answered; nothing was created.\n");
+      return 2;
+    }
+  } else {
+    io.stderr.write(
+      `keel setup: missing --${missing.join(", --")} (or run it in a terminal to be asked).\n${USAGE}`,
+    );
+    return 2;
+  }
+  const checked = checkSetup(input);
+  if (!checked.ok) {
+    printErrors(io, "keel setup: nothing was created; fix these:", checked.errors);
+    return 2;
+  }
+  return withDeps(async (deps) => {
+    const { tenant, owner, template } = await createCompany(deps, input);
+    io.stdout.write(
+      `Set up ${tenant.name} (${tenant.slug}): ${tenant.currency}, ${tenant.timezone}, owner ${owner.email}, ` +
+        `pipeline "${template.pipelineName}" with ${template.stages.length} stages (${template.id}).\n` +
+        `Next:\n  keel users add EMAIL --role rep --tenant ${tenant.slug}\n` +
+        `  keel import deals deals.csv --tenant ${tenant.slug}\n  keel say --tenant ${tenant.slug} "deals"\n`,
+    );
+    return 0;
+  });
+}
