@@ -21,8 +21,8 @@ describe("CSV import", () => {
     const t = parseCsv('a,b\r\n"x, y","multi\nline"\r\n1,"say ""hi"""\n');
     expect(t.header).toEqual(["a", "b"]);
     expect(t.records).toEqual([
-      { line: 2, fields: { a: "x, y", b: "multi\nline" } },
-      { line: 4, fields: { a: "1", b: 'say "hi"' } },
+      { line: 2, fields: { a: "x, y", b: "multi\nline" }, cells: 2 },
+      { line: 4, fields: { a: "1", b: 'say "hi"' }, cells: 2 },
     ]);
   });
 

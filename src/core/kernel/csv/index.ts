@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { CsvError, parse, type Options } from "csv-parse";
+import { CsvError, type Options, parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { AppError } from "../errors.js";
 
@@ -26,7 +26,13 @@ export interface CsvFile {
   records: AsyncIterable<CsvRecord>;
 }
 
-const OPTIONS: Options = { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true };
+const OPTIONS: Options = {
+  bom: true,
+  trim: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  info: true,
+};
 
 type Parsed = { record: string[]; info: { lines: number } };
 
@@ -42,7 +48,11 @@ function toRecord(header: string[], p: Parsed): CsvRecord {
 
 function asBadInput(e: unknown): unknown {
   if (e instanceof CsvError)
-    return new AppError("bad_input", `The file is not valid CSV: ${e.message.replace(/^Invalid[^:]*: /, "")}`, { cause: e });
+    return new AppError(
+      "bad_input",
+      `The file is not valid CSV: ${e.message.replace(/^Invalid[^:]*: /, "")}`,
+      { cause: e },
+    );
   return e;
 }
 
@@ -66,7 +76,12 @@ export function parseCsv(text: string): CsvTable {
  * then yields records as they are parsed.
  */
 export async function openCsv(source: Readable | string | AsyncIterable<string | Buffer>): Promise<CsvFile> {
-  const input = typeof source === "string" ? Readable.from([source]) : source instanceof Readable ? source : Readable.from(source);
+  const input =
+    typeof source === "string"
+      ? Readable.from([source])
+      : source instanceof Readable
+        ? source
+        : Readable.from(source);
   const parser = input.pipe(parse(OPTIONS));
   input.on("error", (e) => parser.destroy(e));
   const it = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
