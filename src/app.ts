@@ -1,16 +1,7 @@
 import type { Config } from "./config.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "./core/deps.js";
-import { coachHandler } from "./core/features/coach/index.js";
-import { withSourceMemory } from "./core/features/provenance/index.js";
-import { coreHandlers } from "./core/handlers.js";
-import {
-  createDispatcher,
-  type Dispatcher,
-  type Handler,
-  type HandlerMap,
-} from "./core/intents/dispatcher.js";
-import type { IntentKind } from "./core/intents/intent.js";
-import { featureHandlers } from "./feature-handlers.js";
+import { createDispatcher, type Dispatcher } from "./core/intents/dispatcher.js";
+import { registry } from "./core/registry.js";
 
 export interface Keel {
   deps: Deps;
@@ -18,21 +9,9 @@ export interface Keel {
   close(): Promise<void>;
 }
 
-/**
- * Every intent handler: core features, overridden/extended by the features wired in
- * feature-handlers.ts; every reply's sources are remembered per conversation for `sources?`.
- */
-export function allHandlers(): HandlerMap {
-  const map: HandlerMap = { ...coreHandlers(), ...featureHandlers() };
-  map["coach.message"] = coachHandler((kind) =>
-    kind === "coach.message" ? undefined : (map[kind] as Handler<IntentKind> | undefined),
-  );
-  return withSourceMemory(map);
-}
-
-/** Deps + dispatcher, shared by `keel start`, the console commands and the tests. */
+/** Deps + dispatcher over the one feature registry, shared by `keel start`, the console commands and the tests. */
 export async function createKeel(config: Config, opts: CreateDepsOptions = {}): Promise<Keel> {
   const deps = await createDeps(config, opts);
-  const dispatcher = createDispatcher(deps, allHandlers());
+  const dispatcher = createDispatcher(deps, registry);
   return { deps, dispatcher, close: () => closeDeps(deps) };
 }

@@ -9,10 +9,10 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Keel } from "../../src/app.js";
-import { allHandlers } from "../../src/app.js";
 import { slackSettingsFrom } from "../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../src/bots/slack/runtime.js";
 import { createDispatcher, type Dispatcher } from "../../src/core/intents/dispatcher.js";
+import { registry } from "../../src/core/registry.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createHttpApp } from "../../src/http/app.js";
 import { createTestDeps } from "../../test/support/deps.js";
@@ -28,7 +28,7 @@ export async function startKeelServer(
 ): Promise<{ port: number; cleanup: () => Promise<void> }> {
   const deps = await createTestDeps({ LOG_LEVEL: "silent", KEEL_SECRET: "bench-keel-secret-0123456789" });
   await loadDemo(deps);
-  const real = createDispatcher(deps, allHandlers());
+  const real = createDispatcher(deps, registry);
   // The slow path, artificially slow: every intent takes SLOW_MS before the real work.
   const slow: Dispatcher = {
     handles: real.handles,

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allHandlers } from "../../src/app.js";
 import { actorByEmail, requireTenant } from "../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
 import { fixedClock } from "../../src/core/ports/clock.js";
+import { registry } from "../../src/core/registry.js";
 import { DEMO_SEED, loadDemo } from "../../src/demo/load.js";
 import { generateDemoMetrics } from "../../src/demo/metrics.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
@@ -27,7 +27,7 @@ describe("why and plan intents on the demo company", () => {
       origin: { tenantId: t.id, userId: a.userId, channel: "console", conversationId: "c" },
       idempotencyKey: randomUUID(),
     } as Intent;
-    return createDispatcher(d, allHandlers()).dispatch(intent);
+    return createDispatcher(d, registry).dispatch(intent);
   };
 
   it("finds the planted marketing → revenue lag and states the test and p-value", async () => {

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listDeals } from "../../src/core/features/deals/index.js";
 import { actorByEmail, requireTenant } from "../../src/core/features/tenancy/index.js";
-import { coreHandlers } from "../../src/core/handlers.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
 import { fixedClock } from "../../src/core/ports/clock.js";
+import { registry } from "../../src/core/registry.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
@@ -51,7 +51,7 @@ describe("demo company", () => {
   });
 
   it("answers deals, deal, overdue invoices through the dispatcher; the second tenant sees only its own", async () => {
-    const dispatcher = createDispatcher(d, coreHandlers());
+    const dispatcher = createDispatcher(d, registry);
     const ask = async (slug: string, email: string, text: string) => {
       const t = await requireTenant(d.db, slug);
       const a = await actorByEmail(d.db, t.id, email);
@@ -79,7 +79,7 @@ describe("demo company", () => {
   });
 
   it("a retried intent (same idempotency key) is handled once and gets the same reply", async () => {
-    const dispatcher = createDispatcher(d, coreHandlers());
+    const dispatcher = createDispatcher(d, registry);
     const t = await requireTenant(d.db, "demo");
     const a = await actorByEmail(d.db, t.id, "owner@demo.example");
     const intent = {

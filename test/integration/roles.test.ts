@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allHandlers } from "../../src/app.js";
 import { actorByEmail, ensureIdentityUser, requireTenant } from "../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
+import { registry } from "../../src/core/registry.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
 
@@ -25,7 +25,7 @@ describe("roles: unknown chat users are viewers until an owner assigns a role", 
       origin: { tenantId, userId: a.userId, channel, conversationId: "c" },
       idempotencyKey: randomUUID(),
     } as Intent;
-    return createDispatcher(d, allHandlers()).dispatch(intent);
+    return createDispatcher(d, registry).dispatch(intent);
   };
 
   it("a new Slack user starts as viewer; the owner promotes them by mention", async () => {

@@ -1,12 +1,11 @@
 import type { Deps } from "../deps.js";
-import type { Actor } from "../features/auth/index.js";
 import { actorById } from "../features/tenancy/index.js";
 import { AppError, asAppError } from "../kernel/errors.js";
 import type { Reply } from "../ports/reply.js";
-import { type Intent, type IntentKind, type IntentOf, intentSchema } from "./intent.js";
+import { type Intent, type IntentKind, intentSchema } from "./intent.js";
+import type { Registry } from "./registry.js";
 
-export type Handler<K extends IntentKind> = (deps: Deps, intent: IntentOf<K>, actor: Actor) => Promise<Reply>;
-export type HandlerMap = { [K in IntentKind]?: Handler<K> };
+export type { Handler } from "./feature.js";
 
 export interface Dispatcher {
   dispatch(intent: Intent): Promise<Reply>;
@@ -20,9 +19,9 @@ const DEDUPE_TTL_MS = 10 * 60_000;
  * the wire), de-duplicates by idempotency key (a retried delivery gets the first reply back), and maps
  * errors to a chat message once.
  */
-export function createDispatcher(deps: Deps, handlers: HandlerMap): Dispatcher {
+export function createDispatcher(deps: Deps, registry: Registry): Dispatcher {
   return {
-    handles: (kind) => Boolean(handlers[kind]),
+    handles: (kind) => registry.has(kind),
     async dispatch(raw: Intent): Promise<Reply> {
       const parsed = intentSchema.safeParse(raw);
       if (!parsed.success) {
@@ -53,10 +52,7 @@ export function createDispatcher(deps: Deps, handlers: HandlerMap): Dispatcher {
         const actor = await actorById(deps.db, intent.origin.tenantId, intent.origin.userId);
         if (!actor)
           throw new AppError("forbidden", "I don't know you in this workspace yet. Ask an owner to add you.");
-        const handler = handlers[intent.kind] as Handler<typeof intent.kind> | undefined;
-        reply = handler
-          ? await handler(deps, intent as never, actor)
-          : { text: `That feature (${intent.kind}) is not enabled in this installation.` };
+        reply = await registry.run(deps, intent, actor);
       } catch (e) {
         const err = asAppError(e);
         outcome = err.code;

@@ -1,4 +1,5 @@
 export * from "./dispatcher.js";
-export * from "./help.js";
+export * from "./feature.js";
 export * from "./intent.js";
 export * from "./parse.js";
+export * from "./registry.js";

@@ -1,53 +1,15 @@
+import { editDistance } from "../kernel/text.js";
+import { registry } from "../registry.js";
+import type { CommandSpec } from "./feature.js";
 import type { IntentArgs } from "./intent.js";
 
-/**
+/*
  * Text commands shared by every channel (console, WhatsApp text, Slack slash-command text).
  * Pure: text in, intent arguments out. Free text that is not a command goes to the coach.
  */
-export interface CommandSpec {
-  name: string;
-  usage: string;
-  summary: string;
-  aliases?: string[];
-}
 
-export const COMMANDS: CommandSpec[] = [
-  { name: "help", usage: "help", summary: "what Keel understands" },
-  { name: "deals", usage: "deals [mine|owner NAME] [stage NAME] [stuck]", summary: "open deals with totals" },
-  { name: "deal", usage: "deal NAME", summary: "one deal: stage, value, owner, days in stage, next step" },
-  {
-    name: "invoices",
-    usage: "invoices overdue",
-    summary: "overdue invoices with amounts and days late",
-    aliases: ["overdue"],
-  },
-  { name: "remind", usage: "remind DEAL|INVOICE", summary: "draft a follow-up for approval" },
-  { name: "drafts", usage: "drafts [history N]", summary: "pending drafts, or one draft's audit trail" },
-  { name: "approve", usage: "approve N", summary: "approve draft N" },
-  { name: "reject", usage: "reject N [reason]", summary: "reject draft N" },
-  { name: "edit", usage: "edit N NEW TEXT", summary: "replace the text of draft N" },
-  {
-    name: "cashflow",
-    usage: "cashflow [DAYS] [week|month]  |  cashflow if DEAL slips N days",
-    summary: "expected cash in from the pipeline",
-  },
-  { name: "forecast", usage: "forecast METRIC [PERIODS]", summary: "forecast a metric with intervals" },
-  { name: "plan", usage: "plan staffing|inventory|budget", summary: "optimise a plan from your data" },
-  { name: "why", usage: "why did METRIC change [last month|last week]", summary: "root cause of a change" },
-  {
-    name: "goal",
-    usage: "goal WHAT YOU WANT  |  goals  |  goal accept N",
-    summary: "plan and track SMART goals",
-    aliases: ["goals"],
-  },
-  { name: "usage", usage: "usage [YYYY-MM]", summary: "LLM spend by feature, provider, user" },
-  {
-    name: "digest",
-    usage: "digest daily HH:MM | weekly DAY HH:MM | off | now",
-    summary: "scheduled digests for this chat",
-  },
-  { name: "settings", usage: "settings role USER ROLE", summary: "assign roles (owner only)" },
-];
+/** The text commands and their usage lines: the help lines every feature registers. */
+export const COMMANDS: readonly CommandSpec[] = registry.commands;
 
 export type ParseResult = IntentArgs;
 
@@ -59,21 +21,6 @@ const usageError = (command: string): ParseResult => ({
 
 const int = (s: string | undefined): number | undefined =>
   s !== undefined && /^\d+$/.test(s) ? Number.parseInt(s, 10) : undefined;
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
 
 export function closestCommand(word: string): string | undefined {
   let best: { name: string; d: number } | undefined;

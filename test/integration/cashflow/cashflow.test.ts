@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allHandlers } from "../../../src/app.js";
 import {
   aggregate,
   cashBasis,
@@ -26,6 +25,7 @@ import { parseText } from "../../../src/core/intents/parse.js";
 import { formatMoney } from "../../../src/core/kernel/format.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
@@ -77,7 +77,7 @@ describe("cashflow on the demo company", () => {
     await loadDemo(d);
     tenantId = (await requireTenant(d.db, "demo")).id;
     owner = await actorByEmail(d.db, tenantId, "owner@demo.example");
-    dispatcher = createDispatcher(d, allHandlers());
+    dispatcher = createDispatcher(d, registry);
   });
   afterAll(() => d.cleanup());
 

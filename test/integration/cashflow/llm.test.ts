@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allHandlers } from "../../../src/app.js";
 import { loadStageRules, makeRules, projectDeal } from "../../../src/core/features/cashflow/index.js";
 import { listDeals } from "../../../src/core/features/deals/queries.js";
 import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
@@ -8,6 +7,7 @@ import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../../src/core/intents/intent.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { LlmClient, LlmRequest } from "../../../src/core/ports/llm.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
@@ -77,7 +77,7 @@ describe("cashflow with an LLM configured", () => {
   it("uses confident predictions, overrides unsure ones and falls back to rules on errors", async () => {
     const tenantId = (await requireTenant(d.db, "demo")).id;
     const owner = await actorByEmail(d.db, tenantId, "owner@demo.example");
-    const dispatcher = createDispatcher(d, allHandlers());
+    const dispatcher = createDispatcher(d, registry);
     const reply = await dispatcher.dispatch({
       kind: "cashflow.forecast",
       origin: { tenantId, userId: owner.userId, channel: "console", conversationId: "t" },

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allHandlers } from "../../../src/app.js";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
 import { renderConsole } from "../../../src/bots/console/render.js";
 import { EmailAdapter } from "../../../src/bots/email/index.js";
@@ -10,6 +9,7 @@ import type { IntentArgs } from "../../../src/core/intents/intent.js";
 import { parseText } from "../../../src/core/intents/parse.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
@@ -42,7 +42,7 @@ describe("core flows on the demo company (no language model, email delivery)", (
     d.channels.set("console", new ConsoleAdapter(null));
     d.channels.set("email", new EmailAdapter({ url: smtp.url, from: "Northwind <keel@northwind.example>" }));
     const tenantId = (await requireTenant(d.db, "demo")).id;
-    say = harness(d, tenantId, createDispatcher(d, allHandlers()));
+    say = harness(d, tenantId, createDispatcher(d, registry));
   });
   afterAll(async () => {
     await d.cleanup();
@@ -153,7 +153,7 @@ describe("an invented number in a model reply never reaches the user", () => {
     await loadDemo(d);
     d.channels.set("console", new ConsoleAdapter(null));
     const tenantId = (await requireTenant(d.db, "demo")).id;
-    say = harness(d, tenantId, createDispatcher(d, allHandlers()));
+    say = harness(d, tenantId, createDispatcher(d, registry));
   });
   afterAll(async () => {
     await d.cleanup();

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allHandlers } from "../../../src/app.js";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
 import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../../src/bots/slack/runtime.js";
@@ -23,6 +22,7 @@ import { digestSubscriptions, goals, outbox } from "../../../src/core/infra/db/s
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import { parseText } from "../../../src/core/intents/parse.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createScheduler, digestsJob } from "../../../src/jobs/index.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
@@ -37,7 +37,7 @@ const consoleOut = new ConsoleAdapter(null);
 
 async function say(text: string, conversationId = "console-1") {
   const actor = await defaultActor(d.db, tenantId);
-  const dispatcher = createDispatcher(d, allHandlers());
+  const dispatcher = createDispatcher(d, registry);
   const args = parseText(text);
   return dispatcher.dispatch({
     ...args,
@@ -56,7 +56,7 @@ beforeAll(async () => {
   tenantId = demo.tenants[0]!.id;
   d.channels.set("console", consoleOut);
   slack = await new FakeSlackApi().start();
-  const keel = { deps: d, dispatcher: createDispatcher(d, allHandlers()), close: async () => {} };
+  const keel = { deps: d, dispatcher: createDispatcher(d, registry), close: async () => {} };
   const runtime = createSlackRuntime(
     keel,
     slackSettingsFrom({

@@ -1,10 +1,11 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Hono } from "hono";
-import { allHandlers, type Keel } from "../../../src/app.js";
+import type { Keel } from "../../../src/app.js";
 import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
 import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
@@ -68,7 +69,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     opts.logger ? { logger: opts.logger } : {},
   );
   if (opts.demo !== false) await loadDemo(deps);
-  const dispatcher = createDispatcher(deps, allHandlers());
+  const dispatcher = createDispatcher(deps, registry);
   const keel: Keel = { deps, dispatcher, close: async () => {} };
   const settings = slackSettingsFrom({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

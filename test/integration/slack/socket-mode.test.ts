@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { allHandlers } from "../../../src/app.js";
 import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   expect(settings.mode).toBe("socket");
   runtime = createSlackRuntime(
-    { deps, dispatcher: createDispatcher(deps, allHandlers()), close: async () => {} },
+    { deps, dispatcher: createDispatcher(deps, registry), close: async () => {} },
     settings,
     { paceMs: 5 },
   );

@@ -1,4 +1,3 @@
-import { allHandlers } from "../../../src/app.js";
 import { type CloudWhatsapp, createCloudWhatsapp } from "../../../src/bots/whatsapp/cloud/setup.js";
 import { signBody } from "../../../src/bots/whatsapp/cloud/signature.js";
 import { loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
@@ -6,6 +5,7 @@ import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
@@ -51,7 +51,7 @@ export async function cloudHarness(
     ...env,
   });
   const tenantId = await ensureWhatsappLink(d, "demo", PNID);
-  const wa = createCloudWhatsapp(d, createDispatcher(d, allHandlers()), c, tenantId);
+  const wa = createCloudWhatsapp(d, createDispatcher(d, registry), c, tenantId);
   d.channels.set("whatsapp", wa.adapter);
   const app = createHttpApp(d, [(a) => a.route("/", wa.routes)]);
   return {

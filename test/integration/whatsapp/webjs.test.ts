@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { allHandlers } from "../../../src/app.js";
 import { loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import { createWebjsWhatsapp, type WebjsWhatsapp } from "../../../src/bots/whatsapp/webjs/setup.js";
@@ -8,6 +7,7 @@ import { drafts } from "../../../src/core/infra/db/schema/index.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { ChatAdapter, DeliveryTarget } from "../../../src/core/ports/chat-adapter.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
+import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
@@ -51,7 +51,7 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
       },
     };
     d.channels.set("slack", slackAdapter);
-    wa = createWebjsWhatsapp(d, createDispatcher(d, allHandlers()), c, tenantId, {
+    wa = createWebjsWhatsapp(d, createDispatcher(d, registry), c, tenantId, {
       createClient: () => {
         client = new FakeWebjsClient();
         return client;

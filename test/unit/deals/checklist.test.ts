@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import {
   checklistCompliance,
   type DealRow,
-  deterministicDealSummary,
   isChecklistItemDone,
 } from "../../../src/core/features/deals/index.js";
+import { dealSummaryReply, deterministicSummary } from "../../../src/core/features/flows/index.js";
 
 const deal = (facts: Record<string, unknown>, checklist = Object.keys(facts)): DealRow =>
   ({
@@ -22,6 +22,7 @@ const deal = (facts: Record<string, unknown>, checklist = Object.keys(facts)): D
     valueMinor: 100,
     currency: "USD",
     nextStep: null,
+    stageEnteredAt: new Date("2026-11-20T00:00:00Z"),
   }) as unknown as DealRow;
 
 describe("checklist item done: one rule", () => {
@@ -56,7 +57,8 @@ describe("checklist item done: one rule", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1 }), fact), (facts) => {
         const d = deal(facts);
-        const summary = deterministicDealSummary(d, []);
+        // What `deal NAME` shows when no model answers: the deterministic summary rendered as a reply.
+        const summary = dealSummaryReply(d, [], deterministicSummary(d, checklistCompliance(d), "offline"));
         expect(summary.meta?.missing).toEqual(checklistCompliance(d).missing);
       }),
     );

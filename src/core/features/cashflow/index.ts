@@ -1,6 +1,7 @@
 /** Cashflow from pipeline to cash: the public surface of the feature. */
 export { aggregate, collectedWithin, collectionInflows, makeBuckets, sumByBucket } from "./aggregate.js";
 export { monthlyFromExpenseSeries, projectCash, RUNWAY_CAP_DAYS, runwayDeltaDays } from "./cash.js";
+export * from "./feature.js";
 export type { CollectionsHistory, HistoryForecast, PaymentRow } from "./history.js";
 export { collectionsHistory, forecastCollections, trailingMonthlyCollections } from "./history.js";
 export type { DatePrediction, PredictionOutcome } from "./predict.js";

@@ -1,8 +1,6 @@
 import type { Handler } from "../../intents/dispatcher.js";
-import { AppError } from "../../kernel/errors.js";
 import { formatMoney, formatNumber } from "../../kernel/format.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
-import { can } from "../auth/index.js";
 import type { CashflowReport, ScenarioResult } from "./report.js";
 import { cashflowReport } from "./report.js";
 import type { DealProjection, RuleId, Runway } from "./types.js";
@@ -251,8 +249,6 @@ export function cashflowReply(r: CashflowReport): Reply {
 
 /** The `cashflow.forecast` intent: finance, managers, owners and viewers may read it (`cashflow.read`). */
 export const cashflowHandler: Handler<"cashflow.forecast"> = async (deps, intent, actor) => {
-  if (!can(actor, "cashflow.read"))
-    throw new AppError("forbidden", `Your role (${actor.role}) does not allow cashflow reports.`);
   const report = await cashflowReport(deps, actor.tenantId, {
     horizonDays: intent.horizonDays,
     bucket: intent.bucket,

@@ -1,4 +1,4 @@
 export * from "./checklist.js";
+export * from "./feature.js";
 export * from "./queries.js";
-export * from "./summary.js";
 export * from "./use-cases.js";

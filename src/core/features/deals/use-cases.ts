@@ -2,8 +2,7 @@ import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import { type DealFilter, findDeal, listDeals, recentNotes } from "./queries.js";
-import { deterministicDealSummary } from "./summary.js";
+import { type DealFilter, listDeals } from "./queries.js";
 
 export async function dealsListReply(
   deps: Deps,
@@ -43,21 +42,4 @@ export async function dealsListReply(
       dealIds: rows.map((d) => d.id),
     },
   };
-}
-
-export async function dealShowReply(deps: Deps, actor: Actor, query: string): Promise<Reply> {
-  return deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const { deal, candidates } = await findDeal(tx, deps.clock.now(), query);
-    if (!deal) {
-      if (candidates.length === 0)
-        return { text: `I found no deal matching "${query}". Try \`deals\` to see them all.` };
-      return {
-        text: `Several deals match "${query}": ${candidates.map((c) => c.name).join(", ")}. Which one?`,
-        actions: candidates
-          .slice(0, 5)
-          .map((c, i) => ({ id: `deal${i}`, label: c.name, intent: { kind: "deal.show", query: c.id } })),
-      };
-    }
-    return deterministicDealSummary(deal, await recentNotes(tx, deal.id));
-  });
 }

@@ -19,6 +19,7 @@ export {
   pendingApprovals,
   type SeriesData,
 } from "./data.js";
+export * from "./feature.js";
 export { correctiveAction, type GoalPaceItem, goalsSection } from "./goals.js";
 export { digestSettingsHandler } from "./handler.js";
 export { type PipelineChanges, pipelineChanges } from "./pipeline.js";

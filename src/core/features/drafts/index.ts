@@ -1,3 +1,4 @@
+export * from "./feature.js";
 export * from "./policy.js";
 export * from "./repository.js";
 export * from "./state.js";

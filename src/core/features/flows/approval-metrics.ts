@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { draftEvents, drafts } from "../../infra/db/schema/index.js";
-import { editDistance } from "../../intents/parse.js";
+import { editDistance } from "../../kernel/text.js";
 
 export interface PromptApprovalMetrics {
   /** "draft.followup_email@2", or "template:en" for templated drafts. */

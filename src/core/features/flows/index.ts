@@ -15,7 +15,6 @@ export { emailTargetFor } from "./draft-target.js";
 export { type DraftLanguage, localizedTemplate, parseLanguage } from "./draft-templates.js";
 export { createLlmDraftWriter, type DraftAuthor, type DraftStyle, draftPromptFor } from "./draft-writer.js";
 export { expireDueDrafts } from "./expiry.js";
-export { flowHandlers } from "./handlers.js";
 export { type PipelineSummaryOptions, summarizePipeline } from "./pipeline-summaries.js";
 export {
   detectStuck,

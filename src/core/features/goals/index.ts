@@ -1,6 +1,7 @@
 /** Goal planner (LangGraph) and tracking: the public surface of the feature. */
 
 export { gatherMetricContext, type MetricContext, outlookFor } from "./context.js";
+export * from "./feature.js";
 export {
   buildGoalPlanner,
   type GoalPlanner,

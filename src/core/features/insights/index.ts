@@ -2,6 +2,7 @@
 
 export { type Anomaly, type AnomalyOptions, detectAnomalies } from "./anomaly.js";
 export { fCdf, fSurvival, logGamma, regularizedBeta } from "./f-distribution.js";
+export * from "./feature.js";
 export { type GrangerLagResult, grangerBestLag, grangerCausality, grangerTest } from "./granger.js";
 export { type OlsFit, ols } from "./ols.js";
 export {

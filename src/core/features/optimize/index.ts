@@ -3,6 +3,7 @@
 export { buildBudgetModel, solveBudget } from "./budget.js";
 export { type BudgetData, type BudgetInput, type BudgetPlan, budgetInputSchema } from "./budget-schema.js";
 export { type AnyOptimizeResult, describePlan } from "./describe.js";
+export * from "./feature.js";
 export { buildInventoryModel, solveInventory } from "./inventory.js";
 export {
   type InventoryData,

@@ -11,6 +11,7 @@ export {
   ratio,
   type TypedFact,
 } from "./facts.js";
+export * from "./feature.js";
 export { type GuardedText, guardFigures } from "./guard.js";
 export {
   type DateMention,
@@ -24,8 +25,8 @@ export { referenceFigures } from "./references.js";
 export {
   lastSources,
   type RememberedSources,
+  rememberReplySources,
   rememberSources,
   sourcesReply,
-  withSourceMemory,
 } from "./sources-store.js";
 export { checkFigures, type FigureCheck, type FigureCheckOptions } from "./validate.js";

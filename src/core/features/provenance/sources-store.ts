@@ -1,5 +1,5 @@
-import type { Handler, HandlerMap } from "../../intents/dispatcher.js";
-import type { IntentKind } from "../../intents/intent.js";
+import type { Deps } from "../../deps.js";
+import type { Intent } from "../../intents/intent.js";
 import type { Reply, Source } from "../../ports/reply.js";
 import type { Store } from "../../ports/store.js";
 
@@ -61,26 +61,14 @@ export async function sourcesReply(store: Store, tenantId: string, conversationI
 }
 
 /**
- * Wraps handlers so each reply's sources are remembered for its conversation. A failure to remember
- * never fails the reply.
+ * The registry's after-reply hook: each reply's sources are remembered for its conversation. A failure
+ * to remember never fails the reply.
  */
-export function withSourceMemory(handlers: HandlerMap): HandlerMap {
-  const out: HandlerMap = {};
-  for (const [kind, handler] of Object.entries(handlers) as [IntentKind, Handler<IntentKind>][]) {
-    if (!handler || SKIP.has(kind)) {
-      (out as Record<string, unknown>)[kind] = handler;
-      continue;
-    }
-    const wrapped: Handler<IntentKind> = async (deps, intent, actor) => {
-      const reply = await handler(deps, intent, actor);
-      try {
-        await rememberSources(deps.store, intent.origin, kind, reply, deps.clock.now());
-      } catch (err) {
-        deps.logger.warn({ err, kind }, "could not remember reply sources");
-      }
-      return reply;
-    };
-    (out as Record<string, unknown>)[kind] = wrapped;
+export async function rememberReplySources(deps: Deps, intent: Intent, reply: Reply): Promise<void> {
+  if (SKIP.has(intent.kind)) return;
+  try {
+    await rememberSources(deps.store, intent.origin, intent.kind, reply, deps.clock.now());
+  } catch (err) {
+    deps.logger.warn({ err, kind: intent.kind }, "could not remember reply sources");
   }
-  return out;
 }

@@ -118,4 +118,5 @@ export async function ensureIdentityUser(
   return (await actorForIdentity(db, tenantId, channel, externalId))!;
 }
 
+export { tenancyFeature } from "./feature.js";
 export { setRoleReply, userQuery } from "./roles.js";

@@ -1,10 +1,15 @@
-import type { Reply } from "../ports/reply.js";
-import { COMMANDS } from "./parse.js";
+import type { CommandSpec } from "../../intents/feature.js";
+import type { Reply } from "../../ports/reply.js";
 
 /** Help text in the channel's own conventions: slash commands on Slack, plain words elsewhere. */
-export function helpReply(channel: string, suggestion?: string, text?: string): Reply {
+export function helpReply(
+  channel: string,
+  commands: readonly CommandSpec[],
+  suggestion?: string,
+  text?: string,
+): Reply {
   const slashed = channel === "slack";
-  const lines = COMMANDS.map(
+  const lines = commands.map(
     (c) =>
       `• \`${slashed ? `/${c.usage.startsWith("help") ? "keel help" : c.usage}` : c.usage}\` — ${c.summary}`,
   );
@@ -14,6 +19,6 @@ export function helpReply(channel: string, suggestion?: string, text?: string): 
   return {
     text: head,
     sections: suggestion ? [] : [{ title: "Commands", text: lines.join("\n") }],
-    meta: suggestion ? { suggestion } : { commands: COMMANDS.map((c) => c.name) },
+    meta: suggestion ? { suggestion } : { commands: commands.map((c) => c.name) },
   };
 }

@@ -1,0 +1,17 @@
+import { defineFeature } from "../../intents/feature.js";
+import { whyReply } from "./why-reply.js";
+
+/** Root cause of a metric's change: driver contributions and the tests behind them. */
+export const insightsFeature = defineFeature({
+  name: "insights",
+  intents: {
+    "insights.why": {
+      permission: "metrics.read",
+      refusal: "Your role ({role}) cannot read metrics.",
+      handle: (deps, i, actor) => whyReply(deps, actor, i.metric, i.period),
+    },
+  },
+  commands: [
+    { name: "why", usage: "why did METRIC change [last month|last week]", summary: "root cause of a change" },
+  ],
+});
