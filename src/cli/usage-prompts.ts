@@ -4,7 +4,7 @@ import { createKeel } from "../app.js";
 import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
 import type { Deps } from "../core/deps.js";
-import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/flows/index.js";
+import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/drafts/index.js";
 import { requireTenant } from "../core/features/tenancy/index.js";
 import { llmCalls } from "../core/infra/db/schema/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";

@@ -2,13 +2,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
 import {
+  approvalMetricsByPromptVersion,
   approveDraft,
   createDraft,
   draftHistoryReply,
   editDraft,
+  expireDueDrafts,
   rejectDraft,
 } from "../../../src/core/features/drafts/index.js";
-import { approvalMetricsByPromptVersion, expireDueDrafts } from "../../../src/core/features/flows/index.js";
 import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { draftEvents, drafts, outbox } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";

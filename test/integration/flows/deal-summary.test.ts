@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findDeal, recentNotes } from "../../../src/core/features/deals/queries.js";
 import {
   dealSummaryReply,
   summarizeDeal,
   summarizePipeline,
-} from "../../../src/core/features/flows/index.js";
+} from "../../../src/core/features/deals/index.js";
+import { findDeal, recentNotes } from "../../../src/core/features/deals/queries.js";
 import { requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import { loadDemo } from "../../../src/demo/load.js";

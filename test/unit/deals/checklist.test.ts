@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import {
   checklistCompliance,
   type DealRow,
+  dealSummaryReply,
+  deterministicSummary,
   isChecklistItemDone,
 } from "../../../src/core/features/deals/index.js";
-import { dealSummaryReply, deterministicSummary } from "../../../src/core/features/flows/index.js";
 
 const deal = (facts: Record<string, unknown>, checklist = Object.keys(facts)): DealRow =>
   ({

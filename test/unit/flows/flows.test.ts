@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderEmail } from "../../../src/bots/email/index.js";
-import { checklistCompliance } from "../../../src/core/features/deals/index.js";
-import type { DealRow } from "../../../src/core/features/deals/queries.js";
-import { detectStuck, parseDraftRequest } from "../../../src/core/features/flows/index.js";
+import { checklistCompliance, type DealRow, detectStuck } from "../../../src/core/features/deals/index.js";
+import { parseDraftRequest } from "../../../src/core/features/drafts/index.js";
 
 const deal = (over: Partial<DealRow>): DealRow =>
   ({

@@ -1,5 +1,5 @@
 import { defineFeature } from "../../intents/feature.js";
-import { dealSummaryReplyFor } from "../flows/index.js";
+import { dealSummaryReplyFor } from "./deal-reply.js";
 import { dealsListReply } from "./use-cases.js";
 
 /** The pipeline: open deals with totals, and one deal with its summary, checklist and next step. */

@@ -1,5 +1,5 @@
 import { defineFeature } from "../../intents/feature.js";
-import { draftCreateReply } from "../flows/index.js";
+import { draftCreateReply } from "./draft-request.js";
 import { approveDraft, draftHistoryReply, editDraft, listDraftsReply, rejectDraft } from "./use-cases.js";
 
 /**

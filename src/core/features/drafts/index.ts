@@ -1,3 +1,9 @@
+export { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "./approval-metrics.js";
+export { draftCreateReply, parseDraftRequest } from "./draft-request.js";
+export { emailTargetFor } from "./draft-target.js";
+export { type DraftLanguage, localizedTemplate, parseLanguage } from "./draft-templates.js";
+export { createLlmDraftWriter, type DraftAuthor, type DraftStyle, draftPromptFor } from "./draft-writer.js";
+export { expireDueDrafts } from "./expiry.js";
 export * from "./feature.js";
 export * from "./policy.js";
 export * from "./repository.js";

@@ -2,11 +2,11 @@ import type { Deps } from "../../deps.js";
 import type { Origin } from "../../intents/intent.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import { createDraft } from "../drafts/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { emailTargetFor } from "./draft-target.js";
 import { type DraftLanguage, parseLanguage } from "./draft-templates.js";
 import { createLlmDraftWriter } from "./draft-writer.js";
+import { createDraft } from "./use-cases.js";
 
 const TONES = ["friendly", "formal", "firm", "casual", "polite", "warm", "direct"];
 

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { mapLimit } from "../../kernel/concurrency.js";
-import { type DealFilter, type DealRow, listDeals, recentNotes } from "../deals/index.js";
 import { type DealSummary, summarizeDeal } from "./deal-summary.js";
+import { type DealFilter, type DealRow, listDeals, recentNotes } from "./queries.js";
 
 export interface PipelineSummaryOptions {
   filter?: DealFilter;

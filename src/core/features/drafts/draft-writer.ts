@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
-import type { DraftWriter } from "../drafts/index.js";
 import { checkFigures, collectFigures } from "../provenance/index.js";
 import { type DraftLanguage, LANGUAGE_NAMES, localizedTemplate } from "./draft-templates.js";
+import type { DraftWriter } from "./use-cases.js";
 
 const emailSchema = z.object({ subject: z.string().min(1), body: z.string().min(1) });
 const messageSchema = z.object({ body: z.string().min(1), subject: z.string().optional() });

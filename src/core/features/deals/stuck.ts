@@ -1,7 +1,6 @@
 import type { Deps } from "../../deps.js";
-import type { DealRow } from "../deals/index.js";
-import { listDeals } from "../deals/index.js";
 import { getTenant } from "../tenancy/index.js";
+import { type DealRow, listDeals } from "./queries.js";
 
 /** Per-stage overrides of `stages.stuck_after_days`, by stage name (case-insensitive). */
 export type StuckThresholds = Record<string, number>;

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { contacts, deals, invoices } from "../../infra/db/schema/index.js";
-import type { DraftTarget } from "../drafts/index.js";
+import type { DraftTarget } from "./use-cases.js";
 
 /**
  * Where a follow-up goes: by email to the customer contact when an email channel is configured and

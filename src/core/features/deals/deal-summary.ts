@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
-import { type ChecklistCompliance, checklistCompliance, type DealRow } from "../deals/index.js";
 import { checkFigures, collectFigures } from "../provenance/index.js";
+import { type ChecklistCompliance, checklistCompliance } from "./checklist.js";
+import type { DealRow } from "./queries.js";
 
 /** What `deal.summarize` must return; validated by the gateway (one repair attempt). */
 export const dealSummarySchema = z.object({

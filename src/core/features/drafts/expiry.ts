@@ -1,7 +1,7 @@
 import { and, inArray, lte } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { drafts } from "../../infra/db/schema/index.js";
-import { recordEvent, setStatus } from "../drafts/index.js";
+import { recordEvent, setStatus } from "./repository.js";
 
 /**
  * Expires pending drafts past `expires_at` (for a periodic job): each gets an `expired` event, so

@@ -2,9 +2,8 @@ import type { Deps } from "../../deps.js";
 import { formatMoney, formatPct } from "../../kernel/format.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import type { DealRow } from "../deals/index.js";
-import { findDeal, recentNotes } from "../deals/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
+import { type DealRow, findDeal, recentNotes } from "./queries.js";
 
 const FALLBACK_NOTE: Record<NonNullable<DealSummary["fallback"]>, string> = {
   no_model: "no language model is configured",
