@@ -6,8 +6,7 @@ import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
 import { buildDigest, listSubscriptions } from "../core/features/digest/index.js";
 import { deliverDue, enqueue } from "../core/features/outbox/index.js";
-import { requireTenant } from "../core/features/tenancy/index.js";
-import { tenants } from "../core/infra/db/schema/index.js";
+import { listTenants, requireTenant } from "../core/features/tenancy/index.js";
 
 const USAGE = "Usage: keel digest --now [--tenant SLUG]\n";
 const DAY_MS = 86_400_000;
@@ -30,9 +29,7 @@ export async function digestCommand(argv: string[], io: Io): Promise<number> {
   const { deps } = keel;
   try {
     deps.channels.set("console", new ConsoleAdapter((s) => io.stdout.write(s)));
-    const list = values.tenant
-      ? [await requireTenant(deps.db, values.tenant)]
-      : await deps.db.orm.select().from(tenants);
+    const list = values.tenant ? [await requireTenant(deps.db, values.tenant)] : await listTenants(deps.db);
     const now = deps.clock.now();
     const stamp = now.toISOString().slice(0, 16);
     let queued = 0;

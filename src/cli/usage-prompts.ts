@@ -1,37 +1,18 @@
 import { parseArgs } from "node:util";
-import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { createKeel } from "../app.js";
 import type { Io } from "../cli.js";
 import { loadConfig } from "../config.js";
 import type { Deps } from "../core/deps.js";
 import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/drafts/index.js";
 import { requireTenant } from "../core/features/tenancy/index.js";
-import { llmCalls } from "../core/infra/db/schema/index.js";
+import { monthRange, type PromptCallLine, promptCalls } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
-
-export interface PromptCallLine {
-  prompt: string;
-  calls: number;
-  errors: number;
-  tokensIn: number;
-  tokensOut: number;
-  costMicros: number;
-}
 
 export interface PromptUsage {
   tenant: string;
   month: string;
   calls: PromptCallLine[];
   approvals: PromptApprovalMetrics[];
-}
-
-function monthBounds(month: string): { from: Date; to: Date } {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!m) throw new Error(`month must be YYYY-MM, got "${month}"`);
-  return {
-    from: new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)),
-    to: new Date(Date.UTC(Number(m[1]), Number(m[2]), 1)),
-  };
 }
 
 /** Calls per prompt version (ledger) and how people judged the drafts each version wrote. */
@@ -41,32 +22,8 @@ export async function promptUsage(
   tenantSlug: string,
   month: string,
 ): Promise<PromptUsage> {
-  const { from, to } = monthBounds(month);
-  const prompt = sql<string>`coalesce(${llmCalls.promptId} || '@' || ${llmCalls.promptVersion}, '(none)')`;
-  const rows = await deps.db.tenantTx(tenantId, (tx) =>
-    tx
-      .select({
-        prompt,
-        calls: sql<string>`count(*)`,
-        errors: sql<string>`count(*) filter (where ${llmCalls.outcome} <> 'ok')`,
-        tokensIn: sql<string>`coalesce(sum(${llmCalls.tokensIn}), 0)`,
-        tokensOut: sql<string>`coalesce(sum(${llmCalls.tokensOut}), 0)`,
-        costMicros: sql<string>`coalesce(sum(${llmCalls.costMicros}), 0)`,
-      })
-      .from(llmCalls)
-      .where(and(eq(llmCalls.tenantId, tenantId), gte(llmCalls.createdAt, from), lt(llmCalls.createdAt, to)))
-      .groupBy(prompt),
-  );
-  const calls = rows
-    .map((r) => ({
-      prompt: String(r.prompt),
-      calls: Number(r.calls),
-      errors: Number(r.errors),
-      tokensIn: Number(r.tokensIn),
-      tokensOut: Number(r.tokensOut),
-      costMicros: Number(r.costMicros),
-    }))
-    .sort((a, b) => b.calls - a.calls || a.prompt.localeCompare(b.prompt));
+  const { from } = monthRange(month);
+  const calls = await promptCalls(deps.db, tenantId, month);
   return {
     tenant: tenantSlug,
     month,

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
-import { eq } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
-import { tenants } from "../core/infra/db/schema/index.js";
+import { findTenantBySlug } from "../core/features/tenancy/index.js";
 import { llmConfigFrom, type UsageReport, usageReport } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
 
@@ -67,7 +66,7 @@ export async function usageCommand(
     return 2;
   }
   const slug = values.tenant ?? deps.config.KEEL_DEFAULT_TENANT;
-  const [tenant] = await deps.db.orm.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
+  const tenant = await findTenantBySlug(deps.db, slug);
   if (!tenant) {
     io.stderr.write(`No tenant "${slug}". Pass --tenant SLUG.\n`);
     return 2;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
 import { resultRows, type Tx } from "../core/infra/db/client.js";
 import { asAppError } from "../core/kernel/errors.js";
+import type { ClaimTracker } from "./types.js";
 
 export interface ClaimRequest {
   job: string;
@@ -79,4 +80,67 @@ export async function releaseRuns(deps: Deps, ids: readonly string[], now: Date)
     await deps.db.orm.execute(
       sql`update job_runs set status = 'released', finished_at = ${now.toISOString()}::timestamptz where id = ${id} and status = 'running'`,
     );
+}
+
+/** Forgets finished runs that started before `before` (their slots are never claimed again). */
+export async function pruneRuns(deps: Deps, before: Date): Promise<number> {
+  const rows = await deps.db.rows<{ id: string }>(
+    sql`delete from job_runs where started_at < ${before.toISOString()}::timestamptz and status in ('succeeded', 'failed', 'released') returning id`,
+  );
+  return rows.length;
+}
+
+/** The claimed fire as the work sees it. */
+export interface ClaimedFire {
+  runId: string;
+  /** Records success inside the work's own transaction, so the record commits with the work. */
+  succeedIn(tx: Tx): Promise<void>;
+}
+
+export type ClaimedOutcome<T> =
+  | { status: "skipped" }
+  | { status: "succeeded"; value: T; durationMs: number }
+  | { status: "failed"; error: unknown; durationMs: number };
+
+/**
+ * Every job claims its fire the same way: claim the key once across replicas (skipped when another
+ * runner has it), track the claim so shutdown can release it, run the work, and record how it
+ * ended — succeeded (unless the work already did so in its transaction) or failed with a data-free
+ * error code. The work's error is returned, not thrown: each caller logs and counts it its own way.
+ */
+export async function runClaimed<T>(
+  deps: Deps,
+  claims: ClaimTracker,
+  req: ClaimRequest,
+  work: (fire: ClaimedFire) => Promise<T>,
+): Promise<ClaimedOutcome<T>> {
+  const runId = await claimFire(deps, req);
+  if (!runId) return { status: "skipped" };
+  claims.add(runId);
+  const started = performance.now();
+  let recorded = false;
+  const outcome = (status: RunOutcome["status"], error?: unknown): RunOutcome => ({
+    runner: req.runner,
+    status,
+    durationMs: performance.now() - started,
+    now: deps.clock.now(),
+    ...(error === undefined ? {} : { error }),
+  });
+  try {
+    const value = await work({
+      runId,
+      async succeedIn(tx) {
+        await finishRunTx(tx, runId, outcome("succeeded"));
+        recorded = true;
+      },
+    });
+    if (!recorded) await finishRun(deps, runId, outcome("succeeded"));
+    return { status: "succeeded", value, durationMs: performance.now() - started };
+  } catch (error) {
+    // A transaction that recorded success and then rolled back left the run 'running': mark it failed.
+    await finishRun(deps, runId, outcome("failed", error)).catch(() => {});
+    return { status: "failed", error, durationMs: performance.now() - started };
+  } finally {
+    claims.delete(runId);
+  }
 }

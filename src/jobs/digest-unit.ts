@@ -1,14 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
 import {
   buildDigest,
   markDelivered,
   type Occurrence,
   type ScheduledSubscription,
+  subscriptionById,
 } from "../core/features/digest/index.js";
 import { enqueue } from "../core/features/outbox/index.js";
-import { digestSubscriptions } from "../core/infra/db/schema/index.js";
-import { claimFire, finishRun, finishRunTx } from "./claims.js";
+import { runClaimed } from "./claims.js";
 import { jobMetrics } from "./metrics.js";
 import type { JobContext } from "./types.js";
 
@@ -41,87 +40,53 @@ export async function runDigestUnit(
   const fireKey = digestFireKey(sub, occ.period);
   const metrics = jobMetrics(deps.metrics);
   await ctx.hooks.at?.("before-claim", { job: "digests", fireKey });
-  const now = deps.clock.now();
-  const runId = await claimFire(deps, {
-    job: "digest",
-    fireKey,
-    scope: sub.tenantId,
-    runner: ctx.runner,
-    now,
-    leaseMs: DIGEST_LEASE_MS,
-    retryFailedAfterMs: DIGEST_RETRY_MS,
-  });
-  if (!runId) {
+  const r = await runClaimed(
+    deps,
+    ctx.claims,
+    {
+      job: "digest",
+      fireKey,
+      scope: sub.tenantId,
+      runner: ctx.runner,
+      now: deps.clock.now(),
+      leaseMs: DIGEST_LEASE_MS,
+      retryFailedAfterMs: DIGEST_RETRY_MS,
+    },
+    async (fire): Promise<"enqueued" | "off"> => {
+      await ctx.hooks.at?.("after-claim", { job: "digests", fireKey });
+      const full = await deps.db.tenantTx(sub.tenantId, (tx) => subscriptionById(tx, sub.id));
+      if (!full || full.cadence === "off") return "off";
+      const periodMs = (full.cadence === "weekly" ? 7 : 1) * DAY_MS;
+      const since = full.lastSentAt ?? new Date(occ.at.getTime() - periodMs);
+      const { reply } = await buildDigest(deps, sub.tenantId, {
+        since,
+        save: full.channel === "console",
+        name: `digest-${sub.tenantId}-${occ.period}`,
+        title: full.cadence === "weekly" ? "Your weekly Keel digest" : "Your daily Keel digest",
+      });
+      reply.meta = { ...reply.meta, period: occ.period, subscriptionId: sub.id };
+      await deps.db.tenantTx(sub.tenantId, async (tx) => {
+        const at = deps.clock.now();
+        const target = {
+          channel: full.channel,
+          address: full.address,
+          ...(full.threadId ? { threadId: full.threadId } : {}),
+        };
+        await enqueue(tx, { tenantId: sub.tenantId, dedupeKey: fireKey, target, payload: reply }, at);
+        await markDelivered(tx, sub.id, occ.period, at);
+        await fire.succeedIn(tx);
+      });
+      metrics.units.inc({ job: "digests", outcome: "enqueued" });
+      await ctx.hooks.at?.("after-commit", { job: "digests", fireKey });
+      return "enqueued";
+    },
+  );
+  if (r.status === "skipped") {
     metrics.units.inc({ job: "digests", outcome: "skipped" });
     return "skipped";
   }
-  ctx.claims.add(runId);
-  const started = performance.now();
-  try {
-    await ctx.hooks.at?.("after-claim", { job: "digests", fireKey });
-    const full = await deps.db.tenantTx(
-      sub.tenantId,
-      async (tx) =>
-        (await tx.select().from(digestSubscriptions).where(eq(digestSubscriptions.id, sub.id)).limit(1))[0],
-    );
-    if (!full || full.cadence === "off") {
-      await finishRun(deps, runId, {
-        runner: ctx.runner,
-        status: "succeeded",
-        durationMs: performance.now() - started,
-        now: deps.clock.now(),
-      });
-      return "off";
-    }
-    const periodMs = (full.cadence === "weekly" ? 7 : 1) * DAY_MS;
-    const since = full.lastSentAt ?? new Date(occ.at.getTime() - periodMs);
-    const { reply } = await buildDigest(deps, sub.tenantId, {
-      since,
-      save: full.channel === "console",
-      name: `digest-${sub.tenantId}-${occ.period}`,
-      title: full.cadence === "weekly" ? "Your weekly Keel digest" : "Your daily Keel digest",
-    });
-    reply.meta = { ...reply.meta, period: occ.period, subscriptionId: sub.id };
-    await deps.db.tenantTx(sub.tenantId, async (tx) => {
-      const at = deps.clock.now();
-      await enqueue(
-        tx,
-        {
-          tenantId: sub.tenantId,
-          dedupeKey: fireKey,
-          target: {
-            channel: full.channel,
-            address: full.address,
-            ...(full.threadId ? { threadId: full.threadId } : {}),
-          },
-          payload: reply,
-        },
-        at,
-      );
-      await markDelivered(tx, sub.id, occ.period, at);
-      await finishRunTx(tx, runId, {
-        runner: ctx.runner,
-        status: "succeeded",
-        durationMs: performance.now() - started,
-        now: at,
-      });
-    });
-    ctx.claims.delete(runId);
-    metrics.units.inc({ job: "digests", outcome: "enqueued" });
-    await ctx.hooks.at?.("after-commit", { job: "digests", fireKey });
-    return "enqueued";
-  } catch (err) {
-    ctx.log.error({ err, tenantId: sub.tenantId, subscriptionId: sub.id }, "digest failed");
-    await finishRun(deps, runId, {
-      runner: ctx.runner,
-      status: "failed",
-      durationMs: performance.now() - started,
-      error: err,
-      now: deps.clock.now(),
-    }).catch(() => {});
-    metrics.units.inc({ job: "digests", outcome: "failed" });
-    return "failed";
-  } finally {
-    ctx.claims.delete(runId);
-  }
+  if (r.status === "succeeded") return r.value;
+  ctx.log.error({ err: r.error, tenantId: sub.tenantId, subscriptionId: sub.id }, "digest failed");
+  metrics.units.inc({ job: "digests", outcome: "failed" });
+  return "failed";
 }

@@ -8,7 +8,14 @@ import { overdueInvoicesJob } from "./overdue-invoices.job.js";
 import { stuckDealsJob } from "./stuck-deals.job.js";
 import type { JobDefinition } from "./types.js";
 
-export { claimFire, finishRun, releaseRuns } from "./claims.js";
+export {
+  type ClaimedFire,
+  type ClaimedOutcome,
+  claimFire,
+  finishRun,
+  releaseRuns,
+  runClaimed,
+} from "./claims.js";
 export { previousSlot, validSchedule } from "./cron-slots.js";
 export { DIGEST_LEASE_MS, digestFireKey, runDigestUnit } from "./digest-unit.js";
 export { createScheduler, type FireOutcome, type Scheduler, type SchedulerOptions } from "./scheduler.js";

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { pruneRuns } from "./claims.js";
 import type { JobDefinition } from "./types.js";
 
 export const JOB_RUNS_RETENTION_DAYS = 30;
@@ -9,12 +9,7 @@ export const jobRunsPruneJob: JobDefinition = {
   schedule: "15 3 * * *",
   description: `Delete finished job_runs older than ${JOB_RUNS_RETENTION_DAYS} days`,
   async run(deps, ctx) {
-    const before = new Date(ctx.now.getTime() - JOB_RUNS_RETENTION_DAYS * 86_400_000).toISOString();
-    const n = (
-      await deps.db.rows<{ id: string }>(
-        sql`delete from job_runs where started_at < ${before}::timestamptz and status in ('succeeded', 'failed', 'released') returning id`,
-      )
-    ).length;
+    const n = await pruneRuns(deps, new Date(ctx.now.getTime() - JOB_RUNS_RETENTION_DAYS * 86_400_000));
     return { deleted: n };
   },
 };

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../core/deps.js";
-import { claimFire, finishRun, releaseRuns } from "./claims.js";
+import { releaseRuns, runClaimed } from "./claims.js";
 import { previousSlot } from "./cron-slots.js";
 import { jobMetrics } from "./metrics.js";
 import type { JobDefinition, JobHooks, JobResult } from "./types.js";
@@ -65,46 +65,27 @@ export function createScheduler(
     if (!slot) return { job: job.name, status: "skipped", reason: "no-slot" };
     const fireKey = `${job.name}:${slot.toISOString()}${job.perRunner ? `:${runner}` : ""}`;
     const log = deps.logger.child({ job: job.name, fireKey, runner });
-    const runId = await claimFire(deps, {
-      job: job.name,
-      fireKey,
-      scope: "global",
-      runner,
-      now: at,
-      leaseMs: job.leaseMs ?? DEFAULT_LEASE_MS,
-    });
-    if (!runId) {
+    const r = await runClaimed(
+      deps,
+      claims,
+      { job: job.name, fireKey, scope: "global", runner, now: at, leaseMs: job.leaseMs ?? DEFAULT_LEASE_MS },
+      async () =>
+        (await job.run(deps, { now: at, slot, signal: abort.signal, runner, claims, hooks, log })) ??
+        undefined,
+    );
+    if (r.status === "skipped") {
       metrics.runs.inc({ job: job.name, status: "skipped" });
       return { job: job.name, status: "skipped", fireKey, reason: "claimed-elsewhere" };
     }
-    claims.add(runId);
-    const started = performance.now();
-    try {
-      const result =
-        (await job.run(deps, { now: at, slot, signal: abort.signal, runner, claims, hooks, log })) ??
-        undefined;
-      const durationMs = performance.now() - started;
-      await finishRun(deps, runId, { runner, status: "succeeded", durationMs, now: deps.clock.now() });
-      metrics.runs.inc({ job: job.name, status: "succeeded" });
-      metrics.duration.observe({ job: job.name }, durationMs / 1000);
-      log.info({ ms: Math.round(durationMs), ...result }, "job run succeeded");
-      return { job: job.name, status: "succeeded", fireKey, result };
-    } catch (err) {
-      const durationMs = performance.now() - started;
-      await finishRun(deps, runId, {
-        runner,
-        status: "failed",
-        durationMs,
-        error: err,
-        now: deps.clock.now(),
-      }).catch(() => {});
-      metrics.runs.inc({ job: job.name, status: "failed" });
-      metrics.duration.observe({ job: job.name }, durationMs / 1000);
-      log.error({ err, ms: Math.round(durationMs) }, "job run failed");
-      return { job: job.name, status: "failed", fireKey, error: (err as Error)?.message ?? String(err) };
-    } finally {
-      claims.delete(runId);
+    metrics.runs.inc({ job: job.name, status: r.status });
+    metrics.duration.observe({ job: job.name }, r.durationMs / 1000);
+    if (r.status === "succeeded") {
+      log.info({ ms: Math.round(r.durationMs), ...r.value }, "job run succeeded");
+      return { job: job.name, status: "succeeded", fireKey, result: r.value };
     }
+    log.error({ err: r.error, ms: Math.round(r.durationMs) }, "job run failed");
+    const error = (r.error as Error)?.message ?? String(r.error);
+    return { job: job.name, status: "failed", fireKey, error };
   }
 
   function fire(name: string, at?: Date): Promise<FireOutcome> {

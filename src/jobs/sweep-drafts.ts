@@ -1,11 +1,11 @@
-import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Deps } from "../core/deps.js";
 import type { Actor } from "../core/features/auth/index.js";
 import { quietNotBefore } from "../core/features/digest/index.js";
-import { createDraft, type DraftTarget } from "../core/features/drafts/index.js";
+import { createDraft, type DraftTarget, subjectsWithRecentDrafts } from "../core/features/drafts/index.js";
 import { type AlertTarget, enqueue, teamAlertTarget } from "../core/features/outbox/index.js";
 import { defaultActor } from "../core/features/tenancy/index.js";
-import { contacts, deals, drafts, invoices } from "../core/infra/db/schema/index.js";
+import { contacts, deals, invoices } from "../core/infra/db/schema/index.js";
 
 /** Drafts per tenant per sweep: a handful to approve, not a flood. */
 export const MAX_SWEEP_DRAFTS = 3;
@@ -68,26 +68,12 @@ export async function sweepDrafts(
   }
   const team: AlertTarget | null = await teamAlertTarget(deps, tenantId);
   if (!team) return 0;
-  const recent = new Set(
-    (
-      await deps.db.tenantTx(tenantId, (tx) =>
-        tx
-          .select({ subjectId: drafts.subjectId })
-          .from(drafts)
-          .where(
-            and(
-              inArray(
-                drafts.subjectId,
-                subjects.map((s) => s.id),
-              ),
-              or(
-                inArray(drafts.status, ["drafted", "edited", "approved", "scheduled"]),
-                gt(drafts.createdAt, new Date(now.getTime() - SWEEP_QUIET_DAYS * 86_400_000)),
-              ),
-            ),
-          ),
-      )
-    ).map((r) => r.subjectId),
+  const recent = await deps.db.tenantTx(tenantId, (tx) =>
+    subjectsWithRecentDrafts(
+      tx,
+      subjects.map((s) => s.id),
+      new Date(now.getTime() - SWEEP_QUIET_DAYS * 86_400_000),
+    ),
   );
   const notBefore = await quietNotBefore(deps, tenantId, team, now);
   let n = 0;

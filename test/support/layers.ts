@@ -83,3 +83,22 @@ export const coreStaysInside: LayerRule = (e) =>
 /** Demo data feeds `keel demo` and benchmarks; the product never depends on it. */
 export const coreImportsNoDemo: LayerRule = (e) =>
   e.from.startsWith("src/core/") && e.relative && e.to.startsWith("src/demo/");
+
+/** Where jobs and the CLI may still speak SQL: the jobs' own claim store (`job_runs`). */
+export const SQL_OWNERS = new Set(["src/jobs/claims.ts"]);
+
+/**
+ * Jobs and the CLI call a feature's entry point; they never query another feature's tables. Flags an
+ * import of drizzle or the schema, and raw access through `db.orm` / `db.rows` (a `tenantTx` handed
+ * to a feature function is fine).
+ */
+export function rawSqlOffenders(sources: Source[], owners = SQL_OWNERS): string[] {
+  return sources
+    .filter((s) => /^src\/(jobs|cli)\//.test(s.file) && !owners.has(s.file))
+    .flatMap((s) => [
+      ...edges(s)
+        .filter((e) => /^drizzle-orm(\/|$)/.test(e.spec) || e.to.startsWith("src/core/infra/db/schema/"))
+        .map((e) => `${s.file} imports ${e.spec}`),
+      ...[...s.text.matchAll(/\bdb\.(orm|rows)\b/g)].map((m) => `${s.file} uses db.${m[1]}`),
+    ]);
+}

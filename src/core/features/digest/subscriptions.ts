@@ -70,6 +70,12 @@ export async function getSubscription(
   return row;
 }
 
+/** A subscription by id as it is now (a job re-reads it after claiming: it may have been switched off). */
+export async function subscriptionById(tx: Tx, id: string): Promise<DigestSubscription | undefined> {
+  const [row] = await tx.select().from(digestSubscriptions).where(eq(digestSubscriptions.id, id)).limit(1);
+  return row;
+}
+
 export async function listSubscriptions(tx: Tx, activeOnly = true): Promise<DigestSubscription[]> {
   const q = tx.select().from(digestSubscriptions);
   return activeOnly ? q.where(sql`${digestSubscriptions.cadence} <> 'off'`) : q;

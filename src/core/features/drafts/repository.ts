@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { draftEvents, drafts, users } from "../../infra/db/schema/index.js";
 import type { DraftStatus } from "./state.js";
@@ -81,6 +81,31 @@ export async function setStatus(
     .update(drafts)
     .set({ status, updatedAt: now ?? new Date(), ...extra })
     .where(eq(drafts.id, id));
+}
+
+/**
+ * Of these subjects (deal or invoice ids), those with a draft still in play, or with any draft
+ * created after `since`: a sweep does not draft them again.
+ */
+export async function subjectsWithRecentDrafts(
+  tx: Tx,
+  subjectIds: readonly string[],
+  since: Date,
+): Promise<Set<string>> {
+  if (!subjectIds.length) return new Set();
+  const rows = await tx
+    .select({ subjectId: drafts.subjectId })
+    .from(drafts)
+    .where(
+      and(
+        inArray(drafts.subjectId, [...subjectIds]),
+        or(
+          inArray(drafts.status, ["drafted", "edited", "approved", "scheduled"]),
+          gt(drafts.createdAt, since),
+        ),
+      ),
+    );
+  return new Set(rows.map((r) => r.subjectId).filter((id): id is string => id !== null));
 }
 
 export async function draftHistory(tx: Tx, draftId: string) {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../infra/db/client.js";
 import { identities, memberships, tenants, users } from "../../infra/db/schema/index.js";
 import { AppError } from "../../kernel/errors.js";
@@ -23,6 +23,11 @@ export async function requireTenant(db: Database, slug: string): Promise<Tenant>
     );
   }
   return t;
+}
+
+/** Every tenant, oldest first (jobs walk them in a stable order). */
+export async function listTenants(db: Database): Promise<Tenant[]> {
+  return db.orm.select().from(tenants).orderBy(asc(tenants.createdAt));
 }
 
 export async function getTenant(db: Database, id: string): Promise<Tenant | undefined> {

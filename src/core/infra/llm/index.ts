@@ -37,7 +37,13 @@ export {
 export { decideRoute, type RouteDecision, type RouterSettings } from "./router.js";
 export { detectSensitive } from "./sensitivity.js";
 export { countMessageTokens, countTextTokens, tokenFamily } from "./tokens.js";
-export { type UsageReport, usageReport } from "./usage-report.js";
+export {
+  monthRange,
+  type PromptCallLine,
+  promptCalls,
+  type UsageReport,
+  usageReport,
+} from "./usage-report.js";
 
 export interface LlmDeps {
   config: Config;

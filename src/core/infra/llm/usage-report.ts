@@ -105,3 +105,42 @@ export async function usageReport(db: Database, tenantId: string, month: string)
     };
   });
 }
+
+export interface PromptCallLine {
+  prompt: string;
+  calls: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  costMicros: number;
+}
+
+/** Calls per prompt version ("coach.answer@3") for one tenant and month, most used first. */
+export async function promptCalls(db: Database, tenantId: string, month: string): Promise<PromptCallLine[]> {
+  const { from, to } = monthRange(month);
+  const prompt = sql<string>`coalesce(${llmCalls.promptId} || '@' || ${llmCalls.promptVersion}, '(none)')`;
+  const rows = await db.tenantTx(tenantId, (tx) =>
+    tx
+      .select({
+        prompt,
+        calls: sql<string>`count(*)`,
+        errors: sql<string>`count(*) filter (where ${llmCalls.outcome} <> 'ok')`,
+        tokensIn: sql<string>`coalesce(sum(${llmCalls.tokensIn}), 0)`,
+        tokensOut: sql<string>`coalesce(sum(${llmCalls.tokensOut}), 0)`,
+        costMicros: sql<string>`coalesce(sum(${llmCalls.costMicros}), 0)`,
+      })
+      .from(llmCalls)
+      .where(and(eq(llmCalls.tenantId, tenantId), gte(llmCalls.createdAt, from), lt(llmCalls.createdAt, to)))
+      .groupBy(prompt),
+  );
+  return rows
+    .map((r) => ({
+      prompt: String(r.prompt),
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      tokensIn: Number(r.tokensIn),
+      tokensOut: Number(r.tokensOut),
+      costMicros: Number(r.costMicros),
+    }))
+    .sort((a, b) => b.calls - a.calls || a.prompt.localeCompare(b.prompt));
+}
