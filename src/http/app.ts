@@ -1,7 +1,12 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../core/deps.js";
 import { asAppError } from "../core/kernel/errors.js";
+import { MAX_BODY_BYTES } from "./body.js";
 import { healthRoutes } from "./health.js";
+
+/** Routes that read their body themselves, capped, after cheaper checks (see above). */
+export const SELF_LIMITED_PATHS = new Set(["/slack/events"]);
 
 export type AppEnv = { Variables: { requestId: string } };
 export type Mount = (app: Hono<AppEnv>) => void;
@@ -48,6 +53,16 @@ export function createHttpApp(deps: Deps, mounts: Mount[] = []): Hono<AppEnv> {
         "http request",
       );
   });
+  // Every body is capped before any route parses it. /slack/events caps its own, after checking the
+  // signature headers, so that an unsigned post is refused without reading its body at all.
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => {
+      deps.logger.warn({ path: c.req.path, limit: MAX_BODY_BYTES }, "request body too large");
+      return c.json({ error: "too_large", message: "Request body too large." }, 413);
+    },
+  });
+  app.use("*", (c, next) => (SELF_LIMITED_PATHS.has(c.req.path) ? next() : limit(c, next)));
   app.onError((err, c) => {
     const e = asAppError(err);
     if (e.code === "internal") deps.logger.error({ err, path: c.req.path }, "http error");

@@ -11,6 +11,8 @@ export interface FakeCall {
   params: Record<string, unknown>;
   token?: string;
   at: number;
+  /** When the answer was sent (after any hang). */
+  answeredAt?: number;
 }
 
 export interface FakeFailure {
@@ -127,9 +129,11 @@ export class FakeSlackApi {
       : typeof params.token === "string"
         ? params.token
         : undefined;
-    this.calls.push({ method, params, token, at: Date.now() });
+    const call: FakeCall = { method, params, token, at: Date.now() };
+    this.calls.push(call);
     const fail = this.failures.get(method)?.shift();
     if (fail?.hangMs) await new Promise((r) => setTimeout(r, fail.hangMs));
+    call.answeredAt = Date.now();
     if (fail?.hangMs && !fail.status && !fail.error) return send(200, this.answer(method, params, token));
     if (fail?.status === 429)
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(fail.retryAfter ?? 1) });

@@ -2,8 +2,9 @@ import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { Hono } from "hono";
 import type { Deps } from "../../core/deps.js";
 import type { Logger } from "../../core/infra/logger.js";
+import { MAX_BODY_BYTES, readCapped } from "../../http/body.js";
 import type { TaskTracker } from "./tasks.js";
-import { verifyRequest } from "./verify.js";
+import { precheckRequest, verifyRequest } from "./verify.js";
 
 /** Slack wants an answer within 3 s; past this we answer 200 ourselves and let the work go on. */
 const ACK_DEADLINE_MS = 2_500;
@@ -49,31 +50,32 @@ export class HonoReceiver implements Receiver {
     return r;
   }
 
-  /** Handles one request from Slack and returns the HTTP response (the ack). */
+  /**
+   * Handles one request from Slack and returns the HTTP response (the ack). Order matters: headers
+   * and timestamp are checked before a byte of the body is read; the body is read up to 1 MiB; the
+   * signature is checked; only then is anything parsed, and a malformed body is a 400, not a crash.
+   */
   async handle(req: Request): Promise<Response> {
     const started = performance.now();
-    const raw = await req.text();
-    const verdict = verifyRequest(
-      this.signingSecret,
-      {
-        signature: req.headers.get("x-slack-signature") ?? undefined,
-        timestamp: req.headers.get("x-slack-request-timestamp") ?? undefined,
-      },
-      raw,
-      this.deps.clock.now().getTime(),
-    );
-    if (!verdict.ok) {
-      this.log.warn({ reason: verdict.reason }, "slack request rejected");
-      return new Response(JSON.stringify({ error: verdict.reason }), {
-        status: 401,
-        headers: { "content-type": "application/json" },
-      });
+    const headers = {
+      signature: req.headers.get("x-slack-signature") ?? undefined,
+      timestamp: req.headers.get("x-slack-request-timestamp") ?? undefined,
+    };
+    const now = this.deps.clock.now().getTime();
+    const pre = precheckRequest(headers, now);
+    if (!pre.ok) {
+      await req.body?.cancel().catch(() => {});
+      return this.reject(401, pre.reason);
     }
-    let body: Record<string, unknown>;
-    try {
-      body = parseBody(raw, req.headers.get("content-type") ?? "");
-    } catch {
-      return new Response("bad request", { status: 400 });
+    const raw = await readCapped(req, MAX_BODY_BYTES);
+    if (raw === null) return this.reject(413, "body_too_large");
+    const verdict = verifyRequest(this.signingSecret, headers, raw, now);
+    if (!verdict.ok) return this.reject(401, verdict.reason);
+    const body = parseBody(raw, req.headers.get("content-type") ?? "");
+    const malformed = body ? shapeProblem(body) : "not_an_object";
+    if (!body || malformed) {
+      this.log.warn({ reason: malformed, bytes: raw.length }, "slack request malformed");
+      return Response.json({ error: "malformed", reason: malformed }, { status: 400 });
     }
     if (body.type === "url_verification") return Response.json({ challenge: body.challenge });
     if (body.ssl_check) return new Response(null, { status: 200 });
@@ -87,6 +89,11 @@ export class HonoReceiver implements Receiver {
     }
     const response = await this.dispatch(body, req.headers);
     return this.done(started, response);
+  }
+
+  private reject(status: 401 | 413, reason: string): Response {
+    this.log.warn({ reason, status }, "slack request rejected");
+    return Response.json({ error: reason }, { status });
   }
 
   private done(started: number, res: Response): Response {
@@ -140,10 +147,42 @@ export function ackResponse(response: unknown): Response {
   return Response.json(response);
 }
 
-/** Events arrive as JSON; commands as form fields; interactivity as a form field `payload` with JSON. */
-export function parseBody(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
-  const form = Object.fromEntries(new URLSearchParams(raw));
-  if (typeof form.payload === "string") return JSON.parse(form.payload) as Record<string, unknown>;
-  return form;
+type Body = Record<string, unknown>;
+const isObject = (v: unknown): v is Body => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Events arrive as JSON; commands as form fields; interactivity as a form field `payload` with JSON.
+ * Anything that is not a JSON object where one is expected (`null`, `[]`, `payload=null`, broken
+ * JSON) gives null.
+ */
+export function parseBody(raw: string, contentType: string): Body | null {
+  try {
+    if (contentType.includes("application/json")) {
+      const v: unknown = JSON.parse(raw);
+      return isObject(v) ? v : null;
+    }
+    const form = new URLSearchParams(raw);
+    const payload = form.get("payload");
+    if (payload !== null) {
+      const v: unknown = JSON.parse(payload);
+      return isObject(v) ? v : null;
+    }
+    return Object.fromEntries(form);
+  } catch {
+    return null;
+  }
+}
+
+/** What is wrong with a signed body's shape for Bolt (which would throw a TypeError), or null. */
+export function shapeProblem(body: Body): string | null {
+  if (body.type === "url_verification") return typeof body.challenge === "string" ? null : "no_challenge";
+  if (body.ssl_check) return null;
+  if (body.type === "event_callback") {
+    const e = body.event;
+    if (!isObject(e) || typeof e.type !== "string") return "no_event";
+    return typeof body.event_id === "string" ? null : "no_event_id";
+  }
+  if (typeof body.command === "string") return null;
+  if (typeof body.type === "string") return null;
+  return "unknown_type";
 }

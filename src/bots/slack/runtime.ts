@@ -107,17 +107,19 @@ export function createSlackRuntime(
     receiver,
     logger: slackLogger(log),
     clientOptions: clients.options,
+    // No I/O here: Bolt authorizes before a command's ack, and a slow or dead Slack Web API (auth.test,
+    // token refresh) must never hold an ack. Listeners resolve the workspace after acking; this only
+    // passes on what is already known in memory.
     authorize: async (source) => {
-      const ws = await workspaces.resolve(
+      const ws = workspaces.cached(
         source.isEnterpriseInstall ? source.enterpriseId : (source.teamId ?? source.enterpriseId),
       );
       return {
-        botToken: ws.botToken,
-        botUserId: ws.botUserId,
-        botId: ws.botId,
+        botToken: ws?.botToken,
+        botUserId: ws?.botUserId,
+        botId: ws?.botId,
         teamId: source.teamId,
         enterpriseId: source.enterpriseId,
-        tenantId: ws.tenantId,
       };
     },
   });

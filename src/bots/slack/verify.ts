@@ -7,6 +7,21 @@ export type VerifyResult =
   | { ok: false; reason: "missing_headers" | "stale_timestamp" | "bad_signature" };
 
 /**
+ * What can be checked before the body is read: both headers present and the timestamp fresh.
+ * A request failing this is refused without reading a byte of its body.
+ */
+export function precheckRequest(
+  headers: { signature?: string; timestamp?: string },
+  nowMs: number,
+): VerifyResult {
+  if (!headers.signature || !headers.timestamp || !/^\d+$/.test(headers.timestamp))
+    return { ok: false, reason: "missing_headers" };
+  if (Math.abs(Math.floor(nowMs / 1000) - Number(headers.timestamp)) > MAX_SKEW_SECONDS)
+    return { ok: false, reason: "stale_timestamp" };
+  return { ok: true };
+}
+
+/**
  * Checks a Slack request: both headers present, timestamp within five minutes of now in either
  * direction (Bolt's own check only rejects old ones), and the v0 HMAC over `v0:timestamp:body`
  * (Bolt's verifySlackRequest, constant-time compare).
@@ -17,16 +32,14 @@ export function verifyRequest(
   body: string,
   nowMs: number,
 ): VerifyResult {
-  if (!headers.signature || !headers.timestamp || !/^\d+$/.test(headers.timestamp))
-    return { ok: false, reason: "missing_headers" };
+  const pre = precheckRequest(headers, nowMs);
+  if (!pre.ok) return pre;
   const ts = Number(headers.timestamp);
-  if (Math.abs(Math.floor(nowMs / 1000) - ts) > MAX_SKEW_SECONDS)
-    return { ok: false, reason: "stale_timestamp" };
   try {
     verifySlackRequest({
       signingSecret,
       body,
-      headers: { "x-slack-signature": headers.signature, "x-slack-request-timestamp": ts },
+      headers: { "x-slack-signature": headers.signature ?? "", "x-slack-request-timestamp": ts },
       nowMilliseconds: nowMs,
     });
     return { ok: true };

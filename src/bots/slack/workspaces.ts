@@ -28,6 +28,7 @@ const REFRESH_BEFORE_MS = 2 * 3_600_000;
 export class Workspaces {
   private single?: Promise<Workspace>;
   private singleTeam?: string;
+  private singleKnown?: Workspace;
   private readonly cache = new Map<string, { ws: Workspace; at: number }>();
 
   constructor(
@@ -51,7 +52,7 @@ export class Workspaces {
           `SLACK_TENANT "${slug}" does not exist; load the demo (keel demo) or set SLACK_TENANT.`,
         );
       this.singleTeam = String(auth.team_id ?? "");
-      return {
+      this.singleKnown = {
         teamKey: this.singleTeam,
         tenantId: tenant.id,
         botToken: token,
@@ -59,11 +60,23 @@ export class Workspaces {
         botId: auth.bot_id,
         client,
       };
+      return this.singleKnown;
     })();
     this.single.catch(() => {
       this.single = undefined;
     });
     return this.single;
+  }
+
+  /** The workspace for a team key if it is already known in memory (no I/O; may be stale by ≤ 60 s). */
+  cached(teamKey: string | undefined): Workspace | undefined {
+    if (
+      this.settings.botToken &&
+      this.singleKnown &&
+      (!this.repo || !teamKey || teamKey === this.singleKnown.teamKey)
+    )
+      return this.singleKnown;
+    return teamKey ? this.cache.get(teamKey)?.ws : undefined;
   }
 
   /** The workspace for a team (or enterprise) key. */

@@ -1,5 +1,6 @@
 import type { App, RespondFn } from "@slack/bolt";
 import type { IntentArgs } from "../../../core/intents/intent.js";
+import { asAppError } from "../../../core/kernel/errors.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
@@ -49,15 +50,16 @@ export function registerCommands(app: App, ctx: SlackContext): void {
           });
       } catch (err) {
         log.error({ err, code: slackCode(err) }, "slack command failed");
-        await sorry(respond);
+        await sorry(respond, err);
       }
     });
   });
 }
 
-async function sorry(respond: RespondFn): Promise<void> {
+async function sorry(respond: RespondFn, err: unknown): Promise<void> {
+  const e = asAppError(err);
   await respond({
     response_type: "ephemeral",
-    text: "Sorry, something went wrong; it has been logged.",
+    text: e.code === "internal" ? "Sorry, something went wrong; it has been logged." : e.userMessage,
   }).catch(() => {});
 }

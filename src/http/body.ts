@@ -1,0 +1,30 @@
+/** Largest request body any route reads unless it says otherwise: 1 MiB (Slack and Meta send far less). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a request body as text, at most `max` bytes: a declared Content-Length over the cap is
+ * refused without reading, and a chunked body stops being read (and the stream is cancelled) the
+ * moment it passes the cap. Returns null when the body is too large.
+ */
+export async function readCapped(req: Request, max = MAX_BODY_BYTES): Promise<string | null> {
+  const declared = Number(req.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await req.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
