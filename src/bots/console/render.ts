@@ -1,13 +1,9 @@
+import { markdownToPlain } from "../../core/kernel/markdown/index.js";
 import { chunkText } from "../../core/kernel/render/chunk.js";
 import type { Reply } from "../../core/ports/reply.js";
 
-/** Console rendering: Markdown emphasis removed, fields aligned, actions as numbered choices. */
-export function stripMarkdown(s: string): string {
-  return s
-    .replace(/\*\*(.+?)\*\*/g, "$1")
-    .replace(/(^|[\s(])\*(\S[^*]*?)\*(?=[\s.,:;!?)]|$)/g, "$1$2")
-    .replace(/`([^`]+)`/g, "$1");
-}
+/** Console rendering (fields aligned, actions as numbered choices): the plain dialect of core Markdown. */
+export const stripMarkdown = markdownToPlain;
 
 /** The reply as terminal messages, each within the console's limit. */
 export function renderConsoleMessages(reply: Reply, max: number): string[] {

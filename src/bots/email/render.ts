@@ -1,13 +1,8 @@
+import { markdownToPlain } from "../../core/kernel/markdown/index.js";
 import type { Reply } from "../../core/ports/reply.js";
 
-/** Markdown emphasis and code marks removed for a plain-text email. */
-export function plainText(md: string): string {
-  return md
-    .replace(/\*\*(.+?)\*\*/g, "$1")
-    .replace(/(^|[\s(])\*(\S[^*\n]*?)\*(?=[\s).,;:!?]|$)/g, "$1$2")
-    .replace(/(^|[\s(])_(\S[^_\n]*?)_(?=[\s).,;:!?]|$)/g, "$1$2")
-    .replace(/`([^`]+)`/g, "$1");
-}
+/** Plain-text e-mail: the plain dialect of core Markdown. */
+export const plainText = markdownToPlain;
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -24,14 +19,14 @@ export interface RenderedEmail {
  * commands that do them.
  */
 export function renderEmail(reply: Reply): RenderedEmail {
-  let body = reply.text;
+  let body = plainText(reply.text);
   let subject = typeof reply.meta?.subject === "string" && reply.meta.subject ? reply.meta.subject : "";
   if (subject) {
-    // Draft payloads start with "*Subject*\n\n": do not repeat it in the body.
-    const head = `*${subject}*`;
-    if (body.startsWith(head)) body = body.slice(head.length).replace(/^\n+/, "");
-  } else subject = plainText(body.split("\n")[0] ?? "").slice(0, 120) || "Message from Keel";
-  const parts = [plainText(body)];
+    // Draft payloads start with the subject as a bold line: do not repeat it in the body.
+    const [first, ...rest] = body.split("\n");
+    if (first?.trim() === subject.trim()) body = rest.join("\n").replace(/^\n+/, "");
+  } else subject = (body.split("\n")[0] ?? "").slice(0, 120) || "Message from Keel";
+  const parts = [body];
   if (reply.fields?.length)
     parts.push(reply.fields.map((f) => `${f.label}: ${plainText(f.value)}`).join("\n"));
   for (const s of reply.sections ?? [])

@@ -1,5 +1,6 @@
 import type { Handler } from "../../intents/dispatcher.js";
 import { formatMoney, formatNumber } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
 import type { CashflowReport, ScenarioResult } from "./report.js";
 import { cashflowReport } from "./report.js";
@@ -115,7 +116,7 @@ const TAGS: Partial<Record<RuleId, string>> = {
 function dealLine(p: DealProjection, currency: string): string {
   const tags = p.rules.map((id) => TAGS[id]).filter(Boolean);
   return (
-    `*${p.dealName}* (${p.stageName}, ${p.daysInStage} d): invoice ${p.invoiceOn}, paid ${p.paidOn} (+${p.termsDays} d), ` +
+    `${bold(p.dealName)} (${p.stageName}, ${p.daysInStage} d): invoice ${p.invoiceOn}, paid ${p.paidOn} (+${p.termsDays} d), ` +
     `${formatMoney(p.weightedMinor, currency)} weighted${tags.length ? ` — ${tags.join(", ")}` : ""}`
   );
 }
@@ -131,7 +132,7 @@ export function cashflowReply(r: CashflowReport): Reply {
   const text = r.scenario ? `${scenarioLines(r.scenario, r)}\n\n${summary}` : summary;
   const top = r.topDeals.map(
     (p) =>
-      `• *${p.dealName}* — ${formatMoney(p.weightedMinor, c)} (${formatMoney(p.valueMinor, c)} × ${p.probability}) paid ~${p.paidOn} · ${p.stageName} · ${p.method}`,
+      `• ${bold(p.dealName)} — ${formatMoney(p.weightedMinor, c)} (${formatMoney(p.valueMinor, c)} × ${p.probability}) paid ~${p.paidOn} · ${p.stageName} · ${p.method}`,
   );
   const perDeal = r.projections.map((p) => `• ${dealLine(p, r.currency)}`);
   const sections: Section[] = [

@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import { tenants } from "../../infra/db/schema/index.js";
 import { isLlmError } from "../../infra/llm/index.js";
 import { isAppError } from "../../kernel/errors.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { Reply } from "../../ports/reply.js";
 import { factContext, guardFigures, referenceFigures, type TypedFact } from "../provenance/index.js";
@@ -99,7 +100,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
       return { text: TOO_LONG_REPLY, meta: { intent: "coach", outcome: "too_long" } };
     }
     log.error({ err: e }, "coach answer failed");
-    const lines = described.facts.map((f) => `• *${f.label}:* ${f.value}`).join("\n");
+    const lines = described.facts.map((f) => `• ${bold(`${f.label}:`)} ${f.value}`).join("\n");
     const why = isAppError(e) ? e.userMessage : "I could not reach a language model.";
     return {
       text: `${why} Here are your current figures:\n${lines}`,
@@ -117,7 +118,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
       promptId: "coach.answer",
       ...(answer.meta.promptVersion !== undefined ? { promptVersion: answer.meta.promptVersion } : {}),
       llmText: answer.text,
-      fallbackText: `Here are your current figures:\n${described.facts.map((f) => `• *${f.label}:* ${f.value}`).join("\n")}`,
+      fallbackText: `Here are your current figures:\n${described.facts.map((f) => `• ${bold(`${f.label}:`)} ${f.value}`).join("\n")}`,
       context: factContext(facts, text),
     });
     if (guarded.usedFallback) {

@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { formatMoney, formatPct } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
@@ -66,7 +67,7 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
       ? `\n_Deterministic summary (${FALLBACK_NOTE[s.fallback ?? "no_model"]})._`
       : "";
   return {
-    text: `*${deal.name}*${deal.company && deal.company !== deal.name ? ` (${deal.company})` : ""}\n${s.summary}${marker}`,
+    text: `${bold(deal.name)}${deal.company && deal.company !== deal.name ? ` (${deal.company})` : ""}\n${s.summary}${marker}`,
     fields,
     sections,
     sources,

@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { type DealFilter, listDeals } from "./queries.js";
@@ -27,7 +28,7 @@ export async function dealsListReply(
   if (rows.length === 0) return { text: `No ${desc}.`, meta: { count: 0 } };
   const lines = rows.map(
     (d) =>
-      `• *${d.name}* — ${formatMoney(d.valueMinor, d.currency)} · ${d.stageName} · ${d.ownerName ?? "unassigned"} · ${d.daysInStage} d${d.stuck ? " · stuck" : ""}`,
+      `• ${bold(d.name)} — ${formatMoney(d.valueMinor, d.currency)} · ${d.stageName} · ${d.ownerName ?? "unassigned"} · ${d.daysInStage} d${d.stuck ? " · stuck" : ""}`,
   );
   return {
     text: `${rows.length} ${desc}, total ${formatMoney(total, currency)} (weighted ${formatMoney(Math.round(weighted), currency)}).`,

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { tenants } from "../../infra/db/schema/index.js";
 import { formatNumber } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import { analyzeRootCause, type MetricInput } from "../insights/index.js";
 import type { AlertTarget } from "../outbox/index.js";
@@ -48,7 +49,7 @@ export function anomalyAlert(a: FoundAnomaly, series: readonly SeriesData[]): Re
   }
   const dir = a.direction === "up" ? "spiked" : "dropped";
   return {
-    text: `🔎 *${a.metricName} ${dir} on ${a.date}*: ${formatNumber(a.value)}${a.unit ? ` ${a.unit}` : ""} against ~${formatNumber(a.expected)} expected (robust z ${a.score.toFixed(1)}).`,
+    text: `🔎 ${bold(`${a.metricName} ${dir} on ${a.date}`)}: ${formatNumber(a.value)}${a.unit ? ` ${a.unit}` : ""} against ~${formatNumber(a.expected)} expected (robust z ${a.score.toFixed(1)}).`,
     sections: explanation.length
       ? [{ title: "Why", text: explanation.map((l) => `• ${l}`).join("\n") }]
       : [{ title: "Why", text: "No driver explains it in the data I have." }],

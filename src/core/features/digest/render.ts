@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatCostMicros, formatMoney, formatNumber } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Field, Reply, ReplyImage, Section } from "../../ports/reply.js";
 import { type ChartInput, chartGeometry } from "./chart.js";
 import type { DigestData } from "./compose.js";
@@ -168,7 +169,7 @@ export function digestReply(d: DigestData, title = "Your Keel digest"): Reply {
   const headline = d.cash.ok
     ? `${money(d, d.cash.openingMinor ?? d.cash.balanceAtHorizonMinor)} cash · runway ${d.cash.runwayText}`
     : "cash unavailable";
-  const text = `*${title}${d.tenantName ? ` — ${d.tenantName}` : ""}* (${d.now.slice(0, 10)})\n${headline}`;
+  const text = `${bold(`${title}${d.tenantName ? ` — ${d.tenantName}` : ""}`)} (${d.now.slice(0, 10)})\n${headline}`;
   return {
     text,
     sections,

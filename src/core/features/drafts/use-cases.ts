@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../kernel/errors.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { can, canApproveDraft } from "../auth/index.js";
@@ -159,7 +160,7 @@ export async function createDraft(
   });
   deps.logger.info({ draftId: row.id, tenantId: actor.tenantId }, "draft created");
   const about = subject.kind === "invoice" ? `invoice ${subject.inv.number}` : subject.deal!.name;
-  return draftReply(row, `Draft #${row.seq} — follow-up for *${about}*. Approve to send it.`);
+  return draftReply(row, `Draft #${row.seq} — follow-up for ${bold(about)}. Approve to send it.`);
 }
 
 export interface DecisionOutcome {
@@ -226,7 +227,7 @@ export async function approveDraft(deps: Deps, actor: Actor, ref: string): Promi
         draftId: d.id,
         target: d.target,
         payload: {
-          text: d.subject ? `*${d.subject}*\n\n${d.body}` : d.body,
+          text: d.subject ? `${bold(d.subject)}\n\n${d.body}` : d.body,
           meta: { draftId: d.id, subject: d.subject },
         },
       },

@@ -1,4 +1,5 @@
 import { addDays, isoDate } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Action, Field, Reply, Section, Source } from "../../ports/reply.js";
 import type { MetricContext } from "./context.js";
 import { formatGrowth, formatValue } from "./measure.js";
@@ -140,7 +141,7 @@ export function goalsListReply(paces: GoalPace[]): Reply {
   if (active.length)
     sections.push({
       title: "Active",
-      text: active.map((p) => `• *${p.title}*\n  ${paceLine(p)}`).join("\n"),
+      text: active.map((p) => `• ${bold(p.title)}\n  ${paceLine(p)}`).join("\n"),
     });
   if (proposed.length)
     sections.push({

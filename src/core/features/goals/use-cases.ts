@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../kernel/errors.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { can } from "../auth/index.js";
@@ -39,7 +40,7 @@ export async function acceptGoalReply(deps: Deps, actor: Actor, ref: string): Pr
       return { text: `That goal is already ${g.status}.`, meta: { goalId: g.id, status: g.status } };
     await activateGoal(tx, g.id, now);
     return {
-      text: `Goal accepted: *${g.title}*. I'll track it against ${formatValue(g.target, g.unit)} by ${g.deadline}; \`goals\` shows the pace.`,
+      text: `Goal accepted: ${bold(g.title)}. I'll track it against ${formatValue(g.target, g.unit)} by ${g.deadline}; \`goals\` shows the pace.`,
       sources: [
         {
           label: "Goal",

@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { invoices, payments } from "../../infra/db/schema/index.js";
 import { daysBetween, formatMoney, isoDate } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 
@@ -86,7 +87,7 @@ export async function overdueInvoicesReply(deps: Deps, actor: Actor): Promise<Re
         text: rows
           .map(
             (r) =>
-              `• *${r.number}* ${r.customer} — ${formatMoney(r.outstandingMinor, r.currency)} · due ${r.dueOn} · ${r.daysOverdue} days overdue`,
+              `• ${bold(r.number)} ${r.customer} — ${formatMoney(r.outstandingMinor, r.currency)} · due ${r.dueOn} · ${r.daysOverdue} days overdue`,
           )
           .join("\n"),
       },

@@ -1,3 +1,4 @@
+import { bold } from "../../../kernel/markdown/index.js";
 import { classifyByRules } from "./intent-rules.js";
 
 /**
@@ -42,7 +43,7 @@ function coachAnswer(vars: Record<string, unknown>): string {
   const general =
     wanted.length === 0 || /\b(how (is|are) (my|our|the) business|overview|summary|doing)\b/.test(question);
   const picked = general ? all : all.filter((f) => f.topics?.some((t) => wanted.includes(t)));
-  const lines = (picked.length ? picked : all).map((f) => `• *${f.label}:* ${f.value}`);
+  const lines = (picked.length ? picked : all).map((f) => `• ${bold(`${f.label}:`)} ${f.value}`);
   if (lines.length === 0)
     return "I don't have any figures for your business yet. Import deals, invoices or metrics (`keel import …`) and ask again.";
   const intro = general
