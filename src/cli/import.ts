@@ -1,56 +1,61 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { access } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { createKeel } from "../app.js";
 import type { Io } from "../cli.js";
-import { loadConfig } from "../config.js";
-import { type ImportKind, importCsv } from "../core/features/import/index.js";
-import { requireTenant } from "../core/features/tenancy/index.js";
+import { formatIssue, IMPORT_KINDS, type ImportKind, runImport } from "../core/features/import/index.js";
+import { printErrors, tenantOf, withDeps } from "./context.js";
 
-const USAGE = `Usage: keel import deals|invoices|metrics FILE [--tenant SLUG]
-  deals:    name,stage,value[,company,currency,owner_email,status,stage_entered_on,expected_close_on,next_step]
-  invoices: number,customer,issued_on,due_on,amount[,currency,paid_on,paid_amount]
-  metrics:  metric,date,value[,unit]
+const USAGE = `Usage: keel import ${IMPORT_KINDS.join("|")} FILE [--tenant SLUG] [--dry-run]
+  Columns (README "Importing data" has the details; * = required for a new row):
+  contacts: external_id, name*, company, email, phone
+  deals:    external_id, name*, stage*, value*, company, currency, owner_email, status,
+            stage_entered_on, expected_close_on, next_step, payment_terms_days
+  invoices: external_id, number*, customer*, issued_on*, due_on*, amount*, currency, status, paid_on, paid_amount
+  payments: external_id, invoice_number*, paid_on*, amount*, overpayment
+  metrics:  metric*, date*, value*, unit
+  notes:    external_id, deal* | deal_external_id*, body*, author_email, created_on
+  Rows are matched by external_id, else by name / number; columns absent from the file are left as
+  they are; nothing is written unless every row is valid.
 `;
 
 export async function importCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { tenant: { type: "string", short: "t" } },
+    options: { tenant: { type: "string", short: "t" }, "dry-run": { type: "boolean" } },
     allowPositionals: true,
   });
   const [kind, file] = positionals;
-  if (!kind || !file || !["deals", "invoices", "metrics"].includes(kind)) {
+  if (!kind || !file || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
     io.stderr.write(USAGE);
     return 2;
   }
-  let text: string;
   try {
-    text = await readFile(file, "utf8");
+    await access(file);
   } catch (e) {
     io.stderr.write(
       `keel import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
     );
     return 2;
   }
-  const keel = await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
-  try {
-    const tenant = await requireTenant(keel.deps.db, values.tenant ?? keel.deps.config.KEEL_DEFAULT_TENANT);
-    const report = await importCsv(keel.deps, tenant.id, kind as ImportKind, text);
-    if (!report.ok) {
-      io.stderr.write(
-        `keel import: nothing was imported; fix these rows:\n${report.errors
-          .slice(0, 20)
-          .map((e) => `  - ${e}`)
-          .join("\n")}\n`,
+  return withDeps(async (deps) => {
+    const tenant = await tenantOf(deps, values.tenant);
+    const dry = Boolean(values["dry-run"]);
+    const r = await runImport(deps, tenant.id, kind as ImportKind, createReadStream(file), { dryRun: dry });
+    if (!r.ok) {
+      printErrors(
+        io,
+        `keel import: nothing was imported; ${r.errorCount} problem${r.errorCount === 1 ? "" : "s"} in ${file}:`,
+        r.errors.map(formatIssue),
       );
-      if (report.errors.length > 20) io.stderr.write(`  … and ${report.errors.length - 20} more\n`);
       return 2;
     }
+    const fields = Object.entries(r.fields)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(", ");
     io.stdout.write(
-      `Imported ${report.rows} ${kind} rows into ${tenant.slug}: ${report.inserted} new, ${report.updated} updated.\n`,
+      `${dry ? "Dry run, nothing written: would import" : "Imported"} ${r.rows} ${kind} rows into ${tenant.slug}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged.\n` +
+        (fields ? `Changed fields (rows): ${fields}.\n` : ""),
     );
     return 0;
-  } finally {
-    await keel.close();
-  }
+  });
 }

@@ -5,6 +5,7 @@ export {
   pipelineWithCounts,
   readPipeline,
   recordStageChange,
+  type StageRow,
 } from "./pipeline.js";
 export { type PipelineFile, parsePipelineFile, renderPipelineFile } from "./pipeline-spec.js";
 export {

@@ -31,6 +31,8 @@ const OPTIONS: Options = {
   trim: true,
   skip_empty_lines: true,
   relax_column_count: true,
+  // Exports often carry a quote inside an unquoted cell (=HYPERLINK("…"), 5" pipe): keep it as text.
+  relax_quotes: true,
   info: true,
 };
 

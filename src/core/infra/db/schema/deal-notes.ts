@@ -10,5 +10,6 @@ export const dealNotes = pgTable("deal_notes", {
     .references(() => deals.id, { onDelete: "cascade" }),
   authorUserId: uuid("author_user_id"),
   body: text("body").notNull(),
+  externalId: text("external_id"),
   createdAt: createdAt(),
 });

@@ -38,18 +38,23 @@ export const deals = pgTable(
   (t) => [
     index("deals_tenant_stage").on(t.tenantId, t.stageId),
     index("deals_tenant_name").on(t.tenantId, t.name),
+    index("deals_tenant_external").on(t.tenantId, t.externalId),
   ],
 );
 
-export const dealStageHistory = pgTable("deal_stage_history", {
-  id: id(),
-  tenantId: tenantId(),
-  dealId: uuid("deal_id")
-    .notNull()
-    .references(() => deals.id, { onDelete: "cascade" }),
-  stageId: uuid("stage_id")
-    .notNull()
-    .references(() => stages.id),
-  enteredAt: ts("entered_at").notNull(),
-  leftAt: ts("left_at"),
-});
+export const dealStageHistory = pgTable(
+  "deal_stage_history",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    dealId: uuid("deal_id")
+      .notNull()
+      .references(() => deals.id, { onDelete: "cascade" }),
+    stageId: uuid("stage_id")
+      .notNull()
+      .references(() => stages.id),
+    enteredAt: ts("entered_at").notNull(),
+    leftAt: ts("left_at"),
+  },
+  (t) => [index("deal_stage_history_deal").on(t.dealId)],
+);

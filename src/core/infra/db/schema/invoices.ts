@@ -19,6 +19,7 @@ export const invoices = pgTable(
     amountMinor: money("amount_minor").notNull(),
     currency: text("currency").notNull().default("USD"),
     status: text("status", { enum: INVOICE_STATUSES }).notNull().default("open"),
+    externalId: text("external_id"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -27,13 +28,18 @@ export const invoices = pgTable(
   ],
 );
 
-export const payments = pgTable("payments", {
-  id: id(),
-  tenantId: tenantId(),
-  invoiceId: uuid("invoice_id")
-    .notNull()
-    .references(() => invoices.id, { onDelete: "cascade" }),
-  paidOn: date("paid_on", { mode: "string" }).notNull(),
-  amountMinor: money("amount_minor").notNull(),
-  createdAt: createdAt(),
-});
+export const payments = pgTable(
+  "payments",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    invoiceId: uuid("invoice_id")
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
+    paidOn: date("paid_on", { mode: "string" }).notNull(),
+    amountMinor: money("amount_minor").notNull(),
+    externalId: text("external_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("payments_invoice").on(t.invoiceId)],
+);

@@ -1,0 +1,156 @@
+import { eq, inArray, or } from "drizzle-orm";
+import { dealStageHistory, deals, memberships, users } from "../../../infra/db/schema/index.js";
+import { readPipeline, recordStageChange, type StageRow } from "../../company/index.js";
+import { amount, currency, email, isoDate, limited, oneOf, text, wholeDays } from "../fields.js";
+import type { BatchCtx, KindSpec } from "../types.js";
+import { countChange, type FieldMap, patchOf, str, toDay } from "./shared.js";
+
+type Deal = typeof deals.$inferSelect;
+
+const MAP: FieldMap = {
+  external_id: { field: "externalId", clearable: false },
+  name: { field: "name", clearable: false },
+  company: { field: "company", clearable: true },
+  stage: { field: "stageId", clearable: false },
+  value: { field: "valueMinor", clearable: false },
+  currency: { field: "currency", clearable: false },
+  owner_email: { field: "ownerUserId", clearable: true },
+  status: { field: "status", clearable: false },
+  stage_entered_on: { field: "stageEnteredAt", clearable: false, convert: toDay },
+  expected_close_on: { field: "expectedCloseOn", clearable: true },
+  next_step: { field: "nextStep", clearable: true },
+  payment_terms_days: { field: "paymentTermsDays", clearable: true },
+};
+
+/** Deals: keyed by external_id, else by name; a stage change is recorded in stage history. */
+export function dealsKind(): KindSpec {
+  let pipelineId: string | undefined;
+  let stageList: StageRow[] = [];
+  const userIds = new Map<string, string>();
+  return {
+    columns: {
+      external_id: limited(200),
+      name: limited(200),
+      company: limited(200),
+      stage: text,
+      value: amount,
+      currency,
+      owner_email: email,
+      status: oneOf(["open", "won", "lost"] as const),
+      stage_entered_on: isoDate,
+      expected_close_on: isoDate,
+      next_step: limited(1000),
+      payment_terms_days: wholeDays,
+    },
+    required: [["name", "external_id"]],
+    async prepare(ctx) {
+      const p = await readPipeline(ctx.tx);
+      pipelineId = p?.pipeline.id;
+      stageList = p?.stages ?? [];
+      const us = await ctx.tx
+        .select({ id: users.id, email: users.email })
+        .from(users)
+        .innerJoin(memberships, eq(memberships.userId, users.id));
+      for (const u of us) userIds.set(u.email, u.id);
+    },
+    async apply(ctx, rows) {
+      const exts = rows.map((r) => str(r.values.external_id)).filter((x): x is string => !!x);
+      const names = rows.map((r) => str(r.values.name)).filter((x): x is string => !!x);
+      const found = await ctx.tx
+        .select()
+        .from(deals)
+        .where(
+          or(
+            exts.length ? inArray(deals.externalId, exts) : undefined,
+            names.length ? inArray(deals.name, names) : undefined,
+          ),
+        );
+      const byExt = new Map(
+        found.filter((d) => d.externalId).map((d) => [d.externalId!, d as Partial<Deal>]),
+      );
+      const byName = new Map(found.map((d) => [d.name, d as Partial<Deal>]));
+      const news: Partial<Deal>[] = [];
+      for (const row of rows) {
+        const resolved: Record<string, unknown> = {};
+        const stageName = str(row.values.stage);
+        let stage: StageRow | undefined;
+        if (stageName !== undefined) {
+          stage = stageList.find((s) => s.name.toLowerCase() === stageName.toLowerCase());
+          if (!stage)
+            ctx.issue(
+              row,
+              "stage",
+              stageList.length
+                ? `a stage of this pipeline (${stageList.map((s) => s.name).join(", ")})`
+                : "a stage, but this company has no pipeline yet (keel pipeline apply FILE)",
+            );
+          else resolved.stage = stage.id;
+        }
+        const owner = str(row.values.owner_email);
+        if (owner !== undefined) {
+          if (!userIds.has(owner))
+            ctx.issue(row, "owner_email", "a user of this company (see keel users list)");
+          else resolved.owner_email = userIds.get(owner);
+        }
+        const ext = str(row.values.external_id);
+        const name = str(row.values.name);
+        let current = ext ? byExt.get(ext) : undefined;
+        if (!current && name) {
+          const n = byName.get(name);
+          if (n && (!ext || !n.externalId)) current = n;
+        }
+        if (!current)
+          for (const c of ["name", "stage", "value"])
+            if (!(c in row.values) && !row.failed) ctx.issue(row, c, "a value (required for a new deal)");
+        if (row.failed) continue;
+        const patch = patchOf(ctx, row, MAP, resolved);
+        if (!current) {
+          const at = (patch.stageEnteredAt as Date | undefined) ?? ctx.now;
+          const fresh: Partial<Deal> = {
+            tenantId: ctx.tenantId,
+            pipelineId: pipelineId!,
+            currency: ctx.currency,
+            status: "open",
+            ...patch,
+            stageEnteredAt: at,
+            updatedAt: ctx.now,
+          };
+          news.push(fresh);
+          if (fresh.externalId) byExt.set(fresh.externalId, fresh);
+          byName.set(fresh.name!, fresh);
+          ctx.count("created");
+          continue;
+        }
+        const changed = countChange(ctx, MAP, current as Record<string, unknown>, patch);
+        if (!changed.length) continue;
+        Object.assign(current, patch);
+        if (!current.id) continue; // created earlier in this batch: inserted below with the merged values
+        const stageMoved = changed.includes("stageId");
+        await ctx.tx
+          .update(deals)
+          .set({ ...patch, updatedAt: ctx.now })
+          .where(eq(deals.id, current.id));
+        if (stageMoved)
+          await recordStageChange(
+            ctx.tx,
+            ctx.tenantId,
+            [current.id],
+            patch.stageId as string,
+            (patch.stageEnteredAt as Date) ?? ctx.now,
+          );
+      }
+      await insertDeals(ctx, news);
+    },
+  };
+}
+
+async function insertDeals(ctx: BatchCtx, news: Partial<Deal>[]) {
+  if (!news.length) return;
+  const ids = await ctx.tx
+    .insert(deals)
+    .values(news as (typeof deals.$inferInsert)[])
+    .returning({ id: deals.id, stageId: deals.stageId, at: deals.stageEnteredAt });
+  await ctx.tx
+    .insert(dealStageHistory)
+    .values(ids.map((d) => ({ tenantId: ctx.tenantId, dealId: d.id, stageId: d.stageId, enteredAt: d.at })));
+}
