@@ -7,6 +7,7 @@ import {
   subscriptionById,
 } from "../core/features/digest/index.js";
 import { enqueue } from "../core/features/outbox/index.js";
+import { actorById } from "../core/features/tenancy/index.js";
 import { runClaimed } from "./claims.js";
 import { jobMetrics } from "./metrics.js";
 import type { JobContext } from "./types.js";
@@ -58,8 +59,11 @@ export async function runDigestUnit(
       if (!full || full.cadence === "off") return "off";
       const periodMs = (full.cadence === "weekly" ? 7 : 1) * DAY_MS;
       const since = full.lastSentAt ?? new Date(occ.at.getTime() - periodMs);
+      // The digest shows what the person who subscribed the chat may see; without one, a viewer's view.
+      const subscriber = full.userId ? await actorById(deps.db, sub.tenantId, full.userId) : undefined;
       const { reply } = await buildDigest(deps, sub.tenantId, {
         since,
+        audience: subscriber ?? { role: "viewer", userId: "" },
         save: full.channel === "console",
         name: `digest-${sub.tenantId}-${occ.period}`,
         title: full.cadence === "weekly" ? "Your weekly Keel digest" : "Your daily Keel digest",

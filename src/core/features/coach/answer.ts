@@ -6,6 +6,7 @@ import { isAppError } from "../../kernel/errors.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { Reply } from "../../ports/reply.js";
+import type { DataScope } from "../auth/index.js";
 import { factContext, guardFigures, referenceFigures, type TypedFact } from "../provenance/index.js";
 import { computeFigures, describeFigures, figureFacts } from "./figures.js";
 import { isoDay } from "./format.js";
@@ -13,6 +14,8 @@ import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } 
 
 export interface CoachInput {
   tenantId: string;
+  /** What the asker's role may see; the figures the model gets are filtered by it. */
+  scope?: DataScope;
   /** Keel user id (uuid): history is kept per person. */
   userId: string;
   channel: string;
@@ -72,7 +75,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
   if (!keepHistory) log.warn("coach called without a Keel user id: answering without history");
 
   const { figures, history } = await deps.db.tenantTx(input.tenantId, async (tx) => ({
-    figures: await computeFigures(tx, now, currency),
+    figures: await computeFigures(tx, now, currency, input.scope),
     history: keepHistory ? await loadHistory(tx, { ...input, threadId: input.threadId }, now) : null,
   }));
   const described = describeFigures(figures);

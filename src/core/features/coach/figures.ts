@@ -11,6 +11,7 @@ import {
 import type { Fact } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
 import type { Source } from "../../ports/reply.js";
+import type { DataScope } from "../auth/index.js";
 import { count, day, money, percent, ratio, type TypedFact } from "../provenance/index.js";
 import { isoDay, shiftDays } from "./format.js";
 
@@ -25,15 +26,34 @@ export interface BusinessFigures {
   openDeals: number;
   openValueMinor: number;
   stuckDeals: number;
-  overdue: { count: number; amountMinor: number };
+  /** Whose deals the pipeline figures cover: the whole tenant, or only the asker's own. */
+  dealsScope: "all" | "own";
+  /** null: the asker's role may not see invoices. */
+  overdue: { count: number; amountMinor: number } | null;
   revenue: { key: string; last30: number; prev30: number } | null;
-  cashCollected30Minor: number;
+  /** null: the asker's role may not see cash. */
+  cashCollected30Minor: number | null;
+  /** Figures left out because of the asker's role (named, so the answer can say so). */
+  hidden: string[];
 }
 
 const REVENUE_KEYS = ["revenue", "sales", "revenue_daily", "gross_revenue"];
 
-export async function computeFigures(tx: Tx, today: Date, currency: string): Promise<BusinessFigures> {
+/** Everything, for callers that act for the whole business (jobs, owners). */
+const ALL: DataScope = { deals: "all", userId: "", invoices: true, cash: true, metrics: true, usage: true };
+
+export async function computeFigures(
+  tx: Tx,
+  today: Date,
+  currency: string,
+  scope: DataScope = ALL,
+): Promise<BusinessFigures> {
   const day = isoDay(today);
+  const hidden: string[] = [];
+  const own = scope.deals === "own" ? eq(deals.ownerUserId, scope.userId) : undefined;
+  // A role without deals.read sees no pipeline at all: the owner filter matches nothing.
+  const dealFilter = scope.deals === "none" ? sql`false` : own;
+  if (scope.deals === "none") hidden.push("pipeline");
   const pipeline = await tx
     .select({
       stage: stages.name,
@@ -43,7 +63,7 @@ export async function computeFigures(tx: Tx, today: Date, currency: string): Pro
     })
     .from(deals)
     .innerJoin(stages, eq(stages.id, deals.stageId))
-    .where(eq(deals.status, "open"))
+    .where(and(eq(deals.status, "open"), dealFilter))
     .groupBy(stages.name, stages.position)
     .orderBy(stages.position);
   const [stuck] = await tx
@@ -53,6 +73,7 @@ export async function computeFigures(tx: Tx, today: Date, currency: string): Pro
     .where(
       and(
         eq(deals.status, "open"),
+        dealFilter,
         sql`${deals.stageEnteredAt} < ${today.toISOString()}::timestamptz - make_interval(days => ${stages.stuckAfterDays})`,
       ),
     );
@@ -61,18 +82,24 @@ export async function computeFigures(tx: Tx, today: Date, currency: string): Pro
     .from(payments)
     .groupBy(payments.invoiceId)
     .as("paid");
-  const [overdue] = await tx
-    .select({
-      n: sql<string>`count(*)`,
-      amount: sql<string>`coalesce(sum(${invoices.amountMinor} - coalesce(${paid.paid}, 0)), 0)`,
-    })
-    .from(invoices)
-    .leftJoin(paid, eq(paid.invoiceId, invoices.id))
-    .where(and(eq(invoices.status, "open"), lt(invoices.dueOn, day)));
-  const series = await tx
-    .select({ id: metricSeries.id, key: metricSeries.key })
-    .from(metricSeries)
-    .where(inArray(metricSeries.key, REVENUE_KEYS));
+  const [overdue] = !scope.invoices
+    ? [undefined]
+    : await tx
+        .select({
+          n: sql<string>`count(*)`,
+          amount: sql<string>`coalesce(sum(${invoices.amountMinor} - coalesce(${paid.paid}, 0)), 0)`,
+        })
+        .from(invoices)
+        .leftJoin(paid, eq(paid.invoiceId, invoices.id))
+        .where(and(eq(invoices.status, "open"), lt(invoices.dueOn, day)));
+  if (!scope.invoices) hidden.push("overdue invoices");
+  const series = !scope.metrics
+    ? []
+    : await tx
+        .select({ id: metricSeries.id, key: metricSeries.key })
+        .from(metricSeries)
+        .where(inArray(metricSeries.key, REVENUE_KEYS));
+  if (!scope.metrics) hidden.push("revenue");
   let revenue: BusinessFigures["revenue"] = null;
   const chosen = REVENUE_KEYS.map((k) => series.find((s) => s.key === k)).find(Boolean);
   if (chosen) {
@@ -89,10 +116,13 @@ export async function computeFigures(tx: Tx, today: Date, currency: string): Pro
     if (r && Number(r.points) > 0)
       revenue = { key: chosen.key, last30: Number(r.last), prev30: Number(r.prev) };
   }
-  const [cash] = await tx
-    .select({ total: sql<string>`coalesce(sum(${payments.amountMinor}), 0)` })
-    .from(payments)
-    .where(and(gt(payments.paidOn, isoDay(shiftDays(today, -30))), lte(payments.paidOn, day)));
+  const [cash] = !scope.cash
+    ? [undefined]
+    : await tx
+        .select({ total: sql<string>`coalesce(sum(${payments.amountMinor}), 0)` })
+        .from(payments)
+        .where(and(gt(payments.paidOn, isoDay(shiftDays(today, -30))), lte(payments.paidOn, day)));
+  if (!scope.cash) hidden.push("cash collected");
   const rows = pipeline.map((p) => ({ stage: p.stage, count: Number(p.count), valueMinor: Number(p.value) }));
   return {
     asOf: day,
@@ -101,9 +131,13 @@ export async function computeFigures(tx: Tx, today: Date, currency: string): Pro
     openDeals: rows.reduce((n, r) => n + r.count, 0),
     openValueMinor: rows.reduce((n, r) => n + r.valueMinor, 0),
     stuckDeals: Number(stuck?.n ?? 0),
-    overdue: { count: Number(overdue?.n ?? 0), amountMinor: Number(overdue?.amount ?? 0) },
+    dealsScope: scope.deals === "own" ? "own" : "all",
+    overdue: scope.invoices
+      ? { count: Number(overdue?.n ?? 0), amountMinor: Number(overdue?.amount ?? 0) }
+      : null,
     revenue,
-    cashCollected30Minor: Number(cash?.total ?? 0),
+    cashCollected30Minor: scope.cash ? Number(cash?.total ?? 0) : null,
+    hidden,
   };
 }
 
@@ -113,9 +147,10 @@ export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: S
   const facts: Fact[] = [];
   const sources: Source[] = [];
   const byStage = f.pipeline.map((p) => `${p.stage} ${p.count} · ${m(p.valueMinor)}`).join("; ");
+  const mine = f.dealsScope === "own";
   facts.push({
     key: "pipeline",
-    label: "Open pipeline",
+    label: mine ? "Your open pipeline" : "Open pipeline",
     value: f.openDeals
       ? `${m(f.openValueMinor)} across ${f.openDeals} deal${f.openDeals === 1 ? "" : "s"} (${byStage})`
       : "no open deals",
@@ -123,7 +158,7 @@ export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: S
   });
   sources.push({
     label: "Open pipeline",
-    detail: `deals with status open, summed by stage (${f.openDeals} deals), as of ${f.asOf}`,
+    detail: `deals with status open${mine ? " owned by you" : ""}, summed by stage (${f.openDeals} deals), as of ${f.asOf}`,
   });
   facts.push({
     key: "stuck",
@@ -135,18 +170,21 @@ export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: S
     label: "Stuck deals",
     detail: "open deals whose days in stage exceed the stage's stuck_after_days",
   });
-  facts.push({
-    key: "overdue",
-    label: "Overdue invoices",
-    value: f.overdue.count
-      ? `${m(f.overdue.amountMinor)} outstanding on ${f.overdue.count} invoice${f.overdue.count === 1 ? "" : "s"}`
-      : "none",
-    topics: ["invoices", "cash"],
-  });
-  sources.push({
-    label: "Overdue invoices",
-    detail: `open invoices due before ${f.asOf}, amount minus payments received`,
-  });
+  if (f.overdue) {
+    const o = f.overdue;
+    facts.push({
+      key: "overdue",
+      label: "Overdue invoices",
+      value: o.count
+        ? `${m(o.amountMinor)} outstanding on ${o.count} invoice${o.count === 1 ? "" : "s"}`
+        : "none",
+      topics: ["invoices", "cash"],
+    });
+    sources.push({
+      label: "Overdue invoices",
+      detail: `open invoices due before ${f.asOf}, amount minus payments received`,
+    });
+  }
   if (f.revenue) {
     const { last30, prev30, key } = f.revenue;
     const change =
@@ -163,7 +201,7 @@ export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: S
       label: "Revenue, last 30 days",
       detail: `metric "${key}": sum of daily points, last 30 days vs the 30 before`,
     });
-  } else {
+  } else if (!f.hidden.includes("revenue")) {
     facts.push({
       key: "revenue",
       label: "Revenue, last 30 days",
@@ -171,13 +209,22 @@ export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: S
       topics: ["revenue"],
     });
   }
-  facts.push({
-    key: "cash",
-    label: "Cash collected, last 30 days",
-    value: m(f.cashCollected30Minor),
-    topics: ["cash", "invoices"],
-  });
-  sources.push({ label: "Cash collected", detail: "payments received in the last 30 days" });
+  if (f.cashCollected30Minor !== null) {
+    facts.push({
+      key: "cash",
+      label: "Cash collected, last 30 days",
+      value: m(f.cashCollected30Minor),
+      topics: ["cash", "invoices"],
+    });
+    sources.push({ label: "Cash collected", detail: "payments received in the last 30 days" });
+  }
+  if (f.hidden.length)
+    facts.push({
+      key: "hidden",
+      label: "Not shown for your role",
+      value: f.hidden.join(", "),
+      topics: [],
+    });
   const text = facts.map((x) => `- ${x.label}: ${x.value}`).join("\n");
   return { facts, sources, text };
 }
@@ -193,11 +240,16 @@ export function figureFacts(f: BusinessFigures): TypedFact[] {
     money("pipeline.open_value", f.openValueMinor, c, "Open pipeline"),
     count("pipeline.open_deals", f.openDeals, "Open deals"),
     count("pipeline.stuck_deals", f.stuckDeals, "Stuck deals"),
-    count("invoices.overdue_count", f.overdue.count, "Overdue invoices"),
-    money("invoices.overdue_amount", f.overdue.amountMinor, c, "Overdue amount"),
-    money("cash.collected_30d", f.cashCollected30Minor, c, "Cash collected, last 30 days"),
     count("period.days", 30, "Period length"),
   ];
+  // Figures the asker's role may not see are absent here too, so a model cannot be "allowed" them.
+  if (f.overdue)
+    out.push(
+      count("invoices.overdue_count", f.overdue.count, "Overdue invoices"),
+      money("invoices.overdue_amount", f.overdue.amountMinor, c, "Overdue amount"),
+    );
+  if (f.cashCollected30Minor !== null)
+    out.push(money("cash.collected_30d", f.cashCollected30Minor, c, "Cash collected, last 30 days"));
   for (const [i, p] of f.pipeline.entries()) {
     out.push(count(`pipeline.stage${i + 1}.deals`, p.count, `${p.stage} deals`));
     out.push(money(`pipeline.stage${i + 1}.value`, p.valueMinor, c, `${p.stage} value`));

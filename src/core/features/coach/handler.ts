@@ -1,4 +1,5 @@
 import type { Handler } from "../../intents/feature.js";
+import { dataScope } from "../auth/index.js";
 import { answerCoach } from "./answer.js";
 import { classifyIntent } from "./classify.js";
 import { featureIntentFor } from "./route.js";
@@ -21,6 +22,7 @@ export const coachHandler: Handler<"coach.message"> = async (deps, intent, actor
   }
   return answerCoach(deps, {
     tenantId: actor.tenantId,
+    scope: dataScope(actor),
     userId: actor.userId,
     channel: intent.origin.channel,
     conversationId: intent.origin.conversationId,

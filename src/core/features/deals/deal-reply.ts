@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { formatMoney, formatPct } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
-import type { Actor } from "../auth/index.js";
+import { type Actor, ownDealsOnly } from "../auth/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
 import { type DealRow, findDeal, recentNotes } from "./queries.js";
 
@@ -99,7 +99,7 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
 /** `deal NAME`: finds the deal, summarises it (model or deterministic) and checks its stage checklist. */
 export async function dealSummaryReplyFor(deps: Deps, actor: Actor, query: string): Promise<Reply> {
   const found = await deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const { deal, candidates } = await findDeal(tx, deps.clock.now(), query);
+    const { deal, candidates } = await findDeal(tx, deps.clock.now(), query, ownDealsOnly(actor));
     return { deal, candidates, notes: deal ? await recentNotes(tx, deal.id) : [] };
   });
   if (!found.deal) {

@@ -87,20 +87,27 @@ export async function listDeals(tx: Tx, now: Date, filter: DealFilter = {}): Pro
   return filter.stuck ? out.filter((d) => d.stuck) : out;
 }
 
-/** Finds one deal by id, exact name, or unique partial name. Returns candidates when ambiguous. */
+/**
+ * Finds one deal by id, exact name, or unique partial name. Returns candidates when ambiguous.
+ * `onlyOwner` restricts the search to one owner's deals (a rep sees only their own).
+ */
 export async function findDeal(
   tx: Tx,
   now: Date,
   query: string,
+  onlyOwner?: string,
 ): Promise<{ deal?: DealRow; candidates: DealRow[] }> {
   const q = query.trim();
   const isUuid = /^[0-9a-f-]{36}$/i.test(q);
+  const owner = onlyOwner ? eq(deals.ownerUserId, onlyOwner) : undefined;
   const rows = await tx
     .select(dealColumns)
     .from(deals)
     .innerJoin(stages, eq(stages.id, deals.stageId))
     .leftJoin(users, eq(users.id, deals.ownerUserId))
-    .where(isUuid ? eq(deals.id, q) : or(ilike(deals.name, `%${q}%`), ilike(deals.company, `%${q}%`)))
+    .where(
+      and(owner, isUuid ? eq(deals.id, q) : or(ilike(deals.name, `%${q}%`), ilike(deals.company, `%${q}%`))),
+    )
     .orderBy(
       sql`case when lower(${deals.name}) = lower(${q}) then 0 else 1 end`,
       asc(deals.status),

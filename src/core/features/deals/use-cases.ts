@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
-import type { Actor } from "../auth/index.js";
+import { type Actor, ownDealsOnly } from "../auth/index.js";
 import { type DealFilter, listDeals } from "./queries.js";
 
 export async function dealsListReply(
@@ -11,7 +11,14 @@ export async function dealsListReply(
   args: { owner?: string; stage?: string; stuck?: boolean },
 ): Promise<Reply> {
   const filter: DealFilter = { stage: args.stage, stuck: args.stuck };
-  if (args.owner === "me") filter.ownerUserId = actor.userId;
+  const own = ownDealsOnly(actor);
+  if (own && args.owner && args.owner !== "me")
+    return {
+      text: "Your role sees only your own deals; try `deals mine`.",
+      ephemeral: true,
+      meta: { refused: true },
+    };
+  if (args.owner === "me" || own) filter.ownerUserId = actor.userId;
   else if (args.owner) filter.ownerName = args.owner;
   const rows = await deps.db.tenantTx(actor.tenantId, (tx) => listDeals(tx, deps.clock.now(), filter));
   const currency = rows[0]?.currency ?? "USD";
@@ -21,7 +28,7 @@ export async function dealsListReply(
     args.stuck ? "stuck" : "open",
     "deals",
     args.stage ? `in "${args.stage}"` : "",
-    args.owner ? `owned by ${args.owner === "me" ? "you" : args.owner}` : "",
+    args.owner || own ? `owned by ${args.owner === "me" || own ? "you" : args.owner}` : "",
   ]
     .filter(Boolean)
     .join(" ");

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { Deps } from "../../deps.js";
 import type { Reply } from "../../ports/reply.js";
+import type { Actor } from "../auth/index.js";
+import { digestFor } from "./audience.js";
 import { composeDigest, type DigestData } from "./compose.js";
 import { digestImage, digestReply } from "./render.js";
 
@@ -20,9 +22,17 @@ export const chartsDir = (deps: Deps) => join(deps.config.KEEL_DATA_DIR, "charts
 export async function buildDigest(
   deps: Deps,
   tenantId: string,
-  opts: { since: Date; save?: boolean; name?: string; title?: string },
+  opts: {
+    since: Date;
+    save?: boolean;
+    name?: string;
+    title?: string;
+    /** Whose role decides what the digest shows; omitted = the whole business (operator CLI only). */
+    audience?: Pick<Actor, "role" | "userId">;
+  },
 ): Promise<BuiltDigest> {
-  const data = await composeDigest(deps, tenantId, { since: opts.since });
+  const full = await composeDigest(deps, tenantId, { since: opts.since });
+  const data = opts.audience ? digestFor(full, opts.audience) : full;
   const reply = digestReply(data, opts.title);
   try {
     const image = await digestImage(data, opts.save ? { saveDir: chartsDir(deps), name: opts.name } : {});

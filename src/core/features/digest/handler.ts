@@ -29,7 +29,11 @@ export const digestSettingsHandler: Handler<"digest.settings"> = async (deps: De
   if (intent.cadence === "now") {
     const sub = await deps.db.tenantTx(actor.tenantId, (tx) => getSubscription(tx, target));
     const since = sub?.lastSentAt ?? new Date(now.getTime() - (sub?.cadence === "weekly" ? 7 : 1) * DAY_MS);
-    const { reply } = await buildDigest(deps, actor.tenantId, { since, save: o.channel === "console" });
+    const { reply } = await buildDigest(deps, actor.tenantId, {
+      since,
+      save: o.channel === "console",
+      audience: actor,
+    });
     return reply;
   }
   const sub = await setSubscription(deps, actor.tenantId, target, {

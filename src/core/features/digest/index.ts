@@ -1,6 +1,7 @@
 /** Digests: composition, rendering (with a chart, no browser), schedules and subscriptions. */
 
 export { anomalyAlert, quietNotBefore } from "./alerts.js";
+export { digestFor } from "./audience.js";
 export { type BuiltDigest, buildDigest, chartsDir } from "./build.js";
 export { type ChartGeometry, type ChartInput, chartGeometry, chartSvg } from "./chart.js";
 export {

@@ -3,7 +3,7 @@ import { AppError } from "../../kernel/errors.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import { can, canApproveDraft } from "../auth/index.js";
+import { can, canApproveDraft, ownDealsOnly } from "../auth/index.js";
 import { findDeal } from "../deals/index.js";
 import { overdueInvoices } from "../invoices/index.js";
 import { deliverDue, enqueue } from "../outbox/index.js";
@@ -91,11 +91,12 @@ export async function createDraft(
   const expiresAt = new Date(now.getTime() + deps.config.DRAFT_EXPIRY_HOURS * 3_600_000);
   // Gather the subject first (read-only), write text outside any transaction (an LLM may be slow).
   const subject = await deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const inv = (await overdueInvoices(tx, now)).find(
-      (i) => i.number.toLowerCase() === query.trim().toLowerCase(),
-    );
+    // Invoices only for roles that may see them; a rep's deal lookup covers only their own deals.
+    const inv = !can(actor, "invoices.read")
+      ? undefined
+      : (await overdueInvoices(tx, now)).find((i) => i.number.toLowerCase() === query.trim().toLowerCase());
     if (inv) return { kind: "invoice" as const, inv };
-    const { deal, candidates } = await findDeal(tx, now, query);
+    const { deal, candidates } = await findDeal(tx, now, query, ownDealsOnly(actor));
     return { kind: "deal" as const, deal, candidates };
   });
   if (subject.kind === "deal" && !subject.deal) {

@@ -1,4 +1,5 @@
 import { defineFeature } from "../../intents/feature.js";
+import { requireMetricVisible } from "../series/index.js";
 import { forecastMetricReply } from "./metric-reply.js";
 
 /** Forecast of any metric series, model chosen by backtest, with intervals. */
@@ -8,7 +9,10 @@ export const forecastFeature = defineFeature({
     "forecast.metric": {
       permission: "metrics.read",
       refusal: "Your role ({role}) cannot read metrics.",
-      handle: (deps, i, actor) => forecastMetricReply(deps, actor, i.metric, i.horizon),
+      handle: async (deps, i, actor) => {
+        await deps.db.tenantTx(actor.tenantId, (tx) => requireMetricVisible(tx, actor, i.metric));
+        return forecastMetricReply(deps, actor, i.metric, i.horizon);
+      },
     },
   },
   commands: [

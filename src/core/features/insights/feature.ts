@@ -1,4 +1,5 @@
 import { defineFeature } from "../../intents/feature.js";
+import { requireMetricVisible } from "../series/index.js";
 import { whyReply } from "./why-reply.js";
 
 /** Root cause of a metric's change: driver contributions and the tests behind them. */
@@ -8,7 +9,10 @@ export const insightsFeature = defineFeature({
     "insights.why": {
       permission: "metrics.read",
       refusal: "Your role ({role}) cannot read metrics.",
-      handle: (deps, i, actor) => whyReply(deps, actor, i.metric, i.period),
+      handle: async (deps, i, actor) => {
+        await deps.db.tenantTx(actor.tenantId, (tx) => requireMetricVisible(tx, actor, i.metric));
+        return whyReply(deps, actor, i.metric, i.period);
+      },
     },
   },
   commands: [

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, lte } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { metricPoints, metricSeries } from "../../infra/db/schema/index.js";
+import { AppError } from "../../kernel/errors.js";
+import { type Actor, canReadMetric } from "../auth/index.js";
 
 /**
  * The tenant's metric series: finding one from words people use, and loading its points.
@@ -96,4 +98,15 @@ export async function loadSeriesByKeys(tx: Tx, keys: string[], upTo: string) {
     });
   }
   return out;
+}
+
+/** Finance metrics (cash balance, expenses) need cashflow.read on top of metrics.read: throws `forbidden`. */
+export async function requireMetricVisible(
+  tx: Tx,
+  actor: Pick<Actor, "role">,
+  metric: string,
+): Promise<void> {
+  const { series } = await findSeries(tx, metric);
+  if (series && !canReadMetric(actor, series.key))
+    throw new AppError("forbidden", `Your role (${actor.role}) cannot see ${series.name.toLowerCase()}.`);
 }
