@@ -179,7 +179,7 @@ describe("roles decide what data every answer shows", () => {
         for (const f of forbidden) if (seen.includes(f)) leaks.push(`${text} → ${f}`);
       }
       expect(leaks).toEqual([]);
-    });
+    }, 240_000);
   }
 
   it("a viewer sees no more money than a rep (one table decides)", () => {
