@@ -129,7 +129,11 @@ export function canSeeDeal(actor: Pick<Actor, "role" | "userId">, ownerUserId: s
 /** The owner to restrict deal lookups to (a rep's own id), or undefined when the actor sees every deal. */
 export function ownDealsOnly(actor: Pick<Actor, "role" | "userId">): string | undefined {
   const s = dataScope(actor);
-  return s.deals === "all" ? undefined : s.deals === "own" ? actor.userId : "00000000-0000-0000-0000-000000000000";
+  return s.deals === "all"
+    ? undefined
+    : s.deals === "own"
+      ? actor.userId
+      : "00000000-0000-0000-0000-000000000000";
 }
 
 export interface DraftForPolicy {

@@ -1,7 +1,10 @@
 import { type Actor, canReadMetric, dataScope } from "../auth/index.js";
 import type { DigestData } from "./compose.js";
 
-const hidden = (what: string) => ({ ok: false as const, note: `${what} is not shown for this audience's role.` });
+const hidden = (what: string) => ({
+  ok: false as const,
+  note: `${what} is not shown for this audience's role.`,
+});
 
 /**
  * A digest cut to what its audience's role may see (the same table as every answer): no cash for
