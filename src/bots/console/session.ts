@@ -30,7 +30,7 @@ export class ConsoleSession {
       idempotencyKey: randomUUID(),
     } as Intent;
     const reply = await this.dispatcher.dispatch(intent);
-    this.state.awaitingEditFor = reply.meta?.awaitingEdit ? String(reply.meta.draftId) : undefined;
+    this.state.awaitingEditFor = reply.outcome?.kind === "awaiting-edit" ? reply.outcome.draftId : undefined;
     this.state.lastActions = reply.actions ?? [];
     return { intent, reply };
   }

@@ -80,11 +80,11 @@ export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promis
   } as Intent;
   const reply = await d.dispatcher.dispatch(intent);
   // Another delivery of this message id is still being worked on: it will enqueue the real reply.
-  if (reply.meta?.duplicate) return { status: "duplicate" };
+  if (reply.outcome?.kind === "duplicate") return { status: "duplicate" };
   await d.menu.awaitEdit(
     tenantId,
     msg.from,
-    reply.meta?.awaitingEdit ? String(reply.meta.draftId) : undefined,
+    reply.outcome?.kind === "awaiting-edit" ? reply.outcome.draftId : undefined,
   );
   await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, intent.kind);
   await deliverDue(deps, deps.channels, tenantId);

@@ -44,7 +44,7 @@ export function createDispatcher(deps: Deps, registry: Registry): Dispatcher {
         log.info({ duplicate: true }, "duplicate intent");
         return cached
           ? (JSON.parse(cached) as Reply)
-          : { text: "Already working on that…", meta: { duplicate: true } };
+          : { text: "Already working on that…", outcome: { kind: "duplicate" } };
       }
       let reply: Reply;
       let outcome = "ok";
@@ -58,7 +58,11 @@ export function createDispatcher(deps: Deps, registry: Registry): Dispatcher {
         outcome = err.code;
         if (err.code === "internal") log.error({ err: e }, "intent failed");
         else log.warn({ code: err.code, err: e }, "intent refused");
-        reply = { text: err.userMessage, ephemeral: err.code === "forbidden", meta: { error: err.code } };
+        reply = {
+          text: err.userMessage,
+          ephemeral: err.code === "forbidden",
+          outcome: { kind: "error", code: err.code },
+        };
       }
       deps.metrics.intents.inc({ kind: intent.kind, channel: intent.origin.channel, outcome });
       log.info({ ms: Math.round(performance.now() - started), outcome }, "intent handled");

@@ -44,6 +44,30 @@ export interface Source {
   detail: string;
 }
 
+/**
+ * What happened, typed, for adapters to act on (open the edit modal, replace the buttons with the
+ * decision, answer privately). Absent = an ordinary answer. `meta` is diagnostics only: no adapter
+ * reads it.
+ */
+export type ReplyOutcome =
+  /** The same delivery is already being handled; its reply will arrive on its own. */
+  | { kind: "duplicate" }
+  /** The dispatcher mapped an error (AppError code: forbidden, not_found, internal, …). */
+  | { kind: "error"; code: string }
+  /** A use case refused by a per-record rule (who may approve this draft, who assigns roles). */
+  | { kind: "refused" }
+  /** The command was typed with bad arguments; `text` is its usage line. */
+  | { kind: "usage-error"; command: string }
+  /** The draft's new text is expected next; `currentBody` is what to edit. */
+  | { kind: "awaiting-edit"; draftId: string; currentBody: string }
+  /** A person decided (approved/rejected a draft, accepted a goal, assigned a role). */
+  | { kind: "decided"; decision: "approved" | "rejected" | "accepted" | "assigned"; by: string };
+
+/** True when the reply is a setback the asker alone should see (error or refusal). */
+export function isSetback(reply: Pick<Reply, "outcome">): boolean {
+  return reply.outcome?.kind === "error" || reply.outcome?.kind === "refused";
+}
+
 export interface Reply {
   text: string;
   sections?: Section[];
@@ -53,7 +77,9 @@ export interface Reply {
   sources?: Source[];
   /** Visible only to the asking user where the channel supports it. */
   ephemeral?: boolean;
-  /** Machine-readable metadata: provider, route, tokens, cost, draft id, ... */
+  /** What happened, typed; adapters act on this. */
+  outcome?: ReplyOutcome;
+  /** Diagnostics for logs and tests: provider, route, tokens, cost, draft id, … Adapters never read it. */
   meta?: Record<string, unknown>;
 }
 

@@ -190,6 +190,6 @@ describe("cashflow on the demo company", () => {
 
   it("refuses roles without cashflow.read", async () => {
     const reply = await say("cashflow", "sam@demo.example");
-    expect(reply.meta?.error).toBe("forbidden");
+    expect(reply.outcome).toEqual({ kind: "error", code: "forbidden" });
   });
 });

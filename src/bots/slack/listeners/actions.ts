@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/web-api";
 import type { IntentArgs } from "../../../core/intents/intent.js";
-import type { Reply } from "../../../core/ports/reply.js";
+import { isSetback, type Reply } from "../../../core/ports/reply.js";
 import { loadActionRef, saveActionRef } from "../action-refs.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";
@@ -67,7 +67,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
         const reply = await ctx.dispatcher.dispatch(
           toIntent(args, actor, channel, `slack:act:${body.trigger_id}`, threadTs),
         );
-        if (!reply.meta?.awaitingEdit) {
+        if (reply.outcome?.kind !== "awaiting-edit") {
           await ephemeral(respond, reply.text);
           return;
         }
@@ -79,18 +79,18 @@ export function registerActions(app: App, ctx: SlackContext): void {
         });
         await ws.client.views.open({
           trigger_id: body.trigger_id,
-          view: editModal(submitRef, String(reply.meta.currentBody ?? "")),
+          view: editModal(submitRef, reply.outcome.currentBody),
         });
         return;
       }
       const reply: Reply = await ctx.dispatcher.dispatch(
         toIntent(args, actor, channel, `slack:act:${body.trigger_id}`, threadTs),
       );
-      if (reply.ephemeral || reply.meta?.refused || reply.meta?.error) {
+      if (reply.ephemeral || isSetback(reply)) {
         await ephemeral(respond, reply.text);
         return;
       }
-      if (DECISIONS.has(args.kind) && reply.meta?.decidedBy !== undefined) {
+      if (DECISIONS.has(args.kind) && reply.outcome?.kind === "decided") {
         const blocks = decidedBlocks(
           body.message?.blocks as KnownBlock[] | undefined,
           body.user.id,

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { ModalView } from "@slack/web-api";
 import type { IntentArgs } from "../../../core/intents/intent.js";
+import { isSetback } from "../../../core/ports/reply.js";
 import { loadActionRef } from "../action-refs.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";
@@ -67,7 +68,7 @@ export function registerEditModal(app: App, ctx: SlackContext): void {
           where.threadTs,
         ),
       );
-      if (reply.ephemeral || reply.meta?.refused) {
+      if (reply.ephemeral || isSetback(reply)) {
         if (where.channel)
           await ws.client.chat.postEphemeral({
             channel: where.channel,

@@ -71,7 +71,7 @@ export async function buildHome(
     const reply: Reply = await ctx.dispatcher.dispatch(
       toIntent(args, actor, `home:${actor.userId}`, `slack:home:${nonce}:${args.kind}`),
     );
-    if (reply.meta?.error) return [];
+    if (reply.outcome?.kind === "error") return [];
     const rendered = await ctx.adapter.prepare({ ...reply, actions: [] }, ws.teamKey);
     return [
       { type: "divider" } as KnownBlock,

@@ -213,7 +213,8 @@ export async function approveDraft(deps: Deps, actor: Actor, ref: string): Promi
         reply: {
           text: `You can't approve draft #${d.seq}: ${allowed.reason}`,
           ephemeral: true,
-          meta: { draftId: d.id, refused: true },
+          outcome: { kind: "refused" },
+          meta: { draftId: d.id },
         },
         enqueued: false,
       };
@@ -239,7 +240,8 @@ export async function approveDraft(deps: Deps, actor: Actor, ref: string): Promi
     return {
       reply: {
         text: `Approved draft #${d.seq} by ${actor.name}. Sending to ${d.target.channel} ${d.target.address}.`,
-        meta: { draftId: d.id, status: "scheduled", decidedBy: actor.name, decidedAt: now.toISOString() },
+        outcome: { kind: "decided", decision: "approved", by: actor.name },
+        meta: { draftId: d.id, status: "scheduled", decidedAt: now.toISOString() },
       },
       enqueued,
     };
@@ -266,13 +268,14 @@ export async function rejectDraft(deps: Deps, actor: Actor, ref: string, reason?
       return {
         text: `You can't reject draft #${d.seq}: ${allowed.reason}`,
         ephemeral: true,
-        meta: { refused: true },
+        outcome: { kind: "refused" },
       };
     await setStatus(tx, d.id, "rejected", { decidedBy: actor.userId, decidedAt: now }, now);
     await recordEvent(tx, d, "rejected", d.status, "rejected", actor.userId, reason ? { reason } : {}, now);
     return {
       text: `Rejected draft #${d.seq}. Nothing was sent.`,
-      meta: { draftId: d.id, status: "rejected", decidedBy: actor.name },
+      outcome: { kind: "decided", decision: "rejected", by: actor.name },
+      meta: { draftId: d.id, status: "rejected" },
     };
   });
 }
@@ -290,11 +293,12 @@ export async function editDraft(
     if (!isPending(d.status))
       return { text: `Draft #${d.seq} is already ${d.status} and can no longer be edited.` };
     if (d.createdBy !== actor.userId && !canApproveDraft(actor, { ...d, policy: null }).ok)
-      return { text: `You can't edit draft #${d.seq}.`, ephemeral: true, meta: { refused: true } };
+      return { text: `You can't edit draft #${d.seq}.`, ephemeral: true, outcome: { kind: "refused" } };
     if (!body?.trim())
       return {
         text: `Send the new text for draft #${d.seq}:\n\n${d.body}`,
-        meta: { draftId: d.id, awaitingEdit: true, currentBody: d.body },
+        outcome: { kind: "awaiting-edit", draftId: d.id, currentBody: d.body },
+        meta: { draftId: d.id },
       };
     // An edit can add a discount or an amount: the content rules are evaluated again on the new text.
     const policy = evaluateDraftPolicy(

@@ -47,10 +47,10 @@ export async function acceptGoalReply(deps: Deps, actor: Actor, ref: string): Pr
           detail: `goals.id=${g.id}, baseline ${g.baseline} from ${(g.query as { label?: string }).label ?? "the metric"}`,
         },
       ],
+      outcome: { kind: "decided", decision: "accepted", by: actor.name },
       meta: {
         goalId: g.id,
         status: "active",
-        decidedBy: actor.name,
         decidedAt: deps.clock.now().toISOString(),
       },
     };

@@ -16,7 +16,11 @@ export const helpFeature = defineFeature({
     },
     "usage.error": {
       permission: "anyone",
-      handle: async (_deps, i) => ({ text: i.message, ephemeral: true, meta: { usageError: i.command } }),
+      handle: async (_deps, i) => ({
+        text: i.message,
+        ephemeral: true,
+        outcome: { kind: "usage-error", command: i.command },
+      }),
     },
   },
   commands: [{ name: "help", usage: "help", summary: "what Keel understands" }],

@@ -21,7 +21,7 @@ export async function setRoleReply(
   role: string,
 ): Promise<Reply> {
   if (!can(actor, "settings.manage"))
-    return { text: "Only an owner can assign roles.", ephemeral: true, meta: { refused: true } };
+    return { text: "Only an owner can assign roles.", ephemeral: true, outcome: { kind: "refused" } };
   if (!(ROLES as readonly string[]).includes(role))
     return { text: `Unknown role "${role}". Roles: ${ROLES.join(", ")}.`, ephemeral: true };
   const q = userQuery(who);
@@ -66,7 +66,8 @@ export async function setRoleReply(
     );
     return {
       text: `${target.name} (${target.email}) is now ${role === "owner" ? "an" : "a"} ${role}.`,
-      meta: { userId: target.id, role, decidedBy: actor.name },
+      outcome: { kind: "decided", decision: "assigned", by: actor.name },
+      meta: { userId: target.id, role },
     };
   });
 }
