@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
@@ -10,6 +9,7 @@ import {
   parseSeriesCsv,
 } from "../core/features/forecast/index.js";
 import type { Result } from "../core/kernel/errors.js";
+import { readInputFile } from "./input-file.js";
 
 const USAGE = `Usage: keel forecast FILE --horizon H [--season M] [--json] [--concurrency N] [--models LIST]
   FILE: CSV with series_id,t,value[,split]; rows with split=test are not used for fitting.
@@ -74,15 +74,8 @@ export async function forecastCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(USAGE);
     return 2;
   }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    io.stderr.write(
-      `keel forecast: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
-    );
-    return 2;
-  }
+  const text = await readInputFile(io, "forecast", file);
+  if (text === null) return 2;
   const csv = parseSeriesCsv(text);
   if (!csv.ok) {
     io.stderr.write(`keel forecast: ${file}: ${csv.reason}\n`);

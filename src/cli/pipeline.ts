@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Io } from "../cli.js";
 import {
@@ -9,6 +8,7 @@ import {
   renderPipelineFile,
 } from "../core/features/company/index.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
+import { readInputFile } from "./input-file.js";
 
 const USAGE = `Usage: keel pipeline show [--tenant SLUG]          print the pipeline as YAML (edit it, then apply)
        keel pipeline apply FILE [--tenant SLUG] [--dry-run]
@@ -45,15 +45,8 @@ export async function pipelineCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(USAGE);
     return 2;
   }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    io.stderr.write(
-      `keel pipeline: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
-    );
-    return 2;
-  }
+  const text = await readInputFile(io, "pipeline", file);
+  if (text === null) return 2;
   const parsed = parsePipelineFile(text);
   if (!parsed.ok) {
     printErrors(io, `keel pipeline: ${file} is not a valid pipeline file:`, parsed.errors);

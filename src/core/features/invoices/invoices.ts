@@ -7,19 +7,6 @@ import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 
-export interface OverdueInvoice {
-  id: string;
-  number: string;
-  customer: string;
-  dueOn: string;
-  amountMinor: number;
-  paidMinor: number;
-  outstandingMinor: number;
-  currency: string;
-  daysOverdue: number;
-  dealId: string | null;
-}
-
 export interface OpenInvoice {
   id: string;
   number: string;
@@ -30,6 +17,11 @@ export interface OpenInvoice {
   outstandingMinor: number;
   currency: string;
   dealId: string | null;
+}
+
+/** An open invoice that is past due. */
+export interface OverdueInvoice extends OpenInvoice {
+  daysOverdue: number;
 }
 
 /** Open invoices with money still outstanding (amount minus payments), oldest due first. */

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
-import { digestSubscriptions, identities, memberships, tenants } from "../../infra/db/schema/index.js";
+import { digestSubscriptions, identities, memberships } from "../../infra/db/schema/index.js";
+import { getTenant } from "../tenancy/index.js";
 
 export interface AlertTarget {
   channel: string;
@@ -9,7 +10,9 @@ export interface AlertTarget {
   threadId?: string;
 }
 
-function settingsTarget(settings: Record<string, unknown> | undefined): AlertTarget | null {
+/** `tenants.settings.alertTarget`, when an operator set one. */
+async function configuredTarget(deps: Deps, tenantId: string): Promise<AlertTarget | null> {
+  const settings = (await getTenant(deps.db, tenantId))?.settings;
   const t = settings?.alertTarget as { channel?: unknown; address?: unknown } | undefined;
   return typeof t?.channel === "string" && typeof t?.address === "string"
     ? { channel: t.channel, address: t.address }
@@ -32,12 +35,7 @@ async function ownerIdentity(tx: Tx, deps: Deps): Promise<AlertTarget | null> {
  * channel with a registered adapter, else the console when it is registered. Null: nowhere (logged).
  */
 export async function ownerAlertTarget(deps: Deps, tenantId: string, tx?: Tx): Promise<AlertTarget | null> {
-  const [tenant] = await deps.db.orm
-    .select({ settings: tenants.settings })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId))
-    .limit(1);
-  const configured = settingsTarget(tenant?.settings);
+  const configured = await configuredTarget(deps, tenantId);
   if (configured) return configured;
   const found = tx
     ? await ownerIdentity(tx, deps)
@@ -51,12 +49,7 @@ export async function ownerAlertTarget(deps: Deps, tenantId: string, tx?: Tx): P
  * target, else the first chat that subscribed to digests, else the owner.
  */
 export async function teamAlertTarget(deps: Deps, tenantId: string): Promise<AlertTarget | null> {
-  const [tenant] = await deps.db.orm
-    .select({ settings: tenants.settings })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId))
-    .limit(1);
-  const configured = settingsTarget(tenant?.settings);
+  const configured = await configuredTarget(deps, tenantId);
   if (configured) return configured;
   const sub = await deps.db.tenantTx(tenantId, async (tx) => {
     const [row] = await tx
