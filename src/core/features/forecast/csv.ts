@@ -1,4 +1,5 @@
-import { fail, ok, type Result } from "../../kernel/errors.js";
+import { type CsvTable, parseCsv } from "../../kernel/csv/index.js";
+import { type AppError, fail, ok, type Result } from "../../kernel/errors.js";
 
 export interface SeriesRow {
   seriesId: string;
@@ -16,65 +17,44 @@ export interface ParsedSeries {
 
 const MISSING = new Set(["", "na", "nan", "null", "none"]);
 
-/** Splits one CSV line; handles double-quoted fields with "" escapes. */
-function splitLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 /**
  * Parses a `series_id,t,value[,split]` CSV (header required, any column order). Empty/NA values are
  * missing (interpolated later); rows whose split is `test` are kept apart and never fitted on.
  * Errors name the 1-based line and the field, e.g. `line 7, field "value": "12x" is not a number`.
  */
 export function parseSeriesCsv(text: string): Result<ParsedSeries[]> {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const header = splitLine(lines[0] ?? "").map((h) => h.toLowerCase());
-  const col = (name: string): number => header.indexOf(name);
+  let table: CsvTable;
+  try {
+    table = parseCsv(text);
+  } catch (e) {
+    return fail((e as AppError).userMessage ?? String(e));
+  }
+  const header = table.header;
   for (const need of ["series_id", "t", "value"]) {
-    if (col(need) < 0)
+    if (!header.includes(need))
       return fail(`line 1: header must contain "series_id", "t" and "value" (missing "${need}")`);
   }
-  const [iId, iT, iV, iS] = [col("series_id"), col("t"), col("value"), col("split")];
+  const hasSplit = header.includes("split");
   const rows: SeriesRow[] = [];
-  for (let ln = 1; ln < lines.length; ln++) {
-    const line = lines[ln] as string;
-    if (line.trim() === "") continue;
-    const f = splitLine(line);
-    const where = `line ${ln + 1}`;
-    if (f.length !== header.length)
-      return fail(`${where}: expected ${header.length} fields, found ${f.length}`);
-    const id = f[iId] as string;
+  for (const rec of table.records) {
+    const f = rec.fields;
+    const where = `line ${rec.line}`;
+    if (rec.cells !== header.length)
+      return fail(`${where}: expected ${header.length} fields, found ${rec.cells}`);
+    const id = f.series_id as string;
     if (id === "") return fail(`${where}, field "series_id": empty`);
-    const tRaw = f[iT] as string;
+    const tRaw = f.t as string;
     const t = Number(tRaw);
     if (tRaw === "" || !Number.isFinite(t)) return fail(`${where}, field "t": "${tRaw}" is not a number`);
-    const vRaw = f[iV] as string;
+    const vRaw = f.value as string;
     let value: number | null = null;
     if (!MISSING.has(vRaw.toLowerCase())) {
       value = Number(vRaw);
       if (!Number.isFinite(value)) return fail(`${where}, field "value": "${vRaw}" is not a number`);
     }
-    const sRaw = iS >= 0 ? (f[iS] as string).toLowerCase() : "train";
+    const sRaw = hasSplit ? (f.split as string).toLowerCase() : "train";
     if (sRaw !== "train" && sRaw !== "test" && sRaw !== "")
-      return fail(`${where}, field "split": "${f[iS]}" must be train or test`);
+      return fail(`${where}, field "split": "${f.split}" must be train or test`);
     rows.push({ seriesId: id, t, value, split: sRaw === "test" ? "test" : "train" });
   }
   if (!rows.length) return fail("the file has a header but no data rows");

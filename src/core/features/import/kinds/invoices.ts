@@ -81,6 +81,7 @@ export function invoicesKind(): KindSpec {
       );
       const touched = new Set<string>();
       const pays: { row: RowIn; inv: Partial<Invoice> }[] = [];
+      const news: Partial<Invoice>[] = [];
       for (const row of rows) {
         const ext = str(row.values.external_id);
         const num = str(row.values.number);
@@ -107,27 +108,31 @@ export function invoicesKind(): KindSpec {
         const patch = patchOf(ctx, row, MAP);
         let inv = current;
         if (!inv) {
-          const [ins] = await ctx.tx
-            .insert(invoices)
-            .values({
-              tenantId: ctx.tenantId,
-              currency: ctx.currency,
-              ...patch,
-            } as typeof invoices.$inferInsert)
-            .returning();
-          inv = ins!;
+          // Inserted in bulk after the loop; later rows of this batch with the same key update this object.
+          inv = { tenantId: ctx.tenantId, currency: ctx.currency, ...patch } as Partial<Invoice>;
+          news.push(inv);
           byNumber.set(inv.number!, inv);
           if (inv.externalId) byExt.set(inv.externalId, inv);
           ctx.count("created");
         } else {
           const changed = countChange(ctx, MAP, inv as Record<string, unknown>, patch);
           if (changed.length) {
-            await ctx.tx.update(invoices).set(patch).where(eq(invoices.id, inv.id!));
             Object.assign(inv, patch);
+            if (inv.id) await ctx.tx.update(invoices).set(patch).where(eq(invoices.id, inv.id));
           }
         }
-        touched.add(inv.id!);
         if ("paid_on" in row.values) pays.push({ row, inv });
+        if (inv.id) touched.add(inv.id);
+      }
+      if (news.length) {
+        const ids = await ctx.tx
+          .insert(invoices)
+          .values(news as (typeof invoices.$inferInsert)[])
+          .returning({ id: invoices.id });
+        news.forEach((n, i) => {
+          n.id = ids[i]!.id;
+          touched.add(n.id);
+        });
       }
       // Legacy paid_on/paid_amount columns: one payment per (invoice, paid_on), same balance rule as payments.
       for (const { row, inv } of pays) {

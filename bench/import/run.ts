@@ -1,0 +1,162 @@
+/**
+ * Import throughput and memory: deals, invoices and metric points streamed from generated CSV files
+ * into PGlite and (when DATABASE_URL is set) Postgres, through the same `runImport` the CLI uses.
+ * Rows/s and peak RSS per run go to bench/results/import.md. Sizes scale with IMPORT_BENCH_SCALE.
+ */
+
+import { once } from "node:events";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { loadConfig } from "../../src/config.js";
+import { closeDeps, createDeps } from "../../src/core/deps.js";
+import { createCompany } from "../../src/core/features/company/index.js";
+import { type ImportKind, runImport } from "../../src/core/features/import/index.js";
+import { registerEnvSchemas } from "../../src/env-schemas.js";
+
+const SCALE = Number(process.env.IMPORT_BENCH_SCALE ?? 1);
+const SIZES = {
+  deals: Math.round(5_000 * SCALE),
+  invoices: Math.round(10_000 * SCALE),
+  metrics: Math.round(100_000 * SCALE),
+};
+const STAGES = ["Lead", "Qualified", "Proposal Sent", "Negotiation", "Order Received"];
+
+async function writeCsv(path: string, header: string, n: number, row: (i: number) => string) {
+  const out = createWriteStream(path);
+  out.write(`${header}\n`);
+  for (let i = 0; i < n; i++) if (!out.write(`${row(i)}\n`)) await once(out, "drain");
+  out.end();
+  await once(out, "finish");
+}
+
+const day = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+
+async function files(dir: string) {
+  const f = {
+    deals: join(dir, "deals.csv"),
+    invoices: join(dir, "invoices.csv"),
+    metrics: join(dir, "metrics.csv"),
+  };
+  await writeCsv(
+    f.deals,
+    "external_id,name,company,stage,value,next_step",
+    SIZES.deals,
+    (i) =>
+      `D${i},Deal ${i},Customer ${i % 997},${STAGES[i % STAGES.length]},${(i % 500) * 100 + 99}.50,"Call back, then ""send"" quote"`,
+  );
+  await writeCsv(
+    f.invoices,
+    "number,customer,issued_on,due_on,amount",
+    SIZES.invoices,
+    (i) => `INV-${i},Customer ${i % 997},${day(i % 1500)},${day((i % 1500) + 30)},${(i % 900) + 10}.00`,
+  );
+  const series = 50;
+  await writeCsv(
+    f.metrics,
+    "metric,date,value",
+    SIZES.metrics,
+    (i) => `m_${i % series},${day(Math.floor(i / series))},${(i * 7) % 1000}.25`,
+  );
+  return f;
+}
+
+interface Run {
+  db: string;
+  kind: ImportKind;
+  rows: number;
+  seconds: number;
+  rowsPerSec: number;
+  peakRssMb: number;
+}
+
+async function measure(
+  env: Record<string, string>,
+  label: string,
+  f: Record<string, string>,
+): Promise<Run[]> {
+  registerEnvSchemas();
+  const deps = await createDeps(loadConfig({ LOG_LEVEL: "warn", ...env }), { inMemory: !env.DATABASE_URL });
+  const out: Run[] = [];
+  try {
+    const { tenant } = await createCompany(deps, {
+      company: "Bench",
+      slug: "bench",
+      currency: "USD",
+      timezone: "UTC",
+      owner: "o@bench.example",
+    });
+    for (const kind of ["deals", "invoices", "metrics"] as const) {
+      global.gc?.();
+      let peak = process.memoryUsage().rss;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+      const t0 = performance.now();
+      const r = await runImport(deps, tenant.id, kind, createReadStream(f[kind]!));
+      const seconds = (performance.now() - t0) / 1000;
+      clearInterval(timer);
+      if (!r.ok) throw new Error(`${kind}: ${r.errorCount} errors, first ${JSON.stringify(r.errors[0])}`);
+      out.push({
+        db: label,
+        kind,
+        rows: r.rows,
+        seconds,
+        rowsPerSec: r.rows / seconds,
+        peakRssMb: peak / 2 ** 20,
+      });
+      console.log(`${label} ${kind}: ${r.rows} rows in ${seconds.toFixed(1)} s`);
+    }
+  } finally {
+    await closeDeps(deps);
+  }
+  return out;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "keel-import-bench-"));
+  const runs: Run[] = [];
+  try {
+    const f = await files(dir);
+    runs.push(...(await measure({}, "PGlite", f)));
+    if (process.env.DATABASE_URL) {
+      const name = `keel_bench_import_${process.pid}`;
+      const owner = process.env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL;
+      const at = (u: string, db: string) => Object.assign(new URL(u), { pathname: `/${db}` }).toString();
+      const admin = postgres(at(owner, "postgres"), { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database "${name}"`);
+      try {
+        runs.push(
+          ...(await measure(
+            { DATABASE_URL: at(process.env.DATABASE_URL, name), MIGRATION_DATABASE_URL: at(owner, name) },
+            "Postgres",
+            f,
+          )),
+        );
+      } finally {
+        await admin.unsafe(`drop database if exists "${name}" with (force)`);
+        await admin.end();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const md = [
+    "# Import throughput",
+    "",
+    `\`npm run bench:import\` (IMPORT_BENCH_SCALE=${SCALE}), ${new Date().toISOString().slice(0, 16)}Z, ${process.platform} ${process.arch}, Node ${process.version}.`,
+    "Each file is streamed from disk through `runImport` (the code behind `keel import`) into a fresh tenant, in one transaction.",
+    "Peak RSS is the whole process (database engine included for PGlite), sampled every 25 ms.",
+    "",
+    "| database | kind | rows | seconds | rows/s | peak RSS MB |",
+    "|---|---|---:|---:|---:|---:|",
+    ...runs.map(
+      (r) =>
+        `| ${r.db} | ${r.kind} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Math.round(r.rowsPerSec)} | ${Math.round(r.peakRssMb)} |`,
+    ),
+    "",
+  ].join("\n");
+  writeFileSync(join(import.meta.dirname, "../results/import.md"), md);
+  console.log(md);
+}
+
+await main();
