@@ -319,6 +319,16 @@ export function generateDemoDeals(seed: number, today: Date): DemoDeal[] {
     d.name = `${company} — ${pick(rng, PRODUCTS)} (${2024 + (i % 2)})`;
     deals.push(d);
   }
+  // Lost deals drop out of the pipeline at some stage before it is invoiced (as in a real CRM), drawn
+  // from a separate stream so every other generated value stays the same.
+  const drop = mulberry32(seed + 7);
+  const lastBeforeInvoice = OPEN_STAGES.findIndex((s) => s.isInvoiced);
+  for (const d of deals) {
+    if (d.status !== "lost") continue;
+    const k = Math.floor(drop() * (lastBeforeInvoice > 0 ? lastBeforeInvoice : OPEN_STAGES.length));
+    const lost = d.history[d.history.length - 1]!;
+    d.history = [...d.history.slice(0, k + 1), lost];
+  }
   // Unique names: a company may carry two deals for the same product.
   const seen = new Map<string, number>();
   for (const d of deals) {

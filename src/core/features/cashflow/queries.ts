@@ -1,9 +1,18 @@
-import { and, asc, desc, eq, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, lte, ne, sql } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
-import { dealNotes, dealStageHistory, invoices, payments, stages } from "../../infra/db/schema/index.js";
+import {
+  dealNotes,
+  dealStageHistory,
+  deals,
+  invoices,
+  payments,
+  stages,
+} from "../../infra/db/schema/index.js";
 import { openInvoices } from "../invoices/index.js";
 import { loadSeriesByKeys } from "../series/index.js";
+import type { CalibrationHistory } from "./calibration.js";
 import type { MetricPoint } from "./cash.js";
+import { diffDaysIso, elapsedDays } from "./dates.js";
 import type { PaymentRow } from "./history.js";
 import type { StageRule } from "./types.js";
 
@@ -36,7 +45,9 @@ export async function loadPayments(tx: Tx, todayIso: string): Promise<PaymentRow
 }
 
 export interface Receivable {
+  id: string;
   number: string;
+  customer: string;
   dueOn: string;
   outstandingMinor: number;
   currency: string;
@@ -45,13 +56,17 @@ export interface Receivable {
 
 /** Open invoices with money still outstanding (amount minus payments). */
 export async function loadReceivables(tx: Tx): Promise<Receivable[]> {
-  return (await openInvoices(tx)).map(({ number, dueOn, outstandingMinor, currency, dealId }) => ({
-    number,
-    dueOn,
-    outstandingMinor,
-    currency,
-    dealId,
-  }));
+  return (await openInvoices(tx)).map(
+    ({ id, number, customer, dueOn, outstandingMinor, currency, dealId }) => ({
+      id,
+      number,
+      customer,
+      dueOn,
+      outstandingMinor,
+      currency,
+      dealId,
+    }),
+  );
 }
 
 export interface SeriesPoints {
@@ -84,4 +99,46 @@ export async function dealHistoryText(tx: Tx, dealId: string): Promise<string> {
   return [stagesText && `Stages: ${stagesText}`, notesText && `Notes: ${notesText}`]
     .filter(Boolean)
     .join(". ");
+}
+
+/** Closed deals with their stage paths, completed stage stays and paid invoices' lateness. */
+export async function loadCalibrationHistory(tx: Tx): Promise<CalibrationHistory> {
+  const closedDeals = await tx
+    .select({ id: deals.id, status: deals.status, ownerUserId: deals.ownerUserId })
+    .from(deals)
+    .where(ne(deals.status, "open"));
+  const hist = await tx
+    .select({
+      dealId: dealStageHistory.dealId,
+      stageId: dealStageHistory.stageId,
+      enteredAt: dealStageHistory.enteredAt,
+      leftAt: dealStageHistory.leftAt,
+    })
+    .from(dealStageHistory);
+  const pathOf = new Map<string, string[]>();
+  const stays: CalibrationHistory["stays"] = [];
+  for (const h of hist) {
+    pathOf.set(h.dealId, [...(pathOf.get(h.dealId) ?? []), h.stageId]);
+    if (h.leftAt) stays.push({ stageId: h.stageId, days: elapsedDays(h.enteredAt, h.leftAt) });
+  }
+  const paidRows = await tx
+    .select({
+      customer: invoices.customer,
+      dueOn: invoices.dueOn,
+      lastPaidOn: sql<string>`max(${payments.paidOn})::text`,
+    })
+    .from(invoices)
+    .innerJoin(payments, eq(payments.invoiceId, invoices.id))
+    .where(eq(invoices.status, "paid"))
+    .groupBy(invoices.id, invoices.customer, invoices.dueOn);
+  return {
+    closed: closedDeals.map((d) => ({
+      dealId: d.id,
+      status: d.status === "won" ? "won" : "lost",
+      ownerUserId: d.ownerUserId,
+      stageIds: pathOf.get(d.id) ?? [],
+    })),
+    stays,
+    paid: paidRows.map((r) => ({ customer: r.customer, lateDays: diffDaysIso(r.dueOn, r.lastPaidOn) })),
+  };
 }

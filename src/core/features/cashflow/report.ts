@@ -2,8 +2,9 @@ import type { Deps } from "../../deps.js";
 import { mapLimit } from "../../kernel/concurrency.js";
 import { findDeal, listDeals } from "../deals/index.js";
 import { getTenant } from "../tenancy/index.js";
-import { aggregate, collectedWithin, collectionInflows, sumByBucket } from "./aggregate.js";
-import { monthlyFromExpenseSeries, projectCash, toMinor } from "./cash.js";
+import { aggregate, collectedWithin, sumByBucket } from "./aggregate.js";
+import { type Calibration, calibrate, describeCalibration } from "./calibration.js";
+import { monthlyFromExpenseSeries, toMinor } from "./cash.js";
 import { addDaysIso, dayOf, diffDaysIso, maxIso } from "./dates.js";
 import {
   collectionsHistory,
@@ -11,9 +12,11 @@ import {
   type HistoryForecast,
   trailingMonthlyCollections,
 } from "./history.js";
+import { buildOutlook, burnSpread, type CashOutlook, RUNWAY_SEARCH_DAYS } from "./outlook.js";
 import { applyPrediction, predictDates, predictionVariables } from "./predict.js";
 import {
   dealHistoryText,
+  loadCalibrationHistory,
   loadPayments,
   loadReceivables,
   loadSeries,
@@ -30,6 +33,7 @@ import type {
   CashProjection,
   DealProjection,
   Inflow,
+  Runway,
 } from "./types.js";
 
 export const DEFAULT_HORIZON_DAYS = 90;
@@ -44,6 +48,10 @@ export interface CashflowOptions {
   horizonDays?: number;
   bucket?: BucketKind;
   scenario?: { deal: string; slipDays: number };
+  /** Extra dates the balance bands are wanted for (e.g. "end of next month"). */
+  at?: string[];
+  /** Simulation paths (default 4000). */
+  paths?: number;
   /** Who asked (LLM ledger). */
   userId?: string;
   rules?: Partial<Omit<CashflowRules, "stages">>;
@@ -59,6 +67,7 @@ export type ScenarioResult =
       after: { invoiceOn: string; paidOn: string };
       aggregation: Aggregation;
       cash: CashProjection;
+      outlook: CashOutlook;
       delta: ScenarioDelta;
     }
   | { ok: false; reason: string; candidates: string[] };
@@ -82,7 +91,11 @@ export interface CashflowReport {
     byBucket: number[];
   };
   history: HistoryForecast;
+  /** Balances by date, both runway definitions, drivers and data gaps: the one cash engine. */
+  outlook: CashOutlook;
+  /** The cash view the replies print, read off the outlook (P50 balances, expected runway). */
   cash: CashProjection;
+  calibration: Calibration;
   topDeals: DealProjection[];
   llm: { asked: number; used: number; overridden: number; failed: number };
   assumptions: string[];
@@ -132,10 +145,11 @@ export async function cashflowReport(
     const receivables = await loadReceivables(tx);
     const series = await loadSeries(tx, ["cash_balance", "monthly_expenses", "expenses"], todayIso);
     const found = opts.scenario ? await findDeal(tx, now, opts.scenario.deal) : undefined;
+    const history = await loadCalibrationHistory(tx);
     const histories = new Map<string, string>();
     if (useLlm)
       for (const d of deals) if (!d.isInvoiced) histories.set(d.id, await dealHistoryText(tx, d.id));
-    return { deals, stageRules, payments, receivables, series, found, histories };
+    return { deals, stageRules, payments, receivables, series, found, histories, history };
   });
 
   const rules = makeRules(data.stageRules, opts.rules);
@@ -169,10 +183,9 @@ export async function cashflowReport(
     opts.scenario && target && projections.some((p) => p.dealId === target.id)
       ? applyScenario(projections, { dealId: target.id, slipDays: opts.scenario.slipDays }, rules, now)
       : undefined;
-  const slippedPaidOn = shifted?.find((p) => p.dealId === target?.id)?.paidOn;
-  const horizonDays =
-    opts.horizonDays ??
-    Math.max(DEFAULT_HORIZON_DAYS, slippedPaidOn ? Math.min(diffDaysIso(todayIso, slippedPaidOn), 730) : 0);
+  // The horizon is the one asked for (default 90 days), with or without a scenario: a slipped payment
+  // that lands beyond it is said so in words rather than by silently stretching the window.
+  const horizonDays = Math.min(opts.horizonDays ?? DEFAULT_HORIZON_DAYS, RUNWAY_SEARCH_DAYS);
   const bucket = opts.bucket ?? defaultBucket(horizonDays);
   const aggregation = aggregate(projections, bucket, { today: now, days: horizonDays });
   const invoicedDealIds = new Set(projections.filter((p) => p.invoicedStage).map((p) => p.dealId));
@@ -196,15 +209,30 @@ export async function cashflowReport(
     now,
   );
   const basis = cashBasis(data.series, data.payments, now);
-  const cashOf = (ps: readonly DealProjection[]) =>
-    projectCash(
+  const calibration = calibrate(data.history, data.stageRules);
+  const expenses =
+    data.series.find((s) => s.key === "monthly_expenses" && s.points.length) ??
+    data.series.find((s) => s.key === "expenses" && s.points.length);
+  const outlookOf = (slip?: { id: string; days: number }) =>
+    buildOutlook({
+      tenantId,
+      today: now,
+      todayIso,
+      currency,
       basis,
-      [...collectionInflows(ps), ...receivables.inflows],
-      aggregation.buckets,
-      now,
+      burnSdMinor: expenses ? burnSpread(expenses.points, expenses.frequency) : 0,
+      deals,
+      projections,
+      receivables: data.receivables,
+      rules,
+      calibration,
       horizonDays,
-    );
-  const cash = cashOf(projections);
+      at: [...aggregation.buckets.map((b) => b.end), ...(opts.at ?? [])],
+      slip,
+      paths: opts.paths,
+    });
+  const outlook = outlookOf();
+  const cash = cashFromOutlook(outlook, aggregation.buckets);
 
   const inHorizon = (p: DealProjection) => p.paidOn > todayIso && p.paidOn <= aggregation.to;
   const topDeals = projections
@@ -230,7 +258,8 @@ export async function cashflowReport(
     else {
       const after = shifted.find((p) => p.dealId === target.id)!;
       const sAgg = aggregate(shifted, bucket, { today: now, days: horizonDays });
-      const sCash = cashOf(shifted);
+      const sOutlook = outlookOf({ id: target.id, days: opts.scenario.slipDays });
+      const sCash = cashFromOutlook(sOutlook, sAgg.buckets);
       scenario = {
         ok: true,
         dealId: target.id,
@@ -240,6 +269,7 @@ export async function cashflowReport(
         after: { invoiceOn: after.invoiceOn, paidOn: after.paidOn },
         aggregation: sAgg,
         cash: sCash,
+        outlook: sOutlook,
         delta: compareScenario({ aggregation, cash }, { aggregation: sAgg, cash: sCash }),
       };
     }
@@ -249,7 +279,15 @@ export async function cashflowReport(
     ...describeRules(rules),
     `Open receivables: open invoices' outstanding amounts on their due date (tomorrow if overdue); invoices more than ${DOUBTFUL_AFTER_DAYS} d overdue are doubtful and left out; invoices of deals in an invoiced stage are counted once, via the deal.`,
     "History: payments per calendar period forecast by the forecast engine (model chosen by backtest), pro-rated by days for clipped periods; shown beside the pipeline, not added to it, because past collections came from past deals.",
-    `Cash position: ${basis.openingSource}. Burn: ${basis.burnSource}. Inflows: weighted pipeline collections plus open receivables.`,
+    `Cash position: ${basis.openingSource}. Burn: ${basis.burnSource}.`,
+    `Balances by date: a seeded simulation of ${outlook.paths} paths (seed ${outlook.seed}) — each open deal won with its learned stage win rate (× its owner's multiplier), invoiced on the rules' date stretched by a cycle-time draw, paid after its terms plus a payment delay drawn from the customer's history (else the tenant's); open invoices paid after a delay drawn given how late they already are; burn drawn per month. Balances are the median path (P10–P90 band beside it).`,
+    "Cash runway = today's balance ÷ monthly burn (no new money). Expected runway = the median day the simulated balance first goes below zero.",
+    ...describeCalibration(calibration),
+    ...(outlook.dataGaps.length
+      ? [
+          `Data gap: ${outlook.dataGaps.length} deal(s) sit in an invoiced stage with no invoice on file (${outlook.dataGaps.map((g) => g.dealName).join(", ")}); they are counted as receivables due after their terms — add the invoices so collections and reminders see them.`,
+        ]
+      : []),
     ...(excluded.length ? [`Left out (other currency): ${excluded.map((e) => e.dealName).join(", ")}.`] : []),
   ];
 
@@ -265,7 +303,9 @@ export async function cashflowReport(
     next: [30, 60, 90].map((days) => ({ days, ...collectedWithin(projections, now, days) })),
     receivables,
     history,
+    outlook,
     cash,
+    calibration,
     topDeals,
     llm,
     assumptions,
@@ -312,5 +352,22 @@ export function cashBasis(
         : derived !== null
           ? "derived: average monthly collections over the last 3 full months (assumes the business spends what it collects; add a monthly_expenses series for a real figure)"
           : "unknown (no expense series and under 3 months of collections): none assumed",
+  };
+}
+
+/** The reply-facing cash view, read off the outlook: median balances at bucket ends and the expected runway. */
+function cashFromOutlook(o: CashOutlook, buckets: readonly { label: string; end: string }[]): CashProjection {
+  const at = (iso: string) => {
+    let v = o.basis.openingMinor ?? 0;
+    for (const b of o.bands) if (b.on <= iso) v = b.p50;
+    return v;
+  };
+  const horizonOn = addDaysIso(o.today, o.horizonDays);
+  const runway: Runway = o.expectedRunway;
+  return {
+    basis: o.basis,
+    positions: buckets.map((b) => ({ label: b.label, end: b.end, balanceMinor: at(b.end) })),
+    balanceAtHorizonMinor: at(horizonOn),
+    runway,
   };
 }
