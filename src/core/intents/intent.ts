@@ -45,6 +45,10 @@ export const intentSchema = z.discriminatedUnion("kind", [
     horizonDays: z.number().int().positive().optional(),
     bucket: z.enum(["week", "month"]).optional(),
     scenario: z.object({ deal: z.string(), slipDays: z.number().int() }).optional(),
+    /** "the balance on …": a calendar phrase ("end of next month", "2027-01-31"), resolved by the handler. */
+    on: z.string().min(1).max(80).optional(),
+    /** `forecast cash_balance N`: the engine's weekly balances for N weeks. */
+    weeks: z.number().int().positive().max(52).optional(),
   }),
   k("forecast.metric", { metric: z.string().min(1), horizon: z.number().int().positive().optional() }),
   k("optimize.plan", { problem: z.enum(["staffing", "inventory", "budget"]) }),

@@ -8,6 +8,10 @@ import type { IntentArgs } from "./intent.js";
  * Pure: text in, intent arguments out. Free text that is not a command goes to the coach.
  */
 
+/** Metric names that mean the bank balance: forecast by the cash engine, never by curve fitting. */
+export const isCashBalanceMetric = (metric: string): boolean =>
+  /^(cash[ _-]?balance|cash|balance|bank balance|cash position)$/i.test(metric.trim());
+
 /** The text commands and their usage lines: the help lines every feature registers. */
 export const COMMANDS: readonly CommandSpec[] = registry.commands;
 
@@ -93,6 +97,10 @@ export function parseText(input: string): ParseResult {
     case "cashflow": {
       const m = /^if\s+(.+?)\s+slips\s+(-?\d+)\s*(?:days?|d)?$/i.exec(restText);
       if (m) return { kind: "cashflow.forecast", scenario: { deal: m[1]!, slipDays: Number(m[2]) } };
+      const on = /^(?:on|at|by|for)\s+(.+)$|^(end of .+|in \d+ .+|next .+|\d{4}-\d{2}-\d{2})$/i.exec(
+        restText,
+      );
+      if (on) return { kind: "cashflow.forecast", on: (on[1] ?? on[2])!.trim() };
       let horizonDays: number | undefined;
       let bucket: "week" | "month" | undefined;
       for (const w of rest.map((x) => x.toLowerCase())) {
@@ -108,6 +116,9 @@ export function parseText(input: string): ParseResult {
       const last = int(rest[rest.length - 1]);
       const metricWords = last !== undefined ? rest.slice(0, -1) : rest;
       if (metricWords.length === 0) return usageError("forecast");
+      // The bank balance is forecast by the cash engine (and only for roles that may see cash).
+      if (isCashBalanceMetric(metricWords.join(" ")))
+        return { kind: "cashflow.forecast", weeks: last !== undefined && last > 0 ? Math.min(last, 52) : 8 };
       return { kind: "forecast.metric", metric: metricWords.join(" "), horizon: last };
     }
     case "plan": {

@@ -14,7 +14,8 @@ export const cashflowFeature = defineFeature({
   commands: [
     {
       name: "cashflow",
-      usage: "cashflow [DAYS] [week|month]  |  cashflow if DEAL slips N days",
+      usage:
+        "cashflow [DAYS] [week|month]  |  cashflow if DEAL slips N days  |  cashflow on DATE (e.g. end of next month)",
       summary: "expected cash in from the pipeline",
     },
   ],

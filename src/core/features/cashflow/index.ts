@@ -1,9 +1,15 @@
 /** Cashflow from pipeline to cash: the public surface of the feature. */
 export { aggregate, collectedWithin, collectionInflows, makeBuckets, sumByBucket } from "./aggregate.js";
+export { cashBalanceForecastReply } from "./balance-forecast.js";
+export { balanceDay, balanceOnReply } from "./balance-reply.js";
+export type { Calibration, CalibrationHistory, StageCalibration } from "./calibration.js";
+export { calibrate, calibrationProposals, describeCalibration } from "./calibration.js";
 export { monthlyFromExpenseSeries, projectCash, RUNWAY_CAP_DAYS, runwayDeltaDays } from "./cash.js";
 export * from "./feature.js";
 export type { CollectionsHistory, HistoryForecast, PaymentRow } from "./history.js";
 export { collectionsHistory, forecastCollections, trailingMonthlyCollections } from "./history.js";
+export type { CashOutlook, CashRunway, DataGap, ExpectedRunway } from "./outlook.js";
+export { bandOn, buildOutlook, cashRunwayOf } from "./outlook.js";
 export type { DatePrediction, PredictionOutcome } from "./predict.js";
 export {
   applyPrediction,
@@ -14,7 +20,7 @@ export {
 } from "./predict.js";
 export type { Receivable } from "./queries.js";
 export { loadPayments, loadReceivables, loadSeries, loadStageRules } from "./queries.js";
-export { cashflowHandler, cashflowReply, runwayText } from "./reply.js";
+export { cashflowHandler, cashflowReply, cashHeadline, cashRunwayText, runwayText } from "./reply.js";
 export type { CashflowOptions, CashflowReport, ScenarioResult } from "./report.js";
 export {
   cashBasis,
@@ -34,4 +40,6 @@ export {
 } from "./rules.js";
 export type { ScenarioDelta } from "./scenario.js";
 export { applyScenario, compareScenario } from "./scenario.js";
+export type { Band, Driver, SimInput, SimResult } from "./simulate.js";
+export { medianRunwayDays, probabilityNegativeBy, simulateCash } from "./simulate.js";
 export type * from "./types.js";

@@ -2,6 +2,10 @@ import type { Handler } from "../../intents/dispatcher.js";
 import { formatMoney, formatNumber } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
+import { cashBalanceForecastReply } from "./balance-forecast.js";
+import { balanceDay, balanceOnReply } from "./balance-reply.js";
+import { addDaysIso } from "./dates.js";
+import { bandOn, type CashOutlook, type CashRunway } from "./outlook.js";
 import type { CashflowReport, ScenarioResult } from "./report.js";
 import { cashflowReport } from "./report.js";
 import type { DealProjection, RuleId, Runway } from "./types.js";
@@ -13,26 +17,65 @@ const signed = (minor: number, currency: string) =>
       ? `−${formatMoney(-minor, currency)}`
       : formatMoney(0, currency);
 
-/** Runway in words. */
+/** Expected runway (the simulation's median day below zero) in words. */
 export function runwayText(r: Runway): string {
   if (r.kind === "days") return `${r.days} days (cash runs out around ${r.on})`;
   if (r.kind === "beyond") return `more than ${Math.round(r.days / 365)} years`;
   return `unknown — ${r.reason}`;
 }
 
+/** Cash runway (balance ÷ burn, no new money) in words. */
+export function cashRunwayText(r: CashRunway): string {
+  if (r.kind === "months")
+    return `${formatNumber(r.months, 1)} months (balance ÷ burn, no new money; out around ${r.on})`;
+  if (r.kind === "no_burn") return "no burn recorded, so the balance does not run down";
+  return `unknown — ${r.reason}`;
+}
+
+const pct = (p: number) => `${Math.round(p * 100)} %`;
+
+/**
+ * The cash headline every surface prints (reply, digest, App Home): today's balance, both runway
+ * definitions, the balance at the horizon with its band and the chance of going below zero.
+ */
+export function cashHeadline(o: CashOutlook): string {
+  const c = o.currency;
+  const end = bandOn(o, addDaysIso(o.today, o.horizonDays));
+  if (o.basis.openingMinor === null)
+    return (
+      `Cash today is unknown (no cash_balance series), so no runway. Net change by ${end?.on ?? "the horizon"}: ` +
+      `${formatMoney(end?.p50 ?? 0, c)} (P10–P90 ${formatMoney(end?.p10 ?? 0, c)} to ${formatMoney(end?.p90 ?? 0, c)}).`
+    );
+  const drivers = o.drivers.filter((d) => d.impactMinor > 0).map((d) => d.label);
+  return (
+    `Cash today ${formatMoney(o.basis.openingMinor, c)}. Cash runway ${cashRunwayText(o.cashRunway)}. ` +
+    `Expected runway ${runwayText(o.expectedRunway)} — the median of ${o.paths} simulated paths counting open invoices and deals as they are likely to pay. ` +
+    (end
+      ? `Balance on ${end.on} (day ${end.day}): ${formatMoney(end.p50, c)}, P10–P90 ${formatMoney(end.p10, c)} to ${formatMoney(end.p90, c)}` +
+        (o.negative ? `; chance of going below zero by then ${pct(o.negative.probability)}.` : ".")
+      : "") +
+    (drivers.length ? ` Biggest swings: ${drivers.join("; ")}.` : "")
+  );
+}
+
 function scenarioLines(s: ScenarioResult, r: CashflowReport): string {
   if (!s.ok)
     return `${s.reason}${s.candidates.length ? ` Did you mean: ${s.candidates.slice(0, 5).join("; ")}?` : ""}`;
   const c = r.currency;
-  const runway =
+  const horizonOn = addDaysIso(r.today, r.horizonDays);
+  const beyond =
+    s.after.paidOn > horizonOn ? ` — after the ${r.horizonDays}-day window, which ends ${horizonOn}` : "";
+  const level = (before: string, after: string, delta: string) => `${before} → ${after} (${delta})`;
+  const runwayDelta =
     s.delta.runwayDeltaDays === null
-      ? `runway ${runwayText(s.cash.runway)}`
-      : `runway ${s.delta.runwayDeltaDays >= 0 ? "+" : ""}${s.delta.runwayDeltaDays} days (${runwayText(s.cash.runway)})`;
+      ? "change not measurable"
+      : `${s.delta.runwayDeltaDays >= 0 ? "+" : ""}${s.delta.runwayDeltaDays} days`;
   return (
-    `**If ${s.dealName} slips ${s.slipDays} days:** payment moves from ${s.before.paidOn} to ${s.after.paidOn}` +
-    `${s.before.invoiceOn !== s.after.invoiceOn ? ` (invoice ${s.before.invoiceOn} → ${s.after.invoiceOn})` : ""}; ` +
-    `expected in within ${r.horizonDays} days ${signed(s.delta.inHorizonCollectedWeightedDeltaMinor, c)}; ` +
-    `position at day ${r.horizonDays} ${signed(s.delta.balanceAtHorizonDeltaMinor, c)}; ${runway}.`
+    `**If ${s.dealName} slips ${s.slipDays} days:** payment moves from ${s.before.paidOn} to ${s.after.paidOn}${beyond}` +
+    `${s.before.invoiceOn !== s.after.invoiceOn ? ` (invoice ${s.before.invoiceOn} → ${s.after.invoiceOn})` : ""}.\n` +
+    `• Balance on ${horizonOn} (median): ${level(formatMoney(r.cash.balanceAtHorizonMinor, c), formatMoney(s.cash.balanceAtHorizonMinor, c), signed(s.delta.balanceAtHorizonDeltaMinor, c))}\n` +
+    `• Pipeline cash in within ${r.horizonDays} days (weighted): ${level(formatMoney(r.aggregation.inHorizon.collectedWeightedMinor, c), formatMoney(s.aggregation.inHorizon.collectedWeightedMinor, c), signed(s.delta.inHorizonCollectedWeightedDeltaMinor, c))}\n` +
+    `• Expected runway: ${level(runwayText(r.cash.runway), runwayText(s.cash.runway), runwayDelta)}`
   );
 }
 
@@ -59,6 +102,7 @@ function cashSection(r: CashflowReport): Section {
   const c = r.currency;
   const b = r.cash.basis;
   const known = b.openingMinor !== null;
+  const band = bandOn(r.outlook, addDaysIso(r.today, r.horizonDays));
   return {
     title: "Cash position and runway",
     fields: [
@@ -74,10 +118,21 @@ function cashSection(r: CashflowReport): Section {
             : `${formatMoney(b.monthlyBurnMinor, c)} — ${b.burnSource}`,
       },
       {
-        label: known ? `Balance on day ${r.horizonDays}` : `Net change by day ${r.horizonDays}`,
-        value: formatMoney(r.cash.balanceAtHorizonMinor, c),
+        label: known
+          ? `Balance on day ${r.horizonDays} (median)`
+          : `Net change by day ${r.horizonDays} (median)`,
+        value: `${formatMoney(r.cash.balanceAtHorizonMinor, c)}${band ? ` (P10 ${formatMoney(band.p10, c)} · P90 ${formatMoney(band.p90, c)})` : ""}`,
       },
-      { label: "Runway", value: runwayText(r.cash.runway) },
+      { label: "Cash runway", value: cashRunwayText(r.outlook.cashRunway) },
+      { label: "Expected runway", value: runwayText(r.cash.runway) },
+      ...(r.outlook.negative
+        ? [
+            {
+              label: `Chance below zero by ${r.outlook.negative.by}`,
+              value: pct(r.outlook.negative.probability),
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -126,9 +181,10 @@ export function cashflowReply(r: CashflowReport): Reply {
   const c = r.currency;
   const [n30, n60, n90] = r.next;
   const summary =
-    `**Expected cash in from the pipeline (weighted):** next 30 days ${formatMoney(n30?.weightedMinor ?? 0, c)} · ` +
+    `${cashHeadline(r.outlook)}\n\n` +
+    `**Expected cash in from the pipeline** (weighted by configured stage probability): next 30 days ${formatMoney(n30?.weightedMinor ?? 0, c)} · ` +
     `60 days ${formatMoney(n60?.weightedMinor ?? 0, c)} · 90 days ${formatMoney(n90?.weightedMinor ?? 0, c)} ` +
-    `(${r.projections.length} open deals). Open receivables add ${formatMoney(r.receivables.totalMinor, c)}. Runway: ${runwayText(r.cash.runway)}.`;
+    `(${r.projections.length} open deals). Open receivables add ${formatMoney(r.receivables.totalMinor, c)}.`;
   const text = r.scenario ? `${scenarioLines(r.scenario, r)}\n\n${summary}` : summary;
   const top = r.topDeals.map(
     (p) =>
@@ -250,6 +306,18 @@ export function cashflowReply(r: CashflowReport): Reply {
 
 /** The `cashflow.forecast` intent: finance, managers, owners and viewers may read it (`cashflow.read`). */
 export const cashflowHandler: Handler<"cashflow.forecast"> = async (deps, intent, actor) => {
+  if (intent.weeks) return cashBalanceForecastReply(deps, actor, intent.weeks);
+  if (intent.on) {
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    const day = balanceDay(intent.on, today);
+    if (!day.ok) return { text: day.message, ephemeral: true };
+    const r = await cashflowReport(deps, actor.tenantId, {
+      horizonDays: day.days,
+      at: [day.on],
+      userId: actor.userId,
+    });
+    return balanceOnReply(r, day);
+  }
   const report = await cashflowReport(deps, actor.tenantId, {
     horizonDays: intent.horizonDays,
     bucket: intent.bucket,

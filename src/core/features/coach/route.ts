@@ -18,7 +18,7 @@ export function featureIntentFor(c: ClassifiedIntent, text: string): IntentArgs 
         : undefined;
   switch (c.kind) {
     case "cashflow":
-      return { kind: "cashflow.forecast", horizonDays: num("days") };
+      return { kind: "cashflow.forecast", horizonDays: num("days"), on: str("on") };
     case "deal":
       return str("name") ? { kind: "deal.show", query: str("name")! } : null;
     case "remind":

@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import { tenants } from "../../infra/db/schema/index.js";
 import type { LlmClient } from "../../ports/llm.js";
 import type { Runway } from "../cashflow/index.js";
-import { cashflowReport, runwayText } from "../cashflow/index.js";
+import { cashflowReport, cashHeadline, cashRunwayText, runwayText } from "../cashflow/index.js";
 import { forecast } from "../forecast/index.js";
 import {
   type ApprovalsData,
@@ -29,6 +29,11 @@ export interface CashPart {
   balanceAtHorizonMinor: number;
   runway: Runway;
   runwayText: string;
+  /** Balance ÷ burn, no new money. */
+  cashRunwayText: string;
+  /** The cash engine's one-paragraph headline (both runways, band, chance below zero, drivers). */
+  headline: string;
+  band: { p10: number; p90: number } | null;
   next: { days: number; weightedMinor: number }[];
   positions: { label: string; end: string; balanceMinor: number }[];
 }
@@ -131,6 +136,12 @@ export async function composeDigest(
       balanceAtHorizonMinor: r.cash.balanceAtHorizonMinor,
       runway: r.cash.runway,
       runwayText: runwayText(r.cash.runway),
+      cashRunwayText: cashRunwayText(r.outlook.cashRunway),
+      headline: cashHeadline(r.outlook),
+      band: (() => {
+        const b = r.outlook.bands.find((x) => x.day === r.horizonDays);
+        return b ? { p10: b.p10, p90: b.p90 } : null;
+      })(),
       next: r.next.map((n) => ({ days: n.days, weightedMinor: n.weightedMinor })),
       positions: r.cash.positions,
     };

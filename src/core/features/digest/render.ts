@@ -22,10 +22,13 @@ function cashSection(d: DigestData): Section {
     },
     {
       label:
-        c.openingMinor === null ? `Net change by day ${c.horizonDays}` : `Balance on day ${c.horizonDays}`,
-      value: money(d, c.balanceAtHorizonMinor),
+        c.openingMinor === null
+          ? `Net change by day ${c.horizonDays} (median)`
+          : `Balance on day ${c.horizonDays} (median)`,
+      value: `${money(d, c.balanceAtHorizonMinor)}${c.band ? ` (P10 ${money(d, c.band.p10)} · P90 ${money(d, c.band.p90)})` : ""}`,
     },
-    { label: "Runway", value: c.runwayText },
+    { label: "Cash runway", value: c.cashRunwayText },
+    { label: "Expected runway", value: c.runwayText },
     ...c.next.map((n) => ({ label: `Expected in ${n.days} days`, value: money(d, n.weightedMinor) })),
   ];
   return { title: "Cash and forecast", fields };
@@ -167,7 +170,9 @@ export function digestReply(d: DigestData, title = "Your Keel digest"): Reply {
     llmSection(d),
   ].filter((s): s is Section => s !== null);
   const headline = d.cash.ok
-    ? `${money(d, d.cash.openingMinor ?? d.cash.balanceAtHorizonMinor)} cash · runway ${d.cash.runwayText}`
+    ? d.cash.openingMinor === null
+      ? `cash position unknown · net change by day ${d.cash.horizonDays}: ${money(d, d.cash.balanceAtHorizonMinor)}`
+      : `${money(d, d.cash.openingMinor)} cash · cash runway ${d.cash.cashRunwayText} · expected runway ${d.cash.runwayText}`
     : "cash unavailable";
   const text = `${bold(`${title}${d.tenantName ? ` — ${d.tenantName}` : ""}`)} (${d.now.slice(0, 10)})\n${headline}`;
   return {

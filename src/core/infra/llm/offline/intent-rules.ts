@@ -54,9 +54,16 @@ const RULES: Rule[] = [
     kind: "cashflow",
     test: (t) => {
       if (
-        !/\bcash ?flow\b|\brunway\b|\bcash position\b|\bcash (in|out)\b|\bcash\b.*\b(next|coming)\b/.test(t)
+        !/\bcash ?flow\b|\brunway\b|\bcash position\b|\bcash (in|out)\b|\bcash\b.*\b(next|coming)\b|\bcash\b.*\b(end of|by the end|on \d{4}-)/.test(
+          t,
+        )
       )
         return null;
+      // "how much cash will we have at the end of next month" asks for one balance on one day.
+      const on = t.match(
+        /\b(end of (?:the |this |next )?(?:month|quarter|year|week|[a-z]+)|in \d{1,3} (?:days?|weeks?|months?)|\d{4}-\d{2}-\d{2})\b/,
+      )?.[1];
+      if (on && /\bcash\b|\bbalance\b|\bbank\b/.test(t)) return { on } as Args;
       const days = num(
         t.match(/\b(\d{1,3})\s*(?:d\b|days?\b)/)?.[1] ?? t.match(/^cash ?flow\s+(\d{1,3})\b/)?.[1],
       );
