@@ -9,7 +9,7 @@ export * from "./feature.js";
 export type { CollectionsHistory, HistoryForecast, PaymentRow } from "./history.js";
 export { collectionsHistory, forecastCollections, trailingMonthlyCollections } from "./history.js";
 export type { CashOutlook, CashRunway, DataGap, ExpectedRunway } from "./outlook.js";
-export { bandOn, buildOutlook, cashRunwayOf } from "./outlook.js";
+export { bandOn, buildOutlook, burnSpread, cashRunwayOf } from "./outlook.js";
 export type { DatePrediction, PredictionOutcome } from "./predict.js";
 export {
   applyPrediction,
@@ -19,11 +19,12 @@ export {
   predictionVariables,
 } from "./predict.js";
 export type { Receivable } from "./queries.js";
-export { loadPayments, loadReceivables, loadSeries, loadStageRules } from "./queries.js";
+export { loadCalibrationHistory, loadPayments, loadReceivables, loadSeries, loadStageRules } from "./queries.js";
 export { cashflowHandler, cashflowReply, cashHeadline, cashRunwayText, runwayText } from "./reply.js";
 export type { CashflowOptions, CashflowReport, ScenarioResult } from "./report.js";
 export {
   cashBasis,
+  cashFromOutlook,
   cashflowReport,
   DEFAULT_HORIZON_DAYS,
   DOUBTFUL_AFTER_DAYS,
