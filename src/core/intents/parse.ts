@@ -1,5 +1,6 @@
 import { editDistance } from "../kernel/text.js";
 import { registry } from "../registry.js";
+import { isCashBalanceMetric } from "./cash-balance.js";
 import type { CommandSpec } from "./feature.js";
 import type { IntentArgs } from "./intent.js";
 
@@ -7,10 +8,6 @@ import type { IntentArgs } from "./intent.js";
  * Text commands shared by every channel (console, WhatsApp text, Slack slash-command text).
  * Pure: text in, intent arguments out. Free text that is not a command goes to the coach.
  */
-
-/** Metric names that mean the bank balance: forecast by the cash engine, never by curve fitting. */
-export const isCashBalanceMetric = (metric: string): boolean =>
-  /^(cash[ _-]?balance|cash|balance|bank balance|cash position)$/i.test(metric.trim());
 
 /** The text commands and their usage lines: the help lines every feature registers. */
 export const COMMANDS: readonly CommandSpec[] = registry.commands;

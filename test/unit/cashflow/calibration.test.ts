@@ -9,7 +9,13 @@ import {
 import type { StageRule } from "../../../src/core/features/cashflow/types.js";
 import { mulberry32 } from "../../../src/core/kernel/random.js";
 
-const stage = (id: string, position: number, probability: number, cycleDays: number, extra: Partial<StageRule> = {}): StageRule => ({
+const stage = (
+  id: string,
+  position: number,
+  probability: number,
+  cycleDays: number,
+  extra: Partial<StageRule> = {},
+): StageRule => ({
   id,
   pipelineId: "p",
   name: id,
@@ -51,11 +57,19 @@ function generated(seed: number, deals: number): CalibrationHistory {
         break;
       }
     }
-    h.closed.push({ dealId: `d${i}`, status: won ? "won" : "lost", ownerUserId: `o${i % 3}`, stageIds: path });
+    h.closed.push({
+      dealId: `d${i}`,
+      status: won ? "won" : "lost",
+      ownerUserId: `o${i % 3}`,
+      stageIds: path,
+    });
   }
   for (let i = 0; i < 300; i++) {
     const slow = i % 5 === 0;
-    h.paid.push({ customer: slow ? "Slow Co" : `Cust ${i % 7}`, lateDays: (slow ? 45 : 5) + Math.round(4 * (rng() - 0.5)) });
+    h.paid.push({
+      customer: slow ? "Slow Co" : `Cust ${i % 7}`,
+      lateDays: (slow ? 45 : 5) + Math.round(4 * (rng() - 0.5)),
+    });
   }
   return h;
 }
@@ -115,7 +129,15 @@ describe("learned calibration", () => {
 
   it("owners who win alike get no owner effect; a planted star gets one", () => {
     const h = generated(9, 900);
-    expect(priorStrength([{ n: 100, k: 50 }, { n: 100, k: 50 }], 0.5)).toBe(200);
+    expect(
+      priorStrength(
+        [
+          { n: 100, k: 50 },
+          { n: 100, k: 50 },
+        ],
+        0.5,
+      ),
+    ).toBe(200);
     // Make owner o0 win everything it closed.
     const star: CalibrationHistory = {
       ...h,

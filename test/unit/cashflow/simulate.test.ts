@@ -27,7 +27,17 @@ describe("cash simulation against closed-form cases", () => {
   it("one deal won with probability 0.3: the share of paths that get the money is 0.3", () => {
     const r = simulateCash({
       ...base,
-      deals: [{ id: "d", label: "D", valueMinor: 50_000, winProbability: 0.3, invoiceDay: 10, termsDays: 20, customerKey: "x" }],
+      deals: [
+        {
+          id: "d",
+          label: "D",
+          valueMinor: 50_000,
+          winProbability: 0.3,
+          invoiceDay: 10,
+          termsDays: 20,
+          customerKey: "x",
+        },
+      ],
     });
     const day90 = r.bands.find((b) => b.day === 90)!;
     // P10/P50 paths did not win (0.3 < 0.5); P90 did.
@@ -44,7 +54,17 @@ describe("cash simulation against closed-form cases", () => {
   it("a won deal with probability 0.8 moves the median", () => {
     const r = simulateCash({
       ...base,
-      deals: [{ id: "d", label: "D", valueMinor: 50_000, winProbability: 0.8, invoiceDay: 10, termsDays: 20, customerKey: "x" }],
+      deals: [
+        {
+          id: "d",
+          label: "D",
+          valueMinor: 50_000,
+          winProbability: 0.8,
+          invoiceDay: 10,
+          termsDays: 20,
+          customerKey: "x",
+        },
+      ],
     });
     expect(r.bands.find((b) => b.day === 90)!.p50).toBe(150_000);
     expect(r.bands.find((b) => b.day === 90)!.p10).toBe(100_000);
@@ -121,8 +141,24 @@ describe("cash simulation against closed-form cases", () => {
     const r = simulateCash({
       ...base,
       deals: [
-        { id: "sure", label: "Sure", valueMinor: 5_000, winProbability: 0.99, invoiceDay: 1, termsDays: 1, customerKey: "a" },
-        { id: "flip", label: "Flip", valueMinor: 80_000, winProbability: 0.5, invoiceDay: 1, termsDays: 1, customerKey: "b" },
+        {
+          id: "sure",
+          label: "Sure",
+          valueMinor: 5_000,
+          winProbability: 0.99,
+          invoiceDay: 1,
+          termsDays: 1,
+          customerKey: "a",
+        },
+        {
+          id: "flip",
+          label: "Flip",
+          valueMinor: 80_000,
+          winProbability: 0.5,
+          invoiceDay: 1,
+          termsDays: 1,
+          customerKey: "b",
+        },
       ],
     });
     expect(r.drivers.map((d) => d.id)).toEqual(["flip", "sure"]);

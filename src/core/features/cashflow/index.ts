@@ -19,7 +19,13 @@ export {
   predictionVariables,
 } from "./predict.js";
 export type { Receivable } from "./queries.js";
-export { loadCalibrationHistory, loadPayments, loadReceivables, loadSeries, loadStageRules } from "./queries.js";
+export {
+  loadCalibrationHistory,
+  loadPayments,
+  loadReceivables,
+  loadSeries,
+  loadStageRules,
+} from "./queries.js";
 export { cashflowHandler, cashflowReply, cashHeadline, cashRunwayText, runwayText } from "./reply.js";
 export type { CashflowOptions, CashflowReport, ScenarioResult } from "./report.js";
 export {

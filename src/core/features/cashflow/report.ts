@@ -356,7 +356,10 @@ export function cashBasis(
 }
 
 /** The reply-facing cash view, read off the outlook: median balances at bucket ends and the expected runway. */
-export function cashFromOutlook(o: CashOutlook, buckets: readonly { label: string; end: string }[]): CashProjection {
+export function cashFromOutlook(
+  o: CashOutlook,
+  buckets: readonly { label: string; end: string }[],
+): CashProjection {
   const at = (iso: string) => {
     let v = o.basis.openingMinor ?? 0;
     for (const b of o.bands) if (b.on <= iso) v = b.p50;

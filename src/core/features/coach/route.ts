@@ -1,3 +1,4 @@
+import { isCashBalanceMetric } from "../../intents/cash-balance.js";
 import type { IntentArgs } from "../../intents/intent.js";
 import type { ClassifiedIntent } from "./classify.js";
 
@@ -34,6 +35,8 @@ export function featureIntentFor(c: ClassifiedIntent, text: string): IntentArgs 
     case "goal":
       return { kind: "goal.plan", text };
     case "forecast":
+      if (str("metric") && isCashBalanceMetric(str("metric")!))
+        return { kind: "cashflow.forecast", weeks: Math.min(num("horizon") ?? 8, 52) };
       return str("metric")
         ? { kind: "forecast.metric", metric: str("metric")!, horizon: num("horizon") }
         : null;

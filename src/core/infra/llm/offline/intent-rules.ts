@@ -54,7 +54,7 @@ const RULES: Rule[] = [
     kind: "cashflow",
     test: (t) => {
       if (
-        !/\bcash ?flow\b|\brunway\b|\bcash position\b|\bcash (in|out)\b|\bcash\b.*\b(next|coming)\b|\bcash\b.*\b(end of|by the end|on \d{4}-)/.test(
+        !/\bcash ?flow\b|\brunway\b|\bcash position\b|\bcash (in|out)\b|\bcash\b.*\b(next|coming)\b|\b(cash|bank balance|balance)\b.*\b(end of|by the end|on \d{4}-|in \d{1,3} (days?|weeks?|months?))/.test(
           t,
         )
       )
