@@ -72,12 +72,13 @@ export async function startFakeGraphApi(opts: {
         failures.n--;
         return graphError(failures.error.status, failures.error.code, failures.error.message);
       }
-      const b = body as { messaging_product?: string; to?: string; type?: string };
-      if (b.messaging_product !== "whatsapp" || !b.to || !b.type)
+      const b = body as { messaging_product?: string; to?: string; recipient?: string; type?: string };
+      // `to` (phone digits) or `recipient` (a business-scoped user id), as the Cloud API takes them.
+      if (b.messaging_product !== "whatsapp" || !(b.to || b.recipient) || !b.type)
         return graphError(400, 100, "Invalid parameter");
       return send(200, {
         messaging_product: "whatsapp",
-        contacts: [{ input: b.to, wa_id: b.to }],
+        contacts: [b.to ? { input: b.to, wa_id: b.to } : { input: b.recipient, user_id: b.recipient }],
         messages: [{ id: `wamid.FAKE${++seq}` }],
       });
     }

@@ -8,9 +8,10 @@ import type {
 } from "../../core/ports/chat-adapter.js";
 import { DeliveryDeferred } from "../../core/ports/chat-adapter.js";
 import type { Reply } from "../../core/ports/reply.js";
+import { REENGAGEMENT_CODE } from "./cloud/graph-client.js";
 import type { ActionMenu } from "./menu.js";
 import type { ContactPacer } from "./pacer.js";
-import { toE164 } from "./phone.js";
+import { toAddress } from "./phone.js";
 import { type OutboundPart, type RenderedWhatsapp, renderBody, renderWhatsapp } from "./render.js";
 import type { WhatsappTransport } from "./transport.js";
 
@@ -51,7 +52,7 @@ export class WhatsappAdapter implements ChatAdapter {
 
   async send(target: DeliveryTarget, reply: Reply): Promise<SendResult> {
     const { transport, deps, tenantId } = this.o;
-    const to = toE164(target.address);
+    const to = toAddress(target.address);
     if (!to)
       throw new AppError("bad_input", "That is not a WhatsApp number.", {
         detail: "invalid WhatsApp address",
@@ -76,9 +77,30 @@ export class WhatsappAdapter implements ChatAdapter {
     const rendered = await this.render(to, reply);
     const ids: string[] = [];
     const warnings = [...rendered.warnings];
-    for (const [i, part] of rendered.parts.entries()) {
-      const id = await this.once(target, i, to, () => this.sendPart(to, part, warnings));
-      if (id) ids.push(id);
+    try {
+      for (const [i, part] of rendered.parts.entries()) {
+        const id = await this.once(target, i, to, () => this.sendPart(to, part, warnings));
+        if (id) ids.push(id);
+      }
+    } catch (e) {
+      // 131047: WhatsApp says the 24-hour window is closed though our record said open (the
+      // contact's last message never reached us, or clocks differ). Resending free text cannot work.
+      if ((e as { graphCode?: number }).graphCode !== REENGAGEMENT_CODE || ids.length) throw e;
+      const log = deps.logger.child({ channel: "whatsapp" });
+      if (transport.templateName && transport.sendTemplate) {
+        const id = await this.once(target, 0, to, () =>
+          transport.sendTemplate!(to, renderBody(reply, false)),
+        );
+        log.info({ template: transport.templateName }, "whatsapp 131047: sent the template instead");
+        return {
+          messageIds: [id],
+          warnings: [...warnings, `131047: sent template ${transport.templateName}`],
+        };
+      }
+      log.warn("whatsapp 131047 and no template configured: message held until the contact writes again");
+      throw new DeliveryDeferred(
+        "WhatsApp refused free text (131047: more than 24 hours since the contact last wrote) and WHATSAPP_CLOUD_TEMPLATE is not set; held until the contact writes again",
+      );
     }
     return { messageIds: ids, warnings };
   }

@@ -21,6 +21,8 @@ export interface WhatsappTransport {
   sendImage?(to: string, pngBase64: string, caption?: string): Promise<string>;
   /** Outside the window: an approved template, with the first text as its body parameter when configured. */
   sendTemplate?(to: string, text: string): Promise<string>;
+  /** The approved template sent outside the 24-hour window, when one is configured. */
+  readonly templateName?: string;
   gate?(tenantId: string, to: string): Promise<SendGate>;
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -70,12 +70,15 @@ export class GraphClient {
     return json;
   }
 
-  /** Sends one message object (`type` plus its field); returns the wamid. */
+  /**
+   * Sends one message object (`type` plus its field); returns the wamid. `to` is phone digits, or a
+   * business-scoped user id (username users whose number Meta withholds), sent as `recipient`.
+   */
   async sendMessage(to: string, message: Record<string, unknown>): Promise<string> {
     const body = JSON.stringify({
       messaging_product: "whatsapp",
       recipient_type: "individual",
-      to,
+      ...(/^[A-Z]{2}\./.test(to) ? { recipient: to } : { to }),
       ...message,
     });
     const res = await this.call<{ messages?: { id: string }[] }>("messages", body);

@@ -1,9 +1,12 @@
 import { z } from "zod";
-import { toE164 } from "../phone.js";
+import { BSUID_RE, toE164 } from "../phone.js";
 import type { InboundContent, InboundMessage } from "../to-intent.js";
 
 const message = z.looseObject({
-  from: z.string(),
+  /** The sender's phone digits; absent for username users whose number Meta withholds (2026). */
+  from: z.string().optional(),
+  /** The sender's business-scoped user id (BSUID), e.g. "BR.1502576394655843". */
+  from_user_id: z.string().optional(),
   id: z.string(),
   timestamp: z.string(),
   type: z.string(),
@@ -36,8 +39,9 @@ export const webhookSchema = z.looseObject({
           field: z.string(),
           value: z.looseObject({
             metadata: z.looseObject({ phone_number_id: z.string() }).optional(),
-            messages: z.array(message).optional(),
-            statuses: z.array(status).optional(),
+            // Parsed one by one below: one message Keel cannot read never drops the others.
+            messages: z.array(z.unknown()).optional(),
+            statuses: z.array(z.unknown()).optional(),
           }),
         }),
       ),
@@ -72,20 +76,40 @@ function content(m: z.infer<typeof message>): InboundContent | null {
   return { type: "unsupported", what: m.type === "unsupported" ? "this kind of" : m.type };
 }
 
-/** Pure: a verified webhook body → inbound messages and delivery status updates. Returns null if it is not a WhatsApp webhook. */
-export function parseWebhook(body: unknown): { messages: InboundMessage[]; statuses: StatusUpdate[] } | null {
+/** The sender as Keel addresses them: E.164 when Meta shares the number, else the BSUID. */
+function sender(m: z.infer<typeof message>): string | null {
+  const phone = m.from ? toE164(m.from) : null;
+  if (phone) return phone;
+  return m.from_user_id && BSUID_RE.test(m.from_user_id) ? m.from_user_id : null;
+}
+
+/**
+ * Pure: a verified webhook body → inbound messages, delivery status updates and how many entries
+ * could not be read (each message and status is parsed on its own). Null if it is not a WhatsApp
+ * webhook at all.
+ */
+export function parseWebhook(
+  body: unknown,
+): { messages: InboundMessage[]; statuses: StatusUpdate[]; skipped: number } | null {
   const parsed = webhookSchema.safeParse(body);
   if (!parsed.success || parsed.data.object !== "whatsapp_business_account") return null;
   const messages: InboundMessage[] = [];
   const statuses: StatusUpdate[] = [];
+  let skipped = 0;
   for (const e of parsed.data.entry)
     for (const ch of e.changes) {
       const account = ch.value.metadata?.phone_number_id;
       if (ch.field !== "messages" || !account) continue;
-      for (const m of ch.value.messages ?? []) {
+      for (const raw of ch.value.messages ?? []) {
+        const one = message.safeParse(raw);
+        const from = one.success ? sender(one.data) : null;
+        if (!one.success || !from) {
+          skipped++;
+          continue;
+        }
+        const m = one.data;
         const c = content(m);
-        const from = toE164(m.from);
-        if (c && from)
+        if (c)
           messages.push({
             account,
             from,
@@ -94,7 +118,13 @@ export function parseWebhook(body: unknown): { messages: InboundMessage[]; statu
             content: c,
           });
       }
-      for (const s of ch.value.statuses ?? [])
+      for (const raw of ch.value.statuses ?? []) {
+        const one = status.safeParse(raw);
+        if (!one.success) {
+          skipped++;
+          continue;
+        }
+        const s = one.data;
         statuses.push({
           account,
           messageId: s.id,
@@ -103,6 +133,7 @@ export function parseWebhook(body: unknown): { messages: InboundMessage[]; statu
           errorCode: s.errors?.[0]?.code,
           errorTitle: s.errors?.[0]?.title,
         });
+      }
     }
-  return { messages, statuses };
+  return { messages, statuses, skipped };
 }

@@ -2,7 +2,7 @@ import type { Deps } from "../../../core/deps.js";
 import type { ChannelCapabilities } from "../../../core/ports/chat-adapter.js";
 import { lastInboundAt, windowOpen } from "../contacts.js";
 import { clip } from "../format.js";
-import { toDigits } from "../phone.js";
+import { BSUID_RE, toDigits } from "../phone.js";
 import type { SendGate, WhatsappTransport } from "../transport.js";
 import type { GraphClient } from "./graph-client.js";
 
@@ -24,6 +24,15 @@ export interface CloudTransportOptions {
   template?: { name: string; language: string; bodyParam: boolean };
 }
 
+/** A BSUID stays as it is (sent as `recipient`); a phone number becomes digits (sent as `to`). */
+const recipient = (to: string) => (BSUID_RE.test(to) ? to : toDigits(to));
+
+/**
+ * Longest {{1}} Keel puts in a template: a template body may be 1,024 characters in all, so this
+ * leaves the template's own text room (1,000 left it about 24 and Meta refused the send).
+ */
+export const TEMPLATE_PARAM_MAX = 700;
+
 /** Template parameters may not contain new lines, tabs or more than four spaces in a row. */
 const oneLine = (s: string) =>
   s
@@ -36,16 +45,21 @@ export class CloudTransport implements WhatsappTransport {
   readonly kind = "cloud" as const;
   readonly capabilities = cloudCapabilities;
   readonly account: string;
+  readonly templateName?: string;
   constructor(private readonly o: CloudTransportOptions) {
     this.account = o.account;
+    this.templateName = o.template?.name;
   }
 
   sendText(to: string, text: string): Promise<string> {
-    return this.o.graph.sendMessage(toDigits(to), { type: "text", text: { preview_url: false, body: text } });
+    return this.o.graph.sendMessage(recipient(to), {
+      type: "text",
+      text: { preview_url: false, body: text },
+    });
   }
 
   sendButtons(to: string, body: string, buttons: { id: string; title: string }[]): Promise<string> {
-    return this.o.graph.sendMessage(toDigits(to), {
+    return this.o.graph.sendMessage(recipient(to), {
       type: "interactive",
       interactive: {
         type: "button",
@@ -61,7 +75,7 @@ export class CloudTransport implements WhatsappTransport {
       "image/png",
       "chart.png",
     );
-    return this.o.graph.sendMessage(toDigits(to), {
+    return this.o.graph.sendMessage(recipient(to), {
       type: "image",
       image: { id: mediaId, ...(caption ? { caption } : {}) },
     });
@@ -70,14 +84,19 @@ export class CloudTransport implements WhatsappTransport {
   sendTemplate(to: string, text: string): Promise<string> {
     const t = this.o.template;
     if (!t) throw new Error("no template configured");
-    return this.o.graph.sendMessage(toDigits(to), {
+    return this.o.graph.sendMessage(recipient(to), {
       type: "template",
       template: {
         name: t.name,
         language: { code: t.language },
         ...(t.bodyParam
           ? {
-              components: [{ type: "body", parameters: [{ type: "text", text: clip(oneLine(text), 1000) }] }],
+              components: [
+                {
+                  type: "body",
+                  parameters: [{ type: "text", text: clip(oneLine(text), TEMPLATE_PARAM_MAX) }],
+                },
+              ],
             }
           : {}),
       },

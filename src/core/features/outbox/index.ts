@@ -3,7 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { outbox } from "../../infra/db/schema/index.js";
 import { scrubText } from "../../infra/safe-error.js";
-import { asAppError } from "../../kernel/errors.js";
+import { asAppError, isAppError } from "../../kernel/errors.js";
 import {
   type ChannelKind,
   type ChatAdapter,
@@ -216,7 +216,11 @@ export async function deliverDue(
         continue;
       }
       const err = asAppError(e);
-      const dead = row.attempts >= maxAttempts;
+      // A channel that says "this will never work" (Graph: invalid recipient, template missing,
+      // bad parameter; an address that is not one) is not retried five more times: dead now.
+      const permanent =
+        isAppError(e) && !e.retryable && (e.code === "provider_error" || e.code === "bad_input");
+      const dead = row.attempts >= maxAttempts || permanent;
       // Stored in the row and shown to the owner: scrubbed like a log line (tokens, SQL parameters).
       const message = scrubText((err.cause as Error | undefined)?.message ?? err.message);
       const wait = Math.max(backoffMs(row.attempts), retryAfterMs(e) ?? 0);
