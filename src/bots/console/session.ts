@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../../core/features/auth/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
-import type { Intent } from "../../core/intents/intent.js";
+import { type Intent, makeIntent } from "../../core/intents/intent.js";
 import type { Reply } from "../../core/ports/reply.js";
 import { type ConsoleState, consoleToIntent } from "./to-intent.js";
 
@@ -19,16 +19,16 @@ export class ConsoleSession {
 
   async handle(line: string): Promise<{ intent: Intent; reply: Reply }> {
     const args = consoleToIntent(line, this.state);
-    const intent = {
-      ...args,
-      origin: {
+    const intent = makeIntent(
+      args,
+      {
         tenantId: this.actor.tenantId,
         userId: this.actor.userId,
         channel: "console",
         conversationId: this.conversationId,
       },
-      idempotencyKey: randomUUID(),
-    } as Intent;
+      randomUUID(),
+    );
     const reply = await this.dispatcher.dispatch(intent);
     this.state.awaitingEditFor = reply.outcome?.kind === "awaiting-edit" ? reply.outcome.draftId : undefined;
     this.state.lastActions = reply.actions ?? [];

@@ -16,7 +16,7 @@ export function consoleToIntent(line: string, state: ConsoleState): IntentArgs {
     return { kind: "draft.edit", draftRef: state.awaitingEditFor, body: text };
   if (/^\d+$/.test(text) && state.lastActions.length) {
     const action = state.lastActions[Number(text) - 1];
-    if (action) return action.intent as IntentArgs;
+    if (action) return action.intent;
   }
   return parseText(text);
 }

@@ -2,7 +2,7 @@ import type { Deps } from "../../core/deps.js";
 import type { Actor } from "../../core/features/auth/index.js";
 import type { Logger } from "../../core/infra/logger.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
-import type { Intent, IntentArgs } from "../../core/intents/intent.js";
+import { type Intent, type IntentArgs, makeIntent } from "../../core/intents/intent.js";
 import type { SlackAdapter } from "./adapter.js";
 import type { ChannelPacer } from "./pacer.js";
 import type { TaskTracker } from "./tasks.js";
@@ -36,9 +36,9 @@ export function toIntent(
   idempotencyKey: string,
   threadId?: string,
 ): Intent {
-  return {
-    ...args,
-    origin: {
+  return makeIntent(
+    args,
+    {
       tenantId: actor.tenantId,
       userId: actor.userId,
       channel: "slack",
@@ -46,7 +46,7 @@ export function toIntent(
       ...(threadId ? { threadId } : {}),
     },
     idempotencyKey,
-  } as Intent;
+  );
 }
 
 /** Slack error code (platform errors) for logs; never the request or message text. */

@@ -4,7 +4,7 @@ import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
 import { actorForIdentity } from "../../core/features/tenancy/index.js";
 import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
-import type { Intent } from "../../core/intents/intent.js";
+import { type Intent, makeIntent } from "../../core/intents/intent.js";
 import type { Reply } from "../../core/ports/reply.js";
 import { recordInbound } from "./contacts.js";
 import type { ActionMenu } from "./menu.js";
@@ -73,11 +73,11 @@ export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promis
     d.menu.pendingEdit(tenantId, msg.from),
   ]);
   const args = whatsappToIntent(msg.content, { menu, button, awaitingEditFor });
-  const intent = {
-    ...args,
-    origin: { tenantId, userId: actor.userId, channel: "whatsapp", conversationId: msg.from },
-    idempotencyKey: key,
-  } as Intent;
+  const intent = makeIntent(
+    args,
+    { tenantId, userId: actor.userId, channel: "whatsapp", conversationId: msg.from },
+    key,
+  );
   const reply = await d.dispatcher.dispatch(intent);
   // Another delivery of this message id is still being worked on: it will enqueue the real reply.
   if (reply.outcome?.kind === "duplicate") return { status: "duplicate" };

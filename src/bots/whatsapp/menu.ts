@@ -31,7 +31,7 @@ export class ActionMenu {
     }
     const refs = actions.map(() => `k${randomBytes(9).toString("base64url")}`);
     for (const [i, a] of actions.entries()) {
-      const value: StoredAction = { contact, intent: a.intent as IntentArgs };
+      const value: StoredAction = { contact, intent: a.intent };
       await this.store.set(this.actKey(tenantId, refs[i]!), JSON.stringify(value), { ttlMs: this.ttlMs });
     }
     await this.store.set(this.menuKey(tenantId, contact), JSON.stringify(refs), { ttlMs: this.ttlMs });

@@ -72,3 +72,11 @@ export type IntentKind = Intent["kind"];
 export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;
 /** An intent's arguments without origin and key: what a parser or a button produces. */
 export type IntentArgs = { [K in IntentKind]: Omit<IntentOf<K>, "origin" | "idempotencyKey"> }[IntentKind];
+
+/**
+ * The one way an adapter (or the registry routing a message) turns arguments into an intent. The cast
+ * is here once: TypeScript cannot see that spreading one member of the union keeps it a member.
+ */
+export function makeIntent(args: IntentArgs, origin: Origin, idempotencyKey: string): Intent {
+  return { ...args, origin, idempotencyKey } as Intent;
+}

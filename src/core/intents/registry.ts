@@ -2,7 +2,7 @@ import type { Deps } from "../deps.js";
 import { type Actor, type Permission, requirePermission } from "../features/auth/index.js";
 import type { Reply } from "../ports/reply.js";
 import type { CommandSpec, FeatureDefinition, Handler, HandlerContext, IntentSpec } from "./feature.js";
-import type { Intent, IntentKind } from "./intent.js";
+import { type Intent, type IntentKind, makeIntent } from "./intent.js";
 
 /** The one table of features, built once at start-up from FEATURES (src/core/registry.ts). */
 export interface Registry {
@@ -55,12 +55,7 @@ export function buildRegistry(
       requirePermission(actor, spec.permission, spec.refusal?.replaceAll("{role}", actor.role));
     const ctx: HandlerContext = {
       commands,
-      route: (args) =>
-        execute(
-          deps,
-          { ...args, origin: intent.origin, idempotencyKey: intent.idempotencyKey } as Intent,
-          actor,
-        ),
+      route: (args) => execute(deps, makeIntent(args, intent.origin, intent.idempotencyKey), actor),
     };
     return (spec.handle as Handler<IntentKind>)(deps, intent as never, actor, ctx);
   };

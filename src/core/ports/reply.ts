@@ -1,3 +1,5 @@
+import type { IntentArgs } from "../intents/intent.js";
+
 /**
  * The neutral reply every feature returns. Channels render it natively (Slack Block Kit, WhatsApp
  * text with numbered options, console text) and never add business logic.
@@ -25,10 +27,7 @@ export interface ReplyImage {
 
 /** What pressing an action does: an intent payload minus its origin. Adapters never trust it from the wire;
  *  they keep it server-side and send only a reference. */
-export interface ActionIntent {
-  kind: string;
-  [arg: string]: unknown;
-}
+export type ActionIntent = IntentArgs;
 
 export interface Action {
   /** stable id within the reply, e.g. "approve" */

@@ -5,6 +5,7 @@ import { markdownToWhatsapp } from "../../../src/bots/whatsapp/format.js";
 import { renderWhatsapp } from "../../../src/bots/whatsapp/render.js";
 import { whatsappToIntent } from "../../../src/bots/whatsapp/to-intent.js";
 import { webjsCapabilities } from "../../../src/bots/whatsapp/webjs/transport.js";
+import type { Reply } from "../../../src/core/ports/reply.js";
 
 describe("Markdown → WhatsApp formatting", () => {
   it.each([
@@ -21,7 +22,7 @@ describe("Markdown → WhatsApp formatting", () => {
 });
 
 describe("rendering a Reply for WhatsApp", () => {
-  const draft = {
+  const draft: Reply = {
     text: "Draft #7 — follow-up for **Acme**.",
     fields: [{ label: "Status", value: "drafted" }],
     actions: [
@@ -55,7 +56,7 @@ describe("rendering a Reply for WhatsApp", () => {
   });
 
   it("falls back to numbered options when there are more actions than buttons", () => {
-    const many = {
+    const many: Reply = {
       text: "Which deal?",
       actions: ["A", "B", "C", "D"].map((l) => ({
         id: l,

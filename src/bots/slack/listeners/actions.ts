@@ -61,7 +61,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
       const messageTs = body.message?.ts ?? body.container?.message_ts;
       const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
       const actor = await actorForSlackUser(ctx.deps, ws, body.user.id);
-      const args = stored.intent as unknown as IntentArgs;
+      const args = stored.intent;
       if (args.kind === "draft.edit") {
         // The current text comes from the core (which also refuses people who may not edit).
         const reply = await ctx.dispatcher.dispatch(

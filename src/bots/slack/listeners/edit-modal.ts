@@ -58,7 +58,7 @@ export function registerEditModal(app: App, ctx: SlackContext): void {
       if (stored?.intent.kind !== "draft.edit") return;
       const actor = await actorForSlackUser(ctx.deps, ws, body.user.id);
       const where = stored.context ?? {};
-      const args = { ...stored.intent, body: text } as IntentArgs;
+      const args: IntentArgs = { kind: "draft.edit", draftRef: stored.intent.draftRef, body: text };
       const reply = await ctx.dispatcher.dispatch(
         toIntent(
           args,
