@@ -1,6 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/web-api";
-import type { IntentArgs } from "../../../core/intents/intent.js";
 import { isSetback, type Reply } from "../../../core/ports/reply.js";
 import { loadActionRef, saveActionRef } from "../action-refs.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
