@@ -90,3 +90,26 @@ describe("demo metrics generator", () => {
     expect(worst).toBeLessThan(0.01);
   });
 });
+
+describe("honest statistics in root cause", () => {
+  it("Benjamini–Hochberg q-values match the textbook example", async () => {
+    const { benjaminiHochberg } = await import("../../../src/core/features/insights/root-cause.js");
+    // p = .01 .04 .03 .005 → sorted .005 .01 .03 .04, × m/rank = .02 .02 .04 .04 (monotone from the top).
+    expect(benjaminiHochberg([0.01, 0.04, 0.03, 0.005]).map((q) => Math.round(q * 1e6) / 1e6)).toEqual([
+      0.02, 0.04, 0.04, 0.02,
+    ]);
+    expect(benjaminiHochberg([0.5])).toEqual([0.5]);
+    expect(benjaminiHochberg([])).toEqual([]);
+  });
+
+  it("a rate is averaged over the period, never added up (30 daily margins of 40 % are 40 %, not 1,200 %)", async () => {
+    const { analyzeRootCause } = await import("../../../src/core/features/insights/root-cause.js");
+    const values = [...Array.from({ length: 30 }, () => 40), ...Array.from({ length: 30 }, () => 35)];
+    const r = analyzeRootCause({
+      target: { key: "gross_margin_pct", name: "Gross margin", values, kind: "level" },
+      current: { start: 30, end: 60 },
+    });
+    expect(r.change).toMatchObject({ previous: 40, current: 35, amount: -5 });
+    expect(r.explanation[0]).toMatch(/40 → 35/);
+  });
+});

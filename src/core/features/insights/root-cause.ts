@@ -5,6 +5,11 @@ export interface MetricInput {
   key: string;
   name?: string;
   values: readonly number[];
+  /**
+   * How a period's value is formed: flows (revenue, orders) add up over the days; levels and rates
+   * (gross margin %, balance, average order value) are averaged — 30 daily percentages never add up.
+   */
+  kind?: "flow" | "level";
 }
 
 export interface Window {
@@ -46,6 +51,8 @@ export interface DriverFinding {
   leadDays: number;
   correlation: number;
   granger: Pick<GrangerLagResult, "lag" | "F" | "pValue" | "dfNum" | "dfDenom">;
+  /** The p-value adjusted for the number of drivers tested (Benjamini–Hochberg). */
+  qValue: number;
   significant: boolean;
   /** Driver's relative change between the two windows shifted by `leadDays`. */
   change: number;
@@ -61,6 +68,27 @@ export interface RootCauseResult {
 
 const label = (m: MetricInput) => m.name ?? m.key.replace(/_/g, " ");
 const windowSum = (v: readonly number[], w: Window) => sum(v.slice(Math.max(0, w.start), Math.max(0, w.end)));
+const windowMean = (v: readonly number[], w: Window) => {
+  const xs = v.slice(Math.max(0, w.start), Math.max(0, w.end));
+  return xs.length ? sum(xs) / xs.length : 0;
+};
+
+/**
+ * Benjamini–Hochberg adjusted p-values (q-values): with many drivers tested at once, a driver is
+ * called significant only when its q is below α, which keeps the expected share of false leads ≤ α.
+ */
+export function benjaminiHochberg(ps: readonly number[]): number[] {
+  const m = ps.length;
+  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+  const q = new Array<number>(m);
+  let running = 1;
+  for (let k = m - 1; k >= 0; k--) {
+    const { p, i } = order[k]!;
+    running = Math.min(running, (p * m) / (k + 1));
+    q[i] = Math.min(1, running);
+  }
+  return q;
+}
 
 /** "p < 0.001" or "p = 0.023", as people quote it. */
 export function formatP(p: number): string {
@@ -128,7 +156,12 @@ function prepare(values: readonly number[], period: number): number[] {
   return diff(period > 1 ? removeSeasonalMedian(src, period) : src);
 }
 
-function testDriver(input: RootCauseInput, driver: MetricInput, end: number): DriverFinding {
+function testDriver(
+  input: RootCauseInput,
+  driver: MetricInput,
+  end: number,
+  adjust: (p: number) => number,
+): DriverFinding {
   const period = input.period ?? 7;
   const maxLag = input.maxLag ?? 14;
   const alpha = input.alpha ?? 0.05;
@@ -149,13 +182,19 @@ function testDriver(input: RootCauseInput, driver: MetricInput, end: number): Dr
     end: input.current.start,
   };
   const shift = (w: Window) => ({ start: w.start - leadDays, end: w.end - leadDays });
-  const d1 = windowSum(driver.values, shift(input.current));
-  const d0 = windowSum(driver.values, shift(prev));
+  const dAgg = driver.kind === "level" ? windowMean : windowSum;
+  const d1 = dAgg(driver.values, shift(input.current));
+  const d0 = dAgg(driver.values, shift(prev));
   const change = d0 === 0 ? 0 : d1 / d0 - 1;
-  const significant = g.pValue < alpha;
+  const q = adjust(g.pValue);
+  const significant = q < alpha;
   const name = label(driver);
   const target = label(input.target).toLowerCase();
-  const test = `Granger F-test with ${g.lag} lag${g.lag === 1 ? "" : "s"}, ${formatP(g.pValue)}`;
+  const corrected =
+    q !== g.pValue
+      ? `; Benjamini–Hochberg q = ${q < 0.001 ? "< 0.001" : q.toFixed(3)} across the drivers tested`
+      : "";
+  const test = `Granger F-test with ${g.lag} lag${g.lag === 1 ? "" : "s"}, ${formatP(g.pValue)}${corrected}`;
   const days = `${leadDays} day${leadDays === 1 ? "" : "s"}`;
   const text = significant
     ? `${name} leads ${target} by ${days}: the correlation peaks at a ${days} lag (r = ${best.toFixed(2)}) and past ${name.toLowerCase()} helps predict ${target} (${test}). It changed ${pctText(change)} in the matching window ${days} earlier.`
@@ -166,6 +205,7 @@ function testDriver(input: RootCauseInput, driver: MetricInput, end: number): Dr
     leadDays,
     correlation: best,
     granger: { lag: g.lag, F: g.F, pValue: g.pValue, dfNum: g.dfNum, dfDenom: g.dfDenom },
+    qValue: q,
     significant,
     change,
     text,
@@ -180,8 +220,9 @@ function testDriver(input: RootCauseInput, driver: MetricInput, end: number): Dr
 export function analyzeRootCause(input: RootCauseInput): RootCauseResult {
   const cur = input.current;
   const prev = input.previous ?? { start: cur.start - (cur.end - cur.start), end: cur.start };
-  const current = windowSum(input.target.values, cur);
-  const previous = windowSum(input.target.values, prev);
+  const agg = input.target.kind === "level" ? windowMean : windowSum;
+  const current = agg(input.target.values, cur);
+  const previous = agg(input.target.values, prev);
   const amount = current - previous;
   const relative = previous === 0 ? 0 : amount / previous;
   const name = label(input.target);
@@ -191,8 +232,11 @@ export function analyzeRootCause(input: RootCauseInput): RootCauseResult {
     : comps.kind === "product"
       ? productContributions(input.target, comps.series, cur, prev)
       : sumContributions(input.target, comps.series, cur, prev);
+  // First pass for the p-values, then significance decided on the BH-adjusted values.
+  const raw = (input.drivers ?? []).map((d) => testDriver(input, d, cur.end, (p) => p).granger.pValue);
+  const qs = benjaminiHochberg(raw);
   const drivers = (input.drivers ?? [])
-    .map((d) => testDriver(input, d, cur.end))
+    .map((d, i) => testDriver(input, d, cur.end, () => qs[i]!))
     .sort((a, b) => a.granger.pValue - b.granger.pValue);
 
   const explanation = [

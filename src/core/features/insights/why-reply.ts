@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
+import { isLevelMetric } from "../forecast/index.js";
 import { findAndLoad, listSeries, loadSeries } from "../series/index.js";
 import { analyzeRootCause, formatP } from "./root-cause.js";
 
@@ -43,7 +44,12 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
     }
     const comps = PRODUCTS[loaded.series.key]?.filter((k) => byKey.has(k));
     const result = analyzeRootCause({
-      target: { key: loaded.series.key, name: loaded.series.name, values: loaded.values },
+      target: {
+        key: loaded.series.key,
+        name: loaded.series.name,
+        values: loaded.values,
+        kind: isLevelMetric(loaded.series.key, loaded.series.unit) ? "level" : "flow",
+      },
       current: { start: n - days, end: n },
       components:
         comps && comps.length === PRODUCTS[loaded.series.key]!.length
@@ -58,7 +64,15 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
           : undefined,
       drivers: [...byKey.entries()]
         .filter(([k]) => !comps?.includes(k))
-        .map(([k, values]) => ({ key: k, name: others.find((o) => o.key === k)!.name, values })),
+        .map(([k, values]) => {
+          const o = others.find((x) => x.key === k)!;
+          return {
+            key: k,
+            name: o.name,
+            values,
+            kind: isLevelMetric(k, o.unit ?? "") ? ("level" as const) : ("flow" as const),
+          };
+        }),
     });
     const top = result.drivers.filter((d) => d.significant).slice(0, 3);
     return {
