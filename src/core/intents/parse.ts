@@ -173,6 +173,9 @@ export function parseText(input: string): ParseResult {
   const lower = text.toLowerCase();
   const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);
   if (why) return { kind: "insights.why", metric: why[1]! };
+  // A lone business word ("dso", "revenue") is a question for the coach, not a mistyped command.
+  if (words.length === 1 && /^(dso|revenue|sales|pipeline|receivables|outstanding|winrate)$/i.test(cmd))
+    return { kind: "coach.message", text };
   if (words.length === 1 && /^[a-z]+$/i.test(cmd)) {
     const suggestion = closestCommand(cmd);
     return { kind: "unknown", text, suggestion };

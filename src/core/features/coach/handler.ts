@@ -1,4 +1,5 @@
 import type { Handler } from "../../intents/feature.js";
+import { askQuestion } from "../ask/index.js";
 import { dataScope } from "../auth/index.js";
 import { answerCoach } from "./answer.js";
 import { classifyIntent } from "./classify.js";
@@ -20,6 +21,10 @@ export const coachHandler: Handler<"coach.message"> = async (deps, intent, actor
       meta: { ...reply.meta, routedFrom: "coach.message", classifiedBy: c.via, intent: routed.kind },
     };
   }
+  // A question about the business's numbers becomes a typed query computed by code; nonsense gets
+  // "I didn't understand" with suggestions instead of the canned summary.
+  const asked = await askQuestion(deps, actor, intent.text);
+  if (asked) return asked.reply;
   return answerCoach(deps, {
     tenantId: actor.tenantId,
     scope: dataScope(actor),

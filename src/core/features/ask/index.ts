@@ -1,0 +1,8 @@
+/** Ask anything about your numbers: questions → typed queries → SQL with a source per figure. */
+export { type AskOutcome, askQuestion, isNonsense, loadVocabulary, renderResult } from "./answer.js";
+export { allowed, DEFINITIONS, type MeasureDefinition } from "./definitions.js";
+export { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
+export { detectLanguage, type Lang } from "./language.js";
+export { normalise, parseQuestion, parseWindow, type Vocabulary } from "./parse.js";
+export { type BusinessQuery, MAX_LIMIT, MEASURES, querySchema } from "./query.js";
+export { localToday, previousWindow, resolveWindow } from "./window.js";

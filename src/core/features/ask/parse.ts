@@ -1,0 +1,373 @@
+import { editDistance } from "../../kernel/text.js";
+import type { BusinessQuery, Measure, QueryWindow } from "./query.js";
+
+/** What the tenant's data names: resolved against, so "fjord" finds "Fjord Seafood". */
+export interface Vocabulary {
+  customers: string[];
+  reps: { id: string; name: string }[];
+  stages: string[];
+  metrics: { key: string; name: string }[];
+  /** The asker (for "my deals"). */
+  me: string;
+}
+
+export type ParseOutcome =
+  | { kind: "query"; query: BusinessQuery; confidence: number }
+  | { kind: "clarify"; question: string; choices: { label: string; query: BusinessQuery }[] }
+  | { kind: "none" };
+
+/** Words people type, in English, Spanish, German and Arabic, and their usual misspellings are fixed by edit distance. */
+const LEXICON: [RegExp, string][] = [
+  [
+    /\b(ingresos|ventas|facturación|umsatz|erlös|erlöse|einnahmen)\b|الإيرادات|المبيعات|ايرادات/g,
+    " revenue ",
+  ],
+  [/\b(cobrado|cobros|eingenommen|zahlungseingang)\b/g, " collected "],
+  [/\b(debe|deben|adeuda|schuldet|schulden)\b|يدين|مدين/g, " owes "],
+  [/\b(vencidas?|atrasadas?|überfällig\w*)\b|متأخرة/g, " overdue "],
+  [/\b(facturas?|rechnungen?)\b|فواتير/g, " invoices "],
+  [/\b(tratos|negocios|oportunidades|geschäfte|deals)\b|صفقات|الصفقات/g, " deals "],
+  [/\b(mes pasado|letzten monat|vormonat)\b|الشهر الماضي/g, " last month "],
+  [/\b(este mes|diesen monat|dieser monat)\b|هذا الشهر/g, " this month "],
+  [/\b(este trimestre|dieses quartal)\b/g, " this quarter "],
+  [/\b(mayor|más grande|größte[rns]?|meisten)\b|أكبر/g, " biggest "],
+  [/\b(ganados|gewonnen\w*)\b/g, " won "],
+  [/\b(cuánto|cuanto|wie viel|wieviel)\b|كم/g, " how much "],
+  [/\b(quién|quien|wer)\b|من/g, " who "],
+  [/\b(más|am meisten)\b|الأكثر/g, " most "],
+];
+
+const VOCAB = [
+  "revenue",
+  "sales",
+  "turnover",
+  "income",
+  "invoiced",
+  "billed",
+  "collected",
+  "cash",
+  "payments",
+  "owes",
+  "owe",
+  "owed",
+  "outstanding",
+  "receivables",
+  "unpaid",
+  "overdue",
+  "late",
+  "invoices",
+  "dso",
+  "pipeline",
+  "deals",
+  "deal",
+  "won",
+  "lost",
+  "win",
+  "rate",
+  "average",
+  "size",
+  "cycle",
+  "biggest",
+  "largest",
+  "smallest",
+  "best",
+  "worst",
+  "top",
+  "month",
+  "quarter",
+  "year",
+  "week",
+  "last",
+  "this",
+  "days",
+  "stuck",
+  "customer",
+  "customers",
+  "rep",
+  "reps",
+  "stage",
+  "compared",
+  "previous",
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+const KEEP = new Set([
+  "which",
+  "where",
+  "there",
+  "their",
+  "about",
+  "month",
+  "going",
+  "doing",
+  "whats",
+  "biggest",
+  "largest",
+  "number",
+  "value",
+  "worth",
+  "total",
+  "owner",
+  "seller",
+  "person",
+  "people",
+  "count",
+  "closed",
+  "sales",
+]);
+
+/** Four-letter words fixed only towards these (a wider net turns "most" into "lost"). */
+const SHORT = ["deal", "owes", "cash", "rate"];
+
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+const MONTHS_OTHER: Record<string, number> = {
+  enero: 1,
+  febrero: 2,
+  marzo: 3,
+  abril: 4,
+  mayo: 5,
+  junio: 6,
+  julio: 7,
+  agosto: 8,
+  septiembre: 9,
+  octubre: 10,
+  noviembre: 11,
+  diciembre: 12,
+  januar: 1,
+  februar: 2,
+  märz: 3,
+  maerz: 3,
+  juni: 6,
+  juli: 7,
+  oktober: 10,
+  dezember: 12,
+};
+
+/** Lower-cases, maps other languages' words to English, and fixes near-miss spellings of known words. */
+export function normalise(text: string): string {
+  let t = ` ${text
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .replace(/[?!.,;:¿¡"]/g, " ")} `;
+  for (const [re, to] of LEXICON) t = t.replace(re, to);
+  return t
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => {
+      // Short words are too easy to "correct" into another word (most → lost, many → may).
+      if (VOCAB.includes(w) || KEEP.has(w) || /\d/.test(w)) return w;
+      // Four-letter words: one edit, or two letters swapped ("dael").
+      const swapped = (v: string) => [...w].sort().join("") === [...v].sort().join("");
+      if (w.length === 4) return SHORT.find((v) => editDistance(w, v) === 1 || swapped(v)) ?? w;
+      if (w.length < 5) return w;
+      let best: { w: string; d: number } | undefined;
+      for (const v of VOCAB) {
+        const d = editDistance(w, v);
+        if (d <= (w.length >= 7 ? 2 : 1) && (!best || d < best.d)) best = { w: v, d };
+      }
+      return best?.w ?? w;
+    })
+    .join(" ");
+}
+
+export function parseWindow(t: string): QueryWindow | undefined {
+  const n = t.match(/\b(?:last|past|previous)\s+(\d{1,3})\s+(day|week|month)s?\b/);
+  if (n) {
+    const k = Number(n[1]);
+    return { kind: "last_days", days: Math.min(1100, n[2] === "day" ? k : n[2] === "week" ? k * 7 : k * 30) };
+  }
+  const rel = t.match(/\b(this|last|previous|current)\s+(week|month|quarter|year|fiscal year|fy)\b/);
+  if (rel) {
+    const unit =
+      rel[2] === "fy" || rel[2] === "fiscal year"
+        ? "fiscal_year"
+        : (rel[2] as "week" | "month" | "quarter" | "year");
+    return { kind: "relative", unit, offset: rel[1] === "last" || rel[1] === "previous" ? -1 : 0 };
+  }
+  if (/\b(ytd|year to date)\b/.test(t)) return { kind: "relative", unit: "year", offset: 0 };
+  if (/\b(mtd|month to date)\b/.test(t)) return { kind: "relative", unit: "month", offset: 0 };
+  const q = t.match(/\bq([1-4])(?:\s+(20\d\d))?\b/);
+  if (q) return { kind: "quarter", quarter: Number(q[1]), ...(q[2] ? { year: Number(q[2]) } : {}) };
+  for (const [i, m] of MONTHS.entries()) {
+    const re = new RegExp(`\\b${m}(?:\\s+(20\\d\\d))?\\b`);
+    const hit = t.match(re);
+    if (hit && !(m === "may" && /\bmay (i|we|you)\b/.test(t)))
+      return { kind: "month", month: i + 1, ...(hit[1] ? { year: Number(hit[1]) } : {}) };
+  }
+  for (const [w, m] of Object.entries(MONTHS_OTHER))
+    if (new RegExp(`\\b${w}\\b`).test(t)) return { kind: "month", month: m };
+  const y = t.match(/\bin (20\d\d)\b/);
+  if (y) return { kind: "year", year: Number(y[1]) };
+  return undefined;
+}
+
+function measureOf(
+  t: string,
+  v: Vocabulary,
+): { measure: Measure; metric?: string; extra?: Partial<BusinessQuery> } | undefined {
+  if (/\b(dso|days sales outstanding|days to (get )?paid)\b/.test(t)) return { measure: "dso" };
+  if (/\b(win|close|closing|conversion) rate\b/.test(t)) return { measure: "win_rate" };
+  if (/\b(sales cycle|cycle time|how long .*(close|win))\b/.test(t)) return { measure: "cycle_time" };
+  if (/\b(average|avg|typical|mean) (deal|order)? ?(size|value)\b|\baverage deal\b/.test(t))
+    return { measure: "avg_deal_size" };
+  if (
+    /\b(best|top|strongest) (sales ?)?(rep|seller|salesperson|person)\b|\bwho (sold|closed|won) (the )?most\b/.test(
+      t,
+    )
+  )
+    return { measure: "won_value", extra: { groupBy: "owner", rank: { order: "top", limit: 1 } } };
+  if (
+    /\b(who|which customers?|which clients?)\b.*\b(owes?|owed)\b.*\bmost\b|\bbiggest (debtor|debt)\b/.test(t)
+  )
+    return {
+      measure: /\boverdue\b/.test(t) ? "overdue_balance" : "outstanding_balance",
+      extra: { groupBy: "customer", rank: { order: "top", limit: 1 } },
+    };
+  if (/\boverdue\b|\blate (invoices|payments)\b|\bpast due\b/.test(t)) return { measure: "overdue_balance" };
+  if (/\b(owes?|owed|outstanding|receivables?|unpaid)\b/.test(t)) return { measure: "outstanding_balance" };
+  if (/\b(collected|payments? received|cash in|got paid|cash collected)\b/.test(t))
+    return { measure: "collected_cash" };
+  if (/\b(invoiced|billed|invoices (issued|sent))\b/.test(t)) return { measure: "invoiced" };
+  if (/\b(biggest|largest|smallest|top \d+|top) deals?\b|\bdeals?\b.*\b(biggest|largest)\b/.test(t))
+    return { measure: "deals" };
+  if (/\bhow many\b.*\bdeals?\b|\bnumber of deals\b|\bdeal count\b/.test(t)) return { measure: "deal_count" };
+  if (/\b(stuck|stalled)\b.*\bdeals?\b|\bdeals?\b.*\bstuck\b/.test(t))
+    return { measure: "deals", extra: { filters: { stuck: true } } };
+  if (/\b(won|closed won)\b.*\b(value|worth|total|much)\b|\bhow much\b.*\bwon\b/.test(t))
+    return { measure: "won_value" };
+  if (/\b(pipeline|pipe)\b/.test(t) && /\b(value|worth|total|how much|big)\b/.test(t))
+    return { measure: "pipeline_value" };
+  // Metric series by key, name or common word (after money words so "cash collected" stays payments).
+  const metric = v.metrics.find(
+    (m) => t.includes(m.key.replace(/_/g, " ")) || t.includes(m.name.toLowerCase()),
+  );
+  if (metric)
+    return metric.key === "revenue" ? { measure: "revenue" } : { measure: "metric", metric: metric.key };
+  if (
+    /\b(revenue|sales|turnover|income|top line)\b/.test(t) &&
+    !/\bsales ?(rep|person|people|team)\b/.test(t)
+  )
+    return { measure: "revenue" };
+  if (/\b(show|list|see|what are)\b.*\bdeals?\b|^\s*(my )?deals\s*$|\bpipeline\b/.test(t))
+    return { measure: "deals" };
+  return undefined;
+}
+
+/** Customer/deal names mentioned in the text: exact substring first, then one-typo words. */
+export function findCustomers(raw: string, names: readonly string[]): string[] {
+  const t = ` ${raw.toLowerCase().replace(/[?!.,;:'"]/g, " ")} `;
+  const full = names.filter((n) => t.includes(` ${n.toLowerCase()} `));
+  if (full.length) return full;
+  const exact = names.filter((n) => {
+    const first = n.toLowerCase().split(/\s+/)[0]!;
+    return first.length >= 4 && t.includes(` ${first} `);
+  });
+  if (exact.length) return exact;
+  const words = t.split(/\s+/).filter((w) => w.length >= 5);
+  return names.filter((n) => {
+    const first = n.toLowerCase().split(/\s+/)[0]!;
+    return first.length >= 5 && words.some((w) => editDistance(w, first) === 1);
+  });
+}
+
+/**
+ * The offline way in: rules and a grammar over normalised words, entities resolved against the
+ * tenant's own names. Returns a typed query, a clarifying question, or "none" (not a data question).
+ */
+export function parseQuestion(text: string, v: Vocabulary): ParseOutcome {
+  const t = ` ${normalise(text)} `;
+  const m = measureOf(t, v);
+  if (!m) return { kind: "none" };
+  const filters: BusinessQuery["filters"] = { ...(m.extra?.filters ?? {}) };
+  const q: BusinessQuery = { measure: m.measure, filters, ...(m.metric ? { metric: m.metric } : {}) };
+  if (m.extra?.groupBy) q.groupBy = m.extra.groupBy;
+  if (m.extra?.rank) q.rank = m.extra.rank;
+  const window = parseWindow(t);
+  if (window) q.window = window;
+  if (
+    /\b(my|mine)\b/.test(t) &&
+    !q.groupBy &&
+    [
+      "deals",
+      "deal_count",
+      "pipeline_value",
+      "won_value",
+      "win_rate",
+      "avg_deal_size",
+      "cycle_time",
+    ].includes(q.measure)
+  )
+    filters.ownerId = v.me;
+  if (/\b(won|win|closed)\b/.test(t) && (q.measure === "deal_count" || q.measure === "deals"))
+    filters.status = "won";
+  if (/\blost\b/.test(t) && (q.measure === "deal_count" || q.measure === "deals")) filters.status = "lost";
+  if (/\b(by|per|each) (rep|owner|salesperson|person)\b/.test(t)) q.groupBy = "owner";
+  if (/\b(by|per|each) stage\b/.test(t)) q.groupBy = "stage";
+  if (/\b(by|per|each) (customer|client)\b/.test(t)) q.groupBy = "customer";
+  if (/\b(by|per|each) month\b|\bmonthly\b|\bmonth by month\b/.test(t)) q.groupBy = "month";
+  const top = t.match(/\b(top|bottom|biggest|largest|smallest)\s*(\d{1,2})?\b/);
+  if (top && !q.rank)
+    q.rank = {
+      order: top[1] === "bottom" || top[1] === "smallest" ? "bottom" : "top",
+      limit: Math.min(20, Number(top[2] ?? (q.measure === "deals" && !top[2] ? 1 : 5))),
+    };
+  if (/\b(compared|vs|versus|than last|change|growth|grew|grow)\b/.test(t)) q.compare = "previous_period";
+  for (const s of v.stages) if (s.length > 3 && t.includes(` ${s.toLowerCase()} `)) filters.stage = s;
+  const rep = v.reps.find((r) => {
+    const first = r.name.toLowerCase().split(/\s+/)[0]!;
+    return first.length >= 3 && new RegExp(`\\b${first}('s)?\\b`).test(t);
+  });
+  if (rep && !q.groupBy) filters.ownerId = rep.id;
+  const customers = findCustomers(text, v.customers);
+  if (customers.length > 1 && customers.length <= 5)
+    return {
+      kind: "clarify",
+      question: `Which one do you mean?`,
+      choices: customers.map((c) => ({ label: c, query: { ...q, filters: { ...filters, customer: c } } })),
+    };
+  if (customers.length === 1) filters.customer = customers[0]!;
+  return { kind: "query", query: q, confidence: 0.8 };
+}
+
+/** "what's going on with Fjord Seafood?": a customer named with no measure → their overview. */
+export function parseOverview(text: string, v: Vocabulary): ParseOutcome {
+  const customers = findCustomers(text, v.customers);
+  if (customers.length === 0) return { kind: "none" };
+  if (customers.length > 1)
+    return {
+      kind: "clarify",
+      question: "Which customer do you mean?",
+      choices: customers
+        .slice(0, 5)
+        .map((c) => ({ label: c, query: { measure: "overview", filters: { customer: c } } })),
+    };
+  return {
+    kind: "query",
+    query: { measure: "overview", filters: { customer: customers[0]! } },
+    confidence: 0.7,
+  };
+}
