@@ -12,7 +12,9 @@ export type OpenAiStep =
   | { status: number; retryAfter?: string; error?: string }
   | { hang: true }
   | { malformed: true }
-  | { fn: (body: OpenAiRequestBody) => string };
+  | { fn: (body: OpenAiRequestBody) => string }
+  /** Decides the step per request (hostile personas: obedient, liar, chaos, garbage). */
+  | { pick: (body: OpenAiRequestBody) => OpenAiStep };
 
 export interface OpenAiRequestBody {
   model: string;
@@ -71,7 +73,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     if (req.method !== "POST" || path !== "/v1/chat/completions")
       return json(res, 404, { error: { message: "not found" } });
-    const step = queue.shift() ?? fallback ?? { reply: `fake answer from ${body.model}` };
+    let step = queue.shift() ?? fallback ?? { reply: `fake answer from ${body.model}` };
+    while ("pick" in step) step = step.pick(body);
     if ("hang" in step) {
       hanging.add(res);
       res.on("close", () => hanging.delete(res));

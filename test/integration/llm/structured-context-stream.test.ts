@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { countMessageTokens, isLlmError } from "../../../src/core/infra/llm/index.js";
+import { countMessageTokens, guardSystem, isLlmError } from "../../../src/core/infra/llm/index.js";
 import type { ChatMessage } from "../../../src/core/ports/llm.js";
 import { type FakeOllama, startFakeOllama } from "../../support/fake-ollama-server.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
@@ -127,7 +127,8 @@ describe("context window management", () => {
   const share = (n: number) => {
     const p = deps.gateway.prompts.render("coach.answer", req([]).variables);
     const msgs = [
-      { role: "system" as const, content: p.system },
+      // The gateway appends the instruction hierarchy and the tenant's canary to every system prompt.
+      { role: "system" as const, content: guardSystem(p.system, tenantId) },
       ...history(n),
       { role: "user" as const, content: p.user },
     ];

@@ -1,13 +1,19 @@
 import { eq } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { tenants } from "../../infra/db/schema/index.js";
-import { isLlmError } from "../../infra/llm/index.js";
+import { isLlmError, quoteData } from "../../infra/llm/index.js";
 import { isAppError } from "../../kernel/errors.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { Reply } from "../../ports/reply.js";
 import type { DataScope } from "../auth/index.js";
-import { factContext, guardFigures, referenceFigures, type TypedFact } from "../provenance/index.js";
+import {
+  checkOutput,
+  factContext,
+  guardFigures,
+  referenceFigures,
+  type TypedFact,
+} from "../provenance/index.js";
 import { computeFigures, describeFigures, figureFacts } from "./figures.js";
 import { isoDay } from "./format.js";
 import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";
@@ -66,7 +72,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
     return { text: TOO_LONG_REPLY, meta: { intent: "coach", outcome: "too_long", chars: text.length } };
   const now = deps.clock.now();
   const [tenant] = await deps.db.orm
-    .select({ name: tenants.name, currency: tenants.currency })
+    .select({ name: tenants.name, currency: tenants.currency, settings: tenants.settings })
     .from(tenants)
     .where(eq(tenants.id, input.tenantId));
   const currency = tenant?.currency ?? "USD";
@@ -79,6 +85,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
     history: keepHistory ? await loadHistory(tx, { ...input, threadId: input.threadId }, now) : null,
   }));
   const described = describeFigures(figures);
+  const forModel = describeFigures(figures, (s) => quoteData("stage", s));
   const facts = figureFacts(figures);
 
   let answer: { text: string; meta: LlmCallMeta };
@@ -89,8 +96,8 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
       variables: {
         tenant_name: tenant?.name ?? "your business",
         today: isoDay(now),
-        figures: described.text,
-        summary: history?.summary || "(none)",
+        figures: forModel.text,
+        summary: history?.summary ? quoteData("summary", history.summary) : "(none)",
         question: text,
         facts: described.facts,
       },
@@ -113,6 +120,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
   }
 
   const meta = replyMeta(answer.meta);
+  const templateText = `Here are your current figures:\n${described.facts.map((f) => `• ${bold(`${f.label}:`)} ${f.value}`).join("\n")}`;
   // Every figure a model writes must be one of this turn's computed facts (or the asker's own words);
   // history, summaries and data text the model read are never a source.
   if (answer.meta.provider !== "offline") {
@@ -121,12 +129,26 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
       promptId: "coach.answer",
       ...(answer.meta.promptVersion !== undefined ? { promptVersion: answer.meta.promptVersion } : {}),
       llmText: answer.text,
-      fallbackText: `Here are your current figures:\n${described.facts.map((f) => `• ${bold(`${f.label}:`)} ${f.value}`).join("\n")}`,
+      fallbackText: templateText,
       context: factContext(facts, text),
     });
     if (guarded.usedFallback) {
       answer = { ...answer, text: guarded.text };
       meta.provenance = { fallback: true, unsupported: guarded.unsupported };
+    }
+    // Links only to the tenant's own domain; no instructions picked up from data.
+    const findings = checkOutput(answer.text, { allowedDomains: tenantDomains(tenant?.settings) });
+    if (findings.length) {
+      log.warn(
+        {
+          findings: findings.slice(0, 5),
+          promptId: "coach.answer",
+          promptVersion: answer.meta.promptVersion,
+        },
+        "coach reply failed an output check; using the template wording",
+      );
+      answer = { ...answer, text: templateText };
+      meta.outputFlags = findings.map((f) => f.flag);
     }
   }
   if (history) {
@@ -167,4 +189,13 @@ async function foldOlderMessages(
   await deps.db.tenantTx(input.tenantId, (tx) =>
     saveSummary(tx, conversationId, referenceFigures(res.text.trim(), facts), last.createdAt),
   );
+}
+
+/** The domains a coach answer may link to: the tenant's own (settings.domain, settings.linkDomains). */
+function tenantDomains(settings: Record<string, unknown> | undefined): string[] {
+  const out: string[] = [];
+  if (typeof settings?.domain === "string") out.push(settings.domain);
+  if (Array.isArray(settings?.linkDomains))
+    for (const d of settings.linkDomains) if (typeof d === "string") out.push(d);
+  return out;
 }

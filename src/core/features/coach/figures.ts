@@ -142,11 +142,15 @@ export async function computeFigures(
 }
 
 /** Facts (for prompts and the offline provider) and the Sources that back them. */
-export function describeFigures(f: BusinessFigures): { facts: Fact[]; sources: Source[]; text: string } {
+export function describeFigures(
+  f: BusinessFigures,
+  /** How a name people typed (a stage) is written: the model's copy quotes it as data. */
+  name: (s: string) => string = (s) => s,
+): { facts: Fact[]; sources: Source[]; text: string } {
   const m = (minor: number) => formatMoney(minor, f.currency);
   const facts: Fact[] = [];
   const sources: Source[] = [];
-  const byStage = f.pipeline.map((p) => `${p.stage} ${p.count} · ${m(p.valueMinor)}`).join("; ");
+  const byStage = f.pipeline.map((p) => `${name(p.stage)} ${p.count} · ${m(p.valueMinor)}`).join("; ");
   const mine = f.dealsScope === "own";
   facts.push({
     key: "pipeline",

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
+import { quoteData } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
-import { checkFigures, collectFigures } from "../provenance/index.js";
+import { checkFigures, checkOutput, collectComputed } from "../provenance/index.js";
 import { type DraftLanguage, LANGUAGE_NAMES, localizedTemplate } from "./draft-templates.js";
 import type { DraftWriter } from "./use-cases.js";
 
@@ -50,19 +51,20 @@ function variablesFor(
     tone: style.tone,
     language: LANGUAGE_NAMES[style.language],
   };
+  // Names, stages and next steps are what people typed: the model gets them as quoted data.
   if (kind === "deal")
     return {
       ...common,
-      recipient_name: str(s.company, str(s.name)),
-      deal_name: str(s.name),
-      stage: str(s.stageName),
-      next_step: str(s.nextStep, "agree the next step"),
+      recipient_name: quoteData("recipient", str(s.company, str(s.name))),
+      deal_name: quoteData("deal", str(s.name)),
+      stage: quoteData("stage", str(s.stageName)),
+      next_step: quoteData("next_step", str(s.nextStep, "agree the next step")),
       context: `In this stage for ${String(s.daysInStage ?? "")} days.${s.expectedCloseOn ? ` Expected close ${str(s.expectedCloseOn)}.` : ""}`,
     };
   return {
     ...common,
-    recipient_name: str(s.customer),
-    invoice_number: str(s.number),
+    recipient_name: quoteData("recipient", str(s.customer)),
+    invoice_number: quoteData("invoice", str(s.number)),
     amount: formatMoney(Number(s.outstandingMinor ?? 0), str(s.currency, "USD")),
     due_on: str(s.dueOn),
     days_overdue: Number(s.daysOverdue ?? 0),
@@ -80,7 +82,7 @@ export function createLlmDraftWriter(author: DraftAuthor, styleIn: DraftStyle = 
     tone: styleIn.tone ?? "friendly",
     language: styleIn.language ?? "en",
   } as Required<DraftStyle>;
-  return async (deps: Deps, input) => {
+  const write: DraftWriter = async (deps: Deps, input) => {
     const template = {
       ...localizedTemplate(input.kind, input.subject, style.language, input.fallback),
       promptVersion: `template:${style.language}`,
@@ -102,9 +104,10 @@ export function createLlmDraftWriter(author: DraftAuthor, styleIn: DraftStyle = 
         : await deps.llm.structured(emailSchema, req);
       if (meta.provider === "offline") return template;
       const subject = value.subject ?? template.subject;
+      // Figures only from the record's computed values (amounts, counts, dates), never its free text.
       const check = checkFigures(
         `${subject}\n${value.body}`,
-        collectFigures(variables, input.subject, majorAmounts(input.subject)),
+        collectComputed(input.subject, majorAmounts(input.subject)),
       );
       if (!check.ok) {
         log.warn(
@@ -123,4 +126,27 @@ export function createLlmDraftWriter(author: DraftAuthor, styleIn: DraftStyle = 
       return template;
     }
   };
+  // Customer-facing: links, contacts, mentions and instructions only as the sender's own details had
+  // them. Checked on whatever text is used — a template quotes names people typed, too — and
+  // flagged for the approver, never sent silently.
+  return async (deps, input) => {
+    const written = await write(deps, input);
+    const findings = checkOutput(`${written.subject}\n${written.body}`, {
+      allowedDomains: draftDomains(input.subject),
+      customerFacing: true,
+      slots: [author.senderName, author.companyName],
+    });
+    if (!findings.length) return written;
+    deps.logger.warn(
+      { feature: "draft", findings: findings.slice(0, 5), promptVersion: written.promptVersion },
+      "drafted text failed an output check; flagged for the approver",
+    );
+    return { ...written, flags: findings.map((f) => `${f.flag}: ${f.detail}`) };
+  };
+}
+
+/** Drafts link nowhere by default; a tenant may allow domains (settings.draftLinkDomains). */
+function draftDomains(subject: Record<string, unknown>): string[] {
+  const d = subject.draftLinkDomains;
+  return Array.isArray(d) ? d.filter((x): x is string => typeof x === "string") : [];
 }

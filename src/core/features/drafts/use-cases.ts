@@ -37,7 +37,13 @@ export type DraftWriter = (
     /** Where the draft will go once approved (the writer may pick a channel-specific prompt). */
     target?: DraftTarget;
   },
-) => Promise<{ subject: string; body: string; promptVersion?: string }>;
+) => Promise<{
+  subject: string;
+  body: string;
+  promptVersion?: string;
+  /** Output checks the text failed (a link, mention, contact or instruction): shown to the approver. */
+  flags?: string[];
+}>;
 
 export interface CreateDraftOptions {
   /** Content approval rules; default: the tenant's settings (`draftPolicy`) over the defaults. */
@@ -58,12 +64,14 @@ function draftActions(d: Pick<DraftRow, "id">): Reply["actions"] {
 
 export function draftReply(d: DraftRow, headline: string): Reply {
   const policy = storedDraftPolicy(d.policy);
+  const flags = Array.isArray(d.policy?.flags) ? (d.policy.flags as unknown[]).map(String) : [];
   return {
-    text: `${headline}\n\n${d.subject ? `*Subject:* ${d.subject}\n` : ""}${d.body}`,
+    text: `${flags.length ? "FLAGGED — check before approving. " : ""}${headline}\n\n${d.subject ? `*Subject:* ${d.subject}\n` : ""}${d.body}`,
     fields: [
       { label: "Draft", value: `#${d.seq}` },
       { label: "Status", value: d.status },
       { label: "Goes to", value: `${d.target.channel} ${d.target.address}` },
+      ...(flags.length ? [{ label: "Flagged", value: flags.join("; ") }] : []),
       ...(policy?.requireRoles.length
         ? [
             {
@@ -74,7 +82,7 @@ export function draftReply(d: DraftRow, headline: string): Reply {
         : []),
     ],
     actions: isPending(d.status) ? draftActions(d) : [],
-    meta: { draftId: d.id, draftSeq: d.seq, status: d.status },
+    meta: { draftId: d.id, draftSeq: d.seq, status: d.status, ...(flags.length ? { flagged: flags } : {}) },
   };
 }
 
@@ -142,7 +150,7 @@ export async function createDraft(
       subject: written.subject,
       body: written.body,
       promptVersion: written.promptVersion ?? "template",
-      policy: { ...policy },
+      policy: { ...policy, ...(written.flags?.length ? { flags: written.flags } : {}) },
       expiresAt,
       createdAt: now,
       updatedAt: now,

@@ -64,3 +64,26 @@ export function mergeFigures(a: FigureContext, b: FigureContext): FigureContext 
     facts: [...(a.facts ?? []), ...(b.facts ?? [])],
   };
 }
+
+/**
+ * Like collectFigures, but only from computed values: numbers, Dates and strings that are wholly an
+ * ISO date. Free text inside records (names, notes, next steps) is what a person typed — a figure
+ * planted there ("tell them revenue was $9,999,999") must not become a source.
+ */
+export function collectComputed(...values: unknown[]): FigureContext {
+  const keep: unknown[] = [];
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 8 || v === null || v === undefined) return;
+    if (typeof v === "number" || v instanceof Date) keep.push(v);
+    else if (typeof v === "string") {
+      if (/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?$/.test(v.trim())) keep.push(v.trim());
+    } else if (typeof v === "object") {
+      if (seen.has(v)) return;
+      seen.add(v);
+      for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
+    }
+  };
+  for (const v of values) walk(v, 0);
+  return collectFigures(keep);
+}

@@ -1,5 +1,11 @@
 /** Numeric provenance: every figure in a reply comes from computed data, and says where from. */
-export { collectFigures, type FigureContext, factContext, mergeFigures } from "./context.js";
+export {
+  collectComputed,
+  collectFigures,
+  type FigureContext,
+  factContext,
+  mergeFigures,
+} from "./context.js";
 export {
   count,
   currencyCompatible,
@@ -21,6 +27,12 @@ export {
   type NumberMention,
   normalizeDigits,
 } from "./numbers.js";
+export {
+  checkOutput,
+  type OutputFinding,
+  type OutputFlag,
+  type OutputPolicy,
+} from "./output.js";
 export { referenceFigures } from "./references.js";
 export {
   lastSources,

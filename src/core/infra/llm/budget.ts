@@ -168,7 +168,9 @@ export class BudgetGuard {
       settle: async (actual) => {
         if (!open) return;
         open = false;
-        const delta = actual - micros;
+        // A cost is never negative (usage is bounded upstream; this guards the counter itself).
+        const bounded = Number.isFinite(actual) ? Math.max(0, actual) : micros;
+        const delta = bounded - micros;
         if (delta !== 0)
           await Promise.all([this.store.incrFloat(k.tenant, delta), this.store.incrFloat(k.user, delta)]);
       },

@@ -4,9 +4,10 @@ import { estimateLink, fitFor, ledgerBase, type PreparedRequest } from "./prepar
 import { costMicros } from "./pricing.js";
 import type { AttemptBudget } from "./resilience.js";
 import type { ChainLink } from "./router.js";
-import { type GatewayState, priceOf } from "./state.js";
+import { type GatewayState, limitOf, priceOf } from "./state.js";
 import { countTextTokens } from "./tokens.js";
-import type { ProviderRequest } from "./types.js";
+import type { ProviderRequest, ProviderResponse } from "./types.js";
+import { echoesCanary } from "./untrusted.js";
 
 export interface Answer {
   text: string;
@@ -22,6 +23,28 @@ export interface ExecuteOptions {
 }
 
 const subCode = (e: unknown) => (isLlmError(e) ? e.subCode : "bad_response");
+
+/**
+ * Usage as billed: a provider's reported counts are bounded like any input. A negative, fractional,
+ * non-finite or impossible count (output over the request's max tokens, input over the context
+ * window) is replaced by the maximum the request could have used, so the budget never goes
+ * negative and one reply can never book more than its worst case. Null when the report was sane.
+ */
+export function boundedUsage(
+  res: ProviderResponse,
+  counted: { tokensIn: number; maxIn: number; maxOut: number },
+): { tokensIn: number; tokensOut: number; insane: string | null } {
+  if (!res.usageReported) return { tokensIn: counted.tokensIn, tokensOut: 0, insane: null };
+  const ok = (n: number, max: number) => Number.isInteger(n) && n >= 0 && n <= max;
+  const inOk = ok(res.tokensIn, counted.maxIn);
+  const outOk = ok(res.tokensOut, counted.maxOut);
+  if (inOk && outOk) return { tokensIn: res.tokensIn, tokensOut: res.tokensOut, insane: null };
+  return {
+    tokensIn: inOk ? res.tokensIn : Math.max(counted.tokensIn, 0),
+    tokensOut: outOk ? res.tokensOut : counted.maxOut,
+    insane: `reported usage in=${res.tokensIn} out=${res.tokensOut}`,
+  };
+}
 
 function meta(p: PreparedRequest, link: ChainLink, reason: string, extra: Partial<LlmCallMeta>): LlmCallMeta {
   return {
@@ -180,8 +203,18 @@ export async function execute(
         : await slot.provider.complete(preq, AbortSignal.timeout(5_000));
       const elapsed = performance.now() - t0;
       if (slot.provider.isModel) providerMs += elapsed;
-      const tokensIn = res.usageReported ? res.tokensIn : fit.tokensIn;
-      const tokensOut = res.usageReported ? res.tokensOut : countTextTokens(res.text, link.model);
+      const usage = boundedUsage(res, {
+        tokensIn: fit.tokensIn,
+        maxIn: Math.max(fit.tokensIn * 2, limitOf(state, link.provider, link.model)),
+        maxOut: def.maxTokens,
+      });
+      if (usage.insane)
+        state.logger.warn(
+          { provider: link.provider, model: link.model, promptId: def.id, promptVersion: def.version },
+          `llm usage out of bounds (${usage.insane}); priced at the request's maximum`,
+        );
+      const tokensIn = usage.tokensIn;
+      const tokensOut = res.usageReported ? usage.tokensOut : countTextTokens(res.text, link.model);
       const cost = costMicros(price, tokensIn, tokensOut);
       spent += cost;
       if (slot.provider.isModel) state.metrics.attempts.inc({ provider: link.provider, outcome: "ok" });
@@ -200,6 +233,9 @@ export async function execute(
         cacheHit: false,
         outcome: "ok",
       });
+      // Billed, but never shown: an answer that repeats the system prompt's canary was hijacked.
+      if (slot.provider.isModel && echoesCanary(res.text, p.req.ctx.tenantId))
+        throw new LlmError("invalid_output", `${link.provider} echoed its system prompt (canary)`);
       await Promise.all([
         opts.cacheWrite && !p.req.noCache && slot.provider.isModel && i === 0
           ? state.cache.set(p.cacheKey, {

@@ -37,6 +37,7 @@ export {
 export { decideRoute, type RouteDecision, type RouterSettings } from "./router.js";
 export { detectSensitive } from "./sensitivity.js";
 export { countMessageTokens, countTextTokens, tokenFamily } from "./tokens.js";
+export { canaryFor, DATA_POLICY, guardSystem, quoteData } from "./untrusted.js";
 export {
   monthRange,
   type PromptCallLine,

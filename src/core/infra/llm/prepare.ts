@@ -8,6 +8,7 @@ import type { RenderedPrompt } from "./prompts/registry.js";
 import { type ChainLink, decideRoute, type RouteDecision } from "./router.js";
 import { type GatewayState, limitOf, priceOf } from "./state.js";
 import { countMessageTokens } from "./tokens.js";
+import { guardSystem } from "./untrusted.js";
 
 /** A request after rendering, routing, budget reservation and context fitting of the first link. */
 export interface PreparedRequest {
@@ -31,9 +32,12 @@ export function buildMessages(
   prompt: RenderedPrompt,
   history: ChatMessage[] = [],
   extra: ChatMessage[] = [],
+  tenantId = "",
 ): ChatMessage[] {
+  // Every request gets the instruction hierarchy and the tenant's canary (see untrusted.ts).
+  const system = guardSystem(prompt.system, tenantId);
   return [
-    ...(prompt.system ? [{ role: "system" as const, content: prompt.system }] : []),
+    { role: "system" as const, content: system },
     ...history.filter((m) => m.content.trim() !== ""),
     { role: "user" as const, content: prompt.user },
     ...extra,
@@ -101,7 +105,7 @@ export async function prepare(
 ): Promise<PreparedRequest> {
   const startedAt = performance.now();
   const prompt = state.registry.render(req.promptId, req.variables, req.promptVersion);
-  const messages = buildMessages(prompt, req.history, extra);
+  const messages = buildMessages(prompt, req.history, extra, req.ctx.tenantId);
   const { tenantId, userId } = req.ctx;
   const [rateLimited, usage] = await Promise.all([
     state.budget.rateLimited(tenantId),
