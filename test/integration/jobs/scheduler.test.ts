@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { closeDeps, createDeps, type Deps } from "../../../src/core/deps.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
-import { createScheduler, type JobDefinition } from "../../../src/jobs/index.js";
+import { createScheduler, type JobDefinition, runClaimed } from "../../../src/jobs/index.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../../support/deps.js";
 
 const T0 = "2026-11-20T06:00:30Z";
@@ -178,5 +178,69 @@ describe("scheduler: each fire runs once across replicas", () => {
     } finally {
       await live.cleanup();
     }
+  });
+});
+
+describe("runClaimed: every job claims its fire the same way", () => {
+  const tracker = () => {
+    const held = new Set<string>();
+    return { held, add: (id: string) => held.add(id), delete: (id: string) => held.delete(id) };
+  };
+  const req = (fireKey: string, runner = "r1") => ({
+    job: "rc",
+    fireKey,
+    scope: "global",
+    runner,
+    now: clock.now(),
+    leaseMs: 60_000,
+  });
+
+  it("runs the work once, records success and skips a second claim of the same fire", async () => {
+    const t = tracker();
+    let calls = 0;
+    const first = await runClaimed(base, t, req("rc:once"), async () => ++calls);
+    const again = await runClaimed(base, t, req("rc:once", "r2"), async () => ++calls);
+    expect(first).toMatchObject({ status: "succeeded", value: 1 });
+    expect(again).toEqual({ status: "skipped" });
+    expect(calls).toBe(1);
+    expect(t.held.size).toBe(0);
+    expect((await runs(base, "rc")).find((r) => r.fire_key === "rc:once")).toMatchObject({
+      status: "succeeded",
+      claimed_by: "r1",
+      error: null,
+    });
+  });
+
+  it("returns the work's error and records the fire as failed with a data-free code", async () => {
+    const t = tracker();
+    const r = await runClaimed(base, t, req("rc:fails"), async () => {
+      throw new TypeError("customer Acme said no");
+    });
+    expect(r.status).toBe("failed");
+    expect(t.held.size).toBe(0);
+    const row = (await runs(base, "rc")).find((x) => x.fire_key === "rc:fails");
+    expect(row?.status).toBe("failed");
+    expect(row?.error).toMatch(/TypeError/);
+    expect(row?.error).not.toMatch(/Acme/);
+  });
+
+  it("success recorded inside a transaction that rolls back does not stick: the fire is failed", async () => {
+    const r = await runClaimed(base, tracker(), req("rc:rollback"), async (fire) => {
+      await base.db.orm.transaction(async (tx) => {
+        await fire.succeedIn(tx);
+        throw new Error("enqueue failed after the run was marked");
+      });
+    });
+    expect(r.status).toBe("failed");
+    expect((await runs(base, "rc")).find((x) => x.fire_key === "rc:rollback")?.status).toBe("failed");
+  });
+
+  it("success recorded in the work's committed transaction is kept as is", async () => {
+    const r = await runClaimed(base, tracker(), req("rc:tx"), async (fire) => {
+      await base.db.orm.transaction((tx) => fire.succeedIn(tx));
+      return "done";
+    });
+    expect(r).toMatchObject({ status: "succeeded", value: "done" });
+    expect((await runs(base, "rc")).find((x) => x.fire_key === "rc:tx")?.status).toBe("succeeded");
   });
 });
