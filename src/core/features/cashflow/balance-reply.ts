@@ -1,5 +1,6 @@
 import { resolveDay } from "../../kernel/calendar.js";
 import { formatMoney } from "../../kernel/format.js";
+import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import { diffDaysIso } from "./dates.js";
 import { bandOn } from "./outlook.js";
@@ -43,7 +44,7 @@ export function balanceOnReply(r: CashflowReport, day: { on: string; label: stri
       : "";
   const drivers = o.drivers.filter((d) => d.impactMinor > 0);
   const text =
-    `**${what} on ${day.on}** (${day.label}): ${value}.${risk}` +
+    `${bold(`${what} on ${day.on}`)} (${day.label}): ${value}.${risk}` +
     (drivers.length
       ? `\nWhat moves it most: ${drivers.map((d) => `${d.label} (${formatMoney(d.amountMinor, c)}, arrives by then in ${pct(d.pArrive)} of paths)`).join("; ")}.`
       : "") +

@@ -71,7 +71,7 @@ function scenarioLines(s: ScenarioResult, r: CashflowReport): string {
       ? "change not measurable"
       : `${s.delta.runwayDeltaDays >= 0 ? "+" : ""}${s.delta.runwayDeltaDays} days`;
   return (
-    `**If ${s.dealName} slips ${s.slipDays} days:** payment moves from ${s.before.paidOn} to ${s.after.paidOn}${beyond}` +
+    `${bold(`If ${s.dealName} slips ${s.slipDays} days:`)} payment moves from ${s.before.paidOn} to ${s.after.paidOn}${beyond}` +
     `${s.before.invoiceOn !== s.after.invoiceOn ? ` (invoice ${s.before.invoiceOn} → ${s.after.invoiceOn})` : ""}.\n` +
     `• Balance on ${horizonOn} (median): ${level(formatMoney(r.cash.balanceAtHorizonMinor, c), formatMoney(s.cash.balanceAtHorizonMinor, c), signed(s.delta.balanceAtHorizonDeltaMinor, c))}\n` +
     `• Pipeline cash in within ${r.horizonDays} days (weighted): ${level(formatMoney(r.aggregation.inHorizon.collectedWeightedMinor, c), formatMoney(s.aggregation.inHorizon.collectedWeightedMinor, c), signed(s.delta.inHorizonCollectedWeightedDeltaMinor, c))}\n` +
@@ -182,7 +182,7 @@ export function cashflowReply(r: CashflowReport): Reply {
   const [n30, n60, n90] = r.next;
   const summary =
     `${cashHeadline(r.outlook)}\n\n` +
-    `**Expected cash in from the pipeline** (weighted by configured stage probability): next 30 days ${formatMoney(n30?.weightedMinor ?? 0, c)} · ` +
+    `${bold("Expected cash in from the pipeline")} (weighted by configured stage probability): next 30 days ${formatMoney(n30?.weightedMinor ?? 0, c)} · ` +
     `60 days ${formatMoney(n60?.weightedMinor ?? 0, c)} · 90 days ${formatMoney(n90?.weightedMinor ?? 0, c)} ` +
     `(${r.projections.length} open deals). Open receivables add ${formatMoney(r.receivables.totalMinor, c)}.`;
   const text = r.scenario ? `${scenarioLines(r.scenario, r)}\n\n${summary}` : summary;
