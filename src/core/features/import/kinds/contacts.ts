@@ -2,7 +2,7 @@ import { eq, inArray, or } from "drizzle-orm";
 import { contacts } from "../../../infra/db/schema/index.js";
 import { email, limited } from "../fields.js";
 import type { KindSpec } from "../types.js";
-import { countChange, type FieldMap, patchOf, str } from "./shared.js";
+import { columnValues, countChange, type FieldMap, keyIndex, patchOf, str } from "./shared.js";
 
 type Contact = typeof contacts.$inferSelect;
 
@@ -26,29 +26,21 @@ export function contactsKind(): KindSpec {
     },
     required: [["name", "external_id"]],
     async apply(ctx, rows) {
-      const exts = rows.map((r) => str(r.values.external_id)).filter((x): x is string => !!x);
-      const names = rows.map((r) => str(r.values.name)).filter((x): x is string => !!x);
+      const exts = columnValues(rows, "external_id");
+      const keys = columnValues(rows, "name");
       const found = await ctx.tx
         .select()
         .from(contacts)
         .where(
           or(
             exts.length ? inArray(contacts.externalId, exts) : undefined,
-            names.length ? inArray(contacts.name, names) : undefined,
+            keys.length ? inArray(contacts.name, keys) : undefined,
           ),
         );
-      const byExt = new Map(
-        found.filter((c) => c.externalId).map((c) => [c.externalId!, c as Partial<Contact>]),
-      );
-      const byName = new Map(found.map((c) => [c.name, c as Partial<Contact>]));
+      const index = keyIndex(found as Partial<Contact>[], (x) => x.name!);
       for (const row of rows) {
-        const ext = str(row.values.external_id);
+        const current = index.find(str(row.values.external_id), str(row.values.name));
         const name = str(row.values.name);
-        let current = ext ? byExt.get(ext) : undefined;
-        if (!current && name) {
-          const n = byName.get(name);
-          if (n && (!ext || !n.externalId)) current = n;
-        }
         if (!current && !name && !row.failed) ctx.issue(row, "name", "a value (required for a new contact)");
         if (row.failed) continue;
         const patch = patchOf(ctx, row, MAP);
@@ -57,8 +49,7 @@ export function contactsKind(): KindSpec {
             .insert(contacts)
             .values({ tenantId: ctx.tenantId, ...patch } as typeof contacts.$inferInsert)
             .returning();
-          byName.set(ins!.name, ins!);
-          if (ins!.externalId) byExt.set(ins!.externalId, ins!);
+          index.add(ins!);
           ctx.count("created");
           continue;
         }

@@ -3,7 +3,7 @@ import { dealStageHistory, deals, memberships, users } from "../../../infra/db/s
 import { readPipeline, recordStageChange, type StageRow } from "../../company/index.js";
 import { amount, currency, email, isoDate, limited, oneOf, text, wholeDays } from "../fields.js";
 import type { BatchCtx, KindSpec } from "../types.js";
-import { countChange, type FieldMap, patchOf, str, toDay } from "./shared.js";
+import { columnValues, countChange, type FieldMap, keyIndex, patchOf, str, toDay } from "./shared.js";
 
 type Deal = typeof deals.$inferSelect;
 
@@ -54,21 +54,18 @@ export function dealsKind(): KindSpec {
       for (const u of us) userIds.set(u.email, u.id);
     },
     async apply(ctx, rows) {
-      const exts = rows.map((r) => str(r.values.external_id)).filter((x): x is string => !!x);
-      const names = rows.map((r) => str(r.values.name)).filter((x): x is string => !!x);
+      const exts = columnValues(rows, "external_id");
+      const keys = columnValues(rows, "name");
       const found = await ctx.tx
         .select()
         .from(deals)
         .where(
           or(
             exts.length ? inArray(deals.externalId, exts) : undefined,
-            names.length ? inArray(deals.name, names) : undefined,
+            keys.length ? inArray(deals.name, keys) : undefined,
           ),
         );
-      const byExt = new Map(
-        found.filter((d) => d.externalId).map((d) => [d.externalId!, d as Partial<Deal>]),
-      );
-      const byName = new Map(found.map((d) => [d.name, d as Partial<Deal>]));
+      const index = keyIndex(found as Partial<Deal>[], (x) => x.name!);
       const news: Partial<Deal>[] = [];
       for (const row of rows) {
         const resolved: Record<string, unknown> = {};
@@ -92,13 +89,7 @@ export function dealsKind(): KindSpec {
             ctx.issue(row, "owner_email", "a user of this company (see keel users list)");
           else resolved.owner_email = userIds.get(owner);
         }
-        const ext = str(row.values.external_id);
-        const name = str(row.values.name);
-        let current = ext ? byExt.get(ext) : undefined;
-        if (!current && name) {
-          const n = byName.get(name);
-          if (n && (!ext || !n.externalId)) current = n;
-        }
+        const current = index.find(str(row.values.external_id), str(row.values.name));
         if (!current)
           for (const c of ["name", "stage", "value"])
             if (!(c in row.values) && !row.failed) ctx.issue(row, c, "a value (required for a new deal)");
@@ -116,8 +107,7 @@ export function dealsKind(): KindSpec {
             updatedAt: ctx.now,
           };
           news.push(fresh);
-          if (fresh.externalId) byExt.set(fresh.externalId, fresh);
-          byName.set(fresh.name!, fresh);
+          index.add(fresh);
           ctx.count("created");
           continue;
         }

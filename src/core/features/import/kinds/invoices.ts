@@ -2,7 +2,7 @@ import { eq, inArray, or, sql } from "drizzle-orm";
 import { invoices, payments } from "../../../infra/db/schema/index.js";
 import { currency, isoDate, limited, oneOf, positiveAmount, yesNo } from "../fields.js";
 import type { BatchCtx, KindSpec, RowIn } from "../types.js";
-import { countChange, type FieldMap, patchOf, str } from "./shared.js";
+import { columnValues, countChange, type FieldMap, keyIndex, patchOf, str } from "./shared.js";
 
 type Invoice = typeof invoices.$inferSelect;
 
@@ -60,21 +60,18 @@ export function invoicesKind(): KindSpec {
     },
     required: [["number"]],
     async apply(ctx, rows) {
-      const exts = rows.map((r) => str(r.values.external_id)).filter((x): x is string => !!x);
-      const numbers = rows.map((r) => str(r.values.number)).filter((x): x is string => !!x);
+      const exts = columnValues(rows, "external_id");
+      const keys = columnValues(rows, "number");
       const found = await ctx.tx
         .select()
         .from(invoices)
         .where(
           or(
             exts.length ? inArray(invoices.externalId, exts) : undefined,
-            numbers.length ? inArray(invoices.number, numbers) : undefined,
+            keys.length ? inArray(invoices.number, keys) : undefined,
           ),
         );
-      const byExt = new Map(
-        found.filter((i) => i.externalId).map((i) => [i.externalId!, i as Partial<Invoice>]),
-      );
-      const byNumber = new Map(found.map((i) => [i.number, i as Partial<Invoice>]));
+      const index = keyIndex(found as Partial<Invoice>[], (x) => x.number!);
       const paid = await paidSoFar(
         ctx,
         found.map((f) => f.id),
@@ -83,13 +80,7 @@ export function invoicesKind(): KindSpec {
       const pays: { row: RowIn; inv: Partial<Invoice> }[] = [];
       const news: Partial<Invoice>[] = [];
       for (const row of rows) {
-        const ext = str(row.values.external_id);
-        const num = str(row.values.number);
-        let current = ext ? byExt.get(ext) : undefined;
-        if (!current && num) {
-          const n = byNumber.get(num);
-          if (n && (!ext || !n.externalId)) current = n;
-        }
+        const current = index.find(str(row.values.external_id), str(row.values.number));
         if (!current)
           for (const c of ["number", "customer", "issued_on", "due_on", "amount"])
             if (!(c in row.values) && !row.raw[c]) ctx.issue(row, c, "a value (required for a new invoice)");
@@ -111,8 +102,7 @@ export function invoicesKind(): KindSpec {
           // Inserted in bulk after the loop; later rows of this batch with the same key update this object.
           inv = { tenantId: ctx.tenantId, currency: ctx.currency, ...patch } as Partial<Invoice>;
           news.push(inv);
-          byNumber.set(inv.number!, inv);
-          if (inv.externalId) byExt.set(inv.externalId, inv);
+          index.add(inv);
           ctx.count("created");
         } else {
           const changed = countChange(ctx, MAP, inv as Record<string, unknown>, patch);

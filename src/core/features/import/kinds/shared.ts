@@ -34,3 +34,31 @@ export function countChange(
 
 export const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 export const toDay = (v: unknown) => new Date(`${String(v)}T00:00:00Z`);
+
+/** The non-empty values of one column in a batch (for `where … in (…)` lookups). */
+export function columnValues(rows: RowIn[], col: string): string[] {
+  return rows.map((r) => str(r.values[col])).filter((x): x is string => !!x);
+}
+
+/**
+ * Finds the stored row a file row means: by external id, else by its natural key (name / number) —
+ * but a natural-key match that already has another external id is a different record.
+ */
+export function keyIndex<T extends { externalId?: string | null }>(found: T[], keyOf: (t: T) => string) {
+  const byExt = new Map<string, T>();
+  const byKey = new Map<string, T>();
+  const add = (t: T) => {
+    byKey.set(keyOf(t), t);
+    if (t.externalId) byExt.set(t.externalId, t);
+  };
+  for (const f of found) add(f);
+  return {
+    add,
+    find(ext: string | undefined, key: string | undefined): T | undefined {
+      const hit = ext ? byExt.get(ext) : undefined;
+      if (hit || !key) return hit;
+      const n = byKey.get(key);
+      return n && (!ext || !n.externalId) ? n : undefined;
+    },
+  };
+}
