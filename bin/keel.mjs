@@ -1,7 +1,40 @@
 #!/usr/bin/env node
-// The `keel` command. Runs the TypeScript sources through tsx so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
+// The `keel` command. Runs the compiled JavaScript in dist/ (built by `npm run build`, which npm's
+// `prepare` runs on `npm ci`). A checkout where dist/ is missing or older than src/ (you are editing
+// the sources) runs src/ through tsx instead, so a stale build never answers for newer code.
+import { existsSync, readdirSync, statSync } from "node:fs";
 
-register();
-const { main } = await import("../src/cli.ts");
+const root = new URL("../", import.meta.url);
+const major = Number(process.versions.node.split(".")[0]);
+if (major !== 24) {
+  process.stderr.write(
+    `keel needs Node 24 (this is ${process.version}). Run it through npm (npx keel, npm start), which uses the Node ` +
+      "installed with the project, or install Node 24.\n",
+  );
+  process.exit(1);
+}
+
+/** Newest modification time under a folder (ms), walking it once; ~300 files take a few ms. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+const built = new URL("dist/cli.js", root);
+const src = new URL("src", root).pathname;
+const useBuild =
+  existsSync(built) &&
+  (!existsSync(src) || statSync(built).mtimeMs >= newest(src) || process.env.KEEL_USE_DIST === "1");
+
+let main;
+if (useBuild) ({ main } = await import(built.href));
+else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import(new URL("src/cli.ts", root).href));
+}
 await main(process.argv.slice(2));

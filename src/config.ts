@@ -1,36 +1,21 @@
 import { z } from "zod";
+import { type EmailEnv, emailEnvSchema } from "./bots/email/config.js";
+import { type SlackSettings, slackEnvSchema, slackSettings } from "./bots/slack/config.js";
+import { missingCloudKeys, type WhatsappConfig, whatsappEnvSchema } from "./bots/whatsapp/config.js";
+import { type LlmEnv, llmEnvSchema } from "./core/infra/llm/config.js";
+import { envBool, envUrl } from "./core/kernel/env.js";
 
-/**
- * The whole environment, parsed once at start (see `.env.example`). Feature areas that own many keys
- * (LLM, Slack, WhatsApp) declare their own object schema in their folder and it is merged here.
- * Empty strings count as unset.
- */
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-
-const url = (protocols: string[]) =>
-  z.string().refine(
-    (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol.replace(":", ""));
-      } catch {
-        return false;
-      }
-    },
-    `a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}`,
-  );
-
-export const baseEnvSchema = z.object({
+/** Keys of the core: process, HTTP, database, store. Feature areas declare theirs in their folders. */
+const coreEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Embedded PGlite data and other local state when DATABASE_URL is unset. */
   KEEL_DATA_DIR: z.string().default("./.keel"),
   /** The application's connection (a role that is not the table owner). Unset → embedded PGlite. */
-  DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  DATABASE_URL: envUrl(["postgres", "postgresql"]).optional(),
   /** The owner's connection for migrations; defaults to DATABASE_URL. */
-  MIGRATION_DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  MIGRATION_DATABASE_URL: envUrl(["postgres", "postgresql"]).optional(),
   /** Role every tenant transaction runs as (SET LOCAL ROLE), so RLS applies whatever the login. */
   DATABASE_APP_ROLE: z
     .string()
@@ -38,11 +23,11 @@ export const baseEnvSchema = z.object({
     .default("keel_app"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Unset → in-process store (single process only). */
-  REDIS_URL: url(["redis", "rediss"]).optional(),
+  REDIS_URL: envUrl(["redis", "rediss"]).optional(),
   /** Tenant used by the console when --tenant is not given. */
   KEEL_DEFAULT_TENANT: z.string().default("demo"),
   /** Load the demo company into an empty database on `keel start`. */
-  KEEL_AUTO_DEMO: bool.default(true),
+  KEEL_AUTO_DEMO: envBool.default(true),
   /** Bearer token for the REST API; unset disables the REST data API. */
   KEEL_API_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   /** Secret for signing action references and other HMACs; generated per process if unset. */
@@ -51,14 +36,102 @@ export const baseEnvSchema = z.object({
   DRAFT_EXPIRY_HOURS: z.coerce.number().positive().default(72),
 });
 
-export type BaseConfig = z.infer<typeof baseEnvSchema>;
+/**
+ * The whole environment: ONE schema, parsed once at start (see `.env.example`). Channel
+ * half-configurations that would otherwise switch a channel off silently are errors here.
+ */
+const envSchema = z
+  .object({
+    ...coreEnvSchema.shape,
+    ...llmEnvSchema.shape,
+    ...emailEnvSchema.shape,
+    ...slackEnvSchema.shape,
+    ...whatsappEnvSchema.shape,
+  })
+  .superRefine((env, ctx) => {
+    const problem = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+    const oauthKeys = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+    const oauthSet = oauthKeys.filter((k) => env[k]);
+    if (oauthSet.length > 0 && oauthSet.length < oauthKeys.length)
+      for (const k of oauthKeys.filter((k) => !env[k]))
+        problem(
+          k,
+          `required for Slack OAuth (${oauthSet.join(", ")} ${oauthSet.length === 1 ? "is" : "are"} set)`,
+        );
+    const slackAuth = Boolean(env.SLACK_BOT_TOKEN) || oauthSet.length === oauthKeys.length;
+    if (slackAuth && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN)
+      problem(
+        "SLACK_SIGNING_SECRET",
+        "required with a Slack bot token or OAuth (HTTP mode); for Socket Mode set SLACK_APP_TOKEN instead",
+      );
+    if (!slackAuth && oauthSet.length === 0 && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN))
+      problem(
+        "SLACK_BOT_TOKEN",
+        "required when Slack is configured (or SLACK_CLIENT_ID/SECRET/STATE_SECRET for many workspaces)",
+      );
+    if (env.WHATSAPP_TRANSPORT === "cloud")
+      for (const k of missingCloudKeys(env)) problem(k, "required when WHATSAPP_TRANSPORT=cloud");
+  });
 
-type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
-const featureSchemas: AnyObjectSchema[] = [];
+type Env = z.infer<typeof envSchema>;
 
-/** Feature folders register their env schema once at import time of the composition root. */
-export function registerEnvSchema(schema: AnyObjectSchema): void {
-  featureSchemas.push(schema);
+/** Every key Keel reads from the environment (the .env.example check uses it). */
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * The parsed configuration, in typed sections. Core sections use camelCase; feature sections keep
+ * the environment key names, so a key named in a log line or an error greps straight to .env.example.
+ */
+export interface Config {
+  app: {
+    env: Env["NODE_ENV"];
+    logLevel: Env["LOG_LEVEL"];
+    dataDir: string;
+    defaultTenant: string;
+    autoDemo: boolean;
+    /** HMAC secret for action references; a random one per process when unset. */
+    secret?: string;
+    draftExpiryHours: number;
+  };
+  http: { port: number; apiToken?: string };
+  db: { url?: string; migrationUrl?: string; appRole: string; poolSize: number };
+  redis: { url?: string };
+  llm: LlmEnv;
+  email: EmailEnv;
+  slack: SlackSettings;
+  whatsapp: WhatsappConfig;
+}
+
+function pick<T extends z.ZodObject>(schema: T, env: Env): z.infer<T> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) out[key] = env[key as keyof Env];
+  return out as z.infer<T>;
+}
+
+function sections(env: Env): Config {
+  return {
+    app: {
+      env: env.NODE_ENV,
+      logLevel: env.LOG_LEVEL,
+      dataDir: env.KEEL_DATA_DIR,
+      defaultTenant: env.KEEL_DEFAULT_TENANT,
+      autoDemo: env.KEEL_AUTO_DEMO,
+      secret: env.KEEL_SECRET,
+      draftExpiryHours: env.DRAFT_EXPIRY_HOURS,
+    },
+    http: { port: env.PORT, apiToken: env.KEEL_API_TOKEN },
+    db: {
+      url: env.DATABASE_URL,
+      migrationUrl: env.MIGRATION_DATABASE_URL,
+      appRole: env.DATABASE_APP_ROLE,
+      poolSize: env.DATABASE_POOL_SIZE,
+    },
+    redis: { url: env.REDIS_URL },
+    llm: pick(llmEnvSchema, env),
+    email: pick(emailEnvSchema, env),
+    slack: slackSettings(pick(slackEnvSchema, env)),
+    whatsapp: pick(whatsappEnvSchema, env),
+  };
 }
 
 export class ConfigError extends Error {
@@ -72,27 +145,24 @@ export class ConfigError extends Error {
   }
 }
 
-export type Config = BaseConfig & Record<string, unknown>;
-
-/** Parses the environment once. Throws ConfigError listing every bad key (no stack trace at the edge). */
-export function loadConfig<T extends Config = Config>(env: NodeJS.ProcessEnv = process.env): T {
+/**
+ * Parses the environment once (empty strings count as unset). Throws ConfigError listing every bad
+ * key; the message never contains a value given for any key (a secret pasted into PORT stays secret).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
+): Config {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== "") cleaned[k] = v;
-  let schema: AnyObjectSchema = baseEnvSchema;
-  for (const s of featureSchemas) schema = schema.extend(s.shape);
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => {
-        const key = String(i.path[0] ?? "(env)");
-        const got = cleaned[key];
-        // Echo what was given only for keys that cannot hold a secret.
-        const echo = got !== undefined && !/SECRET|TOKEN|KEY|PASSWORD|URL/.test(key);
-        return { key, message: echo ? `${i.message} (got "${got.slice(0, 40)}")` : i.message };
-      }),
-    );
-  }
-  return parsed.data as T;
+  const parsed = envSchema.safeParse(cleaned);
+  if (parsed.success) return sections(parsed.data);
+  const given = Object.values(cleaned).filter((v) => v.length >= 3);
+  throw new ConfigError(
+    parsed.error.issues.map((i) => {
+      // Messages are ours or zod's and name no input, but scrub any given value that slips in.
+      let message = i.message;
+      for (const v of given) if (message.includes(v)) message = message.replaceAll(v, "…");
+      return { key: String(i.path[0] ?? "(env)"), message };
+    }),
+  );
 }
-
-export const envHelpers = { bool, url };

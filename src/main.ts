@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { createKeel, type Keel } from "./app.js";
 import { ConsoleAdapter } from "./bots/console/adapter.js";
-import type { Io } from "./cli.js";
-import { type Config, loadConfig } from "./config.js";
+import type { CliContext, Io } from "./cli/io.js";
+import type { Config } from "./config.js";
 import { tenants } from "./core/infra/db/schema/index.js";
+import type { Logger } from "./core/infra/logger.js";
 import { loadDemo } from "./demo/load.js";
 import { createHttpApp, type Mount } from "./http/app.js";
 
@@ -14,19 +15,39 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Extra pieces the composition root starts (channels, jobs); each returns its stop function. */
-export type Starter = (keel: Keel, mount: (m: Mount) => void) => Promise<(() => Promise<void>) | undefined>;
-
 /**
  * Composition root: config → deps → demo data on an empty database → channels → HTTP → jobs.
- * Returns a handle whose stop() shuts everything down in reverse order.
+ * Returns a handle whose stop() shuts everything down in reverse order. A failure on the way (a
+ * channel that cannot start, Redis down) stops what already started and throws: the HTTP server
+ * only listens once everything else is up, so /healthz is never half-alive.
  */
-export async function startKeel(config: Config, opts: { io?: Io } = {}): Promise<Running> {
+export async function startKeel(config: Config, opts: { io?: Io; logger?: Logger } = {}): Promise<Running> {
   const out = opts.io?.stdout ?? process.stdout;
-  const keel = await createKeel(config, { migrate: true });
+  const keel = await createKeel(config, { migrate: true, logger: opts.logger });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((err) => keel.deps.logger.error({ err }, "stop failed"));
+  };
+  try {
+    return await listen(keel, config, out, stops, stopAll);
+  } catch (e) {
+    await stopAll();
+    await keel.close();
+    throw e;
+  }
+}
+
+async function listen(
+  keel: Keel,
+  config: Config,
+  out: NodeJS.WritableStream,
+  stops: (() => Promise<void>)[],
+  stopAll: () => Promise<void>,
+): Promise<Running> {
   const { deps } = keel;
   deps.channels.set("console", new ConsoleAdapter((s) => out.write(s)));
-  if (config.KEEL_AUTO_DEMO) {
+  if (config.app.autoDemo) {
     const any = await deps.db.orm.select({ id: tenants.id }).from(tenants).limit(1);
     if (any.length === 0) {
       await loadDemo(deps);
@@ -34,18 +55,19 @@ export async function startKeel(config: Config, opts: { io?: Io } = {}): Promise
     }
   }
   const mounts: Mount[] = [];
-  const stops: (() => Promise<void>)[] = [];
   const { STARTERS } = await import("./starters.js");
   for (const s of STARTERS) {
     const stop = await s(keel, (m) => mounts.push(m));
     if (stop) stops.push(stop);
   }
   const app = createHttpApp(deps, mounts);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: "0.0.0.0" }, () => resolve(s));
+  // A port already in use is fatal too (EADDRINUSE), not a server that never answers.
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.http.port, hostname: "0.0.0.0" }, () => resolve(s));
+    s.once("error", reject);
   });
   const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : config.PORT;
+  const port = typeof addr === "object" && addr ? addr.port : config.http.port;
   deps.logger.info({ port, database: deps.db.kind, store: deps.store.kind }, "keel started");
   out.write(
     `Keel is running on http://localhost:${port} (database: ${deps.db.kind}, store: ${deps.store.kind}).\n` +
@@ -59,16 +81,15 @@ export async function startKeel(config: Config, opts: { io?: Io } = {}): Promise
       if (stopped) return;
       stopped = true;
       await new Promise<void>((r) => server.close(() => r()));
-      for (const stop of stops.reverse())
-        await stop().catch((err) => deps.logger.error({ err }, "stop failed"));
+      await stopAll();
       await keel.close();
     },
   };
 }
 
-export async function startCommand(argv: string[], io: Io): Promise<number> {
+export async function startCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   parseArgs({ args: argv, options: {} });
-  const running = await startKeel(loadConfig(), { io });
+  const running = await startKeel(ctx.config, { io, logger: ctx.logger });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       running.keel.deps.logger.info({ signal }, "shutting down");

@@ -2,11 +2,11 @@ import { createEmailAdapter } from "./bots/email/index.js";
 import { slackStarter } from "./bots/slack/starter.js";
 import { whatsappStarter } from "./bots/whatsapp/starter.js";
 import { jobsStarter } from "./jobs/starter.js";
-import type { Starter } from "./main.js";
+import type { Starter } from "./starter.js";
 
 /** Email is outbound only: register the adapter so approved email drafts can be delivered. */
 const emailStarter: Starter = async (keel) => {
-  const email = createEmailAdapter(keel.deps.config);
+  const email = createEmailAdapter(keel.deps.config.email);
   if (email) keel.deps.channels.set("email", email);
   return undefined;
 };

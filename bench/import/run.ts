@@ -13,7 +13,6 @@ import { loadConfig } from "../../src/config.js";
 import { closeDeps, createDeps } from "../../src/core/deps.js";
 import { createCompany } from "../../src/core/features/company/index.js";
 import { type ImportKind, runImport } from "../../src/core/features/import/index.js";
-import { registerEnvSchemas } from "../../src/env-schemas.js";
 
 const SCALE = Number(process.env.IMPORT_BENCH_SCALE ?? 1);
 const SIZES = {
@@ -76,7 +75,6 @@ async function measure(
   label: string,
   f: Record<string, string>,
 ): Promise<Run[]> {
-  registerEnvSchemas();
   const deps = await createDeps(loadConfig({ LOG_LEVEL: "warn", ...env }), { inMemory: !env.DATABASE_URL });
   const out: Run[] = [];
   try {

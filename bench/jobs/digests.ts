@@ -58,7 +58,7 @@ if (process.env.DATABASE_URL) {
 }
 const config = loadConfig(env);
 const clock = fixedClock(TODAY);
-const deps = await createDeps(config, { clock, inMemory: !config.DATABASE_URL });
+const deps = await createDeps(config, { clock, inMemory: !config.db.url });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const seedStart = performance.now();
@@ -120,7 +120,7 @@ const sample = () => {
 };
 const timer = setInterval(sample, 50);
 // Threads need a server database; in-memory PGlite lives in this thread only.
-const REPLICAS = config.DATABASE_URL ? Math.max(1, Number(values.replicas)) : 1;
+const REPLICAS = config.db.url ? Math.max(1, Number(values.replicas)) : 1;
 const workers =
   REPLICAS > 1
     ? await Promise.all(
@@ -177,8 +177,8 @@ const result = {
   benchmark: "digests",
   when: new Date().toISOString(),
   tenants: list.length,
-  database: config.DATABASE_URL ? "postgres" : "pglite",
-  store: config.REDIS_URL ? "redis" : "memory",
+  database: config.db.url ? "postgres" : "pglite",
+  store: config.redis.url ? "redis" : "memory",
   replicas: REPLICAS,
   concurrency: DIGEST_CONCURRENCY,
   machine: {

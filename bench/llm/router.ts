@@ -9,15 +9,8 @@
  * Writes bench/results/llm-router.json and .md. Results are reported, not asserted.
  */
 import { writeFileSync } from "node:fs";
-import { registerEnvSchema } from "../../src/config.js";
 import { tenants, users } from "../../src/core/infra/db/schema/index.js";
-import {
-  costMicros,
-  DEFAULT_PRICES,
-  type LlmGateway,
-  llmEnvSchema,
-  priceFor,
-} from "../../src/core/infra/llm/index.js";
+import { costMicros, DEFAULT_PRICES, type LlmGateway, priceFor } from "../../src/core/infra/llm/index.js";
 import { createTestDeps } from "../../test/support/deps.js";
 import { startFakeOllama } from "../../test/support/fake-ollama-server.js";
 import { fakeTokens, startFakeOpenAi } from "../../test/support/fake-openai-server.js";
@@ -54,7 +47,6 @@ async function main() {
   const ollama = await startFakeOllama();
   openai.setDefault({ fn: (b) => answerFor(b.messages.at(-1)?.content ?? "") });
   ollama.setDefault({ fn: (b) => answerFor(b.messages.at(-1)?.content ?? "") });
-  registerEnvSchema(llmEnvSchema);
   const deps = await createTestDeps({
     OPENAI_BASE_URL: openai.url,
     OPENAI_API_KEY: "sk-bench",

@@ -9,13 +9,13 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Keel } from "../../src/app.js";
-import { slackSettingsFrom } from "../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../src/bots/slack/runtime.js";
 import { createDispatcher, type Dispatcher } from "../../src/core/intents/dispatcher.js";
 import { registry } from "../../src/core/registry.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createHttpApp } from "../../src/http/app.js";
 import { createTestDeps } from "../../test/support/deps.js";
+import { loadConfig } from "../../src/config.js";
 
 export const SIGNING_SECRET = "bench-signing-secret-0123456789";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,12 +38,12 @@ export async function startKeelServer(
     },
   };
   const keel: Keel = { deps, dispatcher: slow, close: async () => {} };
-  const settings = slackSettingsFrom({
+  const settings = loadConfig({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_API_URL: apiUrl,
     SLACK_TENANT: "demo",
-  });
+  }).slack;
   const runtime = createSlackRuntime(keel, settings);
   deps.channels.set("slack", runtime.adapter);
   const app = createHttpApp(deps, [(a) => runtime.mount(a)]);

@@ -1,11 +1,10 @@
-import type { Io } from "../cli.js";
-import { loadConfig } from "../config.js";
 import { closeDeps, createDeps, type Deps } from "../core/deps.js";
 import { requireTenant, type Tenant } from "../core/features/tenancy/index.js";
+import type { CliContext, Io } from "./io.js";
 
-/** Deps for one CLI command, quiet logs unless LOG_LEVEL says otherwise; always closed. */
-export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
-  const deps = await createDeps(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
+/** Deps for one CLI command from the config and logger `keel` built once; always closed. */
+export async function withDeps<T>(ctx: CliContext, fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const deps = await createDeps(ctx.config, { logger: ctx.logger });
   try {
     return await fn(deps);
   } finally {
@@ -15,7 +14,7 @@ export async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
 
 /** The tenant a command acts on: --tenant, else KEEL_DEFAULT_TENANT. */
 export function tenantOf(deps: Deps, slug: string | undefined): Promise<Tenant> {
-  return requireTenant(deps.db, slug ?? deps.config.KEEL_DEFAULT_TENANT);
+  return requireTenant(deps.db, slug ?? deps.config.app.defaultTenant);
 }
 
 export function printErrors(io: Io, head: string, errors: string[], max = 50): void {

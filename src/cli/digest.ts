@@ -2,11 +2,10 @@ import { parseArgs } from "node:util";
 import { createKeel } from "../app.js";
 import { ConsoleAdapter } from "../bots/console/adapter.js";
 import { renderConsole } from "../bots/console/render.js";
-import type { Io } from "../cli.js";
-import { loadConfig } from "../config.js";
 import { buildDigest, listSubscriptions } from "../core/features/digest/index.js";
 import { deliverDue, enqueue } from "../core/features/outbox/index.js";
 import { listTenants, requireTenant } from "../core/features/tenancy/index.js";
+import type { CliContext, Io } from "./io.js";
 
 const USAGE = "Usage: keel digest --now [--tenant SLUG]\n";
 const DAY_MS = 86_400_000;
@@ -16,7 +15,7 @@ const DAY_MS = 86_400_000;
  * one) and queues it in the outbox — a running `keel start` delivers Slack/WhatsApp rows, console
  * rows are delivered here. A tenant without subscriptions gets its digest printed.
  */
-export async function digestCommand(argv: string[], io: Io): Promise<number> {
+export async function digestCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { now: { type: "boolean" }, tenant: { type: "string", short: "t" } },
@@ -25,7 +24,7 @@ export async function digestCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(USAGE);
     return 2;
   }
-  const keel = await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
+  const keel = await createKeel(ctx.config, { logger: ctx.logger });
   const { deps } = keel;
   try {
     deps.channels.set("console", new ConsoleAdapter((s) => io.stdout.write(s)));

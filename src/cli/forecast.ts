@@ -218,9 +218,12 @@ async function runAll(
 
 function startPool(size: number): Worker[] | null {
   try {
-    // Workers do not inherit tsx's hooks, and `--import tsx` in execArgv is not enough on Node 24
-    // (its native type stripping loads the .ts file but cannot map our `.js` imports to `.ts`), so a
-    // tiny bootstrap registers tsx first, as bin/keel.mjs does, then loads the worker module.
+    // Compiled (dist/): the worker is plain JavaScript next to this file.
+    if (import.meta.url.endsWith(".js"))
+      return Array.from({ length: size }, () => new Worker(new URL("./forecast-worker.js", import.meta.url)));
+    // From source: workers do not inherit tsx's hooks, and `--import tsx` in execArgv is not enough on
+    // Node 24 (its native type stripping loads the .ts file but cannot map our `.js` imports to
+    // `.ts`), so a tiny bootstrap registers tsx first, as bin/keel.mjs does, then loads the worker.
     const api = import.meta.resolve("tsx/esm/api");
     const workerUrl = new URL("./forecast-worker.ts", import.meta.url).href;
     const boot = `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(workerUrl)}); })();`;

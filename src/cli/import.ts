@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { Io } from "../cli.js";
 import { formatIssue, IMPORT_KINDS, type ImportKind, runImport } from "../core/features/import/index.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
+import type { CliContext, Io } from "./io.js";
 
 const USAGE = `Usage: keel import ${IMPORT_KINDS.join("|")} FILE [--tenant SLUG] [--dry-run]
   Columns (README "Importing data" has the details; * = required for a new row):
@@ -18,7 +18,7 @@ const USAGE = `Usage: keel import ${IMPORT_KINDS.join("|")} FILE [--tenant SLUG]
   they are; nothing is written unless every row is valid.
 `;
 
-export async function importCommand(argv: string[], io: Io): Promise<number> {
+export async function importCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { tenant: { type: "string", short: "t" }, "dry-run": { type: "boolean" } },
@@ -37,7 +37,7 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
     );
     return 2;
   }
-  return withDeps(async (deps) => {
+  return withDeps(ctx, async (deps) => {
     const tenant = await tenantOf(deps, values.tenant);
     const dry = Boolean(values["dry-run"]);
     const r = await runImport(deps, tenant.id, kind as ImportKind, createReadStream(file), { dryRun: dry });

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Io } from "../cli.js";
+import type { Io } from "./io.js";
 
 /** A command's input file as text, or null after telling the user why it cannot be read (ENOENT, EACCES…). */
 export async function readInputFile(io: Io, command: string, file: string): Promise<string | null> {

@@ -1,13 +1,12 @@
 import { createKeel } from "../app.js";
-import type { Io } from "../cli.js";
-import { loadConfig } from "../config.js";
+import type { CliContext, Io } from "./io.js";
 import { promptsCommand } from "./prompts.js";
 import { usageCommand } from "./usage.js";
 import { usagePromptsCommand } from "./usage-prompts.js";
 
 /** `keel usage [--prompts]`: LLM spend, or approval metrics per prompt version. */
-export async function usageCli(argv: string[], io: Io): Promise<number> {
-  const keel = await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
+export async function usageCli(argv: string[], io: Io, ctx: CliContext): Promise<number> {
+  const keel = await createKeel(ctx.config, { logger: ctx.logger });
   try {
     if (argv.includes("--prompts"))
       return await usagePromptsCommand(
@@ -22,6 +21,6 @@ export async function usageCli(argv: string[], io: Io): Promise<number> {
 }
 
 /** `keel prompts`: the prompt registry (no database needed). */
-export async function promptsCli(argv: string[], io: Io): Promise<number> {
-  return promptsCommand(argv, io, { config: loadConfig(process.env) });
+export async function promptsCli(argv: string[], io: Io, ctx: CliContext): Promise<number> {
+  return promptsCommand(argv, io, ctx);
 }

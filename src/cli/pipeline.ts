@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import type { Io } from "../cli.js";
 import {
   applyPipeline,
   PIPELINE_TEMPLATES,
@@ -9,6 +8,7 @@ import {
 } from "../core/features/company/index.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
 import { readInputFile } from "./input-file.js";
+import type { CliContext, Io } from "./io.js";
 
 const USAGE = `Usage: keel pipeline show [--tenant SLUG]          print the pipeline as YAML (edit it, then apply)
        keel pipeline apply FILE [--tenant SLUG] [--dry-run]
@@ -17,7 +17,7 @@ const USAGE = `Usage: keel pipeline show [--tenant SLUG]          print the pipe
        keel pipeline templates                the templates \`keel setup --pipeline\` accepts
 `;
 
-export async function pipelineCommand(argv: string[], io: Io): Promise<number> {
+export async function pipelineCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { tenant: { type: "string", short: "t" }, "dry-run": { type: "boolean" } },
@@ -30,7 +30,7 @@ export async function pipelineCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (sub === "show")
-    return withDeps(async (deps) => {
+    return withDeps(ctx, async (deps) => {
       const tenant = await tenantOf(deps, values.tenant);
       const p = await pipelineWithCounts(deps, tenant.id);
       if (!p) {
@@ -52,7 +52,7 @@ export async function pipelineCommand(argv: string[], io: Io): Promise<number> {
     printErrors(io, `keel pipeline: ${file} is not a valid pipeline file:`, parsed.errors);
     return 2;
   }
-  return withDeps(async (deps) => {
+  return withDeps(ctx, async (deps) => {
     const tenant = await tenantOf(deps, values.tenant);
     const dry = Boolean(values["dry-run"]);
     const r = await applyPipeline(deps, tenant.id, parsed.file, { dryRun: dry });

@@ -2,7 +2,6 @@ import { parseArgs } from "node:util";
 import type { Config } from "../config.js";
 import {
   DEFAULT_PROMPTS_DIR,
-  llmConfigFrom,
   loadPromptRegistry,
   type PromptRegistry,
   PromptRegistryError,
@@ -40,7 +39,7 @@ export async function promptsCommand(argv: string[], io: Io, deps: { config: Con
   }
   let reg: PromptRegistry;
   try {
-    reg = loadPromptRegistry(llmConfigFrom(deps.config).LLM_PROMPTS_DIR ?? DEFAULT_PROMPTS_DIR);
+    reg = loadPromptRegistry(deps.config.llm.LLM_PROMPTS_DIR ?? DEFAULT_PROMPTS_DIR);
   } catch (e) {
     if (e instanceof PromptRegistryError) {
       io.stderr.write(`${e.message}\n`);

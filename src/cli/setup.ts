@@ -1,6 +1,5 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import type { Io } from "../cli.js";
 import {
   checkSetup,
   createCompany,
@@ -10,6 +9,7 @@ import {
   setupSchema,
 } from "../core/features/company/index.js";
 import { printErrors, withDeps } from "./context.js";
+import type { CliContext, Io } from "./io.js";
 
 const USAGE = `Usage: keel setup                      (interactive: asks each question)
        keel setup --company NAME --slug SLUG --currency ISO --timezone IANA --owner EMAIL
@@ -102,7 +102,7 @@ export async function askSetup(
   }
 }
 
-export async function setupCommand(argv: string[], io: Io): Promise<number> {
+export async function setupCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -151,7 +151,7 @@ export async function setupCommand(argv: string[], io: Io): Promise<number> {
     printErrors(io, "keel setup: nothing was created; fix these:", checked.errors);
     return 2;
   }
-  return withDeps(async (deps) => {
+  return withDeps(ctx, async (deps) => {
     const { tenant, owner, template } = await createCompany(deps, input);
     io.stdout.write(
       `Set up ${tenant.name} (${tenant.slug}): ${tenant.currency}, ${tenant.timezone}, owner ${owner.email}, ` +

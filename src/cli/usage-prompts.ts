@@ -1,12 +1,10 @@
 import { parseArgs } from "node:util";
-import { createKeel } from "../app.js";
-import type { Io } from "../cli.js";
-import { loadConfig } from "../config.js";
 import type { Deps } from "../core/deps.js";
 import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/drafts/index.js";
 import { requireTenant } from "../core/features/tenancy/index.js";
 import { monthRange, type PromptCallLine, promptCalls } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
+import type { Io } from "./io.js";
 
 export interface PromptUsage {
   tenant: string;
@@ -58,10 +56,10 @@ export function renderPromptUsage(u: PromptUsage): string {
 }
 
 /**
- * `keel usage --prompts [--tenant SLUG] [--month YYYY-MM] [--json]`. `src/cli/usage.ts` can delegate
- * here when it sees `--prompts` (passing its deps); without deps the command opens Keel itself.
+ * `keel usage --prompts [--tenant SLUG] [--month YYYY-MM] [--json]`. `keel usage` delegates here when
+ * it sees `--prompts`, passing its deps.
  */
-export async function usagePromptsCommand(argv: string[], io: Io, deps?: Deps): Promise<number> {
+export async function usagePromptsCommand(argv: string[], io: Io, d: Deps): Promise<number> {
   let values: { tenant?: string; month?: string; json?: boolean };
   try {
     ({ values } = parseArgs({
@@ -79,15 +77,9 @@ export async function usagePromptsCommand(argv: string[], io: Io, deps?: Deps): 
     );
     return 2;
   }
-  const keel = deps ? null : await createKeel(loadConfig({ LOG_LEVEL: "warn", ...process.env }));
-  const d = deps ?? keel!.deps;
-  try {
-    const tenant = await requireTenant(d.db, values.tenant ?? d.config.KEEL_DEFAULT_TENANT);
-    const month = values.month ?? d.clock.now().toISOString().slice(0, 7);
-    const usage = await promptUsage(d, tenant.id, tenant.slug, month);
-    io.stdout.write(values.json ? `${JSON.stringify(usage, null, 2)}\n` : renderPromptUsage(usage));
-    return 0;
-  } finally {
-    await keel?.close();
-  }
+  const tenant = await requireTenant(d.db, values.tenant ?? d.config.app.defaultTenant);
+  const month = values.month ?? d.clock.now().toISOString().slice(0, 7);
+  const usage = await promptUsage(d, tenant.id, tenant.slug, month);
+  io.stdout.write(values.json ? `${JSON.stringify(usage, null, 2)}\n` : renderPromptUsage(usage));
+  return 0;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Deps } from "../core/deps.js";
 import { findTenantBySlug } from "../core/features/tenancy/index.js";
-import { llmConfigFrom, type UsageReport, usageReport } from "../core/infra/llm/index.js";
+import { type UsageReport, usageReport } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
@@ -65,7 +65,7 @@ export async function usageCommand(
     io.stderr.write(`--month must be YYYY-MM (got "${month}").\n${USAGE}`);
     return 2;
   }
-  const slug = values.tenant ?? deps.config.KEEL_DEFAULT_TENANT;
+  const slug = values.tenant ?? deps.config.app.defaultTenant;
   const tenant = await findTenantBySlug(deps.db, slug);
   if (!tenant) {
     io.stderr.write(`No tenant "${slug}". Pass --tenant SLUG.\n`);
@@ -75,7 +75,7 @@ export async function usageCommand(
   if (values.json) io.stdout.write(`${JSON.stringify({ tenant: slug, ...report }, null, 2)}\n`);
   else
     io.stdout.write(
-      formatUsage(report, slug, Math.round(llmConfigFrom(deps.config).LLM_TENANT_MONTHLY_BUDGET_USD * 1e6)),
+      formatUsage(report, slug, Math.round(deps.config.llm.LLM_TENANT_MONTHLY_BUDGET_USD * 1e6)),
     );
   return 0;
 }

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import type { Io } from "../cli.js";
 import {
   addUser,
   linkIdentity,
@@ -9,6 +8,7 @@ import {
   unlinkIdentity,
 } from "../core/features/company/index.js";
 import { tenantOf, withDeps } from "./context.js";
+import type { CliContext, Io } from "./io.js";
 
 const USAGE = `Usage: keel users list [--tenant SLUG]
        keel users add EMAIL --role owner|manager|rep|finance|viewer [--name NAME] [--tenant SLUG]
@@ -18,7 +18,7 @@ const USAGE = `Usage: keel users list [--tenant SLUG]
        keel users unlink EMAIL (--slack USER_ID | --whatsapp +NUMBER) [--tenant SLUG]
 `;
 
-export async function usersCommand(argv: string[], io: Io): Promise<number> {
+export async function usersCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -49,7 +49,7 @@ export async function usersCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(USAGE);
     return 2;
   }
-  return withDeps(async (deps) => {
+  return withDeps(ctx, async (deps) => {
     const t = await tenantOf(deps, values.tenant);
     const out = (s: string) => io.stdout.write(`${s}\n`);
     switch (sub) {

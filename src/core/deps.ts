@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config.js";
-import { markDraftSent } from "./features/drafts/index.js";
-import type { ChannelRegistry, DraftSentHook } from "./features/outbox/index.js";
 import { type Database, openDatabase } from "./infra/db/client.js";
 import { migrateWithOwner, runMigrations } from "./infra/db/migrate.js";
 import { createLlm } from "./infra/llm/index.js";
 import { createLogger, type Logger } from "./infra/logger.js";
 import { createMetrics, type Metrics } from "./infra/metrics.js";
 import { openStore } from "./infra/store/index.js";
+import type { ChannelRegistry, DraftSentHook } from "./ports/chat-adapter.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import type { LlmClient } from "./ports/llm.js";
 import type { Store } from "./ports/store.js";
@@ -40,33 +39,40 @@ export interface CreateDepsOptions {
   migrate?: boolean;
   /** PGlite in memory (tests). */
   inMemory?: boolean;
+  /** PGlite in memory: start from this dumped (migrated) data dir. */
+  loadDataDir?: Blob;
 }
 
 export async function createDeps(config: Config, opts: CreateDepsOptions = {}): Promise<Deps> {
-  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const logger = opts.logger ?? createLogger({ level: config.app.logLevel });
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? createMetrics();
   const dbOpts = {
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.KEEL_DATA_DIR,
-    appRole: config.DATABASE_APP_ROLE,
-    poolSize: config.DATABASE_POOL_SIZE,
+    databaseUrl: config.db.url,
+    dataDir: config.app.dataDir,
+    appRole: config.db.appRole,
+    poolSize: config.db.poolSize,
     inMemory: opts.inMemory,
+    loadDataDir: opts.loadDataDir,
   };
+  // The store first: an unreachable Redis fails start-up before any migration runs.
+  const store = opts.store ?? (await openStore(config.redis.url));
   let db = opts.db;
-  if (!db) {
-    if (config.DATABASE_URL) {
+  try {
+    if (!db && config.db.url) {
       if (opts.migrate !== false)
-        await migrateWithOwner({ ...dbOpts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
+        await migrateWithOwner({ ...dbOpts, migrationUrl: config.db.migrationUrl }, logger);
       db = await openDatabase(dbOpts);
-    } else {
+    } else if (!db) {
       // PGlite is a single process-local instance: migrate on the same handle.
       db = await openDatabase(dbOpts);
-      if (opts.migrate !== false) await runMigrations(db, config.DATABASE_APP_ROLE, logger);
+      if (opts.migrate !== false) await runMigrations(db, config.db.appRole, logger);
     }
+  } catch (e) {
+    if (!opts.store) await store.close();
+    throw e;
   }
-  const store = opts.store ?? (await openStore(config.REDIS_URL));
-  const secret = config.KEEL_SECRET ?? randomBytes(32).toString("hex");
+  const secret = config.app.secret ?? randomBytes(32).toString("hex");
   const base = {
     config,
     logger,
@@ -76,7 +82,9 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
     metrics,
     secret,
     channels: new Map() as ChannelRegistry,
-    onDraftSent: markDraftSent,
+    // Drafts owns what "sent" means; bound late so this hub file imports no feature (no cycle).
+    onDraftSent: (async (...args: Parameters<DraftSentHook>) =>
+      (await import("./features/drafts/index.js")).markDraftSent(...args)) as DraftSentHook,
   };
   const llm = opts.llm ?? (await createLlm(base));
   return { ...base, llm };

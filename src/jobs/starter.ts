@@ -1,4 +1,4 @@
-import type { Starter } from "../main.js";
+import type { Starter } from "../starter.js";
 import { createScheduler } from "./scheduler.js";
 
 /**
@@ -7,7 +7,7 @@ import { createScheduler } from "./scheduler.js";
  * them right away instead of waiting for the lease.
  */
 export const jobsStarter: Starter = async (keel) => {
-  const { ALL_JOBS } = await import("./index.js");
+  const { ALL_JOBS } = await import("./all-jobs.js");
   const scheduler = createScheduler(keel.deps, ALL_JOBS);
   // Catch-up runs in the background: the HTTP server should not wait for a backlog of digests.
   void scheduler.start().catch((err) => keel.deps.logger.error({ err }, "scheduler start failed"));

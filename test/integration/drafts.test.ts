@@ -102,7 +102,7 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
 
   it("an expired draft cannot be approved", async () => {
     const r = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", target);
-    clock.advance((d.config.DRAFT_EXPIRY_HOURS + 1) * 3_600_000);
+    clock.advance((d.config.app.draftExpiryHours + 1) * 3_600_000);
     const res = await approveDraft(d, await actor("owner@demo.example"), String(r.meta?.draftId));
     expect(res.enqueued).toBe(false);
     expect(res.reply.text).toMatch(/expired/);

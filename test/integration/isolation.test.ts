@@ -57,7 +57,7 @@ describe("tenant isolation (row-level security)", () => {
 
   it("with no tenant set, tenant tables return 0 rows", async () => {
     const res = await d.db.orm.transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local role "${d.config.DATABASE_APP_ROLE}"`));
+      await tx.execute(sql.raw(`set local role "${d.config.db.appRole}"`));
       return tx.select().from(users);
     });
     expect(res).toHaveLength(0);
@@ -100,7 +100,7 @@ describe("tenant isolation (row-level security)", () => {
       expect(owned[0]!.n).toBe(0);
       const [role] = rowsOf<{ rolsuper: boolean; rolbypassrls: boolean }>(
         await d.db.orm.execute(
-          sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${d.config.DATABASE_APP_ROLE}`,
+          sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${d.config.db.appRole}`,
         ),
       );
       expect(role).toEqual({ rolsuper: false, rolbypassrls: false });

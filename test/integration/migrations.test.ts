@@ -52,11 +52,11 @@ describe("migrations", () => {
       const owner = await openDatabase({
         databaseUrl: d.env.MIGRATION_DATABASE_URL,
         dataDir: "",
-        appRole: d.config.DATABASE_APP_ROLE,
+        appRole: d.config.db.appRole,
         poolSize: 1,
       });
-      await expect(runMigrations(owner, d.config.DATABASE_APP_ROLE)).resolves.toBeUndefined();
+      await expect(runMigrations(owner, d.config.db.appRole)).resolves.toBeUndefined();
       await owner.close();
-    } else await expect(runMigrations(d.db, d.config.DATABASE_APP_ROLE)).resolves.toBeUndefined();
+    } else await expect(runMigrations(d.db, d.config.db.appRole)).resolves.toBeUndefined();
   });
 });

@@ -4,17 +4,11 @@ import { type Config, loadConfig } from "../../src/config.js";
 import { type CreateDepsOptions, closeDeps, createDeps, type Deps } from "../../src/core/deps.js";
 import { createLogger } from "../../src/core/infra/logger.js";
 import { openStore } from "../../src/core/infra/store/index.js";
-import { registerEnvSchemas } from "../../src/env-schemas.js";
+import { cloneTemplate, pgliteDump, withDb } from "./db-template.js";
 
 /** True when the suite runs against real servers (CI sets these). */
 export const realPostgres = Boolean(process.env.DATABASE_URL);
 export const realRedis = Boolean(process.env.REDIS_URL);
-
-function withDb(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 export interface TestDeps extends Deps {
   /** The env the deps were built from (fresh database URL etc.), for subprocess tests. */
@@ -38,12 +32,12 @@ export async function createTestDeps(
     ...envOverrides,
   };
   let dropDb: (() => Promise<void>) | undefined;
+  // A copy of the migrated template (built once by vitest's globalSetup) needs no migration.
+  let migrated = false;
   if (realPostgres && !("DATABASE_URL" in envOverrides)) {
     const appUrl = process.env.DATABASE_URL!;
     const ownerUrl = process.env.MIGRATION_DATABASE_URL ?? appUrl;
-    const admin = postgres(withDb(ownerUrl, "postgres"), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    await admin.end();
+    migrated = await cloneTemplate(ownerUrl, name);
     env.DATABASE_URL = withDb(appUrl, name);
     env.MIGRATION_DATABASE_URL = withDb(ownerUrl, name);
     dropDb = async () => {
@@ -53,11 +47,19 @@ export async function createTestDeps(
     };
   }
   if (realRedis && !("REDIS_URL" in envOverrides)) env.REDIS_URL = process.env.REDIS_URL!;
-  registerEnvSchemas();
   const config: Config = loadConfig(env);
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
-  const store = opts.store ?? (await openStore(config.REDIS_URL, `keel:${name}:`));
-  const deps = await createDeps(config, { inMemory: true, ...opts, logger, store });
+  const store = opts.store ?? (await openStore(config.redis.url, `keel:${name}:`));
+  const loadDataDir = config.db.url ? undefined : (pgliteDump() ?? undefined);
+  if (loadDataDir) migrated = true;
+  const deps = await createDeps(config, {
+    inMemory: true,
+    loadDataDir,
+    migrate: !migrated,
+    ...opts,
+    logger,
+    store,
+  });
   return {
     ...deps,
     env,

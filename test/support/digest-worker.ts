@@ -7,7 +7,6 @@
  *   node --import tsx test/support/digest-worker.ts   (env: DATABASE_URL, REDIS_URL, KEEL_NOW, …)
  */
 import type { Keel } from "../../src/app.js";
-import { slackSettingsFrom } from "../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../src/bots/slack/runtime.js";
 import { loadConfig } from "../../src/config.js";
 import { closeDeps, createDeps } from "../../src/core/deps.js";
@@ -35,7 +34,7 @@ let adapter: ChatAdapter;
 if (process.env.SINK_URL)
   adapter = new HttpSinkAdapter(process.env.SINK_URL, "slack", () => point("after-send"));
 else {
-  const settings = slackSettingsFrom({ ...process.env });
+  const settings = config.slack;
   const keel: Keel = {
     deps,
     dispatcher: { dispatch: async () => ({ text: "" }), handles: () => false },

@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importCycles, importGraph } from "../support/import-graph.js";
 import {
   coreImportsNoDemo,
   coreStaysInside,
@@ -42,11 +44,39 @@ describe("architecture", () => {
           /^@slack\//.test(spec) ||
           spec === "whatsapp-web.js" ||
           /^(\.\.\/)+(bots|http|jobs)\//.test(spec) ||
-          /^(\.\.\/)+(app|main|cli|starters|feature-handlers|env-schemas)\.js$/.test(spec);
+          /^(\.\.\/)+(app|main|cli|starter|starters|feature-handlers)\.js$/.test(spec);
         if (bad) offenders.push(`${relative(ROOT, f)} imports ${spec}`);
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("src has no import cycles (type-only imports count; a deliberate late import() does not)", () => {
+    const cycles = importCycles(importGraph(join(ROOT, "src"))).map((c) => c.map((f) => relative(ROOT, f)));
+    expect(cycles).toEqual([]);
+  });
+
+  it("the cycle check finds a planted cycle", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keel-cycle-"));
+    try {
+      writeFileSync(join(dir, "a.ts"), 'import { b } from "./b.js";\nexport const a = () => b;\n');
+      writeFileSync(
+        join(dir, "b.ts"),
+        'import type { C } from "./c.js";\nexport const b = 1 as unknown as C;\n',
+      );
+      writeFileSync(
+        join(dir, "c.ts"),
+        'import { a } from "./a.js";\nexport type C = ReturnType<typeof a>;\n',
+      );
+      writeFileSync(
+        join(dir, "leaf.ts"),
+        'import { a } from "./a.js";\nexport const leaf = () => import("./leaf.js").then(() => a);\n',
+      );
+      const cycles = importCycles(importGraph(dir)).map((c) => c.map((f) => relative(dir, f)));
+      expect(cycles).toEqual([["a.ts", "b.ts", "c.ts"]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("relative imports use .js suffixes (ESM)", () => {

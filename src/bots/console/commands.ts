@@ -1,25 +1,18 @@
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { createKeel, type Keel } from "../../app.js";
-import type { Io } from "../../cli.js";
-import { loadConfig } from "../../config.js";
+import type { CliContext, Io } from "../../cli/io.js";
 import { actorByEmail, defaultActor, requireTenant } from "../../core/features/tenancy/index.js";
 import { openDatabase } from "../../core/infra/db/client.js";
 import { migrateWithOwner, runMigrations } from "../../core/infra/db/migrate.js";
-import { createLogger } from "../../core/infra/logger.js";
 import { AppError } from "../../core/kernel/errors.js";
 import { loadDemo } from "../../demo/load.js";
 import { ConsoleAdapter } from "./adapter.js";
 import { renderConsole } from "./render.js";
 import { ConsoleSession } from "./session.js";
 
-/** CLI commands quiet the logs unless LOG_LEVEL says otherwise: the terminal is the chat. */
-function cliConfig() {
-  return loadConfig({ LOG_LEVEL: "warn", ...process.env });
-}
-
 async function openSession(keel: Keel, tenantSlug: string | undefined, email: string | undefined) {
-  const tenant = await requireTenant(keel.deps.db, tenantSlug ?? keel.deps.config.KEEL_DEFAULT_TENANT);
+  const tenant = await requireTenant(keel.deps.db, tenantSlug ?? keel.deps.config.app.defaultTenant);
   const actor = email
     ? await actorByEmail(keel.deps.db, tenant.id, email)
     : await defaultActor(keel.deps.db, tenant.id);
@@ -31,7 +24,7 @@ const userOpts = {
   user: { type: "string" as const, short: "u" },
 };
 
-export async function sayCommand(argv: string[], io: Io): Promise<number> {
+export async function sayCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: { ...userOpts, json: { type: "boolean" } },
@@ -42,7 +35,7 @@ export async function sayCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write('Usage: keel say [--tenant SLUG] [--user EMAIL] [--json] "text"\n');
     return 2;
   }
-  const keel = await createKeel(cliConfig());
+  const keel = await createKeel(ctx.config, { logger: ctx.logger });
   try {
     const consoleAdapter = new ConsoleAdapter(values.json ? null : (s) => io.stdout.write(s));
     keel.deps.channels.set("console", consoleAdapter);
@@ -60,9 +53,9 @@ export async function sayCommand(argv: string[], io: Io): Promise<number> {
   }
 }
 
-export async function chatCommand(argv: string[], io: Io): Promise<number> {
+export async function chatCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values } = parseArgs({ args: argv, options: userOpts });
-  const keel = await createKeel(cliConfig());
+  const keel = await createKeel(ctx.config, { logger: ctx.logger });
   try {
     keel.deps.channels.set("console", new ConsoleAdapter((s) => io.stdout.write(s)));
     const { tenant, actor } = await openSession(keel, values.tenant, values.user);
@@ -99,8 +92,8 @@ export async function chatCommand(argv: string[], io: Io): Promise<number> {
   }
 }
 
-export async function demoCommand(_argv: string[], io: Io): Promise<number> {
-  const keel = await createKeel(cliConfig());
+export async function demoCommand(_argv: string[], io: Io, ctx: CliContext): Promise<number> {
+  const keel = await createKeel(ctx.config, { logger: ctx.logger });
   try {
     const res = await loadDemo(keel.deps);
     io.stdout.write(
@@ -118,26 +111,24 @@ export async function demoCommand(_argv: string[], io: Io): Promise<number> {
   }
 }
 
-export async function migrateCommand(_argv: string[], io: Io): Promise<number> {
-  const config = cliConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL });
+export async function migrateCommand(_argv: string[], io: Io, ctx: CliContext): Promise<number> {
+  const { config, logger } = ctx;
   const opts = {
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.KEEL_DATA_DIR,
-    appRole: config.DATABASE_APP_ROLE,
+    databaseUrl: config.db.url,
+    dataDir: config.app.dataDir,
+    appRole: config.db.appRole,
   };
-  if (config.DATABASE_URL)
-    await migrateWithOwner({ ...opts, migrationUrl: config.MIGRATION_DATABASE_URL }, logger);
+  if (config.db.url) await migrateWithOwner({ ...opts, migrationUrl: config.db.migrationUrl }, logger);
   else {
     const db = await openDatabase(opts);
     try {
-      await runMigrations(db, config.DATABASE_APP_ROLE, logger);
+      await runMigrations(db, config.db.appRole, logger);
     } finally {
       await db.close();
     }
   }
   io.stdout.write(
-    `Migrations applied (${config.DATABASE_URL ? "postgres" : `embedded database in ${config.KEEL_DATA_DIR}`}).\n`,
+    `Migrations applied (${config.db.url ? "postgres" : `embedded database in ${config.app.dataDir}`}).\n`,
   );
   return 0;
 }

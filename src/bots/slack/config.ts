@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { envHelpers } from "../../config.js";
+import { envUrl } from "../../core/kernel/env.js";
 
 /**
- * Slack's environment keys (merged into the one config schema by src/env-schemas.ts). Empty = unset.
+ * Slack's environment keys (part of the one config schema in src/config.ts). Empty = unset.
  * HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode needs SLACK_APP_TOKEN; either needs a bot token
  * (SLACK_BOT_TOKEN, single workspace) or OAuth (SLACK_CLIENT_ID/SECRET/STATE_SECRET, many workspaces).
  */
@@ -10,7 +10,7 @@ export const slackEnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "a bot token starting with xoxb-").optional(),
   SLACK_APP_TOKEN: z.string().startsWith("xapp-", "an app-level token starting with xapp-").optional(),
-  SLACK_API_URL: envHelpers.url(["http", "https"]).optional(),
+  SLACK_API_URL: envUrl(["http", "https"]).optional(),
   SLACK_CLIENT_ID: z.string().min(1).optional(),
   SLACK_CLIENT_SECRET: z.string().min(1).optional(),
   SLACK_STATE_SECRET: z.string().min(16, "at least 16 characters").optional(),
@@ -30,12 +30,8 @@ export interface SlackSettings {
   mode: "http" | "socket" | "off";
 }
 
-/** Reads Slack settings from the parsed config (or raw env in tests); decides the transport. */
-export function slackSettingsFrom(source: Record<string, unknown>): SlackSettings {
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([k, v]) => k.startsWith("SLACK_") && v !== "" && v !== undefined),
-  );
-  const env = slackEnvSchema.parse(cleaned);
+/** Slack's section of the config, from its parsed keys: decides the transport (pure, no parsing). */
+export function slackSettings(env: SlackEnv): SlackSettings {
   const oauth =
     env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
       ? {

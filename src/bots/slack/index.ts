@@ -1,6 +1,6 @@
 export { loadActionRef, saveActionRef } from "./action-refs.js";
 export { SlackAdapter, slackCapabilities } from "./adapter.js";
-export { type SlackEnv, type SlackSettings, slackEnvSchema, slackSettingsFrom } from "./config.js";
+export { type SlackEnv, type SlackSettings, slackEnvSchema, slackSettings } from "./config.js";
 export { InstallationRepo } from "./installations.js";
 export { INSTALL_LINK_TTL_MS, tenantInstallQuery, tenantInstallSig } from "./oauth.js";
 export { HonoReceiver } from "./receiver.js";

@@ -63,7 +63,7 @@ export function createSlackRuntime(
 ): SlackRuntime {
   const { deps, dispatcher } = keel;
   const log = deps.logger.child({ component: "slack" });
-  if (settings.oauth && !deps.config.KEEL_SECRET && deps.config.NODE_ENV === "production")
+  if (settings.oauth && !deps.config.app.secret && deps.config.app.env === "production")
     throw new AppError(
       "config_invalid",
       "Slack OAuth stores tokens sealed with KEEL_SECRET; set KEEL_SECRET.",
@@ -75,7 +75,7 @@ export function createSlackRuntime(
     logger: deps.logger,
   });
   const repo = settings.oauth
-    ? new InstallationRepo(deps.db, createSealer(deps.config.KEEL_SECRET))
+    ? new InstallationRepo(deps.db, createSealer(deps.config.app.secret))
     : undefined;
   const workspaces = new Workspaces(deps, settings, clients, repo);
   const pacer = new ChannelPacer(opts.paceMs ?? 1000);

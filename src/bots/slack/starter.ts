@@ -1,5 +1,4 @@
-import type { Starter } from "../../main.js";
-import { slackSettingsFrom } from "./config.js";
+import type { Starter } from "../../starter.js";
 import { createSlackRuntime } from "./runtime.js";
 
 /**
@@ -7,7 +6,7 @@ import { createSlackRuntime } from "./runtime.js";
  * delivery, mounts the HTTP routes or starts Socket Mode, and returns the stop function.
  */
 export const slackStarter: Starter = async (keel, mount) => {
-  const settings = slackSettingsFrom({ ...process.env, ...keel.deps.config });
+  const settings = keel.deps.config.slack;
   if (settings.mode === "off") {
     keel.deps.logger.debug("slack not configured");
     return undefined;

@@ -44,7 +44,7 @@ export class Workspaces {
       const token = this.settings.botToken!;
       const client = this.clients.get(token);
       const auth = await client.auth.test();
-      const slug = this.settings.tenantSlug ?? this.deps.config.KEEL_DEFAULT_TENANT ?? "demo";
+      const slug = this.settings.tenantSlug ?? this.deps.config.app.defaultTenant ?? "demo";
       const tenant = await findTenantBySlug(this.deps.db, slug);
       if (!tenant)
         throw new AppError(

@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { envHelpers } from "../../config.js";
-import { AppError } from "../../core/kernel/errors.js";
-
-const { bool, url } = envHelpers;
+import { envBool as bool, envUrl as url } from "../../core/kernel/env.js";
 
 /**
- * WhatsApp settings (see ENV.md). Registered into the one env schema by src/env-schemas.ts; the
+ * WhatsApp settings (see ENV.md). Part of the one env schema (src/config.ts), parsed into `config.whatsapp`; the
  * channel is off unless WHATSAPP_TRANSPORT is set.
  */
 export const whatsappEnvSchema = z.object({
@@ -41,22 +38,6 @@ export const whatsappEnvSchema = z.object({
 });
 
 export type WhatsappConfig = z.infer<typeof whatsappEnvSchema>;
-
-/** Parses the WhatsApp keys from an already-loaded config or a raw env; empty strings are unset. */
-export function loadWhatsappConfig(source: Record<string, unknown>): WhatsappConfig {
-  const cleaned: Record<string, unknown> = {};
-  for (const key of Object.keys(whatsappEnvSchema.shape)) {
-    const v = source[key];
-    if (v !== undefined && v !== "")
-      cleaned[key] = typeof v === "number" || typeof v === "boolean" ? String(v) : v;
-  }
-  const parsed = whatsappEnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const keys = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; ");
-    throw new AppError("config_invalid", `Invalid WhatsApp configuration (${keys}).`);
-  }
-  return parsed.data;
-}
 
 /** The keys the Cloud API transport cannot start without. */
 export function missingCloudKeys(c: WhatsappConfig): string[] {

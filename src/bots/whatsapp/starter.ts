@@ -1,6 +1,5 @@
-import type { Starter } from "../../main.js";
+import type { Starter } from "../../starter.js";
 import { createCloudWhatsapp } from "./cloud/setup.js";
-import { loadWhatsappConfig } from "./config.js";
 import { ensureWhatsappLink } from "./link.js";
 import { realClientFactory } from "./webjs/client.js";
 import { createWebjsWhatsapp } from "./webjs/setup.js";
@@ -11,7 +10,7 @@ import { createWebjsWhatsapp } from "./webjs/setup.js";
  */
 export const whatsappStarter: Starter = async (keel, mount) => {
   const { deps, dispatcher } = keel;
-  const c = loadWhatsappConfig(deps.config);
+  const c = deps.config.whatsapp;
   if (!c.WHATSAPP_TRANSPORT) return undefined;
   const log = deps.logger.child({ channel: "whatsapp", transport: c.WHATSAPP_TRANSPORT });
   if (c.WHATSAPP_TRANSPORT === "cloud") {

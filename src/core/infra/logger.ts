@@ -43,6 +43,12 @@ export const REDACT_PATHS = [
   "*.parameters",
 ];
 
+/** A log file for one-shot CLI commands (folder created on demand), written synchronously so a
+ * process that exits right after an error still has its last line on disk. */
+export function logFileDestination(path: string): pino.DestinationStream {
+  return pino.destination({ dest: path, mkdir: true, sync: true });
+}
+
 export function createLogger(
   opts: { level?: string; name?: string; destination?: pino.DestinationStream } = {},
 ): Logger {

@@ -1,3 +1,4 @@
+import type { Tx } from "../infra/db/client.js";
 import type { Reply } from "./reply.js";
 
 export type ChannelKind = "console" | "slack" | "whatsapp" | "email";
@@ -65,3 +66,15 @@ export interface ChatAdapter {
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }
+
+/** The adapters that can deliver outbox messages, by channel; filled by the composition root. */
+export type ChannelRegistry = Map<ChannelKind | string, ChatAdapter>;
+
+/** Called inside the transaction that marks an outbox row tied to a draft as sent (drafts owns it). */
+export type DraftSentHook = (
+  tx: Tx,
+  tenantId: string,
+  draftId: string,
+  detail: { outboxId: string; messageIds: string[] },
+  at: Date,
+) => Promise<void>;

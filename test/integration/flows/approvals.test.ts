@@ -91,7 +91,7 @@ describe("approval ledger", () => {
     const r = await createDraft(d, await actor("owner"), "Acme Logistics", target);
     const id = String(r.meta?.draftId);
     expect(await expireDueDrafts(d, tenantId)).toEqual([]);
-    clock.advance((d.config.DRAFT_EXPIRY_HOURS + 1) * 3_600_000);
+    clock.advance((d.config.app.draftExpiryHours + 1) * 3_600_000);
     expect(await expireDueDrafts(d, tenantId)).toContain(id);
     const history = await draftHistoryReply(d, await actor("owner"), id);
     expect(history.text).toMatch(/\(expired\)/);

@@ -10,7 +10,6 @@ import { fixedClock } from "../../../src/core/ports/clock.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
-import { registerLlmEnv } from "./helpers.js";
 
 const clock = fixedClock("2026-11-02T09:00:00Z");
 let d: TestDeps;
@@ -33,7 +32,6 @@ async function acme() {
 }
 
 beforeAll(async () => {
-  registerLlmEnv();
   fake = await startFakeOpenAi();
   d = await createTestDeps(
     {

@@ -14,7 +14,7 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
 import { type SmtpSink, startSmtpSink } from "../../support/smtp-sink.js";
-import { registerLlmEnv, systemOf } from "./helpers.js";
+import { systemOf } from "./helpers.js";
 
 const clock = fixedClock("2026-11-02T09:00:00Z");
 
@@ -125,7 +125,6 @@ describe("an invented number in a model reply never reaches the user", () => {
   let say: ReturnType<typeof harness>;
 
   beforeAll(async () => {
-    registerLlmEnv();
     fake = await startFakeOpenAi();
     fake.setDefault({
       fn: (body) => {

@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
-import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime } from "../../../src/bots/slack/runtime.js";
+import { loadConfig } from "../../../src/config.js";
 import { cashflowReport } from "../../../src/core/features/cashflow/index.js";
 import { listDeals } from "../../../src/core/features/deals/index.js";
 import {
@@ -59,12 +59,12 @@ beforeAll(async () => {
   const keel = { deps: d, dispatcher: createDispatcher(d, registry), close: async () => {} };
   const runtime = createSlackRuntime(
     keel,
-    slackSettingsFrom({
+    loadConfig({
       SLACK_SIGNING_SECRET: "digest-signing-secret",
       SLACK_BOT_TOKEN: "xoxb-digest",
       SLACK_API_URL: slack.url,
       SLACK_TENANT: "demo",
-    }),
+    }).slack,
     {
       paceMs: 1,
       retryConfig: { retries: 0 },

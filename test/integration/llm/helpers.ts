@@ -1,16 +1,7 @@
 import { eq } from "drizzle-orm";
-import { registerEnvSchema } from "../../../src/config.js";
 import { llmCalls, tenants, users } from "../../../src/core/infra/db/schema/index.js";
-import { type LlmGateway, llmEnvSchema } from "../../../src/core/infra/llm/index.js";
+import type { LlmGateway } from "../../../src/core/infra/llm/index.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
-
-let registered = false;
-/** The composition root merges the LLM env schema; tests that build config themselves do it here. */
-export function registerLlmEnv(): void {
-  if (registered) return;
-  registerEnvSchema(llmEnvSchema);
-  registered = true;
-}
 
 export interface LlmTestDeps extends TestDeps {
   gateway: LlmGateway;
@@ -18,7 +9,6 @@ export interface LlmTestDeps extends TestDeps {
 
 /** Deps with the LLM keys parsed; fast retries so fault tests stay quick. */
 export async function llmTestDeps(env: Record<string, string> = {}): Promise<LlmTestDeps> {
-  registerLlmEnv();
   const deps = await createTestDeps({
     LLM_RETRY_BASE_MS: "5",
     OPENAI_TIMEOUT_MS: "8000",

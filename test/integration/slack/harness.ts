@@ -1,7 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Hono } from "hono";
 import type { Keel } from "../../../src/app.js";
-import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
 import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
@@ -10,6 +9,7 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
+import { loadConfig } from "../../../src/config.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-demo";
@@ -71,7 +71,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   if (opts.demo !== false) await loadDemo(deps);
   const dispatcher = createDispatcher(deps, registry);
   const keel: Keel = { deps, dispatcher, close: async () => {} };
-  const settings = slackSettingsFrom({
+  const settings = loadConfig({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: api.url,
     ...(opts.botToken === false
@@ -84,7 +84,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
           SLACK_STATE_SECRET: "state-secret-0123456789",
         }
       : {}),
-  });
+  }).slack;
   const runtime = createSlackRuntime(keel, settings, {
     paceMs: 5,
     retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },

@@ -1,13 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { slackSettingsFrom } from "../../../src/bots/slack/config.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
+import { loadConfig } from "../../../src/config.js";
 
 /**
  * Socket Mode over a real WebSocket: apps.connections.open on the fake Web API hands out a local
@@ -42,12 +42,12 @@ beforeAll(async () => {
   );
   deps = await createTestDeps({ KEEL_SECRET: "test-keel-secret-0123456789" });
   await loadDemo(deps);
-  const settings = slackSettingsFrom({
+  const settings = loadConfig({
     SLACK_APP_TOKEN: "xapp-1-test",
     SLACK_BOT_TOKEN: "xoxb-test-demo",
     SLACK_API_URL: api.url,
     SLACK_TENANT: "demo",
-  });
+  }).slack;
   expect(settings.mode).toBe("socket");
   runtime = createSlackRuntime(
     { deps, dispatcher: createDispatcher(deps, registry), close: async () => {} },

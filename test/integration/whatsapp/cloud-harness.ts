@@ -1,6 +1,5 @@
 import { type CloudWhatsapp, createCloudWhatsapp } from "../../../src/bots/whatsapp/cloud/setup.js";
 import { signBody } from "../../../src/bots/whatsapp/cloud/signature.js";
-import { loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
@@ -10,6 +9,7 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeGraphApi, startFakeGraphApi } from "../../support/fake-graph-api.js";
+import { loadConfig } from "../../../src/config.js";
 
 export const PNID = "106540352242922";
 export const TOKEN = "EAAG-test-access-token";
@@ -40,7 +40,7 @@ export async function cloudHarness(
     { ...(clock ? { clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) },
   );
   await loadDemo(d);
-  const c = loadWhatsappConfig({
+  const c = loadConfig({
     WHATSAPP_TRANSPORT: "cloud",
     WHATSAPP_CLOUD_VERIFY_TOKEN: VERIFY,
     WHATSAPP_CLOUD_APP_SECRET: APP_SECRET,
@@ -49,7 +49,7 @@ export async function cloudHarness(
     WHATSAPP_GRAPH_API_URL: graph.url,
     WHATSAPP_PACING_MS: "0",
     ...env,
-  });
+  }).whatsapp;
   const tenantId = await ensureWhatsappLink(d, "demo", PNID);
   const wa = createCloudWhatsapp(d, createDispatcher(d, registry), c, tenantId);
   d.channels.set("whatsapp", wa.adapter);

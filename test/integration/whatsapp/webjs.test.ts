@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import { createWebjsWhatsapp, type WebjsWhatsapp } from "../../../src/bots/whatsapp/webjs/setup.js";
 import { drafts } from "../../../src/core/infra/db/schema/index.js";
@@ -12,6 +11,7 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeWebjsClient } from "../../unit/whatsapp/fake-webjs-client.js";
+import { loadConfig } from "../../../src/config.js";
 
 const API_TOKEN = "test-api-token-0123456789";
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -33,7 +33,7 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
   beforeAll(async () => {
     d = await createTestDeps({ KEEL_API_TOKEN: API_TOKEN });
     await loadDemo(d);
-    const c = loadWhatsappConfig({ WHATSAPP_TRANSPORT: "webjs", WHATSAPP_PACING_MS: "0" });
+    const c = loadConfig({ WHATSAPP_TRANSPORT: "webjs", WHATSAPP_PACING_MS: "0" }).whatsapp;
     tenantId = await ensureWhatsappLink(d, "demo", "webjs:keel");
     const slackAdapter: ChatAdapter = {
       channel: "slack",

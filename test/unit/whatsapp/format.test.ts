@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { cloudCapabilities } from "../../../src/bots/whatsapp/cloud/transport.js";
-import { allowlist, loadWhatsappConfig } from "../../../src/bots/whatsapp/config.js";
+import { allowlist } from "../../../src/bots/whatsapp/config.js";
 import { markdownToWhatsapp } from "../../../src/bots/whatsapp/format.js";
 import { renderWhatsapp } from "../../../src/bots/whatsapp/render.js";
 import { whatsappToIntent } from "../../../src/bots/whatsapp/to-intent.js";
 import { webjsCapabilities } from "../../../src/bots/whatsapp/webjs/transport.js";
+import { loadConfig } from "../../../src/config.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
 
 describe("Markdown → WhatsApp formatting", () => {
@@ -120,12 +121,12 @@ describe("WhatsApp config", () => {
   it("parses numbers in the allowlist with spaces and separators", () => {
     expect([
       ...allowlist(
-        loadWhatsappConfig({ WHATSAPP_ALLOWLIST: "+1 555 000 0001, 447700900123;+33 6 12 34 56 78" }),
+        loadConfig({ WHATSAPP_ALLOWLIST: "+1 555 000 0001, 447700900123;+33 6 12 34 56 78" }).whatsapp,
       ),
     ]).toEqual(["+15550000001", "+447700900123", "+33612345678"]);
   });
   it("defaults the Graph API URL and refuses a bad transport", () => {
-    expect(loadWhatsappConfig({}).WHATSAPP_GRAPH_API_URL).toBe("https://graph.facebook.com/v21.0");
-    expect(() => loadWhatsappConfig({ WHATSAPP_TRANSPORT: "sms" })).toThrow(/WHATSAPP_TRANSPORT/);
+    expect(loadConfig({}).whatsapp.WHATSAPP_GRAPH_API_URL).toBe("https://graph.facebook.com/v21.0");
+    expect(() => loadConfig({ WHATSAPP_TRANSPORT: "sms" }).whatsapp).toThrow(/WHATSAPP_TRANSPORT/);
   });
 });

@@ -89,7 +89,7 @@ export function createWebjsWhatsapp(
     tenantId,
   });
   const routes = qrRoutes({
-    apiToken: deps.config.KEEL_API_TOKEN,
+    apiToken: deps.config.http.apiToken,
     status: () => ({ state: supervisor.state, qr: supervisor.lastQr, haltReason: supervisor.haltReason }),
     relink: () => supervisor.start(),
   });

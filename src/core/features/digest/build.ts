@@ -12,7 +12,7 @@ export interface BuiltDigest {
 }
 
 /** Folder where chart PNGs are saved for channels that show a path (console). */
-export const chartsDir = (deps: Deps) => join(deps.config.KEEL_DATA_DIR, "charts");
+export const chartsDir = (deps: Deps) => join(deps.config.app.dataDir, "charts");
 
 /**
  * Composes a tenant's digest and renders it: text + sections + a PNG chart (no browser). The chart

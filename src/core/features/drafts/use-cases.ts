@@ -96,7 +96,7 @@ export async function createDraft(
 ): Promise<Reply> {
   if (!can(actor, "draft.create")) throw new AppError("forbidden", `A ${actor.role} cannot create drafts.`);
   const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + deps.config.DRAFT_EXPIRY_HOURS * 3_600_000);
+  const expiresAt = new Date(now.getTime() + deps.config.app.draftExpiryHours * 3_600_000);
   // Gather the subject first (read-only), write text outside any transaction (an LLM may be slow).
   const subject = await deps.db.tenantTx(actor.tenantId, async (tx) => {
     // Invoices only for roles that may see them; a rep's deal lookup covers only their own deals.

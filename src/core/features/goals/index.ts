@@ -1,17 +1,11 @@
-/** Goal planner (LangGraph) and tracking: the public surface of the feature. */
+/**
+ * Goal planner (LangGraph) and tracking: the public surface of the feature. The graph itself
+ * (./graph.js) is imported on demand by planGoalReply, so importing this index does not load LangGraph.
+ */
 
 export { gatherMetricContext, type MetricContext, outlookFor } from "./context.js";
 export * from "./feature.js";
-export {
-  buildGoalPlanner,
-  type GoalPlanner,
-  MAX_REVISIONS,
-  PlannerState,
-  type PlannerStateT,
-  routeAfterGather,
-  routeAfterValidate,
-  runGoalPlanner,
-} from "./graph.js";
+export type { GoalPlanner, PlannerStateT } from "./graph.js";
 export { computePace, type GoalPace, goalPace, recordCheckin } from "./pace.js";
 export { DEFAULT_HORIZON_DAYS, parseDeadline, parseGoalText } from "./rules.js";
 export { extractedIntentSchema, smartGoalsSchema } from "./schemas.js";

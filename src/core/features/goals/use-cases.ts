@@ -4,7 +4,7 @@ import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { can } from "../auth/index.js";
-import { type GoalPlanner, runGoalPlanner } from "./graph.js";
+import type { GoalPlanner } from "./graph.js";
 import { formatValue } from "./measure.js";
 import { loadPoints } from "./metric-data.js";
 import { computePace } from "./pace.js";
@@ -20,6 +20,8 @@ export async function planGoalReply(
 ): Promise<Reply> {
   if (!can(actor, "metrics.read"))
     throw new AppError("forbidden", `Your role (${actor.role}) cannot see metrics.`);
+  // LangGraph loads only when a goal is planned, not for every command that imports this feature.
+  const { runGoalPlanner } = await import("./graph.js");
   const state = await runGoalPlanner(deps, { tenantId: actor.tenantId, userId: actor.userId, text }, planner);
   deps.logger.info({ trace: state.trace, goals: state.goalIds?.length ?? 0 }, "goal planned");
   return {

@@ -6,7 +6,7 @@ import { scrubText } from "../../infra/safe-error.js";
 import { asAppError, isAppError } from "../../kernel/errors.js";
 import {
   type ChannelKind,
-  type ChatAdapter,
+  type ChannelRegistry,
   DeliveryDeferred,
   type DeliveryTarget,
 } from "../../ports/chat-adapter.js";
@@ -22,15 +22,7 @@ export { CHANNEL_PACE_MS, paceChannel } from "./pacing.js";
 export { type AlertTarget, ownerAlertTarget, teamAlertTarget } from "./targets.js";
 
 export type OutboxRow = typeof outbox.$inferSelect;
-export type ChannelRegistry = Map<ChannelKind | string, ChatAdapter>;
-/** Called inside the transaction that marks an outbox row tied to a draft as sent (drafts owns it). */
-export type DraftSentHook = (
-  tx: Tx,
-  tenantId: string,
-  draftId: string,
-  detail: { outboxId: string; messageIds: string[] },
-  at: Date,
-) => Promise<void>;
+export type { ChannelRegistry, DraftSentHook } from "../../ports/chat-adapter.js";
 
 export const OUTBOX_MAX_ATTEMPTS = 6;
 /** How long a claimed row stays ours; after that another dispatcher may take it (crash recovery). */

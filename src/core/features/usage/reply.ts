@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { llmConfigFrom, type UsageReport, usageReport } from "../../infra/llm/index.js";
+import { type UsageReport, usageReport } from "../../infra/llm/index.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 
@@ -29,7 +29,7 @@ const lines = (title: string, rows: UsageReport["byFeature"]) =>
 
 /** The tenant's monthly budget in micro-dollars: its own row, else the installation default. */
 export function budgetMicros(deps: Deps, report: UsageReport): number {
-  return report.budgetMicros ?? Math.round(llmConfigFrom(deps.config).LLM_TENANT_MONTHLY_BUDGET_USD * 1e6);
+  return report.budgetMicros ?? Math.round(deps.config.llm.LLM_TENANT_MONTHLY_BUDGET_USD * 1e6);
 }
 
 /**

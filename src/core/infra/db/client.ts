@@ -25,6 +25,8 @@ export interface Database {
   exec(script: string): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** PGlite only: the data dir as a tar (tests load a migrated copy instead of migrating again). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 export interface DbOptions {
@@ -34,6 +36,8 @@ export interface DbOptions {
   poolSize?: number;
   /** PGlite only: keep everything in memory (tests). */
   inMemory?: boolean;
+  /** PGlite in memory only: start from this dumped data dir (`dumpDataDir()`), e.g. a migrated template. */
+  loadDataDir?: Blob;
 }
 
 /** Rows of a drizzle `execute` result on either driver. */
@@ -104,7 +108,7 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   let pg: InstanceType<typeof PGlite>;
-  if (opts.inMemory) pg = new PGlite();
+  if (opts.inMemory) pg = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   else {
     mkdirSync(opts.dataDir, { recursive: true });
     pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`);
@@ -119,6 +123,7 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
     exec: async (script) => {
       await pg.exec(script);
     },
+    dumpDataDir: () => pg.dumpDataDir("none"),
     ping: async () => {
       try {
         await pg.query("select 1");

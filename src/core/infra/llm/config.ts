@@ -1,13 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { type Config, envHelpers } from "../../../config.js";
+import { envBool as bool, envUrl as url } from "../../kernel/env.js";
 
 /**
- * Environment keys of the LLM gateway (see ENV.md for one line per key). Merged into the app's
- * env schema by the composition root (`registerEnvSchema(llmEnvSchema)`); every key has a default
- * or is optional, so Keel starts with no provider at all (offline only).
+ * Environment keys of the LLM gateway (see ENV.md for one line per key). Part of the one
+ * env schema (src/config.ts), parsed once into `config.llm`; every key has a default or is optional,
+ * so Keel starts with no provider at all (offline only).
  */
-const { bool, url } = envHelpers;
 
 const fraction = z.coerce.number().min(0).max(1);
 const jsonRecord = z.string().transform((s, ctx) => {
@@ -55,21 +54,3 @@ export type LlmEnv = z.infer<typeof llmEnvSchema>;
 
 /** The repository's prompts/ folder, resolved from this file (src/core/infra/llm → ../../../prompts). */
 export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL("../../../../prompts/", import.meta.url));
-
-/**
- * The LLM settings from the app config. When the composition root did not merge `llmEnvSchema`
- * (older wiring, some tests), the keys are re-parsed from what the config holds so defaults apply.
- */
-export function llmConfigFrom(config: Config): LlmEnv {
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(llmEnvSchema.shape)) {
-    const v = (config as Record<string, unknown>)[key];
-    if (v !== undefined && v !== "") raw[key] = v;
-  }
-  // Already-parsed values (numbers, booleans, objects) go through coerce/transform unchanged or are
-  // re-stringified where the schema expects a string.
-  for (const k of ["LLM_STARTUP_PROBE"] as const) if (typeof raw[k] === "boolean") raw[k] = String(raw[k]);
-  for (const k of ["LLM_PRICES_JSON", "LLM_MODEL_LIMITS_JSON"] as const)
-    if (raw[k] && typeof raw[k] === "object") raw[k] = JSON.stringify(raw[k]);
-  return llmEnvSchema.parse(raw);
-}

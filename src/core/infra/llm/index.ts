@@ -7,7 +7,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { BudgetGuard } from "./budget.js";
 import { ResponseCache } from "./cache.js";
-import { DEFAULT_PROMPTS_DIR, llmConfigFrom } from "./config.js";
+import { DEFAULT_PROMPTS_DIR } from "./config.js";
 import { createGateway, type LlmGateway } from "./gateway.js";
 import { LedgerWriter } from "./ledger.js";
 import { createLlmMetrics } from "./metrics.js";
@@ -22,7 +22,7 @@ import { DEFAULT_MODEL_LIMITS } from "./tokens.js";
 import type { ProviderName } from "./types.js";
 
 export { complexity } from "./complexity.js";
-export { DEFAULT_PROMPTS_DIR, type LlmEnv, llmConfigFrom, llmEnvSchema } from "./config.js";
+export { DEFAULT_PROMPTS_DIR, type LlmEnv, llmEnvSchema } from "./config.js";
 export { isLlmError, LlmError, type LlmSubCode } from "./errors.js";
 export type { LlmGateway } from "./gateway.js";
 export { classifyByRules, INTENT_KINDS, type IntentKind, type RuleIntent } from "./offline/intent-rules.js";
@@ -62,7 +62,7 @@ export interface LlmDeps {
  * provider shows as degraded in `health()`, and answers fall back along the chain to offline.
  */
 export async function createLlm(deps: LlmDeps): Promise<LlmGateway> {
-  const cfg = llmConfigFrom(deps.config);
+  const cfg = deps.config.llm;
   const log = deps.logger.child({ component: "llm" });
   let registry: ReturnType<typeof loadPromptRegistry>;
   try {

@@ -19,15 +19,22 @@ export class RedisStore implements Store {
 
   static async connect(url: string, prefix = "keel:"): Promise<RedisStore> {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
+    // Without a listener ioredis prints "Unhandled error event" and a stack to the terminal; the
+    // cause (e.g. ECONNREFUSED) is more useful in our message than its later "Connection is closed".
+    let lastError: Error | undefined;
+    redis.on("error", (e: Error) => {
+      lastError = e;
+    });
     try {
       await redis.connect();
       await redis.ping();
-    } catch (cause) {
+    } catch (err) {
       redis.disconnect();
+      const cause = lastError ?? (err as Error);
       const safe = url.replace(/\/\/[^@]*@/, "//***@");
       throw new AppError(
         "db_unreachable",
-        `Cannot connect to Redis at ${safe} (${(cause as Error).message}). Check REDIS_URL and that Redis is running, or unset REDIS_URL to use the in-process store.`,
+        `Cannot connect to Redis at ${safe} (${cause.message}). Check REDIS_URL and that Redis is running, or unset REDIS_URL to use the in-process store.`,
         { cause },
       );
     }

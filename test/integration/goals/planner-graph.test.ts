@@ -5,14 +5,14 @@ import {
   routeAfterGather,
   routeAfterValidate,
   runGoalPlanner,
-} from "../../../src/core/features/goals/index.js";
+} from "../../../src/core/features/goals/graph.js";
 import { requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { goals } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { LlmRequest } from "../../../src/core/ports/llm.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
-import { scriptedLlm } from "./scripted-llm.js";
+import { scriptedLlm } from "../../unit/goals/scripted-llm.js";
 
 const clock = fixedClock("2026-11-02T09:00:00Z");
 let base: TestDeps;

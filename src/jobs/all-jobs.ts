@@ -1,0 +1,29 @@
+import { anomalyScanJob } from "./anomaly-scan.job.js";
+import { digestsJob } from "./digests.job.js";
+import { goalCheckinsJob } from "./goal-checkins.job.js";
+import { jobRunsPruneJob } from "./job-runs-prune.job.js";
+import { outboxDispatchJob } from "./outbox-dispatch.job.js";
+import { overdueInvoicesJob } from "./overdue-invoices.job.js";
+import { stuckDealsJob } from "./stuck-deals.job.js";
+import type { JobDefinition } from "./types.js";
+
+export {
+  anomalyScanJob,
+  digestsJob,
+  goalCheckinsJob,
+  jobRunsPruneJob,
+  outboxDispatchJob,
+  overdueInvoicesJob,
+  stuckDealsJob,
+};
+
+/** Every job `keel start` schedules. */
+export const ALL_JOBS: readonly JobDefinition[] = [
+  outboxDispatchJob,
+  digestsJob,
+  anomalyScanJob,
+  stuckDealsJob,
+  overdueInvoicesJob,
+  goalCheckinsJob,
+  jobRunsPruneJob,
+];
