@@ -25,7 +25,10 @@ const receivables = Array.from({ length: 200 }, (_, i) => ({
 }));
 const samples = Array.from({ length: 2000 }, () => Math.round(-5 + rng() * 40));
 const byCustomer = new Map(
-  Array.from({ length: 80 }, (_, c) => [`c${c}`, { n: 25, samples: samples.slice(c * 25, c * 25 + 25) }] as const),
+  Array.from(
+    { length: 80 },
+    (_, c) => [`c${c}`, { n: 25, samples: samples.slice(c * 25, c * 25 + 25) }] as const,
+  ),
 );
 const input = {
   openingMinor: 50_000_000,

@@ -10,12 +10,12 @@ import { serve } from "@hono/node-server";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Keel } from "../../src/app.js";
 import { createSlackRuntime } from "../../src/bots/slack/runtime.js";
+import { loadConfig } from "../../src/config.js";
 import { createDispatcher, type Dispatcher } from "../../src/core/intents/dispatcher.js";
 import { registry } from "../../src/core/registry.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createHttpApp } from "../../src/http/app.js";
 import { createTestDeps } from "../../test/support/deps.js";
-import { loadConfig } from "../../src/config.js";
 
 export const SIGNING_SECRET = "bench-signing-secret-0123456789";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

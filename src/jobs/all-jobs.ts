@@ -1,5 +1,7 @@
 import { anomalyScanJob } from "./anomaly-scan.job.js";
 import { digestsJob } from "./digests.job.js";
+import { draftEscalationsJob } from "./draft-escalations.job.js";
+import { draftExpiryJob } from "./draft-expiry.job.js";
 import { goalCheckinsJob } from "./goal-checkins.job.js";
 import { jobRunsPruneJob } from "./job-runs-prune.job.js";
 import { outboxDispatchJob } from "./outbox-dispatch.job.js";
@@ -10,6 +12,8 @@ import type { JobDefinition } from "./types.js";
 export {
   anomalyScanJob,
   digestsJob,
+  draftEscalationsJob,
+  draftExpiryJob,
   goalCheckinsJob,
   jobRunsPruneJob,
   outboxDispatchJob,
@@ -25,5 +29,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   stuckDealsJob,
   overdueInvoicesJob,
   goalCheckinsJob,
+  draftExpiryJob,
+  draftEscalationsJob,
   jobRunsPruneJob,
 ];

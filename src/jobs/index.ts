@@ -4,6 +4,8 @@ export {
   ALL_JOBS,
   anomalyScanJob,
   digestsJob,
+  draftEscalationsJob,
+  draftExpiryJob,
   goalCheckinsJob,
   jobRunsPruneJob,
   outboxDispatchJob,

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../src/bots/console/adapter.js";
+import { listDeals } from "../../src/core/features/deals/index.js";
 import { approveDraft, createDraft, editDraft, rejectDraft } from "../../src/core/features/drafts/index.js";
 import { actorByEmail, requireTenant } from "../../src/core/features/tenancy/index.js";
 import { draftEvents, drafts, outbox } from "../../src/core/infra/db/schema/index.js";
@@ -27,10 +28,20 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   afterAll(() => d.cleanup());
 
   const actor = (email: string) => actorByEmail(d.db, tenantId, email);
+  /** One open deal per test: at most one draft may wait per deal, and a resend needs a confirmation. */
+  const used = new Set<string>(["Acme Logistics"]);
+  const deal = async (ownerEmail?: string) => {
+    const list = await d.db.tenantTx(tenantId, (tx) => listDeals(tx, clock.now()));
+    const pick = list.find((x) => !used.has(x.name) && (!ownerEmail || x.ownerEmail === ownerEmail))!;
+    used.add(pick.name);
+    return pick.id;
+  };
 
-  it("a draft is created with Approve / Edit / Reject and a drafted event", async () => {
+  it("a draft offers its author Edit / Reject but not Approve above the four-eyes amount", async () => {
     const reply = await createDraft(d, await actor("sam@demo.example"), "Acme Logistics", target);
-    expect(reply.actions?.map((a) => a.label)).toEqual(["Approve", "Edit", "Reject"]);
+    expect(reply.actions?.map((a) => a.label)).toEqual(["Edit", "Reject"]);
+    expect(reply.fields?.find((f) => f.label === "You can't approve")?.value).toMatch(/Four eyes/);
+    expect(reply.fields?.find((f) => f.label === "Amount")?.value).toBe("$41,250");
     const id = String(reply.meta?.draftId);
     const events = await d.db.tenantTx(tenantId, (tx) =>
       tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)),
@@ -39,7 +50,7 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   });
 
   it("concurrent approvals send once and record one approval", async () => {
-    const reply = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", target);
+    const reply = await createDraft(d, await actor("finance@demo.example"), await deal(), target);
     const id = String(reply.meta?.draftId);
     const before = sink.delivered.length;
     const owner = await actor("owner@demo.example");
@@ -63,7 +74,7 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   });
 
   it("a viewer is refused and the refusal is recorded; nothing is sent", async () => {
-    const reply = await createDraft(d, await actor("manager@demo.example"), "Acme Logistics", target);
+    const reply = await createDraft(d, await actor("manager@demo.example"), await deal(), target);
     const id = String(reply.meta?.draftId);
     const before = sink.delivered.length;
     const res = await approveDraft(d, await actor("viewer@demo.example"), id);
@@ -77,7 +88,12 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   });
 
   it("a rep can approve drafts about their own deals only", async () => {
-    const own = await createDraft(d, await actor("sam@demo.example"), "Acme Logistics", target);
+    const own = await createDraft(
+      d,
+      await actor("manager@demo.example"),
+      await deal("sam@demo.example"),
+      target,
+    );
     const lina = await approveDraft(d, await actor("lina@demo.example"), String(own.meta?.draftId));
     expect(lina.enqueued).toBe(false);
     const sam = await approveDraft(d, await actor("sam@demo.example"), String(own.meta?.draftId));
@@ -85,7 +101,7 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   });
 
   it("an edit stores the diff; a rejected draft cannot be approved", async () => {
-    const r = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", target);
+    const r = await createDraft(d, await actor("owner@demo.example"), await deal(), target);
     const id = String(r.meta?.draftId);
     const owner = await actor("owner@demo.example");
     await editDraft(d, owner, id, "Hello Acme, quick check on the PO?");
@@ -101,7 +117,7 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
   });
 
   it("an expired draft cannot be approved", async () => {
-    const r = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", target);
+    const r = await createDraft(d, await actor("owner@demo.example"), await deal(), target);
     clock.advance((d.config.app.draftExpiryHours + 1) * 3_600_000);
     const res = await approveDraft(d, await actor("owner@demo.example"), String(r.meta?.draftId));
     expect(res.enqueued).toBe(false);
@@ -116,7 +132,7 @@ describe("drafts: approve → outbox → delivered exactly once", () => {
       send: async () => Promise.reject(new Error("503 from channel")),
     };
     d.channels.set("slack", failing);
-    const r = await createDraft(d, await actor("owner@demo.example"), "Acme Logistics", {
+    const r = await createDraft(d, await actor("finance@demo.example"), await deal(), {
       channel: "slack",
       address: "C1",
     });

@@ -176,8 +176,12 @@ export class FakeSlackApi {
         return { ok: true, channel: p.channel, ts: p.ts };
       case "views.open":
       case "views.publish":
-      case "views.update":
+      case "views.update": {
+        const problems = viewProblems(p.view);
+        if (problems.length)
+          return { ok: false, error: "invalid_blocks", response_metadata: { messages: problems } };
         return { ok: true, view: { id: `V${this.calls.length}`, hash: "h1" } };
+      }
       case "users.info": {
         const u = this.users.get(String(p.user));
         return u
@@ -221,6 +225,34 @@ export class FakeSlackApi {
         return { ok: true };
     }
   }
+}
+
+/**
+ * What Slack answers `invalid_blocks` for in a view (docs.slack.dev/reference/views): more than 100
+ * blocks, a repeated block_id, a repeated action_id inside one actions block.
+ */
+function viewProblems(view: unknown): string[] {
+  const v = (typeof view === "string" ? JSON.parse(view) : view) as
+    | { blocks?: Record<string, unknown>[] }
+    | undefined;
+  const blocks = v?.blocks ?? [];
+  const out: string[] = [];
+  if (blocks.length > 100) out.push(`[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]`);
+  const seen = new Set<string>();
+  blocks.forEach((b, i) => {
+    const id = b.block_id as string | undefined;
+    if (id !== undefined) {
+      if (seen.has(id))
+        out.push(`[ERROR] duplicate block_id ${id} [json-pointer:/view/blocks/${i}/block_id]`);
+      seen.add(id);
+    }
+    if (b.type === "actions") {
+      const ids = ((b.elements as { action_id?: string }[]) ?? []).map((e) => e.action_id).filter(Boolean);
+      if (new Set(ids).size !== ids.length)
+        out.push(`[ERROR] duplicate action_id [json-pointer:/view/blocks/${i}]`);
+    }
+  });
+  return out;
 }
 
 function parseParams(raw: string, contentType: string): Record<string, unknown> {

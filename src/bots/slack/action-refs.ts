@@ -12,7 +12,7 @@ export interface StoredAction {
   intent: ActionIntent;
   label: string;
   /** Where the button was shown, for follow-ups (edit modal → update the message). */
-  context?: { channel?: string; messageTs?: string; threadTs?: string; responseUrl?: string };
+  context?: { channel?: string; messageTs?: string; threadTs?: string; responseUrl?: string; home?: boolean };
 }
 
 /**

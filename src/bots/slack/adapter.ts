@@ -51,13 +51,13 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   /** Stores each action's intent under a fresh reference and renders the reply. */
-  async prepare(reply: Reply, teamKey: string): Promise<RenderedReply> {
+  async prepare(reply: Reply, teamKey: string, blockIdPrefix?: string): Promise<RenderedReply> {
     const actionValues = await Promise.all(
       (reply.actions ?? []).map((a) =>
         saveActionRef(this.deps.store, { teamId: teamKey, intent: a.intent, label: a.label }),
       ),
     );
-    const rendered = renderReply(reply, { actionValues });
+    const rendered = renderReply(reply, { actionValues, blockIdPrefix });
     if (rendered.warnings.length) this.log.debug({ warnings: rendered.warnings }, "slack render warnings");
     return rendered;
   }

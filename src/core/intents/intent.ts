@@ -35,8 +35,11 @@ export const intentSchema = z.discriminatedUnion("kind", [
     query: z.string().min(1),
     tone: z.string().optional(),
     language: z.string().optional(),
+    /** The user insisted ("anyway"): closed deals and paid invoices may be drafted. */
+    force: z.boolean().optional(),
   }),
-  k("draft.approve", { draftRef: z.string().min(1) }),
+  /** `confirm`: send although the same subject got a message within the resend guard. */
+  k("draft.approve", { draftRef: z.string().min(1), confirm: z.boolean().optional() }),
   k("draft.reject", { draftRef: z.string().min(1), reason: z.string().optional() }),
   k("draft.edit", { draftRef: z.string().min(1), body: z.string().optional() }),
   k("drafts.list", { status: z.string().optional() }),

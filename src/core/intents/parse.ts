@@ -73,8 +73,13 @@ export function parseText(input: string): ParseResult {
         : usageError("invoices");
     case "overdue":
       return { kind: "invoices.overdue" };
-    case "remind":
-      return restText ? { kind: "draft.create", query: restText } : usageError("remind");
+    case "remind": {
+      // "anyway" / "--force" at the end: the user insists on a closed deal or a paid invoice.
+      const forced = /\s+(?:anyway|--force)$/i.exec(restText);
+      const query = forced ? restText.slice(0, forced.index).trim() : restText;
+      if (!query) return usageError("remind");
+      return forced ? { kind: "draft.create", query, force: true } : { kind: "draft.create", query };
+    }
     case "approve":
       return rest[0] && rest.length === 1
         ? { kind: "draft.approve", draftRef: rest[0] }

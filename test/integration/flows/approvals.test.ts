@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../../src/bots/console/adapter.js";
+import { listDeals } from "../../../src/core/features/deals/index.js";
 import {
   approvalMetricsByPromptVersion,
   approveDraft,
@@ -32,6 +33,14 @@ beforeAll(async () => {
 afterAll(() => d.cleanup());
 
 const actor = (who: string) => actorByEmail(d.db, tenantId, `${who}@demo.example`);
+/** A fresh open deal per draft: one draft may wait per deal, and a resend needs a confirmation. */
+const used = new Set<string>(["Acme Logistics"]);
+const deal = async () => {
+  const list = await d.db.tenantTx(tenantId, (tx) => listDeals(tx, clock.now()));
+  const pick = list.find((x) => !used.has(x.name))!;
+  used.add(pick.name);
+  return pick.id;
+};
 const events = (id: string) =>
   d.db.tenantTx(tenantId, (tx) =>
     tx.select().from(draftEvents).where(eq(draftEvents.draftId, id)).orderBy(draftEvents.n),
@@ -72,7 +81,7 @@ describe("approval ledger", () => {
   });
 
   it("concurrent approvals from two channels send once", async () => {
-    const r = await createDraft(d, await actor("owner"), "Acme Logistics", target);
+    const r = await createDraft(d, await actor("finance"), await deal(), target);
     const id = String(r.meta?.draftId);
     const before = sink.delivered.length;
     const [sam, manager] = [await actor("sam"), await actor("manager")];
@@ -88,7 +97,7 @@ describe("approval ledger", () => {
   });
 
   it("pending drafts expire by the sweep and show it in the audit trail", async () => {
-    const r = await createDraft(d, await actor("owner"), "Acme Logistics", target);
+    const r = await createDraft(d, await actor("owner"), await deal(), target);
     const id = String(r.meta?.draftId);
     expect(await expireDueDrafts(d, tenantId)).toEqual([]);
     clock.advance((d.config.app.draftExpiryHours + 1) * 3_600_000);
@@ -102,9 +111,9 @@ describe("approval ledger", () => {
 
   it("approval metrics per prompt version: untouched, edited with edit distance, rejected", async () => {
     const owner = await actor("owner");
-    const a = String((await createDraft(d, owner, "Acme Logistics", target)).meta?.draftId);
-    const b = String((await createDraft(d, owner, "Acme Logistics", target)).meta?.draftId);
-    await approveDraft(d, owner, a);
+    const a = String((await createDraft(d, owner, await deal(), target)).meta?.draftId);
+    const b = String((await createDraft(d, owner, await deal(), target)).meta?.draftId);
+    await approveDraft(d, await actor("manager"), a);
     await rejectDraft(d, owner, b, "wrong tone");
     const m = await approvalMetricsByPromptVersion(d, tenantId);
     const t = m.find((x) => x.promptVersion === "template")!;

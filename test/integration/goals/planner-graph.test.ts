@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GoalValidation } from "../../../src/core/features/goals/index.js";
 import {
   MAX_REVISIONS,
   routeAfterGather,
   routeAfterValidate,
   runGoalPlanner,
 } from "../../../src/core/features/goals/graph.js";
+import type { GoalValidation } from "../../../src/core/features/goals/index.js";
 import { requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { goals } from "../../../src/core/infra/db/schema/index.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";

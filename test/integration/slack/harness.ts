@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { Hono } from "hono";
 import type { Keel } from "../../../src/app.js";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
+import { loadConfig } from "../../../src/config.js";
 import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import { registry } from "../../../src/core/registry.js";
@@ -9,7 +10,6 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
-import { loadConfig } from "../../../src/config.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-demo";

@@ -1,20 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EDIT_CALLBACK_ID } from "../../../src/bots/slack/listeners/edit-modal.js";
+import { listDeals } from "../../../src/core/features/deals/index.js";
+import { updateApprovalPolicy } from "../../../src/core/features/drafts/index.js";
+import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { buttons, clickPayload, createHarness, type Harness, recordAck } from "./harness.js";
 
 let h: Harness;
 const acks: number[] = [];
+let tenantId: string;
+let next = 0;
+let dealNames: string[] = [];
 beforeAll(async () => {
   h = await createHarness();
+  tenantId = (await requireTenant(h.deps.db, "demo")).id;
+  // These tests are about the buttons, not four eyes (see approvals-everywhere.test.ts): the owner
+  // may approve their own drafts here.
+  await updateApprovalPolicy(h.deps, await actorByEmail(h.deps.db, tenantId, "owner@demo.example"), {
+    fourEyesAbove: null,
+  });
+  dealNames = (await h.deps.db.tenantTx(tenantId, (tx) => listDeals(tx, h.deps.clock.now())))
+    .map((x) => x.name)
+    .filter((n) => n !== "Acme Logistics");
 });
 afterAll(async () => {
   recordAck("button clicks (app.request)", acks);
   await h?.close();
 });
 
-/** `/remind Acme` in #sales → the draft message as Slack received it (via response_url). */
-async function newDraft() {
-  const r = await h.command("/remind", "Acme", "U0OWNER");
+/**
+ * `/remind DEAL` in #sales → the draft message as Slack received it (via response_url). A new deal each
+ * time: one draft may wait per deal.
+ */
+async function newDraft(deal = dealNames[next++]!) {
+  const r = await h.command("/remind", deal, "U0OWNER");
   await h.runtime.idle();
   const msg = h.api.responsesFor(r.responseId)[0]!.body;
   return { msg, b: buttons(msg.blocks as unknown[]), text: String(msg.text) };
@@ -22,7 +40,7 @@ async function newDraft() {
 
 describe("approve / reject / edit buttons", () => {
   it("approve clicked 20 times concurrently sends the draft exactly once and marks the message decided", async () => {
-    const { b, msg } = await newDraft();
+    const { b, msg } = await newDraft("Acme Logistics");
     const before = h.api.callsTo("chat.postMessage").length;
     const clicks = Array.from({ length: 20 }, (_, i) =>
       clickPayload({

@@ -2,12 +2,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { createSlackRuntime, type SlackRuntime } from "../../../src/bots/slack/runtime.js";
+import { loadConfig } from "../../../src/config.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
-import { loadConfig } from "../../../src/config.js";
 
 /**
  * Socket Mode over a real WebSocket: apps.connections.open on the fake Web API hands out a local

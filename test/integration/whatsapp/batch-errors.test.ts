@@ -150,7 +150,10 @@ describe("Graph error codes", () => {
 describe("131047 with a template configured", () => {
   let h: CloudHarness;
   beforeAll(async () => {
-    h = await cloudHarness({ WHATSAPP_CLOUD_TEMPLATE: "keel_update", WHATSAPP_CLOUD_TEMPLATE_BODY_PARAM: "true" });
+    h = await cloudHarness({
+      WHATSAPP_CLOUD_TEMPLATE: "keel_update",
+      WHATSAPP_CLOUD_TEMPLATE_BODY_PARAM: "true",
+    });
     await h.post(batch([msg({ from: OWNER_DIGITS, text: { body: "hi" } })]));
   }, 240_000);
   afterAll(() => h?.close());

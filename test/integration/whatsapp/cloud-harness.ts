@@ -1,6 +1,7 @@
 import { type CloudWhatsapp, createCloudWhatsapp } from "../../../src/bots/whatsapp/cloud/setup.js";
 import { signBody } from "../../../src/bots/whatsapp/cloud/signature.js";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
+import { loadConfig } from "../../../src/config.js";
 import type { Logger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
@@ -9,7 +10,6 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { type FakeGraphApi, startFakeGraphApi } from "../../support/fake-graph-api.js";
-import { loadConfig } from "../../../src/config.js";
 
 export const PNID = "106540352242922";
 export const TOKEN = "EAAG-test-access-token";

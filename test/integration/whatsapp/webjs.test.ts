@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import { createWebjsWhatsapp, type WebjsWhatsapp } from "../../../src/bots/whatsapp/webjs/setup.js";
+import { loadConfig } from "../../../src/config.js";
 import { drafts } from "../../../src/core/infra/db/schema/index.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { ChatAdapter, DeliveryTarget } from "../../../src/core/ports/chat-adapter.js";
@@ -11,7 +12,6 @@ import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakeWebjsClient } from "../../unit/whatsapp/fake-webjs-client.js";
-import { loadConfig } from "../../../src/config.js";
 
 const API_TOKEN = "test-api-token-0123456789";
 const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -1,34 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { canApproveDraft } from "../../../src/core/features/auth/permissions.js";
 import {
   DEFAULT_DRAFT_POLICY,
   draftPolicyRules,
   evaluateDraftPolicy,
 } from "../../../src/core/features/drafts/policy.js";
 
-const rep = { role: "rep" as const, userId: "r1" };
-const ownDeal = (text: string) => ({
-  subjectType: "deal" as const,
-  subjectOwnerId: "r1",
-  policy: { ...evaluateDraftPolicy(text) },
-});
+const roleRules = (text: string) =>
+  evaluateDraftPolicy(text).findings.filter((f) => f.rule === "discount" || f.rule === "amount");
 
-describe("draft approval policy by role and content", () => {
-  it("a plain follow-up has no content rule: the deal's rep may approve", () => {
-    const p = evaluateDraftPolicy("Hi Acme, any news on the PO?");
-    expect(p.findings).toEqual([]);
-    expect(canApproveDraft(rep, ownDeal("Hi Acme, any news on the PO?"))).toEqual({ ok: true });
+describe("draft content rules", () => {
+  it("a plain follow-up has no finding", () => {
+    expect(evaluateDraftPolicy("Hi Acme, any news on the PO?").findings).toEqual([]);
   });
 
-  it("a discount mention needs an owner or manager", () => {
+  it("a discount mention needs an owner or manager (also in Arabic)", () => {
     const text = "We can offer a 10% discount if you sign this week.";
     expect(evaluateDraftPolicy(text).requireRoles).toEqual(["owner", "manager"]);
-    const r = canApproveDraft(rep, ownDeal(text));
-    expect(r).toEqual({
-      ok: false,
-      reason: "This draft mentions a discount; it needs approval by owner or manager.",
-    });
-    expect(canApproveDraft({ role: "manager", userId: "m" }, ownDeal(text)).ok).toBe(true);
     expect(evaluateDraftPolicy("نقدم لكم خصم خاص").findings[0]?.rule).toBe("discount");
   });
 
@@ -38,9 +25,17 @@ describe("draft approval policy by role and content", () => {
       "manager",
       "finance",
     ]);
-    expect(evaluateDraftPolicy("The total is $9,500.").findings).toEqual([]);
-    expect(canApproveDraft(rep, ownDeal("The total is $41,250.")).ok).toBe(false);
+    expect(roleRules("The total is $9,500.")).toEqual([]);
     expect(evaluateDraftPolicy("A discount on $41,250.").requireRoles).toEqual(["owner", "manager"]);
+  });
+
+  it("prices and legal terms are found (they matter for four eyes on model-written text)", () => {
+    expect(evaluateDraftPolicy("The total is $9,500.").findings.map((f) => f.rule)).toEqual(["price"]);
+    expect(evaluateDraftPolicy("Late fees apply after 30 days.").findings.map((f) => f.rule)).toEqual([
+      "legal",
+    ]);
+    expect(evaluateDraftPolicy("We will pass this to a collection agency.").findings[0]?.rule).toBe("legal");
+    expect(evaluateDraftPolicy("Can we meet on Tuesday?").findings).toEqual([]);
   });
 
   it("tenant settings override the rules; malformed settings keep the defaults", () => {
@@ -52,12 +47,7 @@ describe("draft approval policy by role and content", () => {
     expect(draftPolicyRules({ draftPolicy: { discountRoles: ["wizard"] } })).toEqual(DEFAULT_DRAFT_POLICY);
     expect(
       evaluateDraftPolicy("Total $41,250", draftPolicyRules({ draftPolicy: { amountThreshold: 50_000 } }))
-        .findings,
+        .requireRoles,
     ).toEqual([]);
-  });
-
-  it("role rules still apply first", () => {
-    expect(canApproveDraft({ role: "viewer", userId: "v" }, ownDeal("hello")).ok).toBe(false);
-    expect(canApproveDraft({ role: "rep", userId: "r2" }, ownDeal("hello")).ok).toBe(false);
   });
 });

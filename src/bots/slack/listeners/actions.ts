@@ -5,7 +5,9 @@ import { loadActionRef, saveActionRef } from "../action-refs.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
+import type { Workspace } from "../workspaces.js";
 import { editModal } from "./edit-modal.js";
+import { publishHome } from "./home.js";
 
 /** Intents that decide something: the original message is updated to show who decided and when. */
 const DECISIONS = new Set(["draft.approve", "draft.reject", "goal.accept"]);
@@ -40,15 +42,25 @@ export function registerActions(app: App, ctx: SlackContext): void {
     await ack();
     await afterAck();
     const log = ctx.log.child({ action: action.action_id });
+    // A click in the App Home tab has no channel and no response_url (Bolt then gives no `respond`):
+    // answers go to the person's DM and the Home view is published again.
+    const fromHome = body.container?.type === "view" || body.view?.type === "home";
+    const user = body.user.id;
+    let ws: Workspace | undefined;
+    const tell = async (text: string) => {
+      if (typeof respond === "function" && body.response_url) await ephemeral(respond, text);
+      else if (ws)
+        await ws.client.chat.postMessage({ channel: user, text: escapeMrkdwn(text) }).catch(() => {});
+    };
     try {
-      const ws = await ctx.workspaces.resolve(teamKeyOf(context));
+      ws = await ctx.workspaces.resolve(teamKeyOf(context));
       const stored = await loadActionRef(ctx.deps.store, action.value, ws.teamKey);
       if (!stored) {
-        await ephemeral(respond, "This button has expired. Ask again to get a fresh one.");
+        await tell("This button has expired. Ask again to get a fresh one.");
         return;
       }
       if (
-        !(await ctx.deps.store.set(`slack:click:${action.value}:${body.user.id}`, "1", {
+        !(await ctx.deps.store.set(`slack:click:${action.value}:${user}`, "1", {
           nx: true,
           ttlMs: CLICK_LOCK_MS,
         }))
@@ -57,24 +69,27 @@ export function registerActions(app: App, ctx: SlackContext): void {
         return;
       }
       const channel = body.channel?.id ?? body.container?.channel_id ?? "";
+      // The conversation of a Home click is the person's DM with Keel (Slack addresses it by user id).
+      const conversation = channel || user;
       const messageTs = body.message?.ts ?? body.container?.message_ts;
       const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
-      const actor = await actorForSlackUser(ctx.deps, ws, body.user.id);
+      const actor = await actorForSlackUser(ctx.deps, ws, user);
       const args = stored.intent;
+      const intent = toIntent(args, actor, conversation, `slack:act:${body.trigger_id}`, threadTs);
       if (args.kind === "draft.edit") {
         // The current text comes from the core (which also refuses people who may not edit).
-        const reply = await ctx.dispatcher.dispatch(
-          toIntent(args, actor, channel, `slack:act:${body.trigger_id}`, threadTs),
-        );
+        const reply = await ctx.dispatcher.dispatch(intent);
         if (reply.outcome?.kind !== "awaiting-edit") {
-          await ephemeral(respond, reply.text);
+          await tell(reply.text);
           return;
         }
         const submitRef = await saveActionRef(ctx.deps.store, {
           teamId: ws.teamKey,
           intent: { kind: "draft.edit", draftRef: args.draftRef },
           label: "edit",
-          context: { channel, messageTs, threadTs, responseUrl: body.response_url },
+          context: fromHome
+            ? { home: true }
+            : { channel, messageTs, threadTs, responseUrl: body.response_url },
         });
         await ws.client.views.open({
           trigger_id: body.trigger_id,
@@ -82,26 +97,33 @@ export function registerActions(app: App, ctx: SlackContext): void {
         });
         return;
       }
-      const reply: Reply = await ctx.dispatcher.dispatch(
-        toIntent(args, actor, channel, `slack:act:${body.trigger_id}`, threadTs),
-      );
+      const reply: Reply = await ctx.dispatcher.dispatch(intent);
+      if (fromHome) {
+        // Whatever happened (decided, refused, already decided), the person reads it in their DM
+        // and sees a fresh Home view without the draft's stale buttons.
+        const { messages } = await ctx.adapter.prepare(reply, ws.teamKey);
+        for (const m of messages)
+          await ws.client.chat.postMessage({ channel: user, text: m.text, blocks: m.blocks });
+        await publishHome(ctx, ws, user, `click:${body.trigger_id}`);
+        return;
+      }
       if (reply.ephemeral || isSetback(reply)) {
-        await ephemeral(respond, reply.text);
+        await tell(reply.text);
         return;
       }
       if (DECISIONS.has(args.kind) && reply.outcome?.kind === "decided") {
         const blocks = decidedBlocks(
           body.message?.blocks as KnownBlock[] | undefined,
-          body.user.id,
+          user,
           ctx.deps.clock.now(),
           reply.text,
         );
         await respond({ replace_original: true, text: reply.text, blocks });
         return;
       }
-      if (DECISIONS.has(args.kind)) {
+      if (DECISIONS.has(args.kind) && !reply.actions?.length) {
         // Already decided by someone else, expired, …: tell the clicker only.
-        await ephemeral(respond, reply.text);
+        await tell(reply.text);
         return;
       }
       if (channel && !channel.startsWith("D") && messageTs)
@@ -118,7 +140,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
       }
     } catch (err) {
       log.error({ err, code: slackCode(err) }, "slack action failed");
-      await ephemeral(respond, "Sorry, something went wrong; it has been logged.");
+      await tell("Sorry, something went wrong; it has been logged.");
     }
   });
 }

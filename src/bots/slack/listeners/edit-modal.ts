@@ -5,6 +5,7 @@ import { isSetback } from "../../../core/ports/reply.js";
 import { loadActionRef } from "../action-refs.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { actorForSlackUser } from "../people.js";
+import { publishHome } from "./home.js";
 
 export const EDIT_CALLBACK_ID = "keel_edit_draft";
 const BLOCK = "body";
@@ -69,7 +70,8 @@ export function registerEditModal(app: App, ctx: SlackContext): void {
         ),
       );
       if (reply.ephemeral || isSetback(reply)) {
-        if (where.channel)
+        if (where.home) await ws.client.chat.postMessage({ channel: body.user.id, text: reply.text });
+        else if (where.channel)
           await ws.client.chat.postEphemeral({
             channel: where.channel,
             user: body.user.id,
@@ -79,7 +81,11 @@ export function registerEditModal(app: App, ctx: SlackContext): void {
       }
       const { messages } = await ctx.adapter.prepare(reply, ws.teamKey);
       const first = messages[0]!;
-      if (where.responseUrl) {
+      if (where.home) {
+        // Edited from the Home tab: the updated draft goes to the person's DM, the view is refreshed.
+        await ws.client.chat.postMessage({ channel: body.user.id, text: first.text, blocks: first.blocks });
+        await publishHome(ctx, ws, body.user.id, `edit:${view.id}:${view.hash}`);
+      } else if (where.responseUrl) {
         await fetch(where.responseUrl, {
           method: "POST",
           headers: { "content-type": "application/json" },

@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { HomeView, KnownBlock } from "@slack/web-api";
-import { type Actor, can, canApproveDraft } from "../../../core/features/auth/index.js";
+import { type Actor, can } from "../../../core/features/auth/index.js";
 import { listDeals } from "../../../core/features/deals/index.js";
-import { draftReply, pendingDrafts } from "../../../core/features/drafts/index.js";
+import { approvalsView } from "../../../core/features/drafts/index.js";
 import { overdueInvoices } from "../../../core/features/invoices/index.js";
 import { usageReport } from "../../../core/infra/llm/index.js";
 import type { IntentArgs } from "../../../core/intents/intent.js";
@@ -12,6 +12,7 @@ import { type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js
 import { actorForSlackUser } from "../people.js";
 import { clip, SLACK_LIMITS } from "../render/limits.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
+import { viewViolations } from "../render/view-rules.js";
 import type { Workspace } from "../workspaces.js";
 
 const MAX_DRAFTS = 8;
@@ -48,22 +49,23 @@ export async function buildHome(
     }
   };
   await part("approvals", async () => {
-    const drafts = (await ctx.deps.db.tenantTx(ws.tenantId, (tx) => pendingDrafts(tx))).filter(
-      (d) => canApproveDraft(actor, d).ok,
-    );
-    const out: KnownBlock[] = [{ type: "divider" }, header(`Waiting for your approval (${drafts.length})`)];
-    if (!drafts.length) out.push(note("Nothing to approve."));
-    for (const d of drafts.slice(0, MAX_DRAFTS))
+    // The core decides what this person may act on and which buttons they get; each draft's
+    // blocks get their own block_id prefix (Slack rejects a view with duplicate block_ids).
+    const view = await approvalsView(ctx.deps, actor, "slack");
+    const out: KnownBlock[] = [
+      { type: "divider" },
+      header(`Waiting for your approval (${view.items.length})`),
+    ];
+    if (view.summary) out.push(note(escapeMrkdwn(view.summary)));
+    if (!view.items.length) out.push(note("Nothing for you to approve."));
+    for (const [i, item] of view.items.slice(0, MAX_DRAFTS).entries())
       out.push(
         ...(
-          await ctx.adapter.prepare(
-            draftReply(d, `Draft #${d.seq}${d.subject ? ` — ${d.subject}` : ""}`),
-            ws.teamKey,
-          )
+          await ctx.adapter.prepare(item, ws.teamKey, `d${i}-${String(item.meta?.draftSeq ?? i)}`)
         ).messages.flatMap((m) => m.blocks),
       );
-    if (drafts.length > MAX_DRAFTS)
-      out.push(note(`…and ${drafts.length - MAX_DRAFTS} more: \`/keel drafts\`.`));
+    if (view.items.length > MAX_DRAFTS)
+      out.push(note(`…and ${view.items.length - MAX_DRAFTS} more: \`/keel drafts\`.`));
     return out;
   });
   const viaCore = async (title: string, args: IntentArgs) => {
@@ -138,19 +140,26 @@ export async function buildHome(
   return { type: "home", blocks: blocks.slice(0, SLACK_LIMITS.blocksPerView) };
 }
 
+/** Builds and publishes a person's Home tab (on open, and after a decision made from it). */
+export async function publishHome(
+  ctx: SlackContext,
+  ws: Workspace,
+  slackUser: string,
+  nonce: string,
+): Promise<void> {
+  const actor = await actorForSlackUser(ctx.deps, ws, slackUser);
+  const view = await buildHome(ctx, ws, actor, nonce);
+  const problems = viewViolations(view.blocks as KnownBlock[]);
+  if (problems.length) ctx.log.warn({ problems }, "app home view breaks Slack's view rules");
+  await ws.client.views.publish({ user_id: slackUser, view });
+}
+
 export function registerHome(app: App, ctx: SlackContext): void {
   app.event("app_home_opened", async ({ event, context, body }) => {
     if (event.tab !== "home") return;
     try {
       const ws = await ctx.workspaces.resolve(teamKeyOf(context));
-      const actor = await actorForSlackUser(ctx.deps, ws, event.user);
-      const view = await buildHome(
-        ctx,
-        ws,
-        actor,
-        (body as { event_id?: string }).event_id ?? String(Date.now()),
-      );
-      await ws.client.views.publish({ user_id: event.user, view });
+      await publishHome(ctx, ws, event.user, (body as { event_id?: string }).event_id ?? String(Date.now()));
     } catch (err) {
       ctx.log.error({ err, code: slackCode(err) }, "app home failed");
     }

@@ -15,6 +15,8 @@ export interface RenderOptions {
   actionValues?: string[];
   /** Per-message text budget (default SLACK_LIMITS.messageTextBudget). */
   messageBudget?: number;
+  /** Prefix of action block ids: a view showing several replies needs them unique (Slack rejects duplicates). */
+  blockIdPrefix?: string;
 }
 
 export interface RenderedReply {
@@ -98,13 +100,13 @@ export function renderReply(reply: Reply, opts: RenderOptions = {}): RenderedRep
       } as ContextBlock);
     }
   }
-  const actions = actionBlocks(reply, opts.actionValues ?? [], warnings);
+  const actions = actionBlocks(reply, opts.actionValues ?? [], warnings, opts.blockIdPrefix ?? "keel");
   const messages = pack(body, actions, budget);
   if (messages.length > 1) warnings.push(`reply split into ${messages.length} messages`);
   return { messages, warnings };
 }
 
-function actionBlocks(reply: Reply, values: string[], warnings: string[]): ActionsBlock[] {
+function actionBlocks(reply: Reply, values: string[], warnings: string[], prefix: string): ActionsBlock[] {
   const list = reply.actions ?? [];
   if (!list.length) return [];
   if (values.length < list.length) warnings.push("actions without references were dropped");
@@ -125,7 +127,7 @@ function actionBlocks(reply: Reply, values: string[], warnings: string[]): Actio
   for (let i = 0; i < buttons.length; i += SLACK_LIMITS.actionsPerBlock) {
     out.push({
       type: "actions",
-      block_id: `keel-actions-${i / SLACK_LIMITS.actionsPerBlock}`,
+      block_id: `${prefix}-actions-${i / SLACK_LIMITS.actionsPerBlock}`,
       elements: buttons.slice(i, i + SLACK_LIMITS.actionsPerBlock),
     });
   }

@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { formatMoney, formatPct } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
-import { type Actor, ownDealsOnly } from "../auth/index.js";
+import { type Actor, can, ownDealsOnly } from "../auth/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
 import { type DealRow, findDeal, recentNotes } from "./queries.js";
 
@@ -14,7 +14,7 @@ const FALLBACK_NOTE: Record<NonNullable<DealSummary["fallback"]>, string> = {
 };
 
 /** Renders a deal summary: figures as fields from the row, language from the model (or code). */
-export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummary): Reply {
+export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummary, mayDraft = true): Reply {
   const fields: Field[] = [
     { label: "Stage", value: deal.stageName },
     { label: "Value", value: formatMoney(deal.valueMinor, deal.currency) },
@@ -71,8 +71,9 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
     fields,
     sections,
     sources,
+    // Only open deals, and only to people who may draft (a viewer is never offered it).
     actions:
-      deal.status === "open"
+      deal.status === "open" && mayDraft
         ? [
             {
               id: "remind",
@@ -119,5 +120,5 @@ export async function dealSummaryReplyFor(deps: Deps, actor: Actor, query: strin
     found.deal,
     found.notes,
   );
-  return dealSummaryReply(found.deal, found.notes, summary);
+  return dealSummaryReply(found.deal, found.notes, summary, can(actor, "draft.create"));
 }

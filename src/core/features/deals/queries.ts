@@ -110,7 +110,8 @@ export async function findDeal(
     )
     .orderBy(
       sql`case when lower(${deals.name}) = lower(${q}) then 0 else 1 end`,
-      asc(deals.status),
+      // Open deals first: a closed deal is rarely what "deal X" or "remind X" means.
+      sql`case when ${deals.status} = 'open' then 0 else 1 end`,
       desc(deals.valueMinor),
     )
     .limit(10);

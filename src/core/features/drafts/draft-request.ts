@@ -3,10 +3,9 @@ import type { Origin } from "../../intents/intent.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { getTenant } from "../tenancy/index.js";
-import { emailTargetFor } from "./draft-target.js";
+import { createDraft } from "./create.js";
 import { type DraftLanguage, parseLanguage } from "./draft-templates.js";
 import { createLlmDraftWriter } from "./draft-writer.js";
-import { createDraft } from "./use-cases.js";
 
 const TONES = ["friendly", "formal", "firm", "casual", "polite", "warm", "direct"];
 
@@ -42,7 +41,7 @@ export async function draftCreateReply(
   deps: Deps,
   actor: Actor,
   origin: Origin,
-  args: { query: string; tone?: string; language?: string },
+  args: { query: string; tone?: string; language?: string; force?: boolean },
 ): Promise<Reply> {
   const req = parseDraftRequest(args.query, args.tone, args.language);
   const tenant = await getTenant(deps.db, actor.tenantId);
@@ -61,8 +60,6 @@ export async function draftCreateReply(
     req.query || args.query,
     { channel: origin.channel, address: origin.conversationId, threadId: origin.threadId },
     writer,
-    {
-      targetFor: emailTargetFor(deps, actor.tenantId),
-    },
+    { force: args.force, via: origin.channel },
   );
 }

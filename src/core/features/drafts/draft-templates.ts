@@ -21,16 +21,12 @@ export function localizedTemplate(
   if (kind === "deal") {
     const name = str(subject.name);
     const who = str(subject.company, name);
-    const next = str(subject.nextStep);
     return {
       subject: `متابعة: ${name}`,
       body: [
         `مرحباً فريق ${who}،`,
         "",
-        `أردنا متابعة ${name}، وهي حالياً في مرحلة "${str(subject.stageName)}".`,
-        next
-          ? `الخطوة التالية من جانبنا: ${next}. هل تحتاجون إلى أي شيء منا؟`
-          : "هل هناك ما تحتاجونه منا للمضي قدماً؟",
+        `أردنا متابعة ${name}. هل هناك ما تحتاجونه منا للمضي قدماً، أو وقت مناسب للحديث هذا الأسبوع؟`,
         "",
         "مع أطيب التحيات،",
         str(subject.ownerName, "الفريق"),

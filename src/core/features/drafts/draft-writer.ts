@@ -3,8 +3,8 @@ import type { Deps } from "../../deps.js";
 import { quoteData } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
 import { checkFigures, checkOutput, collectComputed } from "../provenance/index.js";
+import type { DraftWriter } from "./create.js";
 import { type DraftLanguage, LANGUAGE_NAMES, localizedTemplate } from "./draft-templates.js";
-import type { DraftWriter } from "./use-cases.js";
 
 const emailSchema = z.object({ subject: z.string().min(1), body: z.string().min(1) });
 const messageSchema = z.object({ body: z.string().min(1), subject: z.string().optional() });
@@ -57,9 +57,17 @@ function variablesFor(
       ...common,
       recipient_name: quoteData("recipient", str(s.company, str(s.name))),
       deal_name: quoteData("deal", str(s.name)),
-      stage: quoteData("stage", str(s.stageName)),
-      next_step: quoteData("next_step", str(s.nextStep, "agree the next step")),
-      context: `In this stage for ${String(s.daysInStage ?? "")} days.${s.expectedCloseOn ? ` Expected close ${str(s.expectedCloseOn)}.` : ""}`,
+      // Internal: the writer may use it to choose what to ask; createDraft refuses text that quotes it.
+      internal_context: quoteData(
+        "internal_context",
+        [
+          s.stageName ? `Pipeline stage: ${str(s.stageName)} for ${String(s.daysInStage ?? "")} days.` : "",
+          s.nextStep ? `Our internal next step: ${str(s.nextStep)}.` : "",
+          s.expectedCloseOn ? `Expected close ${str(s.expectedCloseOn)}.` : "",
+        ]
+          .filter(Boolean)
+          .join(" "),
+      ),
     };
   return {
     ...common,

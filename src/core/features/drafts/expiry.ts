@@ -24,7 +24,7 @@ export async function expireDueDrafts(deps: Deps, tenantId: string): Promise<str
         d.status,
         "expired",
         null,
-        { expiresAt: d.expiresAt?.toISOString() },
+        { expiresAt: d.expiresAt?.toISOString(), via: "job" },
         now,
       );
     }

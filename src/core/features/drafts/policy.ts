@@ -2,7 +2,7 @@ import type { Role } from "../../infra/db/schema/memberships.js";
 import { extractNumbers } from "../provenance/index.js";
 
 /**
- * Content rules for approving a draft, on top of the role rules in `canApproveDraft`: a draft that
+ * Content rules for approving a draft, on top of the approval policy (approval-policy.ts): a draft that
  * mentions a discount, or an amount over a threshold, needs one of the listed roles. Rules are
  * data (tenant settings `draftPolicy` override the defaults) and are re-evaluated on every edit.
  */
@@ -14,7 +14,8 @@ export interface DraftPolicyRules {
 }
 
 export interface DraftPolicyFinding {
-  rule: "discount" | "amount";
+  /** discount and amount restrict roles; price and legal only matter for four eyes on model text. */
+  rule: "discount" | "amount" | "price" | "legal";
   reason: string;
   match: string;
 }
@@ -25,6 +26,9 @@ export interface DraftPolicy {
   findings: DraftPolicyFinding[];
   /** Roles that may approve given the findings (empty: role rules alone decide). */
   requireRoles: Role[];
+  /** What the draft is about in money (deal value, invoice outstanding), for the approval policy. */
+  amountMinor?: number | null;
+  currency?: string | null;
 }
 
 export const DEFAULT_DRAFT_POLICY: DraftPolicyRules = {
@@ -35,6 +39,10 @@ export const DEFAULT_DRAFT_POLICY: DraftPolicyRules = {
 
 const DISCOUNT =
   /\b(discount(?:s|ed)?|rebate|\d+\s?% off|percent off|price (?:cut|reduction)|special price|waive[sd]?)\b|خصم|تخفيض/i;
+const PRICE =
+  /[$€£]\s?\d|\d[\d,.]*\s?(?:USD|EUR|GBP|AED|SAR|dollars?|euros?)\b|\bprice[sd]?\b|\bquote[sd]?\b/i;
+const LEGAL =
+  /\b(legal action|lawyers?|attorneys?|court|litigation|liabilit(?:y|ies)|indemnif\w*|penalt(?:y|ies)|late (?:fees?|payment charges?)|interest (?:charges?|will be)|terms and conditions|breach|collection agency|debt collect\w*|warrant(?:y|ies))\b/i;
 const ROLES: readonly Role[] = ["owner", "manager", "rep", "finance", "viewer"];
 
 /** Tenant settings → rules; unknown or malformed keys keep the defaults. */
@@ -80,6 +88,10 @@ export function evaluateDraftPolicy(
       required.push(rules.amountRoles);
     }
   }
+  const price = PRICE.exec(text);
+  if (price) findings.push({ rule: "price", reason: "states a price", match: price[0] });
+  const legal = LEGAL.exec(text);
+  if (legal) findings.push({ rule: "legal", reason: "uses a legal term", match: legal[0] });
   // Every finding must be satisfied: the allowed roles are the intersection.
   const requireRoles = required.length ? required.reduce((acc, r) => acc.filter((x) => r.includes(x))) : [];
   return { rules, findings, requireRoles };

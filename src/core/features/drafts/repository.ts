@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { draftEvents, drafts, users } from "../../infra/db/schema/index.js";
 import type { DraftStatus } from "./state.js";
@@ -117,11 +117,17 @@ export async function draftHistory(tx: Tx, draftId: string) {
     .orderBy(draftEvents.n);
 }
 
-export async function pendingDrafts(tx: Tx, statuses: DraftStatus[] = ["drafted", "edited"]) {
+/** Pending drafts; with `now`, those already past their expiry are left out (the sweep marks them). */
+export async function pendingDrafts(tx: Tx, now?: Date, statuses: DraftStatus[] = ["drafted", "edited"]) {
   return tx
     .select()
     .from(drafts)
-    .where(and(inArray(drafts.status, statuses)))
+    .where(
+      and(
+        inArray(drafts.status, statuses),
+        ...(now ? [or(isNull(drafts.expiresAt), gt(drafts.expiresAt, now))] : []),
+      ),
+    )
     .orderBy(desc(drafts.createdAt))
     .limit(50);
 }

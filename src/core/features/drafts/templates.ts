@@ -1,13 +1,21 @@
 import { formatMoney } from "../../kernel/format.js";
 
-/** Templated texts, used without an LLM and as the fallback when drafting by model fails. */
-export function dealFollowUpTemplate(d: {
+/**
+ * The fields of a deal a customer may read. Stage names, next steps and notes are internal: they
+ * reach the writer as context only, and no template takes them (the type is the guard).
+ */
+export interface CustomerDealFacts {
   name: string;
   company: string | null;
-  stageName: string;
-  nextStep: string | null;
   ownerName: string | null;
-}): {
+}
+
+export function customerDealFacts(d: CustomerDealFacts): CustomerDealFacts {
+  return { name: d.name, company: d.company, ownerName: d.ownerName };
+}
+
+/** Templated texts, used without an LLM and as the fallback when drafting by model fails. */
+export function dealFollowUpTemplate(d: CustomerDealFacts): {
   subject: string;
   body: string;
 } {
@@ -17,10 +25,7 @@ export function dealFollowUpTemplate(d: {
     body: [
       `Hi ${who} team,`,
       "",
-      `I wanted to follow up on ${d.name}, currently at the "${d.stageName}" step.`,
-      d.nextStep
-        ? `The next step on our side is: ${d.nextStep}. Could you let us know if anything is needed from you?`
-        : "Is there anything you need from us to move forward?",
+      `I wanted to follow up on ${d.name}. Is there anything you need from us to move forward, or a good time to talk this week?`,
       "",
       `Best regards,`,
       d.ownerName ?? "The team",

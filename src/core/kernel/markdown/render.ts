@@ -38,6 +38,8 @@ export function renderInline(nodes: Inline[], d: Dialect): string {
           return d.delete(renderInline(n.children, d));
         case "link":
           return d.link(plainInline(n.children), n.url);
+        default:
+          return "";
       }
     })
     .join("");
