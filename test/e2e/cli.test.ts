@@ -57,14 +57,15 @@ describe("the keel CLI, end to end as a subprocess", () => {
     expect(r.stdout).toContain("Acme Logistics");
   });
 
-  it('`keel say --json "remind Acme Logistics"` returns a Reply with three actions', async () => {
-    const r = await keel(["say", "--json", "remind Acme Logistics"], env);
+  it('`keel say --json "remind Acme Logistics"` drafts for approval; four eyes: someone else approves', async () => {
+    const r = await keel(["say", "--json", "--user", "manager@demo.example", "remind Acme Logistics"], env);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as {
       reply: { actions: { label: string; intent: { kind: string } }[]; meta: { draftId: string } };
     };
-    expect(out.reply.actions.map((a) => a.label)).toEqual(["Approve", "Edit", "Reject"]);
-    expect(out.reply.actions[0]!.intent.kind).toBe("draft.approve");
+    // $41,250 is above the 10,000 four-eyes threshold: its author is offered Edit and Reject only.
+    expect(out.reply.actions.map((a) => a.label)).toEqual(["Edit", "Reject"]);
+    expect(out.reply.actions[0]!.intent.kind).toBe("draft.edit");
     const approve = await keel(["say", "--json", `approve ${out.reply.meta.draftId}`], env);
     const res = JSON.parse(approve.stdout) as { reply: { text: string }; delivered: unknown[] };
     expect(res.reply.text).toMatch(/Delivered/);

@@ -26,7 +26,8 @@ describe("keel usage / keel prompts", () => {
     openai = await startFakeOpenAi();
     deps = await llmTestDeps({ OPENAI_BASE_URL: openai.url, LLM_CACHE_TTL_SECONDS: "0" });
     const t = await makeTenant(deps, "usage-co");
-    openai.setDefault({ reply: "ok", usage: { prompt_tokens: 1_000, completion_tokens: 1_000 } });
+    // 1,000 in + 600 out (the prompt's max_tokens; a report above it would be priced at the maximum).
+    openai.setDefault({ reply: "ok", usage: { prompt_tokens: 1_000, completion_tokens: 600 } });
     for (const question of [
       "Which deals should I focus on, and what should I say?",
       "Should we hire, given our pipeline, and what should I say?",
@@ -36,7 +37,7 @@ describe("keel usage / keel prompts", () => {
         promptId: "coach.answer",
         variables: { tenant_name: "U", today: "2026-11-21", figures: "-", summary: "", question },
       });
-      expect(r.meta, JSON.stringify(r.meta)).toMatchObject({ provider: "openai", costMicros: 750 });
+      expect(r.meta, JSON.stringify(r.meta)).toMatchObject({ provider: "openai", costMicros: 510 });
     }
     await deps.gateway.flush();
   });
@@ -48,8 +49,8 @@ describe("keel usage / keel prompts", () => {
   it("prints the month's spend by feature, provider, user and day", async () => {
     const c = capture();
     expect(await usageCommand(["--tenant", "usage-co"], c.io, deps)).toBe(0);
-    expect(c.out()).toMatch(/LLM usage for usage-co, \d{4}-\d{2}: \$0\.0015 \(0\.0% of \$20\.00 budget\)/);
-    expect(c.out()).toMatch(/By feature\n.*\n {2}coach\s+2\s+2000\s+2000\s+\$0\.0015/);
+    expect(c.out()).toMatch(/LLM usage for usage-co, \d{4}-\d{2}: \$0\.0010 \(0\.0% of \$20\.00 budget\)/);
+    expect(c.out()).toMatch(/By feature\n.*\n {2}coach\s+2\s+2000\s+1200\s+\$0\.0010/);
     expect(c.out()).toContain("a@usage-co.test");
   });
 
@@ -58,7 +59,7 @@ describe("keel usage / keel prompts", () => {
     expect(await usageCommand(["--tenant", "usage-co", "--json"], c.io, deps)).toBe(0);
     expect(JSON.parse(c.out())).toMatchObject({
       tenant: "usage-co",
-      totals: { calls: 2, costMicros: 1_500 },
+      totals: { calls: 2, costMicros: 1_020 },
     });
     const bad = capture();
     expect(await usageCommand(["--tenant", "nope"], bad.io, deps)).toBe(2);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTenant } from "../../../src/core/features/tenancy/index.js";
+import { soloOwnerPolicy } from "../../support/solo-owner.js";
 import { buttons, createHarness, type Harness, recordAck } from "./harness.js";
 
 let h: Harness;
@@ -6,6 +8,8 @@ const acks: number[] = [];
 
 beforeAll(async () => {
   h = await createHarness();
+  // A one-person business (four eyes off): these tests are about the slash commands' wire shapes.
+  await soloOwnerPolicy(h.deps, (await requireTenant(h.deps.db, "demo")).id);
 });
 afterAll(async () => {
   recordAck("slash commands (app.request, demo company)", acks);

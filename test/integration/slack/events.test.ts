@@ -136,7 +136,8 @@ describe("mentions and DMs", () => {
 
 describe("App Home", () => {
   it("publishes pending approvals, pipeline and spend for an owner", async () => {
-    await h.command("/remind", "Acme");
+    // Drafted by the manager: above the four-eyes threshold only someone else (the owner) may approve.
+    await h.command("/remind", "Acme", "U0MANAGER");
     await h.runtime.idle();
     await send({
       type: "app_home_opened",

@@ -9,6 +9,7 @@ import {
   outbox,
   users,
 } from "../../../src/core/infra/db/schema/index.js";
+import { soloOwnerPolicy } from "../../support/solo-owner.js";
 import {
   buttonReply,
   type CloudHarness,
@@ -38,6 +39,8 @@ describe("WhatsApp Cloud API transport over HTTP", () => {
 
   beforeAll(async () => {
     h = await cloudHarness();
+    // The WhatsApp owner here runs the business alone (four eyes off): these tests are about the transport.
+    await soloOwnerPolicy(h.d, h.tenantId);
   });
   afterAll(() => h.close());
   beforeEach(() => h.graph.reset());

@@ -11,6 +11,7 @@ import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
+import { soloOwnerPolicy } from "../../support/solo-owner.js";
 import { FakeWebjsClient } from "../../unit/whatsapp/fake-webjs-client.js";
 
 const API_TOKEN = "test-api-token-0123456789";
@@ -35,6 +36,8 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
     await loadDemo(d);
     const c = loadConfig({ WHATSAPP_TRANSPORT: "webjs", WHATSAPP_PACING_MS: "0" }).whatsapp;
     tenantId = await ensureWhatsappLink(d, "demo", "webjs:keel");
+    // A one-person business (four eyes off): these tests are about numbered approvals on the transport.
+    await soloOwnerPolicy(d, tenantId);
     const slackAdapter: ChatAdapter = {
       channel: "slack",
       capabilities: {

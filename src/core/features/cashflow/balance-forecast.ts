@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import { cashHeadline } from "./reply.js";
+import { cashHeadline } from "./cash-text.js";
 import { cashflowReport } from "./report.js";
 
 /**

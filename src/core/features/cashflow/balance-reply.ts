@@ -2,9 +2,9 @@ import { resolveDay } from "../../kernel/calendar.js";
 import { formatMoney } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
+import { cashRunwayText, runwayText } from "./cash-text.js";
 import { diffDaysIso } from "./dates.js";
 import { bandOn } from "./outlook.js";
-import { cashRunwayText, runwayText } from "./reply.js";
 import type { CashflowReport } from "./report.js";
 
 const pct = (p: number) => `${Math.round(p * 100)} %`;

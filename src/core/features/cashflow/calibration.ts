@@ -238,3 +238,14 @@ export function describeCalibration(c: Calibration): string[] {
   );
   return lines;
 }
+
+/** One line for the assumptions report; the per-stage detail is `describeCalibration` (in the reply data). */
+export function summarizeCalibration(c: Calibration): string {
+  const stays = c.stages.reduce((n, s) => n + s.stays, 0);
+  const learned = c.stages.filter((s) => s.source === "history").length;
+  return (
+    `Learned from this company's history (each estimate shrunk toward the configured value): win rates from ${c.closedDeals} closed deals, ` +
+    `cycle times from ${stays} completed stage stays (${learned} of ${c.stages.length} stages rest on enough data), ` +
+    `payment delays from ${c.delays.n} paid invoices${c.delays.medianLateDays !== null ? ` (median ${c.delays.medianLateDays} d late)` : ""}.`
+  );
+}

@@ -3,8 +3,9 @@ export { aggregate, collectedWithin, collectionInflows, makeBuckets, sumByBucket
 export { cashBalanceForecastReply } from "./balance-forecast.js";
 export { balanceDay, balanceOnReply } from "./balance-reply.js";
 export type { Calibration, CalibrationHistory, StageCalibration } from "./calibration.js";
-export { calibrate, calibrationProposals, describeCalibration } from "./calibration.js";
+export { calibrate, calibrationProposals, describeCalibration, summarizeCalibration } from "./calibration.js";
 export { monthlyFromExpenseSeries, projectCash, RUNWAY_CAP_DAYS, runwayDeltaDays } from "./cash.js";
+export { cashHeadline, cashRunwayText, runwayText } from "./cash-text.js";
 export * from "./feature.js";
 export type { CollectionsHistory, HistoryForecast, PaymentRow } from "./history.js";
 export { collectionsHistory, forecastCollections, trailingMonthlyCollections } from "./history.js";
@@ -26,7 +27,7 @@ export {
   loadSeries,
   loadStageRules,
 } from "./queries.js";
-export { cashflowHandler, cashflowReply, cashHeadline, cashRunwayText, runwayText } from "./reply.js";
+export { cashflowHandler, cashflowReply } from "./reply.js";
 export type { CashflowOptions, CashflowReport, ScenarioResult } from "./report.js";
 export {
   cashBasis,

@@ -3,7 +3,7 @@ import { mapLimit } from "../../kernel/concurrency.js";
 import { findDeal, listDeals } from "../deals/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { aggregate, collectedWithin, sumByBucket } from "./aggregate.js";
-import { type Calibration, calibrate, describeCalibration } from "./calibration.js";
+import { type Calibration, calibrate, summarizeCalibration } from "./calibration.js";
 import { monthlyFromExpenseSeries, toMinor } from "./cash.js";
 import { addDaysIso, dayOf, diffDaysIso, maxIso } from "./dates.js";
 import {
@@ -280,9 +280,9 @@ export async function cashflowReport(
     `Open receivables: open invoices' outstanding amounts on their due date (tomorrow if overdue); invoices more than ${DOUBTFUL_AFTER_DAYS} d overdue are doubtful and left out; invoices of deals in an invoiced stage are counted once, via the deal.`,
     "History: payments per calendar period forecast by the forecast engine (model chosen by backtest), pro-rated by days for clipped periods; shown beside the pipeline, not added to it, because past collections came from past deals.",
     `Cash position: ${basis.openingSource}. Burn: ${basis.burnSource}.`,
-    `Balances by date: a seeded simulation of ${outlook.paths} paths (seed ${outlook.seed}) — each open deal won with its learned stage win rate (× its owner's multiplier), invoiced on the rules' date stretched by a cycle-time draw, paid after its terms plus a payment delay drawn from the customer's history (else the tenant's); open invoices paid after a delay drawn given how late they already are; burn drawn per month. Balances are the median path (P10–P90 band beside it).`,
+    `Balances by date: the median of ${outlook.paths} seeded simulated paths (P10–P90 band beside it) over learned win rates, cycle times and payment delays, and monthly burn.`,
     "Cash runway = today's balance ÷ monthly burn (no new money). Expected runway = the median day the simulated balance first goes below zero.",
-    ...describeCalibration(calibration),
+    summarizeCalibration(calibration),
     ...(outlook.dataGaps.length
       ? [
           `Data gap: ${outlook.dataGaps.length} deal(s) sit in an invoiced stage with no invoice on file (${outlook.dataGaps.map((g) => g.dealName).join(", ")}); they are counted as receivables due after their terms — add the invoices so collections and reminders see them.`,
