@@ -3,7 +3,8 @@
  * "2027-01-31". Answers "which day is that?" for questions about a balance on a date; returns null
  * for anything it does not recognise, so callers can say so rather than guess.
  */
-const MONTHS = [
+/** English month names, January first (shared by every date phrase reader). */
+export const MONTH_NAMES: readonly string[] = [
   "january",
   "february",
   "march",
@@ -17,7 +18,7 @@ const MONTHS = [
   "november",
   "december",
 ];
-const MONTH_ABBR = MONTHS.map((m) => m.slice(0, 3));
+const MONTH_ABBR = MONTH_NAMES.map((m) => m.slice(0, 3));
 
 const ms = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -74,12 +75,12 @@ export function resolveDay(phrase: string, today: string): ResolvedDay | null {
     };
   }
   for (let i = 0; i < 12; i++) {
-    if (new RegExp(`\\b(${MONTHS[i]}|${MONTH_ABBR[i]})\\b`).test(t)) {
+    if (new RegExp(`\\b(${MONTH_NAMES[i]}|${MONTH_ABBR[i]})\\b`).test(t)) {
       // The next time that month ends: this year unless it is already over.
       const year = i < m0 ? y + 1 : y;
       return {
         on: lastDayOfMonth(year, i),
-        label: `end of ${MONTHS[i]![0]!.toUpperCase()}${MONTHS[i]!.slice(1)} ${year}`,
+        label: `end of ${MONTH_NAMES[i]![0]!.toUpperCase()}${MONTH_NAMES[i]!.slice(1)} ${year}`,
       };
     }
   }

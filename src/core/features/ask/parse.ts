@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from "../../kernel/calendar.js";
 import { editDistance } from "../../kernel/text.js";
 import type { BusinessQuery, Measure, QueryWindow } from "./query.js";
 
@@ -130,20 +131,7 @@ const KEEP = new Set([
 /** Four-letter words fixed only towards these (a wider net turns "most" into "lost"). */
 const SHORT = ["deal", "owes", "cash", "rate"];
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
+const MONTHS = MONTH_NAMES;
 const MONTHS_OTHER: Record<string, number> = {
   enero: 1,
   febrero: 2,

@@ -1,23 +1,11 @@
+import { MONTH_NAMES } from "../../kernel/calendar.js";
 import { addDays, DAY_MS, isoDate } from "../../kernel/format.js";
 import { matchMetric } from "./metric-data.js";
 import type { GoalIntent, MetricInfo } from "./types.js";
 
 export const DEFAULT_HORIZON_DAYS = 90;
 const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, quarter: 91, year: 365 };
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
+const MONTHS = MONTH_NAMES;
 
 function endOfMonth(y: number, m: number): Date {
   return new Date(Date.UTC(y, m + 1, 0));
