@@ -89,18 +89,7 @@ const VOCAB = [
   "stage",
   "compared",
   "previous",
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
+  ...MONTH_NAMES,
 ];
 
 const KEEP = new Set([

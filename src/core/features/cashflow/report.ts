@@ -12,7 +12,7 @@ import {
   type HistoryForecast,
   trailingMonthlyCollections,
 } from "./history.js";
-import { buildOutlook, burnSpread, type CashOutlook, RUNWAY_SEARCH_DAYS } from "./outlook.js";
+import { bandOn, buildOutlook, burnSpread, type CashOutlook, RUNWAY_SEARCH_DAYS } from "./outlook.js";
 import { applyPrediction, predictDates, predictionVariables } from "./predict.js";
 import {
   dealHistoryText,
@@ -360,11 +360,7 @@ export function cashFromOutlook(
   o: CashOutlook,
   buckets: readonly { label: string; end: string }[],
 ): CashProjection {
-  const at = (iso: string) => {
-    let v = o.basis.openingMinor ?? 0;
-    for (const b of o.bands) if (b.on <= iso) v = b.p50;
-    return v;
-  };
+  const at = (iso: string) => bandOn(o, iso)?.p50 ?? o.basis.openingMinor ?? 0;
   const horizonOn = addDaysIso(o.today, o.horizonDays);
   const runway: Runway = o.expectedRunway;
   return {
