@@ -19,7 +19,10 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   // Passwords in connection URLs.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*):[^@/\s]+@/gi, "$1:***@"],
   // access_token=…, client_secret=…, token=… in query strings or form bodies.
-  [/\b(access_token|refresh_token|client_secret|token|secret|password|key)=[^&\s"]+/gi, "$1=[redacted]"],
+  [
+    /\b(access_token|refresh_token|client_secret|api_token|api_key|token|secret|password|key)=[^&\s"]+/gi,
+    "$1=[redacted]",
+  ],
   // Phone numbers and other long digit runs (ids stay useful by their shape, not their digits).
   [/\+?\d[\d ]{8,}\d/g, "[number]"],
 ];
