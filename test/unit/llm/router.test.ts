@@ -7,8 +7,8 @@ import {
 } from "../../../src/core/infra/llm/index.js";
 
 const settings: RouterSettings = {
-  localMax: 0.25,
-  largeMin: 0.6,
+  localMax: 0.16,
+  largeMin: 0.5,
   downgradeAt: 0.9,
   hasOpenAi: true,
   hasOllama: true,
@@ -33,7 +33,7 @@ describe("complexity score", () => {
     expect(s).toBeGreaterThanOrEqual(0);
     expect(c).toBeLessThanOrEqual(1);
     expect(s).toBeLessThan(0.1);
-    expect(c).toBeGreaterThan(0.8);
+    expect(c).toBeGreaterThan(0.7);
     expect(complexity("word ".repeat(500)).score).toBeLessThanOrEqual(1);
     expect(complexity("Why?").reasoning).toBe(1);
     expect(complexity("First do this, then that, finally the other").steps).toBe(3);
@@ -48,7 +48,7 @@ describe("sensitivity", () => {
     ["what's the account number for Hooli", "bank"],
     ["Her SSN is 123-45-6789", "government_id"],
     ["card 4111 1111 1111 1111 was declined", "card"],
-    ["Is Bob on sick leave?", "personal"],
+    ["Is Bob on sick leave?", "health"],
   ])("flags %s as %s", (text, category) => {
     expect(detectSensitive(text).categories).toContain(category);
   });
