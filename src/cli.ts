@@ -48,6 +48,16 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
       "keel import deals|invoices|metrics FILE [--tenant SLUG]\n                                     import a CSV",
     load: async () => (await import("./cli/import.js")).importCommand,
   },
+  connect: {
+    usage:
+      "keel connect stripe --tenant SLUG --key sk_… [--webhook-secret whsec_…]\n                                     connect a billing system (key sealed at rest)",
+    load: async () => (await import("./cli/connectors.js")).connectCommand,
+  },
+  sync: {
+    usage:
+      "keel sync stripe --tenant SLUG [--full]\n                                     pull customers, invoices, payments and refunds now",
+    load: async () => (await import("./cli/connectors.js")).syncCommand,
+  },
   forecast: {
     usage: "keel forecast FILE --horizon H [--season M] [--json]",
     load: async () => (await import("./cli/forecast.js")).forecastCommand,

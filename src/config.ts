@@ -3,6 +3,7 @@ import { type EmailEnv, emailEnvSchema } from "./bots/email/config.js";
 import { type SlackSettings, slackEnvSchema, slackSettings } from "./bots/slack/config.js";
 import { missingCloudKeys, type WhatsappConfig, whatsappEnvSchema } from "./bots/whatsapp/config.js";
 import { type LlmEnv, llmEnvSchema } from "./core/infra/llm/config.js";
+import { type StripeEnv, stripeEnvSchema } from "./core/infra/stripe/config.js";
 import { envBool, envUrl } from "./core/kernel/env.js";
 
 /** Keys of the core: process, HTTP, database, store. Feature areas declare theirs in their folders. */
@@ -47,6 +48,7 @@ const envSchema = z
     ...emailEnvSchema.shape,
     ...slackEnvSchema.shape,
     ...whatsappEnvSchema.shape,
+    ...stripeEnvSchema.shape,
   })
   .superRefine((env, ctx) => {
     const problem = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
@@ -100,6 +102,7 @@ export interface Config {
   email: EmailEnv;
   slack: SlackSettings;
   whatsapp: WhatsappConfig;
+  stripe: StripeEnv;
 }
 
 function pick<T extends z.ZodObject>(schema: T, env: Env): z.infer<T> {
@@ -131,6 +134,7 @@ function sections(env: Env): Config {
     email: pick(emailEnvSchema, env),
     slack: slackSettings(pick(slackEnvSchema, env)),
     whatsapp: pick(whatsappEnvSchema, env),
+    stripe: pick(stripeEnvSchema, env),
   };
 }
 

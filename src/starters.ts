@@ -1,6 +1,7 @@
 import { createEmailAdapter } from "./bots/email/index.js";
 import { slackStarter } from "./bots/slack/starter.js";
 import { whatsappStarter } from "./bots/whatsapp/starter.js";
+import { stripeWebhookRoutes } from "./http/stripe-webhook.js";
 import { jobsStarter } from "./jobs/starter.js";
 import type { Starter } from "./starter.js";
 
@@ -11,8 +12,20 @@ const emailStarter: Starter = async (keel) => {
   return undefined;
 };
 
+/** Connector webhooks: always mounted; a delivery for a tenant that never connected is refused. */
+const connectorsStarter: Starter = async (keel, mount) => {
+  mount((app) => app.route("/", stripeWebhookRoutes(keel.deps)));
+  return undefined;
+};
+
 /**
  * Channels and background work that `keel start` runs, each deciding from config whether it is on.
  * One line per starter; the composition root (main.ts) runs them in order.
  */
-export const STARTERS: Starter[] = [emailStarter, slackStarter, whatsappStarter, jobsStarter];
+export const STARTERS: Starter[] = [
+  emailStarter,
+  slackStarter,
+  whatsappStarter,
+  connectorsStarter,
+  jobsStarter,
+];

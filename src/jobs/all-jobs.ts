@@ -6,6 +6,7 @@ import { goalCheckinsJob } from "./goal-checkins.job.js";
 import { jobRunsPruneJob } from "./job-runs-prune.job.js";
 import { outboxDispatchJob } from "./outbox-dispatch.job.js";
 import { overdueInvoicesJob } from "./overdue-invoices.job.js";
+import { stripeSyncJob } from "./stripe-sync.job.js";
 import { stuckDealsJob } from "./stuck-deals.job.js";
 import type { JobDefinition } from "./types.js";
 
@@ -18,6 +19,7 @@ export {
   jobRunsPruneJob,
   outboxDispatchJob,
   overdueInvoicesJob,
+  stripeSyncJob,
   stuckDealsJob,
 };
 
@@ -32,4 +34,5 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   draftExpiryJob,
   draftEscalationsJob,
   jobRunsPruneJob,
+  stripeSyncJob,
 ];

@@ -15,6 +15,9 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/EAA[A-Za-z0-9]{16,}/g, "EAA[redacted]"],
   // OpenAI-style keys.
   [/sk-[A-Za-z0-9_-]{12,}/g, "sk-[redacted]"],
+  // Stripe secret / restricted keys and webhook signing secrets.
+  [/\b(sk|rk)_(live|test)_[A-Za-z0-9*]+/g, "$1_$2_[redacted]"],
+  [/\bwhsec_[A-Za-z0-9+/=]+/g, "whsec_[redacted]"],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]"],
   // Passwords in connection URLs.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*):[^@/\s]+@/gi, "$1:***@"],

@@ -105,6 +105,8 @@ export function invoicesKind(): KindSpec {
           index.add(inv);
           ctx.count("created");
         } else {
+          // "open" in a file means "not void": an invoice its payments made paid stays paid.
+          if (patch.status === "open" && inv.status === "paid") delete patch.status;
           const changed = countChange(ctx, MAP, inv as Record<string, unknown>, patch);
           if (changed.length) {
             Object.assign(inv, patch);
