@@ -33,6 +33,8 @@ export const whatsappEnvSchema = z.object({
     .string()
     .default("https://raw.githubusercontent.com/wppconnect-team/wa-version/main/html/{version}.html"),
   WHATSAPP_WEBJS_BACKUP_MS: z.coerce.number().int().min(60_000).default(300_000),
+  WHATSAPP_WEBJS_TAKEOVER: bool.default(true),
+  WHATSAPP_WEBJS_TAKEOVER_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   WHATSAPP_RESTARTS_PER_HOUR: z.coerce.number().int().min(1).default(6),
   WHATSAPP_QR_TERMINAL: bool.default(true),
 });

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import { createWebjsWhatsapp, type WebjsWhatsapp } from "../../../src/bots/whatsapp/webjs/setup.js";
 import { loadConfig } from "../../../src/config.js";
-import { drafts } from "../../../src/core/infra/db/schema/index.js";
+import { createLogger } from "../../../src/core/infra/logger.js";
+import { deliverDue, enqueue } from "../../../src/core/features/outbox/index.js";
+import { drafts, outbox } from "../../../src/core/infra/db/schema/index.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { ChatAdapter, DeliveryTarget } from "../../../src/core/ports/chat-adapter.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
@@ -24,6 +26,15 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
   let client: FakeWebjsClient;
   let app: ReturnType<typeof createHttpApp>;
   const slack: { target: DeliveryTarget; reply: Reply }[] = [];
+  const logs: { msg?: string }[] = [];
+  const enqueueText = (address: string, text: string) =>
+    d.db.tenantTx(tenantId, (tx) =>
+      enqueue(
+        tx,
+        { tenantId, dedupeKey: `t:${text}`, target: { channel: "whatsapp", address }, payload: { text } },
+        d.clock.now(),
+      ),
+    );
   const texts = () => client.sent.map((s) => (typeof s.content === "string" ? s.content : ""));
   const say = async (from: string, body: string, extra = {}) => {
     client.emit("message", FakeWebjsClient.message(from, body, extra));
@@ -32,7 +43,15 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
   };
 
   beforeAll(async () => {
-    d = await createTestDeps({ KEEL_API_TOKEN: API_TOKEN });
+    d = await createTestDeps(
+      { KEEL_API_TOKEN: API_TOKEN },
+      {
+        logger: createLogger({
+          level: "info",
+          destination: { write: (l: string) => void logs.push(JSON.parse(l)) },
+        }),
+      },
+    );
     await loadDemo(d);
     const c = loadConfig({ WHATSAPP_TRANSPORT: "webjs", WHATSAPP_PACING_MS: "0" }).whatsapp;
     tenantId = await ensureWhatsappLink(d, "demo", "webjs:keel");
@@ -61,6 +80,7 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
       },
       makeMedia: (mimetype, data, filename) => ({ mimetype, data, filename }),
       print: null,
+      baseDelayMs: 20,
     });
     d.channels.set("whatsapp", wa.adapter);
     app = createHttpApp(d, [(a) => a.route("/", wa.routes)]);
@@ -144,20 +164,82 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
     });
   });
 
-  it("on LOGOUT stops sending, alerts the owner on another channel once, and never restarts", async () => {
-    const initialized = client.initialized;
-    client.emit("disconnected", "LOGOUT");
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+  ] as const)(
+    "sendMessage resolving %s: the outbox row fails (retryable), is logged, and the retry sends it once",
+    async (_n, value) => {
+      if (wa.supervisor.state !== "ready") client.emit("ready");
+      const before = client.sent.length;
+      await enqueueText("+15550000001", `unknown outcome ${String(value)}`);
+      client.resolveNothing = { times: 1, value };
+      const first = await deliverDue(d, d.channels, tenantId, 20, { noPacing: true });
+      expect(first.results).toEqual([
+        expect.objectContaining({ status: "failed", error: expect.stringContaining(`sendMessage resolved ${String(value)}`) }),
+      ]);
+      expect(
+        logs.some(
+          (l) =>
+            l.msg?.includes("sendMessage returned no message") &&
+            !JSON.stringify(l).includes("unknown outcome"),
+        ),
+      ).toBe(true);
+      expect(client.sent.length).toBe(before);
+      await d.db.tenantTx(tenantId, (tx) =>
+        tx
+          .update(outbox)
+          .set({ nextAttemptAt: new Date(0) })
+          .where(eq(outbox.tenantId, tenantId)),
+      );
+      const second = await deliverDue(d, d.channels, tenantId, 20, { noPacing: true });
+      expect(second.results).toEqual([expect.objectContaining({ status: "sent" })]);
+      expect(texts().slice(before)).toEqual([`unknown outcome ${String(value)}`]);
+    },
+  );
+
+  it("on LOGOUT (session deleted by the library) alerts the owner on another channel once and shows a new QR code", async () => {
+    const old = client;
+    old.emit("disconnected", "LOGOUT");
     await vi.waitFor(() => expect(slack).toHaveLength(1), { timeout: 10_000 });
-    expect(wa.supervisor.state).toBe("stopped");
+    expect(slack[0]!.target.address).toBe("U0OWNER");
+    expect(slack[0]!.reply.text).toContain("lost its session");
+    expect(slack[0]!.reply.text).toContain("LOGOUT");
     await expect(
       wa.adapter.send({ channel: "whatsapp", address: "+15550000001" }, { text: "hi" }),
-    ).rejects.toThrow(/stopped \(LOGOUT\); scan a new QR code/);
-    expect(slack).toHaveLength(1);
-    expect(slack[0]!.target.address).toBe("U0OWNER");
-    expect(slack[0]!.reply.text).toContain("logged out");
-    await new Promise((r) => setTimeout(r, 50));
-    expect(client.initialized).toBe(initialized);
+    ).rejects.toThrow(/lost its session \(LOGOUT\); waiting for a new QR scan/);
+    // Relaunched for a new login: the new client's QR is served, and the reason is visible.
+    await vi.waitFor(() => expect(client).not.toBe(old), { timeout: 10_000 });
+    expect(client.initialized).toBe(1);
+    client.emit("qr", "2@NewLoginAfterLogout,abc=,def==,1");
     const res = await app.request("/whatsapp/qr", { headers: { authorization: `Bearer ${API_TOKEN}` } });
-    expect(await res.json()).toMatchObject({ state: "stopped", haltReason: "LOGOUT" });
+    expect(await res.json()).toMatchObject({
+      state: "qr",
+      qr: "2@NewLoginAfterLogout,abc=,def==,1",
+      lostReason: "LOGOUT",
+    });
+    // The fresh QR expiring / being lost again before a scan does not alert a second time.
+    const second = client;
+    second.emit("disconnected", "UNPAIRED_IDLE");
+    await vi.waitFor(() => expect(client).not.toBe(second), { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(slack).toHaveLength(1);
+    client.emit("ready");
+    expect(wa.supervisor.state).toBe("ready");
+  });
+
+  it("CONFLICT tells the owner about replicas and the takeover setting; a ban stops for good", async () => {
+    client.emit("disconnected", "CONFLICT");
+    await vi.waitFor(() => expect(slack).toHaveLength(2), { timeout: 10_000 });
+    expect(slack[1]!.reply.text).toContain("WHATSAPP_WEBJS_TAKEOVER");
+    await vi.waitFor(() => expect(wa.supervisor.state).toBe("starting"), { timeout: 10_000 });
+    client.emit("ready");
+    client.emit("disconnected", "TOS_BLOCK");
+    await vi.waitFor(() => expect(slack).toHaveLength(3), { timeout: 10_000 });
+    expect(wa.supervisor.state).toBe("stopped");
+    expect(slack[2]!.reply.text).toContain("banned");
+    await expect(
+      wa.adapter.send({ channel: "whatsapp", address: "+15550000001" }, { text: "hi" }),
+    ).rejects.toThrow(/stopped \(TOS_BLOCK\)/);
   });
 });

@@ -11,6 +11,8 @@ export class FakeWebjsClient extends EventEmitter implements WebjsClientLike {
   destroyed = 0;
   failInitialize?: Error;
   lids = new Map<string, string>();
+  /** The next sends resolve like whatsapp-web.js does when WhatsApp Web returns no message model. */
+  resolveNothing: { times: number; value: null | undefined } = { times: 0, value: undefined };
   private seq = 0;
 
   async initialize(): Promise<void> {
@@ -23,6 +25,10 @@ export class FakeWebjsClient extends EventEmitter implements WebjsClientLike {
   }
 
   async sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>) {
+    if (this.resolveNothing.times > 0) {
+      this.resolveNothing.times--;
+      return this.resolveNothing.value;
+    }
     this.sent.push({ chatId, content, options });
     return { id: { _serialized: `true_${chatId}_3EB0${++this.seq}`, fromMe: true } };
   }

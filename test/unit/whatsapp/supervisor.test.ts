@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { WEBJS_STATES } from "../../../src/bots/whatsapp/webjs/states.js";
 import {
   classifyDisconnect,
   type DisconnectClass,
@@ -10,6 +13,7 @@ import { FakeWebjsClient } from "./fake-webjs-client.js";
 function setup(maxRestartsPerHour = 3, prepare?: (c: FakeWebjsClient, i: number) => void) {
   const clients: FakeWebjsClient[] = [];
   const halts: { reason: string; cls: DisconnectClass }[] = [];
+  const lost: string[] = [];
   const sup = new Supervisor<FakeWebjsClient>({
     createClient: () => {
       const c = new FakeWebjsClient();
@@ -24,23 +28,62 @@ function setup(maxRestartsPerHour = 3, prepare?: (c: FakeWebjsClient, i: number)
     onHalt: (reason, cls) => {
       halts.push({ reason, cls });
     },
+    onSessionLost: (reason) => {
+      lost.push(reason);
+    },
   });
   const last = () => clients[clients.length - 1]!;
-  return { sup, clients, halts, last };
+  return { sup, clients, halts, lost, last };
 }
 
-describe("classifyDisconnect", () => {
+const lib = createRequire(import.meta.url);
+const Constants = lib("whatsapp-web.js/src/util/Constants.js") as { WAState: Record<string, string> };
+const clientSource = readFileSync(lib.resolve("whatsapp-web.js/src/Client.js"), "utf8");
+
+describe("whatsapp-web.js states, as the installed library treats them", () => {
+  const states = Object.values(Constants.WAState);
+
+  it("every WAState of the installed library is classified (a new library state fails here)", () => {
+    expect(states.length).toBeGreaterThan(5);
+    const unclassified = states.filter((s) => !(s in WEBJS_STATES));
+    expect(unclassified).toEqual([]);
+    expect(Object.keys(WEBJS_STATES).sort()).toEqual([...states].sort());
+  });
+
+  it("the states the library accepts are exactly its ACCEPTED_STATES; every other one deletes the session", () => {
+    // Client.js: `const ACCEPTED_STATES = [WAState.CONNECTED, …]`; anything else → authStrategy.disconnect().
+    const block = /const ACCEPTED_STATES = \[([^\]]*)\]/.exec(clientSource)?.[1];
+    expect(block).toBeDefined();
+    const accepted = [...block!.matchAll(/WAState\.(\w+)/g)].map((m) => Constants.WAState[m[1]!]);
+    expect(clientSource).toMatch(/takeoverOnConflict\) \{\s*ACCEPTED_STATES\.push\(WAState\.CONFLICT\)/);
+    expect(clientSource).toMatch(
+      /await this\.authStrategy\.disconnect\(\);\s*this\.emit\(Events\.DISCONNECTED, state\)/,
+    );
+    for (const s of states) {
+      const info = WEBJS_STATES[s]!;
+      if (accepted.includes(s)) expect([s, info.library]).toEqual([s, "accepted"]);
+      else if (s === "CONFLICT") expect(info.library).toBe("accepted_with_takeover");
+      else expect([s, info.library]).toEqual([s, "session_deleted"]);
+      // A state after which the library deleted the session is never restarted as transient.
+      if (info.library !== "accepted") expect([s, classifyDisconnect(s)]).not.toEqual([s, "transient"]);
+    }
+  });
+
   it.each([
-    ["LOGOUT", "logout"],
-    ["UNPAIRED", "logout"],
-    ["UNPAIRED_IDLE", "logout"],
+    ["LOGOUT", "session_lost"],
+    ["UNPAIRED", "session_lost"],
+    ["UNPAIRED_IDLE", "session_lost"],
+    ["CONFLICT", "session_lost"],
+    ["PROXYBLOCK", "session_lost"],
+    ["UNLAUNCHED", "session_lost"],
+    ["AUTH_FAILURE", "session_lost"],
     ["TOS_BLOCK", "fatal"],
     ["SMB_TOS_BLOCK", "fatal"],
     ["DEPRECATED_VERSION", "fatal"],
-    ["NAVIGATION", "transient"],
-    ["CONFLICT", "transient"],
     ["TIMEOUT", "transient"],
+    ["INIT_FAILED", "transient"],
     ["Max qrcode retries reached", "transient"],
+    ["SOMETHING_NEW", "transient"],
   ])("%s → %s", (reason, cls) => expect(classifyDisconnect(reason)).toBe(cls));
 });
 
@@ -61,10 +104,42 @@ describe("whatsapp-web.js supervisor", () => {
     expect(sup.lastQr).toBeUndefined();
   });
 
-  it.each(["LOGOUT", "UNPAIRED"])(
+  it.each(["LOGOUT", "UNPAIRED", "UNPAIRED_IDLE", "CONFLICT", "PROXYBLOCK", "UNLAUNCHED"])(
+    "on %s (session deleted by the library) alerts the owner once and relaunches for a new QR code",
+    async (reason) => {
+      const { sup, clients, halts, lost, last } = setup(10);
+      await sup.start();
+      last().emit("ready");
+      last().emit("disconnected", reason);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lost).toEqual([reason]);
+      expect(halts).toEqual([]);
+      expect(sup.ready).toBeNull();
+      expect(sup.lostReason).toBe(reason);
+      expect(clients[0]!.destroyed).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(clients).toHaveLength(2);
+      last().emit("qr", "2@new-login");
+      expect(sup.state).toBe("qr");
+      expect(sup.lastQr).toBe("2@new-login");
+      // The QR nobody scanned yet expires and the library loses it again: still one alert.
+      last().emit("disconnected", reason);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(lost).toEqual([reason]);
+      expect(clients).toHaveLength(3);
+      // Scanned: ready again; a later loss is a new incident and alerts again.
+      last().emit("ready");
+      expect(sup.lostReason).toBeUndefined();
+      last().emit("disconnected", reason);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(lost).toEqual([reason, reason]);
+    },
+  );
+
+  it.each(["TOS_BLOCK", "SMB_TOS_BLOCK", "DEPRECATED_VERSION"])(
     "on %s stops for good: destroys the client, alerts once, never restarts",
     async (reason) => {
-      const { sup, clients, halts, last } = setup();
+      const { sup, clients, halts, lost, last } = setup();
       await sup.start();
       last().emit("ready");
       last().emit("disconnected", reason);
@@ -72,19 +147,47 @@ describe("whatsapp-web.js supervisor", () => {
       expect(sup.state).toBe("stopped");
       expect(sup.ready).toBeNull();
       expect(clients[0]!.destroyed).toBe(1);
-      expect(halts).toEqual([{ reason, cls: "logout" }]);
+      expect(halts).toEqual([{ reason, cls: "fatal" }]);
+      expect(lost).toEqual([]);
       await vi.advanceTimersByTimeAsync(3_600_000);
       expect(clients).toHaveLength(1);
     },
   );
 
-  it("auth_failure is treated like a logout", async () => {
-    const { sup, halts, last } = setup();
+  it("auth_failure (stored session refused) is a lost session: one alert and a new QR", async () => {
+    const { sup, lost, clients, last } = setup();
     await sup.start();
     last().emit("auth_failure", "Unable to log in. Are the session details valid?");
     await vi.advanceTimersByTimeAsync(0);
+    expect(lost).toEqual(["AUTH_FAILURE"]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(clients).toHaveLength(2);
+    expect(sup.state).toBe("starting");
+  });
+
+  it("stop() while the session-lost alert is being sent does not relaunch", async () => {
+    let release: () => void = () => undefined;
+    const clients: FakeWebjsClient[] = [];
+    const sup = new Supervisor<FakeWebjsClient>({
+      createClient: () => {
+        const c = new FakeWebjsClient();
+        clients.push(c);
+        return c;
+      },
+      logger: createLogger({ level: "silent" }),
+      maxRestartsPerHour: 5,
+      baseDelayMs: 1_000,
+      onHalt: () => undefined,
+      onSessionLost: () => new Promise<void>((r) => (release = r)),
+    });
+    await sup.start();
+    clients[0]!.emit("disconnected", "CONFLICT");
+    await vi.advanceTimersByTimeAsync(0);
+    await sup.stop();
+    release();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(clients).toHaveLength(1);
     expect(sup.state).toBe("stopped");
-    expect(halts).toEqual([{ reason: "AUTH_FAILURE", cls: "logout" }]);
   });
 
   it("restarts after NAVIGATION with exponential backoff, and resets the backoff once ready", async () => {
@@ -99,7 +202,7 @@ describe("whatsapp-web.js supervisor", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(clients).toHaveLength(2);
     expect(clients[1]!.initialized).toBe(1);
-    last().emit("disconnected", "CONFLICT"); // before ready: backoff doubles
+    last().emit("disconnected", "Max qrcode retries reached"); // before ready: backoff doubles
     await vi.advanceTimersByTimeAsync(1_999);
     expect(clients).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);

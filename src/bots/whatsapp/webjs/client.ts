@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Deps } from "../../../core/deps.js";
 import type { WhatsappConfig } from "../config.js";
 import { removeStaleLocks } from "./browser-locks.js";
+import { settledRemoteAuth } from "./settled-remote-auth.js";
 import { PgSessionStore } from "./session-store.js";
 import type { WebjsClientLike } from "./transport.js";
 
@@ -11,7 +12,8 @@ export interface RealClientFactory {
 }
 
 /**
- * Builds real whatsapp-web.js clients: RemoteAuth with the session in Postgres, Debian chromium via
+ * Builds real whatsapp-web.js clients: RemoteAuth with the session in Postgres (restored completely
+ * before launch, settled-remote-auth.ts), takeover on CONFLICT as configured, Debian chromium via
  * `executablePath`, an optional pinned WhatsApp Web version, and stale profile locks removed before
  * every launch. The library (and puppeteer) load only when the webjs transport is chosen.
  */
@@ -24,17 +26,21 @@ export async function realClientFactory(
   const dataPath = resolve(c.WHATSAPP_WEBJS_DATA_DIR);
   const store = new PgSessionStore(deps, tenantId, dataPath);
   const log = deps.logger.child({ channel: "whatsapp", transport: "webjs" });
+  const RemoteAuth = settledRemoteAuth(wweb.RemoteAuth);
   return {
     async create() {
       const removed = await removeStaleLocks(dataPath);
       if (removed.length) log.warn({ files: removed.length }, "removed stale browser lock files");
       const client = new wweb.Client({
-        authStrategy: new wweb.RemoteAuth({
+        authStrategy: new RemoteAuth({
           clientId: c.WHATSAPP_WEBJS_CLIENT_ID,
           dataPath,
           store,
           backupSyncIntervalMs: c.WHATSAPP_WEBJS_BACKUP_MS,
         }),
+        // Without takeover, CONFLICT makes the library log out and delete the stored session.
+        takeoverOnConflict: c.WHATSAPP_WEBJS_TAKEOVER,
+        takeoverTimeoutMs: c.WHATSAPP_WEBJS_TAKEOVER_MS,
         puppeteer: {
           executablePath: c.WHATSAPP_CHROMIUM_PATH,
           headless: true,

@@ -11,7 +11,7 @@ export function qrAscii(qr: string): Promise<string> {
 export interface QrRoutesOptions {
   /** KEEL_API_TOKEN; without it the endpoints are disabled (a QR code is a login). */
   apiToken?: string;
-  status(): { state: string; qr?: string; haltReason?: string };
+  status(): { state: string; qr?: string; haltReason?: string; lostReason?: string };
   relink(): Promise<void>;
 }
 
@@ -44,6 +44,7 @@ export function qrRoutes(o: QrRoutesOptions): Hono<AppEnv> {
       qr: s.qr ?? null,
       ascii: ascii ?? null,
       haltReason: s.haltReason ?? null,
+      lostReason: s.lostReason ?? null,
     });
   });
   app.post("/whatsapp/relink", async (c) => {

@@ -1,5 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Deps } from "../../../core/deps.js";
 import { whatsappSessions } from "../../../core/infra/db/schema/index.js";
@@ -47,7 +47,10 @@ export class PgSessionStore {
     const [row] = await this.deps.db.tenantTx(this.tenantId, (tx) =>
       tx.select({ data: whatsappSessions.data }).from(whatsappSessions).where(this.where(session)).limit(1),
     );
-    if (row) await writeFile(path, row.data);
+    if (!row) return;
+    // RemoteAuth does not create its dataPath: on a fresh container the restore would fail with ENOENT.
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, row.data);
   }
 
   async delete({ session }: { session: string }): Promise<void> {

@@ -8,7 +8,8 @@ import { ActionMenu } from "../menu.js";
 import { ContactPacer } from "../pacer.js";
 import { KeyedSerial } from "../serial.js";
 import { qrAscii, qrRoutes } from "./qr-routes.js";
-import { type DisconnectClass, Supervisor } from "./supervisor.js";
+import { disconnectWhy } from "./states.js";
+import { Supervisor } from "./supervisor.js";
 import { type WebjsClientLike, type WebjsMessageLike, WebjsTransport, webjsToInbound } from "./transport.js";
 
 export interface WebjsWhatsapp {
@@ -26,13 +27,25 @@ export interface WebjsSetupOptions {
   baseDelayMs?: number;
 }
 
-const HALT_TEXT: Record<DisconnectClass, string> = {
-  logout:
-    "WhatsApp was logged out or unpaired from this server, so Keel stopped sending WhatsApp messages. Scan a new QR code (GET /whatsapp/qr, or restart Keel and look at its terminal) to resume.",
-  fatal:
-    "WhatsApp Web stopped and needs attention (blocked, outdated WhatsApp Web version, or too many restarts in an hour). Keel stopped sending WhatsApp messages; check the server log.",
-  transient: "",
-};
+/** The owner alert when the supervisor stopped for good (ban, outdated Web version, restart cap). */
+export function haltText(reason: string): string {
+  return (
+    `WhatsApp Web stopped and needs attention: ${disconnectWhy(reason)} (${reason}). Keel stopped sending ` +
+    "WhatsApp messages; check the server log, then POST /whatsapp/relink and scan the new QR code."
+  );
+}
+
+/** The owner alert when whatsapp-web.js deleted the session: what happened and how to scan again. */
+export function sessionLostText(reason: string): string {
+  const hint =
+    reason === "CONFLICT"
+      ? " Run only one Keel replica with WhatsApp Web; WHATSAPP_WEBJS_TAKEOVER=true takes the session back automatically."
+      : "";
+  return (
+    `WhatsApp Web lost its session: ${disconnectWhy(reason)} (${reason}). WhatsApp messages are held until someone scans ` +
+    `the new QR code in WhatsApp → Linked devices (GET /whatsapp/qr with the API token, or Keel's terminal).${hint}`
+  );
+}
 
 /** Wires the whatsapp-web.js transport for one tenant: supervisor, adapter, inbound path and QR routes. */
 export function createWebjsWhatsapp(
@@ -70,8 +83,16 @@ export function createWebjsWhatsapp(
           .catch((err) => log.error({ err }, "whatsapp message failed"));
       });
     },
-    onHalt: async (reason, cls) => {
-      await alertOwners(deps, tenantId, reason.toLowerCase(), HALT_TEXT[cls]).catch((err) =>
+    onSessionLost: async (reason) => {
+      await alertOwners(
+        deps,
+        tenantId,
+        `session_lost_${reason.toLowerCase()}`,
+        sessionLostText(reason),
+      ).catch((err) => log.error({ err }, "whatsapp alert failed"));
+    },
+    onHalt: async (reason) => {
+      await alertOwners(deps, tenantId, reason.toLowerCase(), haltText(reason)).catch((err) =>
         log.error({ err }, "whatsapp alert failed"),
       );
     },
@@ -80,6 +101,7 @@ export function createWebjsWhatsapp(
     clientId: c.WHATSAPP_WEBJS_CLIENT_ID,
     supervisor,
     makeMedia: o.makeMedia,
+    logger: log,
   });
   const adapter = new WhatsappAdapter({
     deps,
@@ -90,7 +112,12 @@ export function createWebjsWhatsapp(
   });
   const routes = qrRoutes({
     apiToken: deps.config.http.apiToken,
-    status: () => ({ state: supervisor.state, qr: supervisor.lastQr, haltReason: supervisor.haltReason }),
+    status: () => ({
+      state: supervisor.state,
+      qr: supervisor.lastQr,
+      haltReason: supervisor.haltReason,
+      lostReason: supervisor.lostReason,
+    }),
     relink: () => supervisor.start(),
   });
   return { adapter, supervisor, routes, drain: () => serial.drain() };

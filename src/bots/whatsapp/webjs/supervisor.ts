@@ -1,28 +1,8 @@
 import type { Logger } from "../../../core/infra/logger.js";
 
-/** What a disconnect means for the supervisor. */
-export type DisconnectClass = "logout" | "fatal" | "transient";
+import { classifyDisconnect, type DisconnectClass } from "./states.js";
 
-/**
- * whatsapp-web.js emits `disconnected` with "LOGOUT" or a WAState. Logged out / unpaired sessions
- * need a new QR scan; bans and a deprecated Web version need a person — restarting would only loop.
- * Everything else (NAVIGATION, CONFLICT, TIMEOUT, PROXYBLOCK, a failed launch…) is retried.
- */
-export function classifyDisconnect(reason: string): DisconnectClass {
-  switch (reason) {
-    case "LOGOUT":
-    case "UNPAIRED":
-    case "UNPAIRED_IDLE":
-    case "AUTH_FAILURE":
-      return "logout";
-    case "TOS_BLOCK":
-    case "SMB_TOS_BLOCK":
-    case "DEPRECATED_VERSION":
-      return "fatal";
-    default:
-      return "transient";
-  }
-}
+export { classifyDisconnect, type DisconnectClass };
 
 /** The part of whatsapp-web.js `Client` the supervisor drives. */
 export interface SupervisedClient {
@@ -46,24 +26,35 @@ export interface SupervisorOptions<C extends SupervisedClient> {
   onReady?(client: C): void;
   /** Wires the client's other events (messages) on every new client. */
   wire?(client: C): void;
-  /** Called once when the supervisor stops for good: logout, ban, restart cap. */
+  /** Called once when the supervisor stops for good: ban, outdated Web version, restart cap. */
   onHalt(reason: string, cls: DisconnectClass): Promise<void> | void;
+  /**
+   * Called when the library deleted the session (logout, unpaired, CONFLICT, PROXYBLOCK…): once per
+   * loss, until the client is ready again; the supervisor then relaunches for a new QR code.
+   */
+  onSessionLost?(reason: string): Promise<void> | void;
 }
 
 /**
- * Keeps one whatsapp-web.js client alive: classifies each disconnect, restarts transient ones with
- * exponential backoff and a cap per hour, and halts (no more sends, one alert) on logout or a block.
+ * Keeps one whatsapp-web.js client alive: classifies each disconnect as the library treats it
+ * (states.ts), restarts transient ones with exponential backoff and a cap per hour, alerts once and
+ * relaunches for a new QR code when the library deleted the session, and halts (no more sends, one
+ * alert) on a ban or an outdated Web version.
  */
 export class Supervisor<C extends SupervisedClient> {
   state: SupervisorState = "idle";
   /** The reason the supervisor stopped, when it did. */
   haltReason?: string;
   lastQr?: string;
+  /** Why the last session was lost (the library deleted it), until the client is ready again. */
+  lostReason?: string;
   private client: C | null = null;
   private attempts = 0;
   private restarts: number[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
+  /** The session loss already told to the owner (reset when the client is ready again). */
+  private lostAlerted = false;
 
   constructor(private readonly o: SupervisorOptions<C>) {}
 
@@ -74,6 +65,7 @@ export class Supervisor<C extends SupervisedClient> {
 
   async start(): Promise<void> {
     this.haltReason = undefined;
+    this.lostAlerted = false;
     this.attempts = 0;
     await this.launch();
   }
@@ -99,6 +91,8 @@ export class Supervisor<C extends SupervisedClient> {
       this.state = "ready";
       this.lastQr = undefined;
       this.attempts = 0;
+      this.lostAlerted = false;
+      this.lostReason = undefined;
       this.o.logger.info("whatsapp ready");
       this.o.onReady?.(client);
     });
@@ -127,7 +121,19 @@ export class Supervisor<C extends SupervisedClient> {
     );
     this.generation++; // late events of the old client are ignored from here on
     await this.teardown();
-    if (cls !== "transient") return this.halt(reason, cls);
+    if (cls === "fatal") return this.halt(reason, cls);
+    this.state = "restarting";
+    if (cls === "session_lost") this.lostReason = reason;
+    if (cls === "session_lost" && !this.lostAlerted) {
+      // The library already deleted the stored session: waiting quietly for a scan nobody knows
+      // about is how a number stays offline for days. Tell the owner once, then show a new QR.
+      this.lostAlerted = true;
+      await Promise.resolve(this.o.onSessionLost?.(reason)).catch((err: unknown) =>
+        this.o.logger.error({ err }, "whatsapp session-lost alert failed"),
+      );
+      // stop() may have run while the alert was being sent.
+      if ((this.state as SupervisorState) === "stopped") return;
+    }
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < 3_600_000);
     if (this.restarts.length >= this.o.maxRestartsPerHour) return this.halt("RESTART_CAP", "fatal");

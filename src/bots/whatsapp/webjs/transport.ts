@@ -1,3 +1,4 @@
+import type { Logger } from "../../../core/infra/logger.js";
 import { AppError } from "../../../core/kernel/errors.js";
 import type { ChannelCapabilities } from "../../../core/ports/chat-adapter.js";
 import { toChatId, toE164 } from "../phone.js";
@@ -21,7 +22,9 @@ export interface WebjsClientLike extends SupervisedClient {
     chatId: string,
     content: unknown,
     options?: Record<string, unknown>,
-  ): Promise<{ id: { _serialized: string } }>;
+    // whatsapp-web.js resolves `undefined` when WhatsApp Web returned no message model (and `null`
+    // when the chat could not be found): the id is never read unguarded.
+  ): Promise<{ id?: { _serialized?: string } } | null | undefined>;
   /** Present in whatsapp-web.js ≥ 1.31: maps a privacy id (`…@lid`) to the phone number (`…@c.us`). */
   getContactLidAndPhone?(ids: string[]): Promise<{ lid?: string; pn?: string }[]>;
 }
@@ -65,7 +68,7 @@ export async function webjsToInbound(
   account: string,
   client?: WebjsClientLike,
 ): Promise<InboundMessage | null> {
-  if (msg.fromMe || msg.id.fromMe || msg.isStatus) return null;
+  if (msg.fromMe || msg.id?.fromMe || msg.isStatus) return null;
   if (!/@(c\.us|lid|s\.whatsapp\.net)$/.test(msg.from)) return null; // groups, broadcasts, newsletters
   let address = msg.from;
   if (address.endsWith("@lid")) {
@@ -74,12 +77,13 @@ export async function webjsToInbound(
     address = m.pn;
   }
   const from = toE164(address);
-  if (!from || SILENT.has(msg.type)) return null;
+  const messageId = msg.id?._serialized;
+  if (!from || !messageId || SILENT.has(msg.type)) return null;
   const content: InboundContent =
     msg.type === "chat"
       ? { type: "text", text: msg.body }
       : { type: "unsupported", what: NAMES[msg.type] ?? msg.type };
-  return { account, from, messageId: msg.id._serialized, at: new Date(msg.timestamp * 1000), content };
+  return { account, from, messageId, at: new Date(msg.timestamp * 1000), content };
 }
 
 export interface WebjsTransportOptions {
@@ -87,6 +91,7 @@ export interface WebjsTransportOptions {
   supervisor: Supervisor<WebjsClientLike>;
   /** Builds the library's MessageMedia (injected so tests need no browser). */
   makeMedia(mimetype: string, base64: string, filename: string): unknown;
+  logger?: Logger;
 }
 
 /** whatsapp-web.js transport (outbound half): sends through the supervised client only while it is ready. */
@@ -105,7 +110,9 @@ export class WebjsTransport implements WhatsappTransport {
     const detail =
       s.state === "stopped"
         ? `WhatsApp Web stopped (${s.haltReason ?? "shut down"}); scan a new QR code to resume`
-        : `WhatsApp Web is not connected yet (${s.state})`;
+        : s.lostReason
+          ? `WhatsApp Web lost its session (${s.lostReason}); waiting for a new QR scan (${s.state})`
+          : `WhatsApp Web is not connected yet (${s.state})`;
     throw new AppError("provider_error", "WhatsApp is not connected.", {
       retryable: s.state !== "stopped",
       detail,
@@ -114,12 +121,30 @@ export class WebjsTransport implements WhatsappTransport {
 
   async sendText(to: string, text: string): Promise<string> {
     const m = await this.client().sendMessage(toChatId(to), text);
-    return m.id._serialized;
+    return this.sentId(m, "text");
   }
 
   async sendImage(to: string, pngBase64: string, caption?: string): Promise<string> {
     const media = this.o.makeMedia("image/png", pngBase64, "chart.png");
     const m = await this.client().sendMessage(toChatId(to), media, caption ? { caption } : {});
-    return m.id._serialized;
+    return this.sentId(m, "image");
+  }
+
+  /**
+   * The id of a sent message. No message back means the outcome is unknown (WhatsApp Web may or
+   * may not have sent it): a retryable failure, so the outbox tries again later and the part is not
+   * recorded as sent — never a TypeError on `m.id._serialized` that loses the reply.
+   */
+  private sentId(m: Awaited<ReturnType<WebjsClientLike["sendMessage"]>>, what: string): string {
+    const id = m?.id?._serialized;
+    if (typeof id === "string" && id) return id;
+    this.o.logger?.warn(
+      { what, result: m === null ? "null" : m === undefined ? "undefined" : "no id" },
+      "whatsapp-web.js sendMessage returned no message; outcome unknown, will retry",
+    );
+    throw new AppError("provider_error", "WhatsApp did not confirm the message.", {
+      retryable: true,
+      detail: `whatsapp-web.js sendMessage resolved ${m === null ? "null" : m === undefined ? "undefined" : "without an id"} (${what})`,
+    });
   }
 }
