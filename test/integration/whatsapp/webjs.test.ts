@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import { createWebjsWhatsapp, type WebjsWhatsapp } from "../../../src/bots/whatsapp/webjs/setup.js";
 import { loadConfig } from "../../../src/config.js";
-import { createLogger } from "../../../src/core/infra/logger.js";
 import { deliverDue, enqueue } from "../../../src/core/features/outbox/index.js";
 import { drafts, outbox } from "../../../src/core/infra/db/schema/index.js";
+import { createLogger } from "../../../src/core/infra/logger.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { ChatAdapter, DeliveryTarget } from "../../../src/core/ports/chat-adapter.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
@@ -176,7 +176,10 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
       client.resolveNothing = { times: 1, value };
       const first = await deliverDue(d, d.channels, tenantId, 20, { noPacing: true });
       expect(first.results).toEqual([
-        expect.objectContaining({ status: "failed", error: expect.stringContaining(`sendMessage resolved ${String(value)}`) }),
+        expect.objectContaining({
+          status: "failed",
+          error: expect.stringContaining(`sendMessage resolved ${String(value)}`),
+        }),
       ]);
       expect(
         logs.some(

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { WEBJS_STATES } from "../../../src/bots/whatsapp/webjs/states.js";
 import {
   classifyDisconnect,

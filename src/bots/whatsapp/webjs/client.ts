@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import type { Deps } from "../../../core/deps.js";
 import type { WhatsappConfig } from "../config.js";
 import { removeStaleLocks } from "./browser-locks.js";
-import { settledRemoteAuth } from "./settled-remote-auth.js";
 import { PgSessionStore } from "./session-store.js";
+import { settledRemoteAuth } from "./settled-remote-auth.js";
 import type { WebjsClientLike } from "./transport.js";
 
 export interface RealClientFactory {
