@@ -99,9 +99,11 @@ async function gather(s: PlannerStateT, rt: Runtime): Promise<Partial<PlannerSta
   const metric = s.metrics.find((m) => m.key === s.intent?.metric);
   if (!metric)
     return {
-      problem: s.metrics.length
-        ? `Which metric is the goal about? I have: ${s.metrics.map((m) => m.name.toLowerCase()).join(", ")}.`
-        : "I have no metrics for your business yet. Import some with `keel import metrics FILE`.",
+      problem: s.intent?.understood
+        ? `I can only set goals on your metric series (${s.metrics.map((m) => m.name.toLowerCase()).join(", ") || "none yet"}). Here is what I understood: ${s.intent.understood} by ${s.intent.deadline}. Ask "how many deals did we win this quarter" or \`invoices overdue\` to follow it meanwhile.`
+        : s.metrics.length
+          ? `Which metric is the goal about? I have: ${s.metrics.map((m) => m.name.toLowerCase()).join(", ")}.`
+          : "I have no metrics for your business yet. Import some with `keel import metrics FILE`.",
       trace: ["gather:no_metric"],
     };
   const context = await gatherMetricContext(deps, s.tenantId, metric, s.intent!.horizonDays);

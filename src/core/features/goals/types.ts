@@ -35,6 +35,8 @@ export interface GoalIntent {
   direction: "increase" | "decrease";
   /** Which parts came from the model (the rest from rules). */
   fromModel: string[];
+  /** A goal about a count of records (not a metric series), in words: "close 3 more deals". */
+  understood?: string;
 }
 
 /** Growth statistics over one horizon: what history and the forecast say is plausible. */
