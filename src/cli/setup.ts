@@ -5,8 +5,10 @@ import {
   createCompany,
   DEFAULT_TEMPLATE,
   PIPELINE_TEMPLATES,
+  readSetupAnswer,
   type SetupInput,
-  setupSchema,
+  slugOf,
+  templateChoices,
 } from "../core/features/company/index.js";
 import { printErrors, withDeps } from "./context.js";
 import type { CliContext, Io } from "./io.js";
@@ -31,14 +33,6 @@ function lineReader(input: NodeJS.ReadableStream) {
   };
 }
 
-const slugOf = (name: string) =>
-  name
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
-
 /**
  * The terminal wizard: asks for each missing field, checks the answer with the same schema the
  * flags go through and asks again on a bad answer. Returns undefined when input ends early.
@@ -50,7 +44,6 @@ export async function askSetup(
 ): Promise<SetupInput | undefined> {
   const reader = lineReader(input);
   const answers: Partial<SetupInput> = { ...given };
-  const templates = Object.values(PIPELINE_TEMPLATES);
   const questions: { field: Field; text: () => string; fallback?: () => string }[] = [
     { field: "company", text: () => "Company name" },
     {
@@ -69,11 +62,12 @@ export async function askSetup(
     {
       field: "pipeline",
       text: () =>
-        `Pipeline template:\n${templates.map((t, i) => `  ${i + 1}. ${t.id} — ${t.title}`).join("\n")}\nChoose`,
+        `Pipeline template:\n${templateChoices().replace(/^/gm, "  ")}\nChoose`,
       fallback: () => DEFAULT_TEMPLATE,
     },
   ];
   try {
+    let suggestion: string | undefined;
     for (const q of questions) {
       if (answers[q.field] !== undefined) continue;
       for (;;) {
@@ -85,15 +79,17 @@ export async function askSetup(
           return undefined;
         }
         let value = line.trim() || def || "";
-        if (q.field === "pipeline" && /^\d+$/.test(value)) value = templates[Number(value) - 1]?.id ?? value;
-        const check = setupSchema.shape[q.field].safeParse(
-          value === "" && q.field === "ownerName" ? undefined : value,
-        );
-        if (check.success) {
-          (answers as Record<string, string | undefined>)[q.field] = value || undefined;
+        // "yes" takes the suggestion of the last re-ask ("dollars" → "Did you mean USD?").
+        if (suggestion && /^(y|yes|yeah|ok|ja|si|sí|oui)$/i.test(value)) value = suggestion;
+        suggestion = undefined;
+        // The same reading as the chat set-up: "dollars", "EST", "2" mean the same everywhere.
+        const check = value === "" && q.field === "ownerName" ? { ok: true as const, value: "" } : readSetupAnswer(q.field, value);
+        if (check.ok) {
+          (answers as Record<string, string | undefined>)[q.field] = check.value || undefined;
           break;
         }
-        out.write(`  ✗ ${check.error.issues[0]?.message ?? "not valid"}\n`);
+        suggestion = check.suggestion;
+        out.write(`  ✗ ${check.message}\n`);
       }
     }
     return answers as SetupInput;

@@ -9,11 +9,13 @@ import { coachFeature } from "./features/coach/index.js";
 import { dealsFeature } from "./features/deals/index.js";
 import { digestFeature } from "./features/digest/index.js";
 import { draftsFeature } from "./features/drafts/index.js";
+import { fileImportFeature } from "./features/file-import/index.js";
 import { forecastFeature } from "./features/forecast/index.js";
 import { goalsFeature } from "./features/goals/index.js";
 import { helpFeature } from "./features/help/index.js";
 import { insightsFeature } from "./features/insights/index.js";
 import { invoicesFeature } from "./features/invoices/index.js";
+import { onboardingFeature } from "./features/onboarding/index.js";
 import { optimizeFeature } from "./features/optimize/index.js";
 import { provenanceFeature, rememberReplySources } from "./features/provenance/index.js";
 import { tenancyFeature } from "./features/tenancy/index.js";
@@ -34,6 +36,8 @@ export const FEATURES = [
   usageFeature,
   digestFeature,
   tenancyFeature,
+  onboardingFeature,
+  fileImportFeature,
   coachFeature,
   provenanceFeature,
 ] as const;

@@ -68,6 +68,17 @@ export const intentSchema = z.discriminatedUnion("kind", [
   }),
   k("settings.role", { user: z.string().min(1), role: z.string().min(1) }),
   k("sources.show", {}),
+  /** Import / Cancel on the preview of a file sent in chat (the pending import's id). */
+  k("import.confirm", { importRef: z.uuid() }),
+  k("import.cancel", { importRef: z.uuid() }),
+  /** An owner lets a chat account that wrote to Keel in (Slack "add as rep/viewer"). */
+  k("member.admit", {
+    channel: z.enum(["slack", "whatsapp"]),
+    externalId: z.string().min(1).max(64),
+    name: z.string().min(1).max(120),
+    email: z.string().max(254).optional(),
+    role: z.enum(["manager", "rep", "finance", "viewer"]),
+  }),
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -70,6 +70,9 @@ describe("feature registry", () => {
       "digest.settings": "digest.manage",
       "settings.role": "settings.manage",
       "sources.show": "anyone",
+      "import.confirm": "data.import",
+      "import.cancel": "data.import",
+      "member.admit": "settings.manage",
     });
   });
 

@@ -17,7 +17,9 @@ export type Permission =
   | "plan.run"
   | "usage.read"
   | "digest.manage"
-  | "settings.manage";
+  | "settings.manage"
+  /** Import files sent in chat (contacts, deals, invoices, payments, metrics, notes). */
+  | "data.import";
 
 export const PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [
@@ -33,6 +35,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "usage.read",
     "digest.manage",
     "settings.manage",
+    "data.import",
   ],
   manager: [
     "deals.read",
@@ -58,6 +61,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "draft.approve",
     "plan.run",
     "usage.read",
+    "data.import",
   ],
   // Read-only: the pipeline and business metrics, never money owed or cash (a rep may not see those either).
   viewer: ["deals.read", "deals.read.all", "metrics.read"],

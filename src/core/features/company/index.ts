@@ -11,12 +11,24 @@ export { type PipelineFile, parsePipelineFile, renderPipelineFile } from "./pipe
 export {
   checkSetup,
   createCompany,
+  freeSlug,
   isCurrency,
   isTimezone,
   nameFromEmail,
   type SetupInput,
+  type SetupTarget,
   setupSchema,
+  tenantExists,
 } from "./setup.js";
+export {
+  type AnswerResult,
+  plainText,
+  readSetupAnswer,
+  SETUP_PROMPTS,
+  type SetupField,
+  slugOf,
+  templateChoices,
+} from "./setup-answers.js";
 export { DEFAULT_TEMPLATE, PIPELINE_TEMPLATES, type PipelineTemplate, type StageSpec } from "./templates.js";
 export {
   addUser,

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
-import { memberships, tenants, users } from "../../infra/db/schema/index.js";
+import type { Tx } from "../../infra/db/client.js";
+import { channelLinks, identities, memberships, tenants, users } from "../../infra/db/schema/index.js";
 import { AppError } from "../../kernel/errors.js";
-import { insertPipeline } from "./pipeline.js";
+import { insertPipeline, readPipeline } from "./pipeline.js";
 import { DEFAULT_TEMPLATE, PIPELINE_TEMPLATES } from "./templates.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -54,37 +55,44 @@ export function nameFromEmail(email: string): string {
     .join(" ");
 }
 
+/** Where a set-up lands: a new tenant (CLI, WhatsApp), or the empty tenant a Slack install made. */
+export interface SetupTarget {
+  /** Complete this tenant (made by a Slack install, no pipeline yet) instead of creating one. */
+  tenantId?: string;
+  /** The chat account that answered the set-up; linked to the owner. */
+  identity?: { channel: string; externalId: string };
+  /** Routes this channel account to the new tenant (a WhatsApp number set up on a shared business number). */
+  channelLink?: { channel: string; externalId: string };
+}
+
 /**
- * Creates a company from nothing: the tenant, its owner (user + owner membership) and the default
- * pipeline from a template. Refuses a slug that is taken rather than touching another company.
+ * Creates a company: the tenant, its owner (user + owner membership, with the chat identity that
+ * answered, if any) and the default pipeline from a template — or completes the empty tenant a Slack
+ * install created. One implementation for `keel setup` and the chat set-up. Refuses a slug that is
+ * taken rather than touching another company.
  */
-export async function createCompany(deps: Deps, input: SetupInput) {
+export async function createCompany(deps: Deps, input: SetupInput, target: SetupTarget = {}) {
   const checked = checkSetup(input);
   if (!checked.ok)
     throw new AppError("bad_input", `Cannot set up the company:\n  - ${checked.errors.join("\n  - ")}`);
   const v = checked.value;
   const template = PIPELINE_TEMPLATES[v.pipeline]!;
   // One transaction for tenant, owner and pipeline: a failure leaves no half-made company behind.
-  const id = randomUUID();
+  const id = target.tenantId ?? randomUUID();
   const made = await deps.db.tenantTx(id, async (tx) => {
-    const [tenant] = await tx
-      .insert(tenants)
-      .values({ id, slug: v.slug, name: v.company, currency: v.currency, timezone: v.timezone })
-      .onConflictDoNothing()
-      .returning();
+    const values = { slug: v.slug, name: v.company, currency: v.currency, timezone: v.timezone };
+    const [tenant] = target.tenantId
+      ? await tx.update(tenants).set(values).where(eq(tenants.id, id)).returning()
+      : await tx
+          .insert(tenants)
+          .values({ id, ...values })
+          .onConflictDoNothing()
+          .returning();
     if (!tenant) return undefined;
-    const [u] = await tx
-      .insert(users)
-      .values({
-        tenantId: id,
-        email: v.owner,
-        name: v.ownerName || nameFromEmail(v.owner),
-        timezone: v.timezone,
-      })
-      .returning();
-    await tx.insert(memberships).values({ tenantId: id, userId: u!.id, role: "owner" });
-    await insertPipeline(tx, id, template.pipelineName, template.stages);
-    return { tenant, owner: u! };
+    const owner = await upsertOwner(tx, id, v, target.identity);
+    if (!(await readPipeline(tx))) await insertPipeline(tx, id, template.pipelineName, template.stages);
+    if (target.channelLink) await tx.insert(channelLinks).values({ tenantId: id, ...target.channelLink });
+    return { tenant, owner };
   });
   if (!made)
     throw new AppError("conflict", `A company with the slug "${v.slug}" already exists; pick another slug.`);
@@ -93,9 +101,67 @@ export async function createCompany(deps: Deps, input: SetupInput) {
   return { tenant, owner, template };
 }
 
+/** The owner: the user behind the answering identity (renamed to the given e-mail), else by e-mail, else new. */
+async function upsertOwner(
+  tx: Tx,
+  tenantId: string,
+  v: z.output<typeof setupSchema>,
+  identity: SetupTarget["identity"],
+) {
+  const name = v.ownerName || nameFromEmail(v.owner);
+  const [linked] = identity
+    ? await tx
+        .select({ userId: identities.userId })
+        .from(identities)
+        .where(and(eq(identities.channel, identity.channel), eq(identities.externalId, identity.externalId)))
+        .limit(1)
+    : [];
+  const [byEmail] = await tx.select().from(users).where(eq(users.email, v.owner)).limit(1);
+  let u: typeof users.$inferSelect;
+  if (byEmail) u = byEmail;
+  else if (linked)
+    [u] = (await tx
+      .update(users)
+      .set({ email: v.owner, name, timezone: v.timezone })
+      .where(eq(users.id, linked.userId))
+      .returning()) as [typeof users.$inferSelect];
+  else
+    [u] = (await tx
+      .insert(users)
+      .values({ tenantId, email: v.owner, name, timezone: v.timezone })
+      .returning()) as [typeof users.$inferSelect];
+  await tx
+    .insert(memberships)
+    .values({ tenantId, userId: u.id, role: "owner" })
+    .onConflictDoUpdate({ target: [memberships.tenantId, memberships.userId], set: { role: "owner" } });
+  if (identity) {
+    if (linked && linked.userId !== u.id)
+      await tx
+        .update(identities)
+        .set({ userId: u.id })
+        .where(and(eq(identities.channel, identity.channel), eq(identities.externalId, identity.externalId)));
+    else if (!linked)
+      await tx
+        .insert(identities)
+        .values({ tenantId, userId: u.id, channel: identity.channel, externalId: identity.externalId })
+        .onConflictDoNothing();
+  }
+  return u;
+}
+
 export async function tenantExists(deps: Deps, slug: string): Promise<boolean> {
   return (
     (await deps.db.orm.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)).limit(1))
       .length > 0
   );
+}
+
+/** A free slug for a company name: the name's own slug, else with a short random suffix. */
+export async function freeSlug(deps: Deps, base: string): Promise<string> {
+  const root = (base.length >= 2 ? base : `company-${base}`).slice(0, 33).replace(/-+$/, "");
+  if (!(await tenantExists(deps, root))) return root;
+  for (;;) {
+    const s = `${root}-${randomUUID().slice(0, 6)}`;
+    if (!(await tenantExists(deps, s))) return s;
+  }
 }

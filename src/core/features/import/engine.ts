@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Deps } from "../../deps.js";
+import type { Tx } from "../../infra/db/client.js";
 import { openCsv } from "../../kernel/csv/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { KINDS } from "./kinds/index.js";
@@ -21,7 +22,14 @@ export async function runImport(
   tenantId: string,
   kind: ImportKind,
   source: Readable | string | AsyncIterable<string | Buffer>,
-  opts: { dryRun?: boolean } = {},
+  opts: {
+    dryRun?: boolean;
+    /**
+     * Runs first inside the import's transaction (a chat import marks itself done here, so a second
+     * Import click waits on the row lock and then finds it done: imported once). Throwing aborts.
+     */
+    begin?: (tx: Tx) => Promise<void>;
+  } = {},
 ): Promise<ImportReport> {
   const spec = KINDS[kind]();
   const report: ImportReport = {
@@ -68,6 +76,7 @@ export async function runImport(
           for (const f of fields) report.fields[f] = (report.fields[f] ?? 0) + 1;
         },
       };
+      if (!opts.dryRun) await opts.begin?.(tx);
       await spec.prepare?.(ctx);
       let batch: RowIn[] = [];
       for await (const rec of file.records) {

@@ -1,0 +1,26 @@
+import { KINDS } from "./kinds/index.js";
+import { IMPORT_KINDS, type ImportKind } from "./types.js";
+
+/**
+ * Which kind of file a header row is (a file sent in chat carries no `contacts|deals|…` word): the
+ * kinds whose required columns are all there, best first by how many of the header's columns they
+ * know. Empty when none fits.
+ */
+export function detectImportKind(header: readonly string[]): ImportKind[] {
+  const cols = header.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const scored = IMPORT_KINDS.map((kind) => {
+    const spec = KINDS[kind]();
+    const known = Object.keys(spec.columns);
+    const fits = spec.required.every((group) => group.some((c) => cols.includes(c)));
+    const score = cols.filter((c) => known.includes(c)).length / Math.max(cols.length, 1);
+    return { kind, fits, score };
+  }).filter((k) => k.fits && k.score > 0);
+  const best = Math.max(0, ...scored.map((k) => k.score));
+  return scored.filter((k) => k.score === best).map((k) => k.kind);
+}
+
+/** The columns each kind expects (required ones first), for "I could not tell what this file is". */
+export function kindColumns(kind: ImportKind): { required: string[][]; columns: string[] } {
+  const spec = KINDS[kind]();
+  return { required: spec.required, columns: Object.keys(spec.columns) };
+}
