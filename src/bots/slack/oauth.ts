@@ -4,8 +4,10 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { Deps } from "../../core/deps.js";
 import { ensureIdentityUser, findTenantBySlug, tenantForChannel } from "../../core/features/tenancy/index.js";
 import { tenants } from "../../core/infra/db/schema/index.js";
+import { startChatSetup } from "../../core/features/onboarding/index.js";
 import type { SlackSettings } from "./config.js";
 import type { InstallationRepo } from "./installations.js";
+import { renderReply } from "./render/blocks.js";
 import { BOT_SCOPES } from "./scopes.js";
 import type { ClientFactory } from "./web-client.js";
 
@@ -181,12 +183,12 @@ export function oauthRoutes(
         installerUserId: res.authed_user?.id,
         details: { teamName: res.team?.name, enterpriseName: res.enterprise?.name },
       });
-      if (res.authed_user?.id) {
-        // Whoever installs into a brand-new tenant owns it; otherwise they join as a viewer like anyone.
-        await ensureIdentityUser(deps.db, tenantId, "slack", res.authed_user.id, {
-          name: res.authed_user.id,
-          role: created ? "owner" : undefined,
-        });
+      const installer = res.authed_user?.id;
+      if (installer && created) {
+        // Whoever installs into a brand-new tenant owns it, and is walked through its set-up in a DM.
+        // Installing into an existing tenant makes nobody a member: unknown people are asked about.
+        await ensureIdentityUser(deps.db, tenantId, "slack", installer, { name: installer, role: "owner" });
+        await greetInstaller(deps, clients.get(res.access_token), teamKey, tenantId, installer);
       }
       log.info({ teamKey, created }, "slack app installed");
       return page("Keel is installed", "Open Slack and say hello to Keel, or try /keel help.", 200);
@@ -199,6 +201,28 @@ export function oauthRoutes(
     }
   });
   return r;
+}
+
+/** Starts the guided set-up and sends its first question to the installer's DM (failure: logged; it starts on their first DM). */
+async function greetInstaller(
+  deps: Deps,
+  client: ReturnType<ClientFactory["get"]>,
+  teamKey: string,
+  tenantId: string,
+  installer: string,
+): Promise<void> {
+  try {
+    const reply = await startChatSetup(deps, {
+      channel: "slack",
+      address: `${teamKey}:${installer}`,
+      externalId: installer,
+      targetTenant: tenantId,
+    });
+    const [first] = renderReply(reply).messages;
+    await client.chat.postMessage({ channel: installer, text: first!.text, blocks: first!.blocks });
+  } catch (err) {
+    deps.logger.warn({ err, code: (err as { code?: string }).code }, "slack set-up greeting failed");
+  }
 }
 
 interface OAuthAccess {

@@ -3,14 +3,21 @@ import type { KnownBlock } from "@slack/web-api";
 import { isSetback, type Reply } from "../../../core/ports/reply.js";
 import { loadActionRef, saveActionRef } from "../action-refs.js";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
-import { actorForSlackUser } from "../people.js";
+import { actorForSlackUser, NotMemberError } from "../people.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
 import type { Workspace } from "../workspaces.js";
 import { editModal } from "./edit-modal.js";
 import { publishHome } from "./home.js";
 
 /** Intents that decide something: the original message is updated to show who decided and when. */
-const DECISIONS = new Set(["draft.approve", "draft.reject", "goal.accept"]);
+const DECISIONS = new Set([
+  "draft.approve",
+  "draft.reject",
+  "goal.accept",
+  "import.confirm",
+  "import.cancel",
+  "member.admit",
+]);
 const CLICK_LOCK_MS = 5_000;
 
 /** The message without its buttons, plus a line saying who decided, when, and what happened. */
@@ -139,6 +146,10 @@ export function registerActions(app: App, ctx: SlackContext): void {
           });
       }
     } catch (err) {
+      if (err instanceof NotMemberError) {
+        await tell(err.userMessage);
+        return;
+      }
       log.error({ err, code: slackCode(err) }, "slack action failed");
       await tell("Sorry, something went wrong; it has been logged.");
     }

@@ -1,8 +1,10 @@
 import type { App } from "@slack/bolt";
 import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
 import { claimEvent, finishEvent } from "../dedupe.js";
-import { actorForSlackUser } from "../people.js";
+import { actorForSlackUser, NotMemberError } from "../people.js";
+import { escapeMrkdwn } from "../render/mrkdwn.js";
 import { messageToIntent } from "../to-intent.js";
+import { handleFileMessage, type SlackFile, setupTurn } from "./onboarding.js";
 
 export const THINKING_TEXT = "_thinking…_";
 
@@ -49,9 +51,9 @@ async function turn(ctx: SlackContext, m: IncomingMessage): Promise<void> {
   try {
     const actor = await actorForSlackUser(ctx.deps, ws, m.user);
     const args = messageToIntent(m.text, ws.botUserId);
-    const reply = await ctx.dispatcher.dispatch(
-      toIntent(args, actor, m.channel, `slack:${m.eventId}`, threadTs),
-    );
+    const reply =
+      (await setupTurn(ctx, ws, actor, m)) ??
+      (await ctx.dispatcher.dispatch(toIntent(args, actor, m.channel, `slack:${m.eventId}`, threadTs)));
     if (reply.ephemeral && !m.channel.startsWith("D")) {
       await ws.client.chat.delete({ channel: m.channel, ts: phTs }).catch(() => {});
       const { messages } = await ctx.adapter.prepare(reply, ws.teamKey);
@@ -69,9 +71,16 @@ async function turn(ctx: SlackContext, m: IncomingMessage): Promise<void> {
     const ids = await ctx.adapter.update(ws, m.channel, phTs, reply, threadTs);
     await finishEvent(ctx.deps, ws.tenantId, m.eventId, { messages: ids });
   } catch (err) {
-    ctx.log.error({ err, code: slackCode(err), eventId: m.eventId }, "slack conversation turn failed");
+    // A stranger is told who can add them (NotMemberError); anything else is logged and apologised for.
+    const known = err instanceof NotMemberError;
+    if (known) ctx.log.info({ eventId: m.eventId }, "message from a non-member refused");
+    else ctx.log.error({ err, code: slackCode(err), eventId: m.eventId }, "slack conversation turn failed");
     await ws.client.chat
-      .update({ channel: m.channel, ts: phTs, text: "Sorry, something went wrong; it has been logged." })
+      .update({
+        channel: m.channel,
+        ts: phTs,
+        text: known ? escapeMrkdwn(err.userMessage) : "Sorry, something went wrong; it has been logged.",
+      })
       .catch(() => {});
     await finishEvent(ctx.deps, ws.tenantId, m.eventId, { failed: true }).catch(() => {});
   }
@@ -101,7 +110,19 @@ export function registerConversation(app: App, ctx: SlackContext): void {
       channel: string;
       ts: string;
       thread_ts?: string;
+      files?: SlackFile[];
     };
+    if (e.channel_type === "im" && e.subtype === "file_share" && e.files?.length && e.user && !e.bot_id) {
+      await handleFileMessage(ctx, {
+        eventId: (body as { event_id: string }).event_id,
+        teamKey: teamKeyOf(context),
+        channel: e.channel,
+        user: e.user,
+        ts: e.ts,
+        files: e.files,
+      });
+      return;
+    }
     if (e.channel_type !== "im" || e.subtype || e.bot_id || !e.user || !e.text) return;
     await handleMessage(ctx, {
       eventId: (body as { event_id: string }).event_id,

@@ -9,7 +9,7 @@ import type { IntentArgs } from "../../../core/intents/intent.js";
 import { formatCostMicros, formatMoney } from "../../../core/kernel/format.js";
 import type { Reply } from "../../../core/ports/reply.js";
 import { type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
-import { actorForSlackUser } from "../people.js";
+import { actorForSlackUser, NotMemberError } from "../people.js";
 import { clip, SLACK_LIMITS } from "../render/limits.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
 import { viewViolations } from "../render/view-rules.js";
@@ -161,6 +161,8 @@ export function registerHome(app: App, ctx: SlackContext): void {
       const ws = await ctx.workspaces.resolve(teamKeyOf(context));
       await publishHome(ctx, ws, event.user, (body as { event_id?: string }).event_id ?? String(Date.now()));
     } catch (err) {
+      // A non-member opening the tab sees nothing (the owners were asked once); not an error.
+      if (err instanceof NotMemberError) return;
       ctx.log.error({ err, code: slackCode(err) }, "app home failed");
     }
   });

@@ -10,6 +10,7 @@ export {
 export { type PipelineFile, parsePipelineFile, renderPipelineFile } from "./pipeline-spec.js";
 export {
   checkSetup,
+  companyReady,
   createCompany,
   freeSlug,
   isCurrency,

@@ -165,3 +165,8 @@ export async function freeSlug(deps: Deps, base: string): Promise<string> {
     if (!(await tenantExists(deps, s))) return s;
   }
 }
+
+/** Whether a tenant is ready for work: it has a pipeline (a Slack install makes an empty tenant). */
+export async function companyReady(deps: Deps, tenantId: string): Promise<boolean> {
+  return deps.db.tenantTx(tenantId, async (tx) => (await readPipeline(tx)) !== undefined);
+}

@@ -11,3 +11,4 @@ export {
 } from "./setup-chat.js";
 export { type AdmissionRequest, admitMember, requestAdmission, type Stranger } from "./admission.js";
 export { onboardingFeature } from "./feature.js";
+export { companyReady } from "../company/index.js";

@@ -98,6 +98,31 @@ export async function actorForIdentity(
   return userId ? actorById(db, tenantId, userId) : undefined;
 }
 
+/**
+ * Links a chat account to the user an owner already added with this e-mail (Slack profiles carry a
+ * verified address). Undefined when no such user: nobody becomes a member by writing to Keel.
+ */
+export async function linkIdentityByEmail(
+  db: Database,
+  tenantId: string,
+  channel: string,
+  externalId: string,
+  email: string,
+): Promise<Actor | undefined> {
+  const linked = await db.tenantTx(tenantId, async (tx) => {
+    const [u] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .innerJoin(memberships, eq(memberships.userId, users.id))
+      .where(eq(users.email, email.toLowerCase()))
+      .limit(1);
+    if (!u) return false;
+    await tx.insert(identities).values({ tenantId, userId: u.id, channel, externalId }).onConflictDoNothing();
+    return true;
+  });
+  return linked ? actorForIdentity(db, tenantId, channel, externalId) : undefined;
+}
+
 /** Creates a user with an identity on first contact (role viewer until an owner assigns one). */
 export async function ensureIdentityUser(
   db: Database,
