@@ -9,6 +9,7 @@ export const whatsappEnvSchema = z.object({
   WHATSAPP_TRANSPORT: z.enum(["webjs", "cloud"]).optional(),
   WHATSAPP_TENANT: z.string().default("demo"),
   WHATSAPP_ALLOWLIST: z.string().optional(),
+  WHATSAPP_SELF_SETUP: bool.default(false),
   WHATSAPP_ACTION_TTL_MINUTES: z.coerce.number().int().positive().default(120),
   WHATSAPP_PACING_MS: z.coerce.number().int().min(0).default(1000),
   WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().optional(),

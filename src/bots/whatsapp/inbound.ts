@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Deps } from "../../core/deps.js";
 import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
-import { actorForIdentity } from "../../core/features/tenancy/index.js";
+import { MAX_FILE_BYTES, previewChatFile } from "../../core/features/file-import/index.js";
+import { continueChatSetup, setupInProgress, startChatSetup } from "../../core/features/onboarding/index.js";
+import { actorForIdentity, tenantForChannel } from "../../core/features/tenancy/index.js";
 import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import { type Intent, makeIntent } from "../../core/intents/intent.js";
@@ -18,6 +20,10 @@ export type InboundOutcome =
   | { status: "ignored"; reason: string }
   | { status: "duplicate" }
   | { status: "refused" }
+  /** A step of the guided set-up (unknown number, WHATSAPP_SELF_SETUP on). */
+  | { status: "setup" }
+  /** A file was previewed as an import (or answered with what Keel can read). */
+  | { status: "file" }
   | { status: "handled"; kind: Intent["kind"] };
 
 export interface InboundDeps {
@@ -29,6 +35,10 @@ export interface InboundDeps {
   account: string;
   /** Empty = every number that is linked to a user of the tenant. */
   allowlist: Set<string>;
+  /** WHATSAPP_SELF_SETUP: an unknown number gets the guided company set-up instead of a refusal. */
+  selfSetup?: boolean;
+  /** Downloads a Cloud API media id (a document sent to Keel). */
+  download?: (mediaId: string, maxBytes: number) => Promise<Uint8Array>;
 }
 
 /**
@@ -38,11 +48,15 @@ export interface InboundDeps {
  * webhook or a re-emitted event produces one reply.
  */
 export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promise<InboundOutcome> {
-  const { deps, tenantId } = d;
+  const { deps } = d;
+  // A number set up through self-service talks to its own company; the channel's bookkeeping (message
+  // ids, the 24-hour window, the outbox, numbered menus) stays with the business number's tenant.
+  const home = d.selfSetup ? await tenantForChannel(deps.db, "whatsapp-contact", msg.from) : null;
+  const tenantId = home ?? d.tenantId;
   const log = deps.logger.child({ channel: "whatsapp", tenantId, messageType: msg.content.type });
   if (msg.account !== d.account) return { status: "ignored", reason: "not our business number" };
   const key = `whatsapp:${msg.account}:${msg.messageId}`;
-  const seen = await deps.db.tenantTx(tenantId, (tx) =>
+  const seen = await deps.db.tenantTx(d.tenantId, (tx) =>
     tx
       .select({ key: idempotencyKeys.key })
       .from(idempotencyKeys)
@@ -57,20 +71,44 @@ export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promis
     d.allowlist.size === 0 || d.allowlist.has(msg.from)
       ? await actorForIdentity(deps.db, tenantId, "whatsapp", msg.from)
       : undefined;
+  if (!actor && d.selfSetup && !home) {
+    const reply = await selfSetupTurn(deps, msg);
+    await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, "setup");
+    await deliverDue(deps, deps.channels, d.tenantId);
+    return { status: "setup" };
+  }
   if (!actor) {
     log.warn("whatsapp message from an unknown number refused");
     // One refusal per number per day: a stranger cannot make the bot talk (or spend) in a loop.
     const day = deps.clock.now().toISOString().slice(0, 10);
     await commit(d, msg, key, { text: REFUSAL_TEXT }, `whatsapp:refusal:${msg.from}:${day}`, "refused");
-    await deliverDue(deps, deps.channels, tenantId);
+    await deliverDue(deps, deps.channels, d.tenantId);
     return { status: "refused" };
   }
+  if (msg.content.type === "document") {
+    const c = msg.content;
+    const reply = await previewChatFile(
+      deps,
+      actor,
+      { name: c.fileName, mimeType: c.mimeType, size: c.size },
+      () =>
+        c.load
+          ? c.load()
+          : c.mediaId && d.download
+            ? d.download(c.mediaId, MAX_FILE_BYTES)
+            : Promise.reject(new Error("no way to download this file")),
+    );
+    await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, "file");
+    await deliverDue(deps, deps.channels, d.tenantId);
+    log.info("whatsapp file handled");
+    return { status: "file" };
+  }
   const [menu, button, awaitingEditFor] = await Promise.all([
-    d.menu.current(tenantId, msg.from),
+    d.menu.current(d.tenantId, msg.from),
     msg.content.type === "button"
-      ? d.menu.byRef(tenantId, msg.from, msg.content.ref)
+      ? d.menu.byRef(d.tenantId, msg.from, msg.content.ref)
       : Promise.resolve(undefined),
-    d.menu.pendingEdit(tenantId, msg.from),
+    d.menu.pendingEdit(d.tenantId, msg.from),
   ]);
   const args = whatsappToIntent(msg.content, { menu, button, awaitingEditFor });
   const intent = makeIntent(
@@ -82,14 +120,26 @@ export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promis
   // Another delivery of this message id is still being worked on: it will enqueue the real reply.
   if (reply.outcome?.kind === "duplicate") return { status: "duplicate" };
   await d.menu.awaitEdit(
-    tenantId,
+    d.tenantId,
     msg.from,
     reply.outcome?.kind === "awaiting-edit" ? reply.outcome.draftId : undefined,
   );
   await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, intent.kind);
-  await deliverDue(deps, deps.channels, tenantId);
+  await deliverDue(deps, deps.channels, d.tenantId);
   log.info({ kind: intent.kind }, "whatsapp message handled");
   return { status: "handled", kind: intent.kind };
+}
+
+/** One step of the guided set-up for an unknown number; text answers only. */
+async function selfSetupTurn(deps: Deps, msg: InboundMessage): Promise<Reply> {
+  const origin = { channel: "whatsapp" as const, address: msg.from, externalId: msg.from };
+  const text = msg.content.type === "text" ? msg.content.text : "";
+  if (!text.trim()) {
+    if (await setupInProgress(deps, origin))
+      return { text: "Please answer with text; reply \"cancel\" to stop the set-up." };
+    return startChatSetup(deps, origin);
+  }
+  return (await continueChatSetup(deps, origin, text)) ?? startChatSetup(deps, origin);
 }
 
 /** Records the message id, the contact's window and the reply in one transaction; a lost race enqueues nothing. */

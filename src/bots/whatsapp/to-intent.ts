@@ -6,6 +6,11 @@ export type InboundContent =
   | { type: "text"; text: string }
   /** A reply-button press (Cloud API `interactive.button_reply` or a template quick-reply payload). */
   | { type: "button"; ref: string; title?: string }
+  /**
+   * A file (Cloud API `document`, whatsapp-web.js media). `mediaId` is fetched through Graph; `load`
+   * (whatsapp-web.js) downloads it from the message itself.
+   */
+  | { type: "document"; fileName: string; mimeType?: string; size?: number; mediaId?: string; load?: () => Promise<Uint8Array> }
   /** Anything the bot does not read (image, audio, sticker, location…). */
   | { type: "unsupported"; what: string };
 
@@ -37,11 +42,11 @@ const expired = (what: string): IntentArgs => ({
 
 /** Pure: an inbound WhatsApp message plus the chat's state → intent arguments. */
 export function whatsappToIntent(content: InboundContent, state: WhatsappChatState): IntentArgs {
-  if (content.type === "unsupported") {
+  if (content.type === "unsupported" || content.type === "document") {
     return {
       kind: "usage.error",
       command: "media",
-      message: `Thanks! I can't read ${content.what} messages yet. Send me text instead, e.g. \`deals\` or \`help\`.`,
+      message: `Thanks! I can't read ${content.type === "document" ? "file" : content.what} messages yet. Send me text instead, e.g. \`deals\` or \`help\`.`,
     };
   }
   if (content.type === "button") return state.button ?? expired("button");

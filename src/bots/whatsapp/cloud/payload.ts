@@ -19,6 +19,9 @@ const message = z.looseObject({
     })
     .optional(),
   button: z.looseObject({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+  document: z
+    .looseObject({ id: z.string(), filename: z.string().optional(), mime_type: z.string().optional() })
+    .optional(),
 });
 
 const status = z.looseObject({
@@ -72,6 +75,13 @@ function content(m: z.infer<typeof message>): InboundContent | null {
       ? { type: "button", ref: m.button.payload, title: m.button.text }
       : { type: "text", text: m.button.text ?? "" };
   }
+  if (m.type === "document" && m.document)
+    return {
+      type: "document",
+      mediaId: m.document.id,
+      fileName: m.document.filename || "file",
+      mimeType: m.document.mime_type,
+    };
   if (SILENT.has(m.type)) return null;
   return { type: "unsupported", what: m.type === "unsupported" ? "this kind of" : m.type };
 }

@@ -58,7 +58,16 @@ export function createCloudWhatsapp(
     tenantId,
   });
   const serial = new KeyedSerial();
-  const inbound = { deps, dispatcher, menu, tenantId, account, allowlist: allowlist(c) };
+  const inbound = {
+    deps,
+    dispatcher,
+    menu,
+    tenantId,
+    account,
+    allowlist: allowlist(c),
+    selfSetup: c.WHATSAPP_SELF_SETUP,
+    download: (mediaId: string, maxBytes: number) => graph.downloadMedia(mediaId, maxBytes),
+  };
   const routes = cloudWebhookRoutes({
     deps,
     verifyToken: c.WHATSAPP_CLOUD_VERIFY_TOKEN!,

@@ -59,7 +59,15 @@ export function createWebjsWhatsapp(
   const account = `webjs:${c.WHATSAPP_WEBJS_CLIENT_ID}`;
   const menu = new ActionMenu(deps.store, c.WHATSAPP_ACTION_TTL_MINUTES * 60_000);
   const serial = new KeyedSerial();
-  const inbound = { deps, dispatcher, menu, tenantId, account, allowlist: allowlist(c) };
+  const inbound = {
+    deps,
+    dispatcher,
+    menu,
+    tenantId,
+    account,
+    allowlist: allowlist(c),
+    selfSetup: c.WHATSAPP_SELF_SETUP,
+  };
   const print = o.print === undefined ? (s: string) => process.stdout.write(s) : o.print;
   const supervisor: Supervisor<WebjsClientLike> = new Supervisor<WebjsClientLike>({
     createClient: o.createClient,

@@ -39,6 +39,10 @@ export interface WebjsMessageLike {
   fromMe?: boolean;
   isStatus?: boolean;
   hasMedia?: boolean;
+  /** Present on media messages: whatsapp-web.js `Message.downloadMedia()` (base64 `data`, or undefined when gone). */
+  downloadMedia?(): Promise<{ data: string; mimetype?: string; filename?: string | null; filesize?: number | null } | undefined>;
+  /** The document's file name (whatsapp-web.js `_data.filename`). */
+  _data?: { filename?: string; mimetype?: string; size?: number };
 }
 
 /** Message types that are not something a person asked (protocol noise, reactions, revocations). */
@@ -82,7 +86,19 @@ export async function webjsToInbound(
   const content: InboundContent =
     msg.type === "chat"
       ? { type: "text", text: msg.body }
-      : { type: "unsupported", what: NAMES[msg.type] ?? msg.type };
+      : msg.type === "document" && msg.downloadMedia
+        ? {
+            type: "document",
+            fileName: msg._data?.filename || msg.body || "file",
+            mimeType: msg._data?.mimetype,
+            size: msg._data?.size,
+            load: async () => {
+              const media = await msg.downloadMedia!();
+              if (!media?.data) throw new AppError("not_found", "The file is no longer available on WhatsApp.");
+              return Buffer.from(media.data, "base64");
+            },
+          }
+        : { type: "unsupported", what: NAMES[msg.type] ?? msg.type };
   return { account, from, messageId, at: new Date(msg.timestamp * 1000), content };
 }
 
