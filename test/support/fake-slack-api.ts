@@ -46,6 +46,9 @@ export class FakeSlackApi {
   /** token → team id answered by auth.test. */
   readonly tokens = new Map<string, { team: string; user: string; bot: string }>();
   readonly revoked = new Set<string>();
+  /** Files served at url_private_download (`/files-pri/…`), only with a Bearer token; downloads recorded. */
+  readonly files = new Map<string, Buffer>();
+  readonly downloads: { path: string; token?: string }[] = [];
   /** What apps.connections.open answers (Socket Mode): a ws:// URL of a local socket server. */
   socketUrl?: string;
   oauthAccess: (params: Record<string, unknown>) => Record<string, unknown> = () => ({
@@ -60,6 +63,13 @@ export class FakeSlackApi {
   /** The Web API base URL (SLACK_API_URL). */
   get url(): string {
     return `${this.base}/api/`;
+  }
+
+  /** Serves `body` like files.slack.com does and returns its url_private_download. */
+  addFile(id: string, name: string, body: Buffer | string): string {
+    const path = `/files-pri/T0DEMO-${id}/download/${encodeURIComponent(name)}`;
+    this.files.set(path, Buffer.isBuffer(body) ? body : Buffer.from(body));
+    return `${this.base}${path}`;
   }
 
   responseUrl(id: string): string {
@@ -113,6 +123,20 @@ export class FakeSlackApi {
       });
       res.writeHead(200, { "content-type": "text/plain" });
       res.end("ok");
+      return;
+    }
+    if (path.startsWith("/files-pri/")) {
+      const auth = String(req.headers.authorization ?? "");
+      this.downloads.push({ path, token: auth.startsWith("Bearer ") ? auth.slice(7) : undefined });
+      const file = this.files.get(path);
+      // Like Slack: without a valid token the file host answers with a login page, not the file.
+      if (!auth.startsWith("Bearer xox") || !file) {
+        res.writeHead(file ? 302 : 404, { location: "https://slack.com/signin" });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(file.length) });
+      res.end(file);
       return;
     }
     if (path.startsWith("/upload/")) {

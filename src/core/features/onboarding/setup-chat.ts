@@ -45,9 +45,14 @@ export interface SetupOrigin extends SetupKey {
 const CANCEL =
   /^(cancel|stop|abort|quit|exit|never ?mind|abbrechen|abbruch|stopp|halt|annuler|arr[eê]te[rz]?|cancelar|parar?|detener|annulla|basta|ferma|stoppa|avbryt|anuleren|stoppen|afbreken|anuluj|zatrzymaj|cancela|отмена|стоп|キャンセル|取消|停止)( (it|that|please|bitte|por favor|s'il (te|vous) pla[iî]t))?[.!]*$/i;
 const RESTART = /^(restart|start (over|again)|von vorne|neu ?starten|recommencer|reiniciar|empezar de nuevo|ricominciare)[.!]*$/i;
+/** A greeting is not an answer ("hi" is nobody's company name): the question is asked again. */
+const GREETING =
+  /^(hi|hello|hey|hallo|hola|bonjour|salut|ciao|moin|servus|hej|ol[aá]|yo|good (morning|afternoon|evening)|guten (morgen|tag)|buenos d[ií]as)( there| keel)?[!.,\s]*$/i;
 const YES = /^(y|yes|yeah|yep|sure|ok|okay|correct|right|ja|jawohl|si|sí|oui|sim|tak|да)[.!]*$/i;
 
-export const isCancel = (text: string) => CANCEL.test(text.trim());
+/** "Stop, please!" → "stop please": punctuation never decides whether someone wants out. */
+const bare = (text: string) => text.replace(/[.,!?;:¡¿]+/g, " ").replace(/\s+/g, " ").trim();
+export const isCancel = (text: string) => CANCEL.test(bare(text));
 
 function question(step: Step): string {
   return step === "pipeline" ? `${SETUP_PROMPTS.pipeline}\n${templateChoices()}` : SETUP_PROMPTS[step];
@@ -150,8 +155,10 @@ export async function continueChatSetup(
         : "Set-up cancelled; nothing was created. Write to me again whenever you want to start over.",
     );
   }
-  if (RESTART.test(text)) return startChatSetup(deps, origin, "Starting over.");
+  if (RESTART.test(bare(text))) return startChatSetup(deps, origin, "Starting over.");
   const step = (CHAT_STEPS as readonly string[]).includes(row.step) ? (row.step as Step) : "company";
+  if (GREETING.test(text) || text === "")
+    return textReply(`Hello! ${progress(step)} ${question(step)}  (Reply "cancel" to stop.)`);
   const answers = { ...row.answers };
   const read =
     row.suggestion && YES.test(text) ? { ok: true as const, value: row.suggestion } : readSetupAnswer(step as SetupField, text);
