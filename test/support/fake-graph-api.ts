@@ -17,6 +17,8 @@ export interface FakeGraphApi {
   calls: GraphCall[];
   /** Message sends only (POST /{phone-number-id}/messages), parsed. */
   messages(): Record<string, unknown>[];
+  /** Inbound media the webhook refers to: GET /{media-id} answers its URL, the URL answers the bytes. */
+  addMedia(id: string, bytes: Buffer | string, mimeType: string): void;
   /** The next `n` message sends answer with this Graph error. */
   failNext(n: number, error: { status: number; code: number; message: string }): void;
   reset(): void;
@@ -45,6 +47,8 @@ export async function startFakeGraphApi(opts: {
   const calls: GraphCall[] = [];
   let failures: { n: number; error: { status: number; code: number; message: string } } | undefined;
   let seq = 0;
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  let base = "";
   const server: Server = createServer(async (req, res) => {
     const text = await read(req);
     const path = req.url ?? "/";
@@ -66,6 +70,27 @@ export async function startFakeGraphApi(opts: {
       send(status, { error: { message, type: "OAuthException", code, fbtrace_id: `trace${++seq}` } });
     if (req.headers.authorization !== `Bearer ${opts.accessToken}`)
       return graphError(401, 190, "Invalid OAuth access token.");
+    const mediaInfo = new RegExp(`^/${version}/(media-[\\w.]+)$`).exec(path);
+    if (req.method === "GET" && mediaInfo) {
+      const m = media.get(mediaInfo[1]!);
+      if (!m) return graphError(404, 100, "Unsupported get request. Object does not exist.");
+      return send(200, {
+        messaging_product: "whatsapp",
+        url: `${base}/lookaside/${mediaInfo[1]}?ext=1`,
+        mime_type: m.mimeType,
+        sha256: "f".repeat(64),
+        file_size: m.bytes.length,
+        id: mediaInfo[1],
+      });
+    }
+    const download = /^\/lookaside\/(media-[\w.]+)\?ext=1$/.exec(path);
+    if (req.method === "GET" && download) {
+      const m = media.get(download[1]!);
+      if (!m) return graphError(404, 100, "not found");
+      res.writeHead(200, { "content-type": m.mimeType, "content-length": String(m.bytes.length) });
+      res.end(m.bytes);
+      return;
+    }
     if (req.method !== "POST") return graphError(400, 100, "Unsupported get request.");
     if (path === `/${version}/${opts.phoneNumberId}/messages`) {
       if (failures && failures.n > 0) {
@@ -91,6 +116,7 @@ export async function startFakeGraphApi(opts: {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}/${version}`,
     calls,
@@ -98,6 +124,9 @@ export async function startFakeGraphApi(opts: {
       calls
         .filter((c) => c.path.endsWith("/messages") && typeof c.body === "object")
         .map((c) => c.body as Record<string, unknown>),
+    addMedia: (id, bytes, mimeType) => {
+      media.set(id, { bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes), mimeType });
+    },
     failNext: (n, error) => {
       failures = { n, error };
     },

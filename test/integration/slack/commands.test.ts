@@ -123,12 +123,13 @@ describe("slash commands on the demo company", () => {
     expect(h.api.calls.length).toBe(before);
   });
 
-  it("an unknown Slack user gets viewer rights: can read a deal, cannot draft", async () => {
+  it("an unknown Slack user is not made a member: no deal, no draft, told who can add them", async () => {
     h.api.users.set("U0NEWBIE", { name: "New Person", email: "newbie@elsewhere.example" });
     const read = await run("/deal", "Acme", "U0NEWBIE");
-    expect(allText(read.responses)).toContain("Acme Logistics");
+    expect(allText(read.responses)).not.toContain("Acme Logistics");
+    expect(allText(read.responses)).toContain("not a member");
     const draft = await run("/remind", "Acme", "U0NEWBIE");
     expect(draft.responses[0]!.response_type).toBe("ephemeral");
-    expect(allText(draft.responses)).toMatch(/viewer/i);
+    expect(allText(draft.responses)).toContain("Olivia Owens");
   });
 });

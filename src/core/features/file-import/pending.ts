@@ -39,7 +39,7 @@ function summary(r: ImportReport): string {
     .map(([f, n]) => `${f} ${n}`)
     .join(", ");
   return (
-    `${r.rows} rows: ${bold(String(r.created))} new, ${bold(String(r.updated))} updated, ${r.unchanged} unchanged` +
+    `${r.rows} row${r.rows === 1 ? "" : "s"}: ${bold(String(r.created))} new, ${bold(String(r.updated))} updated, ${r.unchanged} unchanged` +
     (changed ? `\nFields that would change: ${changed}` : "")
   );
 }
