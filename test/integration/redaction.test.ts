@@ -97,9 +97,13 @@ describe("no secret or personal data in any output of any failure path", () => {
     h.api.failNext("chat.postMessage", { status: 500 }, { status: 500 }, { status: 500 });
     await h.event(dm(CANARY.dmText, "1700000001.000100"));
     await h.runtime.idle();
+    // A stranger whose profile lookup fails (told who can add them), then a member's turn whose
+    // answer cannot be written (chat.update hangs past the timeout).
     h.api.failNext("users.info", { status: 400, error: "invalid_auth" });
-    h.api.failNext("chat.update", { hangMs: 1_000 }, { hangMs: 1_000 }, { hangMs: 1_000 });
     await h.event({ ...dm(CANARY.dmText, "1700000002.000100"), user: "U0STRANGER" });
+    await h.runtime.idle();
+    h.api.failNext("chat.update", { hangMs: 1_000 }, { hangMs: 1_000 }, { hangMs: 1_000 });
+    await h.event(dm(CANARY.dmText, "1700000002.000200"));
     await h.runtime.idle();
     h.api.failNext("chat.postMessage", { error: "channel_not_found" });
     await slackOutbox(h, "C0GONE");
