@@ -61,8 +61,7 @@ export async function askSetup(
     { field: "ownerName", text: () => "Owner's name", fallback: () => "" },
     {
       field: "pipeline",
-      text: () =>
-        `Pipeline template:\n${templateChoices().replace(/^/gm, "  ")}\nChoose`,
+      text: () => `Pipeline template:\n${templateChoices().replace(/^/gm, "  ")}\nChoose`,
       fallback: () => DEFAULT_TEMPLATE,
     },
   ];
@@ -83,7 +82,10 @@ export async function askSetup(
         if (suggestion && /^(y|yes|yeah|ok|ja|si|sí|oui)$/i.test(value)) value = suggestion;
         suggestion = undefined;
         // The same reading as the chat set-up: "dollars", "EST", "2" mean the same everywhere.
-        const check = value === "" && q.field === "ownerName" ? { ok: true as const, value: "" } : readSetupAnswer(q.field, value);
+        const check =
+          value === "" && q.field === "ownerName"
+            ? { ok: true as const, value: "" }
+            : readSetupAnswer(q.field, value);
         if (check.ok) {
           (answers as Record<string, string | undefined>)[q.field] = check.value || undefined;
           break;

@@ -135,7 +135,10 @@ export class FakeSlackApi {
         res.end();
         return;
       }
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(file.length) });
+      res.writeHead(200, {
+        "content-type": "application/octet-stream",
+        "content-length": String(file.length),
+      });
       res.end(file);
       return;
     }

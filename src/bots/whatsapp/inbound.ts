@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Deps } from "../../core/deps.js";
-import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
 import { MAX_FILE_BYTES, previewChatFile } from "../../core/features/file-import/index.js";
 import { continueChatSetup, setupInProgress, startChatSetup } from "../../core/features/onboarding/index.js";
+import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
 import { actorForIdentity, tenantForChannel } from "../../core/features/tenancy/index.js";
 import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
@@ -136,7 +136,7 @@ async function selfSetupTurn(deps: Deps, msg: InboundMessage): Promise<Reply> {
   const text = msg.content.type === "text" ? msg.content.text : "";
   if (!text.trim()) {
     if (await setupInProgress(deps, origin))
-      return { text: "Please answer with text; reply \"cancel\" to stop the set-up." };
+      return { text: 'Please answer with text; reply "cancel" to stop the set-up.' };
     return startChatSetup(deps, origin);
   }
   return (await continueChatSetup(deps, origin, text)) ?? startChatSetup(deps, origin);

@@ -10,7 +10,14 @@ export type InboundContent =
    * A file (Cloud API `document`, whatsapp-web.js media). `mediaId` is fetched through Graph; `load`
    * (whatsapp-web.js) downloads it from the message itself.
    */
-  | { type: "document"; fileName: string; mimeType?: string; size?: number; mediaId?: string; load?: () => Promise<Uint8Array> }
+  | {
+      type: "document";
+      fileName: string;
+      mimeType?: string;
+      size?: number;
+      mediaId?: string;
+      load?: () => Promise<Uint8Array>;
+    }
   /** Anything the bot does not read (image, audio, sticker, location…). */
   | { type: "unsupported"; what: string };
 

@@ -71,7 +71,15 @@ async function dm(team: string, user: string, text: string, http: Hono = h.http)
     event_id: `Ev${seq}`,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [{ team_id: team, user_id: `U${team}BOT`, is_bot: true, is_enterprise_install: false }],
-    event: { type: "message", channel_type: "im", channel, user, text, ts: `${seq}.000100`, event_ts: `${seq}.000100` },
+    event: {
+      type: "message",
+      channel_type: "im",
+      channel,
+      user,
+      text,
+      ts: `${seq}.000100`,
+      event_ts: `${seq}.000100`,
+    },
   });
   const ts = Math.floor(Date.now() / 1000);
   const res = await http.request("/slack/events", {
@@ -86,7 +94,10 @@ async function dm(team: string, user: string, text: string, http: Hono = h.http)
   expect(res.status).toBe(200);
   await h.runtime.idle();
   await second?.idle();
-  const update = h.api.callsTo("chat.update").filter((c) => c.params.channel === channel).at(-1);
+  const update = h.api
+    .callsTo("chat.update")
+    .filter((c) => c.params.channel === channel)
+    .at(-1);
   return String(update?.params.text ?? "");
 }
 
@@ -120,7 +131,11 @@ describe("guided set-up after a new workspace installs Keel", () => {
   });
 
   it("a company name full of mentions and links is stored as plain text, and no mention is echoed", async () => {
-    const a = await dm("T0NEWCO", "U0FOUNDER", "<!channel> <https://evil.example/phish|Acme> Trading <@U0OWNER> @here");
+    const a = await dm(
+      "T0NEWCO",
+      "U0FOUNDER",
+      "<!channel> <https://evil.example/phish|Acme> Trading <@U0OWNER> @here",
+    );
     expect(a).toContain("Acme Trading");
     expect(a).not.toMatch(/<!channel>|<@U0OWNER>|evil\.example|@here/);
     expect((await conversation("T0NEWCO", "U0FOUNDER"))?.answers.company).toBe("Acme Trading");
@@ -213,7 +228,10 @@ describe("a set-up that is interrupted", () => {
     expect(a).toContain("not a member");
     expect(a).toContain("can add you");
     await dm("T0TWO", "U0INTRUDER", "2");
-    expect(await conversation("T0TWO", "U0ANNA")).toMatchObject({ step: before!.step, answers: before!.answers });
+    expect(await conversation("T0TWO", "U0ANNA")).toMatchObject({
+      step: before!.step,
+      answers: before!.answers,
+    });
     const notices = h.api
       .callsTo("chat.postMessage")
       .filter((c) => c.params.channel === "U0ANNA" && String(c.params.text).includes("Ivan Intruder"));

@@ -1,7 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorForIdentity } from "../../../src/core/features/tenancy/index.js";
-import { deals, identities, pendingImports, tenants, users } from "../../../src/core/infra/db/schema/index.js";
+import {
+  deals,
+  identities,
+  pendingImports,
+  tenants,
+  users,
+} from "../../../src/core/infra/db/schema/index.js";
 import { buttons, clickPayload, createHarness, type Harness } from "./harness.js";
 
 /**
@@ -35,15 +41,23 @@ const lastPost = (channel: string) => h.api.messages.filter((m) => m.channel ===
 async function dm(user: string, text: string) {
   await h.event({ type: "message", channel_type: "im", channel: `D${user}`, user, text, ts: nextTs() });
   await h.runtime.idle();
-  return h.api.callsTo("chat.update").filter((c) => c.params.channel === `D${user}`).at(-1)?.params.text as
-    | string
-    | undefined;
+  return h.api
+    .callsTo("chat.update")
+    .filter((c) => c.params.channel === `D${user}`)
+    .at(-1)?.params.text as string | undefined;
 }
 
 /** A DM with a file, as Slack sends it (message subtype file_share, files[] with url_private_download). */
 async function sendFile(
   user: string,
-  file: { name: string; mimetype: string; filetype: string; body?: string | Buffer; size?: number; url?: string },
+  file: {
+    name: string;
+    mimetype: string;
+    filetype: string;
+    body?: string | Buffer;
+    size?: number;
+    url?: string;
+  },
 ) {
   const id = `F${seq}`;
   const url = file.url ?? h.api.addFile(id, file.name, file.body ?? "");
@@ -110,14 +124,23 @@ describe("Slack users nobody added", () => {
     await dm("U0INVITED", "hello?");
     const r = await h.command("/deal", "Acme", "U0INVITED");
     await h.runtime.idle();
-    expect(h.api.responsesFor(r.responseId).map((x) => String(x.body.text)).join(" ")).toContain("not a member");
-    const notices = h.api.messages.filter((m) => m.channel === "U0OWNER" && String(m.text).includes("Gina Guest"));
+    expect(
+      h.api
+        .responsesFor(r.responseId)
+        .map((x) => String(x.body.text))
+        .join(" "),
+    ).toContain("not a member");
+    const notices = h.api.messages.filter(
+      (m) => m.channel === "U0OWNER" && String(m.text).includes("Gina Guest"),
+    );
     expect(notices).toHaveLength(1);
     expect(Object.keys(buttons(notices[0]!.blocks))).toEqual(["Add as rep", "Add as viewer"]);
   });
 
   it("a rep cannot use the owner's button; the owner's click makes Gina a rep who then gets answers", async () => {
-    const notice = h.api.messages.find((m) => m.channel === "U0OWNER" && String(m.text).includes("Gina Guest"))!;
+    const notice = h.api.messages.find(
+      (m) => m.channel === "U0OWNER" && String(m.text).includes("Gina Guest"),
+    )!;
     const b = buttons(notice.blocks);
     const refused = await click("U0REP1", b["Add as rep"]!.value, "DU0OWNER", notice.ts);
     expect(refused.join(" ")).toContain("Only an owner can add people");
@@ -261,7 +284,12 @@ describe("CSV files sent in a DM", () => {
 
   it("a rep's CSV is politely refused and not even downloaded", async () => {
     const downloads = h.api.downloads.length;
-    const p = await sendFile("U0REP1", { name: "my.csv", mimetype: "text/csv", filetype: "csv", body: GOOD_DEALS });
+    const p = await sendFile("U0REP1", {
+      name: "my.csv",
+      mimetype: "text/csv",
+      filetype: "csv",
+      body: GOOD_DEALS,
+    });
     expect(p.text).toContain("Importing files is for owners and finance people");
     expect(h.api.downloads.length).toBe(downloads);
   });
@@ -300,7 +328,11 @@ describe("CSV files sent in a DM", () => {
     h.api.users.set("U0STRANGE", { name: "Sid Stranger" });
     const downloads = h.api.downloads.length;
     await sendFile("U0STRANGE", { name: "x.csv", mimetype: "text/csv", filetype: "csv", body: GOOD_DEALS });
-    expect(said("DU0STRANGE").map((m) => m.text).join(" ")).toContain("not a member");
+    expect(
+      said("DU0STRANGE")
+        .map((m) => m.text)
+        .join(" "),
+    ).toContain("not a member");
     expect(h.api.downloads.length).toBe(downloads);
     const ids = await h.deps.db.tenantTx(demoId, (tx) =>
       tx.select().from(identities).where(eq(identities.externalId, "U0STRANGE")),

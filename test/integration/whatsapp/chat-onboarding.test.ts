@@ -26,7 +26,13 @@ const last = (h: CloudHarness, number: string) => sentTo(h, number).at(-1)!;
 
 let mediaSeq = 0;
 /** A Cloud API `document` message (what WhatsApp sends for an attached file). */
-function documentMessage(h: CloudHarness, from: string, fileName: string, mimeType: string, bytes: string | Buffer) {
+function documentMessage(
+  h: CloudHarness,
+  from: string,
+  fileName: string,
+  mimeType: string,
+  bytes: string | Buffer,
+) {
   const id = `media-${++mediaSeq}${Date.now()}`;
   h.graph.addMedia(id, bytes, mimeType);
   return inbound(from, {
@@ -88,7 +94,11 @@ describe("an unknown WhatsApp number on an operator-enabled number (WHATSAPP_SEL
     expect(tenantId).not.toBeNull();
     expect(tenantId).not.toBe(h.tenantId);
     const [t] = await h.d.db.orm.select().from(tenants).where(eq(tenants.id, tenantId!));
-    expect(t).toMatchObject({ name: "Bäckerei Sonne best bakery", currency: "EUR", timezone: "Europe/Madrid" });
+    expect(t).toMatchObject({
+      name: "Bäckerei Sonne best bakery",
+      currency: "EUR",
+      timezone: "Europe/Madrid",
+    });
     expect(await actorForIdentity(h.d.db, tenantId!, "whatsapp", STRANGER)).toMatchObject({
       role: "owner",
       email: "maria@sonne.example",
@@ -130,8 +140,9 @@ describe("files sent on WhatsApp", () => {
     // The media was fetched through Graph with the access token (the fake refuses anything else).
     expect(h.graph.calls.some((c) => c.method === "GET" && c.path.startsWith("/lookaside/"))).toBe(true);
     const count = async () =>
-      (await h.d.db.tenantTx(h.tenantId, (tx) => tx.select().from(deals))).filter((d) => d.name === "Sol Bakery Ovens")
-        .length;
+      (await h.d.db.tenantTx(h.tenantId, (tx) => tx.select().from(deals))).filter(
+        (d) => d.name === "Sol Bakery Ovens",
+      ).length;
     expect(await count()).toBe(0);
     await h.post(text(OWNER, "1"));
     expect(last(h, OWNER).text).toContain("Imported");
@@ -145,11 +156,17 @@ describe("files sent on WhatsApp", () => {
 
   it("a broken CSV lists its errors by line; a rep's CSV is refused; a PDF gets a friendly note", async () => {
     await h.post(
-      documentMessage(h, OWNER, "invoices.csv", "text/csv", [
-        "number,customer,issued_on,due_on,amount",
-        "INV-9001,Acme Logistics,2026-05-10,2026-05-01,100",
-        "INV-9002,Acme Logistics,2026-02-30,2026-03-30,-5",
-      ].join("\n")),
+      documentMessage(
+        h,
+        OWNER,
+        "invoices.csv",
+        "text/csv",
+        [
+          "number,customer,issued_on,due_on,amount",
+          "INV-9001,Acme Logistics,2026-05-10,2026-05-01,100",
+          "INV-9002,Acme Logistics,2026-02-30,2026-03-30,-5",
+        ].join("\n"),
+      ),
     );
     const broken = last(h, OWNER).text;
     expect(broken).toContain("nothing imported");

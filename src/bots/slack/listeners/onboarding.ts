@@ -16,7 +16,12 @@ import type { Workspace } from "../workspaces.js";
 const SETUP_WORDS = /^(set ?up|setup|start set ?up|einrichten|configurer|configurar)[.!]*$/i;
 
 export function setupOrigin(ws: Workspace, slackUser: string): SetupOrigin {
-  return { channel: "slack", address: `${ws.teamKey}:${slackUser}`, externalId: slackUser, targetTenant: ws.tenantId };
+  return {
+    channel: "slack",
+    address: `${ws.teamKey}:${slackUser}`,
+    externalId: slackUser,
+    targetTenant: ws.tenantId,
+  };
 }
 
 /**
@@ -115,11 +120,8 @@ export async function handleFileMessage(ctx: SlackContext, m: IncomingFileMessag
       const actor = await actorForSlackUser(ctx.deps, ws, m.user);
       const f = m.files[0]!;
       const name = f.name || f.title || "file";
-      const reply = await previewChatFile(
-        ctx.deps,
-        actor,
-        { name, mimeType: f.mimetype, size: f.size },
-        () => downloadSlackFile(ws, f, MAX_FILE_BYTES),
+      const reply = await previewChatFile(ctx.deps, actor, { name, mimeType: f.mimetype, size: f.size }, () =>
+        downloadSlackFile(ws, f, MAX_FILE_BYTES),
       );
       const ids = await say(
         m.files.length > 1
@@ -129,11 +131,12 @@ export async function handleFileMessage(ctx: SlackContext, m: IncomingFileMessag
       await finishEvent(ctx.deps, ws.tenantId, m.eventId, { messages: ids });
     } catch (err) {
       const e = asAppError(err);
-      if (err instanceof NotMemberError) ctx.log.info({ eventId: m.eventId }, "file from a non-member refused");
+      if (err instanceof NotMemberError)
+        ctx.log.info({ eventId: m.eventId }, "file from a non-member refused");
       else ctx.log.error({ err, code: slackCode(err), eventId: m.eventId }, "slack file message failed");
-      await say({ text: e.code === "internal" ? "Sorry, something went wrong; it has been logged." : e.userMessage }).catch(
-        () => {},
-      );
+      await say({
+        text: e.code === "internal" ? "Sorry, something went wrong; it has been logged." : e.userMessage,
+      }).catch(() => {});
       await finishEvent(ctx.deps, ws.tenantId, m.eventId, { failed: true }).catch(() => {});
     }
   });

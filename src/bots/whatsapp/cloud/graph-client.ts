@@ -92,15 +92,21 @@ export class GraphClient {
    * Stops reading past `maxBytes` (the caller then says "too big").
    */
   async downloadMedia(mediaId: string, maxBytes: number): Promise<Uint8Array> {
-    if (!/^[\w.-]{1,128}$/.test(mediaId)) throw new AppError("bad_input", "That file reference is not valid.");
+    if (!/^[\w.-]{1,128}$/.test(mediaId))
+      throw new AppError("bad_input", "That file reference is not valid.");
     const auth = { authorization: `Bearer ${this.o.accessToken}` };
     const signal = AbortSignal.timeout(this.o.timeoutMs ?? 60_000);
-    const meta = await this.fetch(`${this.o.baseUrl.replace(/\/+$/, "")}/${mediaId}`, { headers: auth, signal });
+    const meta = await this.fetch(`${this.o.baseUrl.replace(/\/+$/, "")}/${mediaId}`, {
+      headers: auth,
+      signal,
+    });
     const info = (await meta.json().catch(() => ({}))) as { url?: string; file_size?: number };
-    if (!meta.ok || !info.url) throw new GraphApiError(meta.status, undefined, "media lookup failed", meta.status >= 500);
+    if (!meta.ok || !info.url)
+      throw new GraphApiError(meta.status, undefined, "media lookup failed", meta.status >= 500);
     if (info.file_size && info.file_size > maxBytes) return new Uint8Array(info.file_size);
     const res = await this.fetch(info.url, { headers: auth, signal, redirect: "error" });
-    if (!res.ok || !res.body) throw new GraphApiError(res.status, undefined, "media download failed", res.status >= 500);
+    if (!res.ok || !res.body)
+      throw new GraphApiError(res.status, undefined, "media download failed", res.status >= 500);
     const chunks: Uint8Array[] = [];
     let total = 0;
     for await (const c of res.body as AsyncIterable<Uint8Array>) {

@@ -40,7 +40,9 @@ export interface WebjsMessageLike {
   isStatus?: boolean;
   hasMedia?: boolean;
   /** Present on media messages: whatsapp-web.js `Message.downloadMedia()` (base64 `data`, or undefined when gone). */
-  downloadMedia?(): Promise<{ data: string; mimetype?: string; filename?: string | null; filesize?: number | null } | undefined>;
+  downloadMedia?(): Promise<
+    { data: string; mimetype?: string; filename?: string | null; filesize?: number | null } | undefined
+  >;
   /** The document's file name (whatsapp-web.js `_data.filename`). */
   _data?: { filename?: string; mimetype?: string; size?: number };
 }
@@ -94,7 +96,8 @@ export async function webjsToInbound(
             size: msg._data?.size,
             load: async () => {
               const media = await msg.downloadMedia!();
-              if (!media?.data) throw new AppError("not_found", "The file is no longer available on WhatsApp.");
+              if (!media?.data)
+                throw new AppError("not_found", "The file is no longer available on WhatsApp.");
               return Buffer.from(media.data, "base64");
             },
           }

@@ -99,7 +99,10 @@ export function readTimezone(raw: string): AnswerResult {
   const zones = Intl.supportedValuesOf("timeZone");
   const exact = zones.find((z) => z.toLowerCase() === text.toLowerCase().replace(/ /g, "_"));
   if (exact && isTimezone(exact)) return { ok: true, value: exact };
-  const city = text.toLowerCase().replace(/[,.].*$/, "").trim();
+  const city = text
+    .toLowerCase()
+    .replace(/[,.].*$/, "")
+    .trim();
   const byCity = zones.filter((z) => zoneCity(z) === city);
   if (byCity.length >= 1) return { ok: true, value: byCity[0]! };
   return {
@@ -137,7 +140,8 @@ export function readCompany(raw: string): AnswerResult {
   const text = plainText(raw);
   if (!/[\p{L}\p{N}]/u.test(text))
     return { ok: false, message: "I need a name with letters or digits in it. What is your company called?" };
-  if (text.length > 120) return { ok: false, message: "That is longer than 120 characters; a shorter name, please." };
+  if (text.length > 120)
+    return { ok: false, message: "That is longer than 120 characters; a shorter name, please." };
   return { ok: true, value: text };
 }
 
@@ -155,7 +159,9 @@ export function readSetupAnswer(field: SetupField, raw: string): AnswerResult {
     case "owner":
       return readEmail(raw);
     default: {
-      const r = setupSchema.shape[field].safeParse(raw.trim() === "" && field === "ownerName" ? undefined : raw);
+      const r = setupSchema.shape[field].safeParse(
+        raw.trim() === "" && field === "ownerName" ? undefined : raw,
+      );
       return r.success
         ? { ok: true, value: raw.trim() }
         : { ok: false, message: r.error.issues[0]?.message ?? "not valid" };

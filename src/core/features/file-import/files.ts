@@ -10,7 +10,12 @@ export interface ChatFile {
 
 export type FileVerdict = "csv" | "too-big" | "other";
 
-const CSV_TYPES = new Set(["text/csv", "application/csv", "text/comma-separated-values", "application/vnd.ms-excel"]);
+const CSV_TYPES = new Set([
+  "text/csv",
+  "application/csv",
+  "text/comma-separated-values",
+  "application/vnd.ms-excel",
+]);
 
 export function classifyFile(f: ChatFile): FileVerdict {
   if (f.size !== undefined && f.size > MAX_FILE_BYTES) return "too-big";

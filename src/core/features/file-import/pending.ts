@@ -14,7 +14,14 @@ import {
   kindColumns,
   runImport,
 } from "../import/index.js";
-import { type ChatFile, classifyFile, decodeCsv, MAX_FILE_BYTES, OTHER_FILE_TEXT, TOO_BIG_TEXT } from "./files.js";
+import {
+  type ChatFile,
+  classifyFile,
+  decodeCsv,
+  MAX_FILE_BYTES,
+  OTHER_FILE_TEXT,
+  TOO_BIG_TEXT,
+} from "./files.js";
 
 /** How long an Import button stays good. */
 export const PENDING_IMPORT_TTL_MS = 24 * 3_600_000;
@@ -122,8 +129,18 @@ export async function previewChatFile(
     `${bold(file.name)} looks like ${bold(kind)}. Dry run — nothing is saved yet:\n${summary(report)}\n\nImport it?`,
     {
       actions: [
-        { id: "import", label: "Import", style: "primary", intent: { kind: "import.confirm", importRef: row!.id } },
-        { id: "cancel", label: "Cancel", style: "default", intent: { kind: "import.cancel", importRef: row!.id } },
+        {
+          id: "import",
+          label: "Import",
+          style: "primary",
+          intent: { kind: "import.confirm", importRef: row!.id },
+        },
+        {
+          id: "cancel",
+          label: "Cancel",
+          style: "default",
+          intent: { kind: "import.cancel", importRef: row!.id },
+        },
       ],
     },
   );
@@ -139,7 +156,8 @@ async function pendingRow(deps: Deps, actor: Actor, id: string) {
   const [row] = await deps.db.tenantTx(actor.tenantId, (tx) =>
     tx.select().from(pendingImports).where(eq(pendingImports.id, id)).limit(1),
   );
-  if (!row) throw new AppError("not_found", "That import is no longer waiting (unknown or from another company).");
+  if (!row)
+    throw new AppError("not_found", "That import is no longer waiting (unknown or from another company).");
   return row;
 }
 
@@ -166,10 +184,19 @@ export async function confirmImport(deps: Deps, actor: Actor, id: string): Promi
         const claimed = await tx
           .update(pendingImports)
           .set({ status: "imported", decidedAt: now })
-          .where(and(eq(pendingImports.id, id), eq(pendingImports.status, "pending"), gt(pendingImports.expiresAt, now)))
+          .where(
+            and(
+              eq(pendingImports.id, id),
+              eq(pendingImports.status, "pending"),
+              gt(pendingImports.expiresAt, now),
+            ),
+          )
           .returning({ id: pendingImports.id });
         if (claimed.length === 0) {
-          const [now2] = await tx.select({ s: pendingImports.status }).from(pendingImports).where(eq(pendingImports.id, id));
+          const [now2] = await tx
+            .select({ s: pendingImports.status })
+            .from(pendingImports)
+            .where(eq(pendingImports.id, id));
           throw new AlreadyDecided(now2?.s ?? "expired");
         }
       },

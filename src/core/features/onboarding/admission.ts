@@ -24,11 +24,20 @@ export interface AdmissionRequest {
   ownerNotice?: { reply: Reply; ownerAccounts: string[] };
 }
 
-export async function requestAdmission(deps: Deps, tenantId: string, who: Stranger): Promise<AdmissionRequest> {
+export async function requestAdmission(
+  deps: Deps,
+  tenantId: string,
+  who: Stranger,
+): Promise<AdmissionRequest> {
   const tenant = await getTenant(deps.db, tenantId);
   const { owners, first } = await deps.db.tenantTx(tenantId, async (tx) => {
     const owners = await tx
-      .select({ name: users.name, email: users.email, account: identities.externalId, channel: identities.channel })
+      .select({
+        name: users.name,
+        email: users.email,
+        account: identities.externalId,
+        channel: identities.channel,
+      })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .leftJoin(identities, and(eq(identities.userId, users.id), eq(identities.channel, who.channel)))
@@ -49,15 +58,29 @@ export async function requestAdmission(deps: Deps, tenantId: string, who: Strang
   if (!first) return { text };
   const accounts = [...new Set(owners.map((o) => o.account).filter((a): a is string => Boolean(a)))];
   const mail = who.email ? ` (${escapeMarkdown(who.email)})` : "";
-  const base = { channel: who.channel, externalId: who.externalId, name: who.name.slice(0, 120), email: who.email };
+  const base = {
+    channel: who.channel,
+    externalId: who.externalId,
+    name: who.name.slice(0, 120),
+    email: who.email,
+  };
   const hint = `keel users add ${who.email ?? "EMAIL"} --role rep --tenant ${tenant?.slug ?? "SLUG"}`;
   const reply = textReply(
     `${bold(who.name)}${mail} wrote to Keel but is not a member of ${escapeMarkdown(company)}. ` +
       `Add them? Until you do they see nothing. (Or on the server: ${code(hint)} and link their account.)`,
     {
       actions: [
-        { id: "admit-rep", label: "Add as rep", style: "primary", intent: { kind: "member.admit", ...base, role: "rep" } },
-        { id: "admit-viewer", label: "Add as viewer", intent: { kind: "member.admit", ...base, role: "viewer" } },
+        {
+          id: "admit-rep",
+          label: "Add as rep",
+          style: "primary",
+          intent: { kind: "member.admit", ...base, role: "rep" },
+        },
+        {
+          id: "admit-viewer",
+          label: "Add as viewer",
+          intent: { kind: "member.admit", ...base, role: "viewer" },
+        },
       ],
     },
   );
@@ -71,8 +94,7 @@ export async function admitMember(
   a: { channel: string; externalId: string; name: string; email?: string; role: Actor["role"] },
 ): Promise<Reply> {
   const existing = await actorForIdentity(deps.db, owner.tenantId, a.channel, a.externalId);
-  if (existing)
-    return textReply(`${escapeMarkdown(existing.name)} is already a member (${existing.role}).`);
+  if (existing) return textReply(`${escapeMarkdown(existing.name)} is already a member (${existing.role}).`);
   const email = a.email && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.email) ? a.email : undefined;
   const actor = await ensureIdentityUser(deps.db, owner.tenantId, a.channel, a.externalId, {
     name: a.name,

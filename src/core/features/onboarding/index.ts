@@ -1,4 +1,8 @@
 /** Getting a company and its people onto Keel from chat: the guided set-up. */
+
+export { companyReady } from "../company/index.js";
+export { type AdmissionRequest, admitMember, requestAdmission, type Stranger } from "./admission.js";
+export { onboardingFeature } from "./feature.js";
 export {
   CHAT_STEPS,
   continueChatSetup,
@@ -9,6 +13,3 @@ export {
   setupInProgress,
   startChatSetup,
 } from "./setup-chat.js";
-export { type AdmissionRequest, admitMember, requestAdmission, type Stranger } from "./admission.js";
-export { onboardingFeature } from "./feature.js";
-export { companyReady } from "../company/index.js";

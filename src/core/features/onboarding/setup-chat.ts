@@ -44,14 +44,19 @@ export interface SetupOrigin extends SetupKey {
 /** "cancel" / "stop" in the languages owners write in; a trailing "please" or "!" is fine. */
 const CANCEL =
   /^(cancel|stop|abort|quit|exit|never ?mind|abbrechen|abbruch|stopp|halt|annuler|arr[eê]te[rz]?|cancelar|parar?|detener|annulla|basta|ferma|stoppa|avbryt|anuleren|stoppen|afbreken|anuluj|zatrzymaj|cancela|отмена|стоп|キャンセル|取消|停止)( (it|that|please|bitte|por favor|s'il (te|vous) pla[iî]t))?[.!]*$/i;
-const RESTART = /^(restart|start (over|again)|von vorne|neu ?starten|recommencer|reiniciar|empezar de nuevo|ricominciare)[.!]*$/i;
+const RESTART =
+  /^(restart|start (over|again)|von vorne|neu ?starten|recommencer|reiniciar|empezar de nuevo|ricominciare)[.!]*$/i;
 /** A greeting is not an answer ("hi" is nobody's company name): the question is asked again. */
 const GREETING =
   /^(hi|hello|hey|hallo|hola|bonjour|salut|ciao|moin|servus|hej|ol[aá]|yo|good (morning|afternoon|evening)|guten (morgen|tag)|buenos d[ií]as)( there| keel)?[!.,\s]*$/i;
 const YES = /^(y|yes|yeah|yep|sure|ok|okay|correct|right|ja|jawohl|si|sí|oui|sim|tak|да)[.!]*$/i;
 
 /** "Stop, please!" → "stop please": punctuation never decides whether someone wants out. */
-const bare = (text: string) => text.replace(/[.,!?;:¡¿]+/g, " ").replace(/\s+/g, " ").trim();
+const bare = (text: string) =>
+  text
+    .replace(/[.,!?;:¡¿]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 export const isCancel = (text: string) => CANCEL.test(bare(text));
 
 function question(step: Step): string {
@@ -161,7 +166,9 @@ export async function continueChatSetup(
     return textReply(`Hello! ${progress(step)} ${question(step)}  (Reply "cancel" to stop.)`);
   const answers = { ...row.answers };
   const read =
-    row.suggestion && YES.test(text) ? { ok: true as const, value: row.suggestion } : readSetupAnswer(step as SetupField, text);
+    row.suggestion && YES.test(text)
+      ? { ok: true as const, value: row.suggestion }
+      : readSetupAnswer(step as SetupField, text);
   if (!read.ok) {
     await save(deps, origin, step, answers, read.suggestion ?? null);
     log.info("chat set-up answer re-asked");
@@ -206,7 +213,8 @@ async function finish(deps: Deps, o: SetupOrigin, a: Record<string, string>): Pr
     {
       tenantId: o.targetTenant,
       identity: { channel: o.channel, externalId: o.externalId },
-      channelLink: o.channel === "whatsapp" ? { channel: "whatsapp-contact", externalId: o.externalId } : undefined,
+      channelLink:
+        o.channel === "whatsapp" ? { channel: "whatsapp-contact", externalId: o.externalId } : undefined,
     },
   );
   await forget(deps, o);
