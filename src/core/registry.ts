@@ -6,6 +6,7 @@
  */
 import { cashflowFeature } from "./features/cashflow/index.js";
 import { coachFeature } from "./features/coach/index.js";
+import { rememberTurn } from "./features/conversation/index.js";
 import { dealsFeature } from "./features/deals/index.js";
 import { digestFeature } from "./features/digest/index.js";
 import { draftsFeature } from "./features/drafts/index.js";
@@ -48,4 +49,9 @@ const everyKindHandled: [Missing] extends [never] ? true : { unhandled: Missing 
 void everyKindHandled;
 
 /** The registry every entry point dispatches through (console, Slack, WhatsApp, HTTP, jobs, tests). */
-export const registry: Registry = buildRegistry(FEATURES, { onReply: rememberReplySources });
+export const registry: Registry = buildRegistry(FEATURES, {
+  onReply: async (deps, intent, reply) => {
+    await rememberReplySources(deps, intent, reply);
+    await rememberTurn(deps, intent, reply);
+  },
+});

@@ -61,7 +61,8 @@ export function whatsappToIntent(content: InboundContent, state: WhatsappChatSta
   if (state.awaitingEditFor && text)
     return { kind: "draft.edit", draftRef: state.awaitingEditFor, body: text };
   if (/^\d{1,2}$/.test(text)) {
-    if (state.menu.length === 0) return expired("choice");
+    // No menu of buttons here: the core's conversation context may hold the list (rows of an answer).
+    if (state.menu.length === 0) return { kind: "coach.message", text };
     return state.menu[Number(text) - 1] ?? expired("choice");
   }
   return parseText(text);

@@ -41,6 +41,15 @@ export function parseText(input: string): ParseResult {
   const cmd = words[0]!.toLowerCase();
   const rest = words.slice(1);
   const restText = rest.join(" ");
+  // "remind them", "approve it": a pronoun points at what was just discussed — the coach reads it
+  // against the conversation's stored context instead of looking for a deal called "them".
+  if (
+    /^(remind|approve|reject|chase|nudge)$/.test(cmd) &&
+    /^(them|him|her|it|that|this|this one|that one|those|the draft|that draft|that deal|this deal|that customer)[.!?]*$/i.test(
+      restText,
+    )
+  )
+    return { kind: "coach.message", text };
   switch (cmd) {
     case "help":
     case "?":

@@ -95,10 +95,10 @@ describe("WhatsApp text → intent", () => {
       horizonDays: 90,
     });
   });
-  it("a number with nothing offered explains instead of guessing", () => {
-    expect(whatsappToIntent({ type: "text", text: "2" }, { menu: [] })).toMatchObject({
-      kind: "usage.error",
-      command: "choice",
+  it("a number with no buttons offered goes to the core's conversation context; out of range explains", () => {
+    expect(whatsappToIntent({ type: "text", text: "2" }, { menu: [] })).toEqual({
+      kind: "coach.message",
+      text: "2",
     });
     expect(whatsappToIntent({ type: "text", text: "5" }, { menu })).toMatchObject({ kind: "usage.error" });
   });

@@ -9,7 +9,15 @@ import { getTenant } from "../tenancy/index.js";
 import { DEFINITIONS } from "./definitions.js";
 import { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
 import { detectLanguage, type Lang, phrase, SUGGESTIONS, WHAT } from "./language.js";
-import { normalise, type ParseOutcome, parseOverview, parseQuestion, type Vocabulary } from "./parse.js";
+import {
+  followUpQuery,
+  normalise,
+  type ParseOutcome,
+  parseOverview,
+  parseQuestion,
+  type Vocabulary,
+} from "./parse.js";
+import { querySchema } from "./query.js";
 import { localToday } from "./window.js";
 
 /** The tenant's names the parser resolves against, limited to what the role may see. */
@@ -115,7 +123,12 @@ export interface AskOutcome {
  * a reply whose every figure has a source. Returns null when the message is not a data question (the
  * coach answers it). The role's scope applies inside the executor.
  */
-export async function askQuestion(deps: Deps, actor: Actor, text: string): Promise<AskOutcome | null> {
+export async function askQuestion(
+  deps: Deps,
+  actor: Actor,
+  text: string,
+  opts: { lastQuery?: unknown } = {},
+): Promise<AskOutcome | null> {
   const tenant = await getTenant(deps.db, actor.tenantId);
   const settings = (tenant?.settings ?? {}) as Record<string, unknown>;
   const locale = typeof settings.locale === "string" ? settings.locale : "en-US";
@@ -134,6 +147,12 @@ export async function askQuestion(deps: Deps, actor: Actor, text: string): Promi
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
     const vocab = await loadVocabulary(tx, actor);
     let parsed: ParseOutcome = parseQuestion(text, vocab);
+    // "and last month?": the previous query (validated again: it came from storage) with the change.
+    const last = opts.lastQuery ? querySchema.safeParse(opts.lastQuery) : undefined;
+    if (parsed.kind === "none" && last?.success) {
+      const f = followUpQuery(text, last.data, vocab);
+      if (f) parsed = { kind: "query", query: f, confidence: 0.7 };
+    }
     if (
       parsed.kind === "none" &&
       /\b(going on|happening|status|update|news)\b|\bwhat about\b|\bhow is\b/i.test(text)

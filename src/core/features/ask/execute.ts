@@ -22,7 +22,7 @@ export interface ResultRow {
   /** Extra columns for deal rows: stage, owner, days in stage. */
   detail?: string;
   /** The entity behind the row, for follow-ups ("remind them", "that deal"). */
-  ref?: { type: "deal" | "customer" | "owner"; id: string; name: string };
+  ref?: { type: "deal" | "customer" | "owner"; id: string; name: string; via?: "invoice" };
 }
 
 export interface QueryResult {
@@ -208,7 +208,7 @@ async function invoiceMeasure(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: 
           (r): ResultRow => ({
             label: r.c,
             figure: { value: Number(r.v), unit: "money" },
-            ref: { type: "customer", id: r.c, name: r.c },
+            ref: { type: "customer", id: r.c, name: r.c, via: "invoice" },
           }),
         ),
       };

@@ -306,12 +306,17 @@ export function parseQuestion(text: string, v: Vocabulary): ParseOutcome {
   if (/\b(by|per|each) stage\b/.test(t)) q.groupBy = "stage";
   if (/\b(by|per|each) (customer|client)\b/.test(t)) q.groupBy = "customer";
   if (/\b(by|per|each) month\b|\bmonthly\b|\bmonth by month\b/.test(t)) q.groupBy = "month";
-  const top = t.match(/\b(top|bottom|biggest|largest|smallest)\s*(\d{1,2})?\b/);
-  if (top && !q.rank)
+  // "top 5 deals", "biggest deal", "the 3 biggest deals".
+  const pre = t.match(/\b(\d{1,2})\s+(top|bottom|biggest|largest|smallest)\b/);
+  const post = pre ? null : t.match(/\b(top|bottom|biggest|largest|smallest)\s*(\d{1,2})?\b/);
+  if ((pre || post) && !q.rank) {
+    const word = pre ? pre[2]! : post![1]!;
+    const n = pre ? pre[1] : post![2];
     q.rank = {
-      order: top[1] === "bottom" || top[1] === "smallest" ? "bottom" : "top",
-      limit: Math.min(20, Number(top[2] ?? (q.measure === "deals" && !top[2] ? 1 : 5))),
+      order: word === "bottom" || word === "smallest" ? "bottom" : "top",
+      limit: Math.min(20, Number(n ?? (q.measure === "deals" ? 1 : 5))),
     };
+  }
   if (/\b(compared|vs|versus|than last|change|growth|grew|grow)\b/.test(t)) q.compare = "previous_period";
   for (const s of v.stages) if (s.length > 3 && t.includes(` ${s.toLowerCase()} `)) filters.stage = s;
   const rep = v.reps.find((r) => {
@@ -347,4 +352,56 @@ export function parseOverview(text: string, v: Vocabulary): ParseOutcome {
     query: { measure: "overview", filters: { customer: customers[0]! } },
     confidence: 0.7,
   };
+}
+
+/** Words that open a follow-up: "and last month?", "what about Q3", "y el mes pasado?", "und im Oktober?". */
+const FOLLOW_CUE = /^\s*(and|what about|how about|same for|same but|now|then|y|e|und|و)\b/;
+
+/**
+ * A follow-up to the previous query: the same question with what the message changes (a window, a
+ * customer, a rep, a stage, a grouping). Null when the message changes nothing the parser can read.
+ */
+export function followUpQuery(text: string, last: BusinessQuery, v: Vocabulary): BusinessQuery | null {
+  const t = ` ${normalise(text)} `;
+  const words = t.trim().split(/\s+/).length;
+  if (!FOLLOW_CUE.test(t) && !/^\s*و/.test(text.trim()) && words > 4) return null;
+  const q: BusinessQuery = structuredClone(last);
+  q.filters = { ...(q.filters ?? {}) };
+  let changed = false;
+  const w = parseWindow(t);
+  if (w) {
+    q.window = w;
+    changed = true;
+  }
+  const customers = findCustomers(text, v.customers);
+  if (customers.length === 1) {
+    q.filters.customer = customers[0]!;
+    changed = true;
+  }
+  const rep = v.reps.find((r) => {
+    const first = r.name.toLowerCase().split(/\s+/)[0]!;
+    return first.length >= 3 && new RegExp(`\\b${first}('s)?\\b`).test(t);
+  });
+  if (rep) {
+    q.filters.ownerId = rep.id;
+    changed = true;
+  }
+  for (const s of v.stages)
+    if (s.length > 3 && t.includes(` ${s.toLowerCase()} `)) {
+      q.filters.stage = s;
+      changed = true;
+    }
+  if (/\b(by|per|each) (rep|owner|salesperson|person)\b/.test(t)) {
+    q.groupBy = "owner";
+    changed = true;
+  }
+  if (/\b(by|per|each) (customer|client)\b/.test(t)) {
+    q.groupBy = "customer";
+    changed = true;
+  }
+  if (/\b(compared|vs|versus|previous period|change)\b/.test(t)) {
+    q.compare = "previous_period";
+    changed = true;
+  }
+  return changed ? q : null;
 }

@@ -1,4 +1,4 @@
-import { ilike } from "drizzle-orm";
+import { eq, ilike } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { invoices } from "../../infra/db/schema/index.js";
@@ -61,12 +61,65 @@ const anyway = (label: string, id: string): Reply["actions"] => [
 
 /** The subject a `remind …` names, applying the closed-subject rule. */
 async function findSubject(tx: Tx, actor: Actor, now: Date, query: string, force: boolean): Promise<Found> {
-  const q = query.trim();
+  const full = query.trim();
+  const { name: q, wants } = readRemindQuery(full);
+  const mayInvoices = can(actor, "invoices.read");
   // Invoices only for roles that may see them; a rep's deal lookup covers only their own deals.
-  const [inv] = can(actor, "invoices.read")
-    ? await tx.select().from(invoices).where(ilike(invoices.number, q)).limit(1)
+  const [inv] = mayInvoices
+    ? await tx.select().from(invoices).where(ilike(invoices.number, full)).limit(1)
     : [];
-  if (inv) {
+  // "remind Acme about their invoice": the customer's open invoice, not a deal called "Acme about …".
+  const theirs = async () =>
+    (await openInvoices(tx)).filter((i) => i.customer.toLowerCase().includes(q.toLowerCase()));
+  if (!inv && mayInvoices && wants === "invoice") {
+    const list = await theirs();
+    if (list.length === 1) return invoiceSubject(tx, now, list[0]!.id, force);
+    if (list.length > 1)
+      return {
+        ok: false,
+        reply: {
+          text: `${list.length} open invoices for "${q}". Which one?`,
+          actions: list.slice(0, 5).map((i, n) => ({
+            id: `i${n}`,
+            label: `${i.number} (${i.customer}, due ${i.dueOn})`,
+            intent: { kind: "draft.create", query: i.number },
+          })),
+        },
+      };
+    return { ok: false, reply: { text: `I found no open invoice for "${q}".`, meta: { refused: "none" } } };
+  }
+  if (inv) return invoiceSubject(tx, now, inv.id, force);
+  const { deal, candidates } = await findDeal(tx, now, q, ownDealsOnly(actor));
+  // No deal by that name: a customer with exactly one open invoice is what "remind them" means.
+  if (!deal && candidates.length === 0 && mayInvoices && wants !== "deal") {
+    const list = await theirs();
+    if (list.length === 1) return invoiceSubject(tx, now, list[0]!.id, force);
+  }
+  return dealSubject(tx, q, deal, candidates, force);
+}
+
+/**
+ * What a `remind …` names, without the trailing words people add: "Acme about their invoice" →
+ * Acme (an invoice), "the Fjord deal" → Fjord (a deal).
+ */
+export function readRemindQuery(query: string): { name: string; wants?: "invoice" | "deal" } {
+  const t = query.trim().replace(/[?!.]+$/, "");
+  const tail =
+    /\s+(?:about|re|regarding|for|on|to pay)\s+(?:their|his|her|its|the|our|that|this|an?)?\s*(invoices?|bills?|payments?|balance|money|deal|proposal|quote|offer)\b.*$/i.exec(
+      t,
+    );
+  const trailing = /\s+(invoices?|deal)$/i.exec(t);
+  const hit = tail ?? trailing;
+  const word = hit?.[1]?.toLowerCase() ?? "";
+  const wants = /^(invoice|bill|payment|balance|money)/.test(word) ? "invoice" : word ? "deal" : undefined;
+  const name = (hit ? t.slice(0, hit.index) : t).replace(/^the\s+/i, "").trim();
+  return name ? { name, ...(wants ? { wants } : {}) } : { name: t };
+}
+
+async function invoiceSubject(tx: Tx, now: Date, invoiceId: string, force: boolean): Promise<Found> {
+  const [inv] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).limit(1);
+  if (!inv) return { ok: false, reply: { text: "That invoice no longer exists." } };
+  {
     const open = (await openInvoices(tx)).find((i) => i.id === inv.id);
     const outstandingMinor = open?.outstandingMinor ?? 0;
     const closed = closedReason({
@@ -101,7 +154,15 @@ async function findSubject(tx: Tx, actor: Actor, now: Date, query: string, force
       },
     };
   }
-  const { deal, candidates } = await findDeal(tx, now, q, ownDealsOnly(actor));
+}
+
+async function dealSubject(
+  tx: Tx,
+  q: string,
+  deal: DealRow | undefined,
+  candidates: DealRow[],
+  force: boolean,
+): Promise<Found> {
   const withNotes = async (d: DealRow): Promise<Found> => ({
     ok: true,
     subject: {

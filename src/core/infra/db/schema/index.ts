@@ -2,6 +2,7 @@ export * from "./budgets.js";
 export * from "./channel-links.js";
 export * from "./connectors.js";
 export * from "./contacts.js";
+export * from "./conversation-context.js";
 export * from "./conversations.js";
 export * from "./deal-notes.js";
 export * from "./deals.js";
