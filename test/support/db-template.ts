@@ -1,10 +1,13 @@
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "../../src/core/infra/db/client.js";
-import { MIGRATIONS_DIR, migrateWithOwner, runMigrations } from "../../src/core/infra/db/migrate.js";
+import {
+  migrationsHash as migrationsHashFor,
+  migrateWithOwner,
+  runMigrations,
+} from "../../src/core/infra/db/migrate.js";
 
 /**
  * A migrated database built once and copied per test file, instead of migrating every file:
@@ -15,28 +18,11 @@ import { MIGRATIONS_DIR, migrateWithOwner, runMigrations } from "../../src/core/
 
 const APP_ROLE = process.env.DATABASE_APP_ROLE || "keel_app";
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const p = join(dir, name);
-      return statSync(p).isDirectory() ? filesUnder(p) : [p];
-    });
-}
+/** Hash of drizzle/ and the app role: the schema version runMigrations records (one definition). */
+export const migrationsHash = (): string => migrationsHashFor(APP_ROLE).slice(0, 12);
 
-let hash: string | undefined;
-/** Hash of every file in drizzle/ (names and contents) and the app role the SQL is written for. */
-export function migrationsHash(): string {
-  if (hash) return hash;
-  const h = createHash("sha256").update(APP_ROLE);
-  for (const f of filesUnder(MIGRATIONS_DIR))
-    h.update(f.slice(MIGRATIONS_DIR.length)).update(readFileSync(f));
-  hash = h.digest("hex").slice(0, 12);
-  return hash;
-}
-
-export const templateName = () => `keel_tpl_${migrationsHash()}`;
-export const pgliteDumpPath = () => join(tmpdir(), `keel-test-pglite-${migrationsHash()}.tar`);
+export const templateName = () => `keel_tpl2_${migrationsHash()}`;
+export const pgliteDumpPath = () => join(tmpdir(), `keel-test-pglite2-${migrationsHash()}.tar`);
 
 export function withDb(url: string, db: string): string {
   const u = new URL(url);

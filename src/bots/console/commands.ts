@@ -118,11 +118,12 @@ export async function migrateCommand(_argv: string[], io: Io, ctx: CliContext): 
     dataDir: config.app.dataDir,
     appRole: config.db.appRole,
   };
-  if (config.db.url) await migrateWithOwner({ ...opts, migrationUrl: config.db.migrationUrl }, logger);
+  if (config.db.url)
+    await migrateWithOwner({ ...opts, migrationUrl: config.db.migrationUrl }, logger, { force: true });
   else {
     const db = await openDatabase(opts);
     try {
-      await runMigrations(db, config.db.appRole, logger);
+      await runMigrations(db, config.db.appRole, logger, { force: true });
     } finally {
       await db.close();
     }
