@@ -14,6 +14,31 @@ if (major !== 24) {
   process.exit(1);
 }
 
+// The embedded database (PGlite) is Postgres compiled to WebAssembly. V8's optimising wasm tier
+// (TurboFan) recompiles its hot functions as it starts: ~2 s of CPU and ~400 MB more peak memory,
+// which a one-shot command never earns back, and which a server keeps as resident memory. V8 reads
+// this flag only at process start, so the process replaces itself once with it set (execve: same pid,
+// no second process). KEEL_WASM_OPTIMIZE=1 keeps the optimising tier (e.g. heavy solver runs).
+if (
+  !process.env.DATABASE_URL &&
+  process.env.KEEL_WASM_OPTIMIZE !== "1" &&
+  !process.execArgv.includes("--liftoff-only") &&
+  typeof process.execve === "function"
+) {
+  const { fileURLToPath } = await import("node:url");
+  process.execve(
+    process.execPath,
+    [
+      process.execPath,
+      "--liftoff-only",
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    process.env,
+  );
+}
+
 /** Newest modification time under a folder (ms), walking it once; ~300 files take a few ms. */
 function newest(dir) {
   let latest = 0;

@@ -55,9 +55,14 @@ describe("migrations", () => {
         appRole: d.config.db.appRole,
         poolSize: 1,
       });
-      await expect(runMigrations(owner, d.config.db.appRole, undefined, { force: true })).resolves.toBeUndefined();
+      await expect(
+        runMigrations(owner, d.config.db.appRole, undefined, { force: true }),
+      ).resolves.toBeUndefined();
       await owner.close();
-    } else await expect(runMigrations(d.db, d.config.db.appRole, undefined, { force: true })).resolves.toBeUndefined();
+    } else
+      await expect(
+        runMigrations(d.db, d.config.db.appRole, undefined, { force: true }),
+      ).resolves.toBeUndefined();
   });
 
   it("records the schema version; an unchanged version is one query, a changed one migrates again", async () => {

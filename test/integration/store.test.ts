@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { MemoryStore, RedisStore } from "../../src/core/infra/store/index.js";
+import { MemoryStore } from "../../src/core/infra/store/index.js";
+import { RedisStore } from "../../src/core/infra/store/redis-store.js";
 import type { Store } from "../../src/core/ports/store.js";
 import { realRedis } from "../support/deps.js";
 

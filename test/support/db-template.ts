@@ -4,8 +4,8 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "../../src/core/infra/db/client.js";
 import {
-  migrationsHash as migrationsHashFor,
   migrateWithOwner,
+  migrationsHash as migrationsHashFor,
   runMigrations,
 } from "../../src/core/infra/db/migrate.js";
 

@@ -6,7 +6,6 @@ import { actorByEmail, defaultActor, requireTenant } from "../../core/features/t
 import { openDatabase } from "../../core/infra/db/client.js";
 import { migrateWithOwner, runMigrations } from "../../core/infra/db/migrate.js";
 import { AppError } from "../../core/kernel/errors.js";
-import { loadDemo } from "../../demo/load.js";
 import { ConsoleAdapter } from "./adapter.js";
 import { renderConsole } from "./render.js";
 import { ConsoleSession } from "./session.js";
@@ -95,6 +94,7 @@ export async function chatCommand(argv: string[], io: Io, ctx: CliContext): Prom
 export async function demoCommand(_argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const keel = await createKeel(ctx.config, { logger: ctx.logger });
   try {
+    const { loadDemo } = await import("../../demo/load.js");
     const res = await loadDemo(keel.deps);
     io.stdout.write(
       res.created

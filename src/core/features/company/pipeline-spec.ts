@@ -1,6 +1,10 @@
-import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { createRequire } from "node:module";
 import { z } from "zod";
 import type { StageSpec } from "./templates.js";
+
+// yaml (70 modules) loads on the first pipeline file read or written, not with the company feature.
+const require = createRequire(import.meta.url);
+const yaml = () => require("yaml") as typeof import("yaml");
 
 /**
  * The pipeline file `keel pipeline show` prints and `keel pipeline apply FILE` reads (YAML or JSON).
@@ -46,7 +50,7 @@ export function parsePipelineFile(
 ): { ok: true; file: PipelineFile } | { ok: false; errors: string[] } {
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = yaml().parse(text);
   } catch (e) {
     return { ok: false, errors: [`not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`] };
   }
@@ -89,7 +93,7 @@ export function stageType(s: StageSpec): "open" | "invoiced" | "won" | "lost" {
 
 /** The YAML `keel pipeline show` prints; applying it unchanged changes nothing. */
 export function renderPipelineFile(name: string, list: (StageSpec & { deals?: number })[]): string {
-  return toYaml({
+  return yaml().stringify({
     pipeline: name,
     stages: list.map((s) => ({
       name: s.name,

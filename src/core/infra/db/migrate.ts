@@ -37,7 +37,9 @@ export function migrationsHash(appRole: string): string {
 /** The schema version recorded by the last complete migration, or undefined (none yet / older Keel). */
 async function appliedHash(db: Database): Promise<string | undefined> {
   try {
-    const [row] = await db.rows<{ hash: string }>(sql`select hash from drizzle.keel_schema_state where id = 1`);
+    const [row] = await db.rows<{ hash: string }>(
+      sql`select hash from drizzle.keel_schema_state where id = 1`,
+    );
     return row?.hash;
   } catch {
     return undefined;

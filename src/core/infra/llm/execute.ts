@@ -1,8 +1,8 @@
 import type { LlmCallMeta } from "../../ports/llm.js";
+import type { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
 import { estimateLink, fitFor, ledgerBase, type PreparedRequest } from "./prepare.js";
 import { costMicros } from "./pricing.js";
-import type { AttemptBudget } from "./resilience.js";
 import type { ChainLink } from "./router.js";
 import { type GatewayState, limitOf, priceOf } from "./state.js";
 import { countTextTokens } from "./tokens.js";

@@ -6,11 +6,11 @@ import type {
   LlmStructuredResult,
   LlmTextResult,
 } from "../../ports/llm.js";
+import { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
 import { execute } from "./execute.js";
 import { prepare } from "./prepare.js";
 import type { PromptRegistry } from "./prompts/registry.js";
-import { AttemptBudget } from "./resilience.js";
 import type { GatewayState, HealthStatus } from "./state.js";
 import { streamAnswer } from "./stream.js";
 import { parseStructured, repairInstruction } from "./structured.js";

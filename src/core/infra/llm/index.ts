@@ -14,9 +14,7 @@ import { createLlmMetrics } from "./metrics.js";
 import { buildPriceTable } from "./pricing.js";
 import { loadPromptRegistry, PromptRegistryError } from "./prompts/registry.js";
 import { createOfflineProvider, OFFLINE_MODEL } from "./providers/offline.js";
-import { createOllamaProvider } from "./providers/ollama.js";
-import { createOpenAiProvider } from "./providers/openai.js";
-import { ResilientProvider } from "./resilience.js";
+import type { ResilientProvider } from "./resilience.js";
 import type { GatewayState, ProviderSlot } from "./state.js";
 import { DEFAULT_MODEL_LIMITS } from "./tokens.js";
 import type { ProviderName } from "./types.js";
@@ -73,8 +71,12 @@ export async function createLlm(deps: LlmDeps): Promise<LlmGateway> {
   }
   const metrics = createLlmMetrics(deps.metrics.registry);
   const now = () => deps.clock.now().getTime();
-  const resilient = (name: ProviderName, timeoutMs: number) =>
-    new ResilientProvider(name, {
+  // Model clients (openai, ollama) and the resilience library load only when a model is configured.
+  const hasOpenAi = Boolean(cfg.OPENAI_API_KEY || cfg.OPENAI_BASE_URL);
+  const Resilient =
+    hasOpenAi || cfg.OLLAMA_HOST ? (await import("./resilience.js")).ResilientProvider : undefined;
+  const resilient = (name: ProviderName, timeoutMs: number): ResilientProvider =>
+    new (Resilient as typeof ResilientProvider)(name, {
       timeoutMs,
       breakerThreshold: cfg.LLM_BREAKER_THRESHOLD,
       halfOpenAfterMs: cfg.LLM_BREAKER_HALF_OPEN_MS,
@@ -89,8 +91,8 @@ export async function createLlm(deps: LlmDeps): Promise<LlmGateway> {
     });
 
   const providers = new Map<ProviderName, ProviderSlot>();
-  const hasOpenAi = Boolean(cfg.OPENAI_API_KEY || cfg.OPENAI_BASE_URL);
   if (hasOpenAi) {
+    const { createOpenAiProvider } = await import("./providers/openai.js");
     providers.set("openai", {
       provider: createOpenAiProvider({
         apiKey: cfg.OPENAI_API_KEY,
@@ -104,6 +106,7 @@ export async function createLlm(deps: LlmDeps): Promise<LlmGateway> {
     metrics.breaker.set({ provider: "openai" }, 0);
   }
   if (cfg.OLLAMA_HOST) {
+    const { createOllamaProvider } = await import("./providers/ollama.js");
     providers.set("ollama", {
       provider: createOllamaProvider({ host: cfg.OLLAMA_HOST, numCtx: cfg.OLLAMA_NUM_CTX }),
       resilient: resilient("ollama", cfg.OLLAMA_TIMEOUT_MS),

@@ -15,6 +15,7 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
+import type { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
 import type { ProviderName } from "./types.js";
 
@@ -37,18 +38,7 @@ export interface ResilienceOptions {
   onBreakerChange?: (provider: ProviderName, state: "closed" | "open" | "half_open") => void;
 }
 
-/** Counts calls that actually reached a provider for one user request. */
-export class AttemptBudget {
-  used = 0;
-  constructor(readonly max: number) {}
-  get remaining(): number {
-    return Math.max(0, this.max - this.used);
-  }
-  take(): void {
-    if (this.remaining <= 0) throw new LlmError("all_providers_failed", "attempt budget exhausted");
-    this.used++;
-  }
-}
+export { AttemptBudget } from "./attempts.js";
 
 // `connection` covers a pooled keep-alive socket the server closed as we reused it (ECONNRESET):
 // a second call on a fresh socket succeeds. Timeouts and garbage are not retried on the same provider.

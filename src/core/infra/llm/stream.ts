@@ -1,8 +1,8 @@
+import type { AttemptBudget } from "./attempts.js";
 import { isLlmError } from "./errors.js";
 import { finish, reserveLazily } from "./execute.js";
 import { fitFor, ledgerBase, type PreparedRequest } from "./prepare.js";
 import { costMicros } from "./pricing.js";
-import type { AttemptBudget } from "./resilience.js";
 import { type GatewayState, priceOf } from "./state.js";
 import { countTextTokens } from "./tokens.js";
 import type { ProviderStreamChunk } from "./types.js";

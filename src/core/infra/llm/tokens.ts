@@ -1,7 +1,10 @@
-import { Tiktoken } from "js-tiktoken/lite";
-import cl100k from "js-tiktoken/ranks/cl100k_base";
-import o200k from "js-tiktoken/ranks/o200k_base";
+import { createRequire } from "node:module";
+import type { Tiktoken, TiktokenBPE } from "js-tiktoken/lite";
 import type { ChatMessage } from "../../ports/llm.js";
+
+// The rank tables are megabytes of source: loaded (synchronously, the CommonJS builds) on the first
+// count for an OpenAI model, never by a process that does not count OpenAI tokens.
+const require = createRequire(import.meta.url);
 
 /**
  * Token counting per model family.
@@ -19,8 +22,12 @@ const encoders: Partial<Record<"o200k" | "cl100k", Tiktoken>> = {};
 
 function encoder(family: "o200k" | "cl100k"): Tiktoken {
   // Building the rank table takes ~100 ms, so each encoder is built once, on first use.
-  encoders[family] ??= new Tiktoken(family === "o200k" ? o200k : cl100k);
-  return encoders[family];
+  if (!encoders[family]) {
+    const { Tiktoken: Encoder } = require("js-tiktoken/lite") as typeof import("js-tiktoken/lite");
+    const ranks = require(`js-tiktoken/ranks/${family}_base`) as TiktokenBPE;
+    encoders[family] = new Encoder(ranks);
+  }
+  return encoders[family] as Tiktoken;
 }
 
 export function tokenFamily(model: string): TokenFamily {

@@ -1,6 +1,6 @@
+import { createRequire } from "node:module";
 import { Readable } from "node:stream";
-import { CsvError, type Options, parse } from "csv-parse";
-import { parse as parseSync } from "csv-parse/sync";
+import type { Options } from "csv-parse";
 import { AppError } from "../errors.js";
 
 /**
@@ -36,6 +36,11 @@ const OPTIONS: Options = {
   info: true,
 };
 
+// csv-parse loads on the first file read, not with every module that can read one.
+const require = createRequire(import.meta.url);
+const csvParse = () => require("csv-parse") as typeof import("csv-parse");
+const csvParseSync = () => require("csv-parse/sync") as typeof import("csv-parse/sync");
+
 type Parsed = { record: string[]; info: { lines: number } };
 
 function toRecord(header: string[], p: Parsed): CsvRecord {
@@ -49,7 +54,7 @@ function toRecord(header: string[], p: Parsed): CsvRecord {
 }
 
 function asBadInput(e: unknown): unknown {
-  if (e instanceof CsvError)
+  if (e instanceof csvParse().CsvError)
     return new AppError(
       "bad_input",
       `The file is not valid CSV: ${e.message.replace(/^Invalid[^:]*: /, "")}`,
@@ -64,7 +69,7 @@ const headerOf = (cells: string[]) => cells.map((h) => h.trim().toLowerCase());
 export function parseCsv(text: string): CsvTable {
   let rows: Parsed[];
   try {
-    rows = parseSync(text, OPTIONS) as unknown as Parsed[];
+    rows = csvParseSync().parse(text, OPTIONS) as unknown as Parsed[];
   } catch (e) {
     throw asBadInput(e);
   }
@@ -84,7 +89,7 @@ export async function openCsv(source: Readable | string | AsyncIterable<string |
       : source instanceof Readable
         ? source
         : Readable.from(source);
-  const parser = input.pipe(parse(OPTIONS));
+  const parser = input.pipe(csvParse().parse(OPTIONS));
   input.on("error", (e) => parser.destroy(e));
   const it = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
   let first: IteratorResult<Parsed>;
