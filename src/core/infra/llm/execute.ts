@@ -1,6 +1,7 @@
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
+import type { LedgerEntry } from "./ledger.js";
 import { estimateLink, fitFor, ledgerBase, type PreparedRequest } from "./prepare.js";
 import { costMicros } from "./pricing.js";
 import type { ChainLink } from "./router.js";
@@ -95,6 +96,130 @@ export async function reserveLazily(
   return p.reservation !== null;
 }
 
+/** The reason a link's ledger row gives: the router's, plus the links that failed before it. */
+export const reasonAfter = (decision: PreparedRequest["decision"], failed: readonly string[]): string =>
+  failed.length ? `${decision.reason}; fallback after ${failed.join(", ")}` : decision.reason;
+
+/** Books a cache hit of the first link: a free ledger row, the request settled at zero. */
+export async function bookCacheHit(
+  state: GatewayState,
+  p: PreparedRequest,
+  primary: ChainLink,
+): Promise<string> {
+  const reason = `${p.decision.reason}; cache hit`;
+  p.ledger.push({
+    ...ledgerBase(p, primary, p.decision, reason),
+    tokensIn: 0,
+    tokensOut: 0,
+    costMicros: 0,
+    latencyMs: 0,
+    cacheHit: true,
+    outcome: "ok",
+  });
+  await finish(state, p, 0);
+  return reason;
+}
+
+/**
+ * Everything a link of the chain needs before its provider is called, decided the same way for
+ * complete and stream: the context fitted for this link (the first link's was fitted during
+ * preparation), its paid worst case reserved, the provider request. `skip` says why the link is
+ * passed over (the context does not fit, the budget refuses), for the fallback list.
+ */
+export async function requestFor(
+  state: GatewayState,
+  p: PreparedRequest,
+  link: ChainLink,
+  index: number,
+): Promise<
+  { fit: PreparedRequest["primaryFit"]; preq: ProviderRequest } | { skip: string; error?: unknown }
+> {
+  const def = p.prompt.def;
+  let fit = p.primaryFit;
+  if (index > 0) {
+    try {
+      fit = fitFor(state, link, p.messages, def.maxTokens);
+    } catch (e) {
+      return { skip: subCode(e), error: e };
+    }
+  }
+  if (!p.reservation && !(await reserveLazily(state, p, link, fit.messages))) return { skip: "budget" };
+  return {
+    fit,
+    preq: {
+      model: link.model,
+      messages: fit.messages,
+      temperature: def.temperature,
+      maxTokens: def.maxTokens,
+      json: p.json,
+      promptId: def.id,
+      variables: p.req.variables,
+    },
+  };
+}
+
+/** The ledger row of a call that produced nothing billable. */
+export function failedRow(
+  p: PreparedRequest,
+  link: ChainLink,
+  reason: string,
+  latencyMs: number,
+  errorCode: string,
+): LedgerEntry {
+  return {
+    ...ledgerBase(p, link, p.decision, reason),
+    tokensIn: 0,
+    tokensOut: 0,
+    costMicros: 0,
+    latencyMs,
+    cacheHit: false,
+    outcome: "error",
+    errorCode,
+  };
+}
+
+/**
+ * Books a call that ran (complete or stream): its ledger row, token and cost metrics. Returns the
+ * cost in micro-dollars.
+ */
+export function bookCall(
+  state: GatewayState,
+  p: PreparedRequest,
+  link: ChainLink,
+  reason: string,
+  call: { tokensIn: number; tokensOut: number; latencyMs: number; errorCode?: string },
+): number {
+  const { tokensIn, tokensOut } = call;
+  const cost = costMicros(priceOf(state, link.provider, link.model), tokensIn, tokensOut);
+  p.ledger.push({
+    ...ledgerBase(p, link, p.decision, reason),
+    tokensIn,
+    tokensOut,
+    costMicros: cost,
+    latencyMs: call.latencyMs,
+    cacheHit: false,
+    outcome: call.errorCode ? "error" : "ok",
+    ...(call.errorCode ? { errorCode: call.errorCode } : {}),
+  });
+  state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "in" }, tokensIn);
+  state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "out" }, tokensOut);
+  state.metrics.cost.inc({ provider: link.provider, model: link.model, feature: p.req.ctx.feature }, cost);
+  return cost;
+}
+
+/** Caches the first link's model answer (never a fallback's, an offline one, or a noCache request). */
+export async function cacheAnswer(
+  state: GatewayState,
+  p: PreparedRequest,
+  link: ChainLink,
+  index: number,
+  isModel: boolean,
+  answer: { text: string; tokensIn: number; tokensOut: number },
+): Promise<void> {
+  if (index !== 0 || !isModel || p.req.noCache) return;
+  await state.cache.set(p.cacheKey, { ...answer, provider: link.provider, model: link.model });
+}
+
 /**
  * Cache, then each link of the chain in order: model providers through their resilience wrapper
  * (sharing the request's attempt budget), offline last. Every call gets a ledger row.
@@ -109,17 +234,7 @@ export async function execute(
   const primary = decision.chain[0] as ChainLink;
   const cached = opts.cacheRead ? p.cached : null;
   if (cached) {
-    const reason = `${decision.reason}; cache hit`;
-    p.ledger.push({
-      ...ledgerBase(p, primary, decision, reason),
-      tokensIn: 0,
-      tokensOut: 0,
-      costMicros: 0,
-      latencyMs: 0,
-      cacheHit: true,
-      outcome: "ok",
-    });
-    await finish(state, p, 0);
+    const reason = await bookCacheHit(state, p, primary);
     state.metrics.requests.inc({ route: primary.route, provider: primary.provider, outcome: "cache_hit" });
     return {
       text: cached.text,
@@ -148,34 +263,14 @@ export async function execute(
       fallTo("attempts_exhausted");
       continue;
     }
-    let fit = p.primaryFit;
-    if (i > 0) {
-      try {
-        fit = fitFor(state, link, p.messages, def.maxTokens);
-      } catch (e) {
-        fallTo(subCode(e));
-        lastError = e;
-        continue;
-      }
-    }
-    if (!p.reservation && !(await reserveLazily(state, p, link, fit.messages))) {
-      fallTo("budget");
+    const prepared = await requestFor(state, p, link, i);
+    if ("skip" in prepared) {
+      fallTo(prepared.skip);
+      if (prepared.error !== undefined) lastError = prepared.error;
       continue;
     }
-    const preq: ProviderRequest = {
-      model: link.model,
-      messages: fit.messages,
-      temperature: def.temperature,
-      maxTokens: def.maxTokens,
-      json: p.json,
-      promptId: def.id,
-      variables: p.req.variables,
-    };
-    const reason = fallbacks.length
-      ? `${decision.reason}; fallback after ${fallbacks.join(", ")}`
-      : decision.reason;
-    const base = ledgerBase(p, link, decision, reason);
-    const price = priceOf(state, link.provider, link.model);
+    const { fit, preq } = prepared;
+    const reason = reasonAfter(decision, fallbacks);
     const t0 = performance.now();
     try {
       const once = async (signal: AbortSignal) => {
@@ -185,16 +280,7 @@ export async function execute(
         } catch (e) {
           state.metrics.attempts.inc({ provider: link.provider, outcome: subCode(e) });
           // Failed calls are billed nothing by the vendors we price; the row keeps the attempt visible.
-          p.ledger.push({
-            ...base,
-            tokensIn: 0,
-            tokensOut: 0,
-            costMicros: 0,
-            latencyMs: performance.now() - a0,
-            cacheHit: false,
-            outcome: "error",
-            errorCode: subCode(e),
-          });
+          p.ledger.push(failedRow(p, link, reason, performance.now() - a0, subCode(e)));
           throw e;
         }
       };
@@ -215,36 +301,15 @@ export async function execute(
         );
       const tokensIn = usage.tokensIn;
       const tokensOut = res.usageReported ? usage.tokensOut : countTextTokens(res.text, link.model);
-      const cost = costMicros(price, tokensIn, tokensOut);
+      const cost = bookCall(state, p, link, reason, { tokensIn, tokensOut, latencyMs: elapsed });
       spent += cost;
       if (slot.provider.isModel) state.metrics.attempts.inc({ provider: link.provider, outcome: "ok" });
-      state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "in" }, tokensIn);
-      state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "out" }, tokensOut);
-      state.metrics.cost.inc(
-        { provider: link.provider, model: link.model, feature: p.req.ctx.feature },
-        cost,
-      );
-      p.ledger.push({
-        ...base,
-        tokensIn,
-        tokensOut,
-        costMicros: cost,
-        latencyMs: elapsed,
-        cacheHit: false,
-        outcome: "ok",
-      });
       // Billed, but never shown: an answer that repeats the system prompt's canary was hijacked.
       if (slot.provider.isModel && echoesCanary(res.text, p.req.ctx.tenantId))
         throw new LlmError("invalid_output", `${link.provider} echoed its system prompt (canary)`);
       await Promise.all([
-        opts.cacheWrite && !p.req.noCache && slot.provider.isModel && i === 0
-          ? state.cache.set(p.cacheKey, {
-              text: res.text,
-              provider: link.provider,
-              model: link.model,
-              tokensIn,
-              tokensOut,
-            })
+        opts.cacheWrite
+          ? cacheAnswer(state, p, link, i, slot.provider.isModel, { text: res.text, tokensIn, tokensOut })
           : undefined,
         finish(state, p, spent),
       ]);
@@ -271,16 +336,7 @@ export async function execute(
         "llm provider failed, falling back",
       );
       if (!slot.provider.isModel && !isLlmError(e))
-        p.ledger.push({
-          ...base,
-          tokensIn: 0,
-          tokensOut: 0,
-          costMicros: 0,
-          latencyMs: 0,
-          cacheHit: false,
-          outcome: "error",
-          errorCode: "offline_failed",
-        });
+        p.ledger.push(failedRow(p, link, reason, 0, "offline_failed"));
     }
   }
   await finish(state, p, spent);

@@ -1,9 +1,16 @@
 import type { AttemptBudget } from "./attempts.js";
 import { isLlmError } from "./errors.js";
-import { finish, reserveLazily } from "./execute.js";
-import { fitFor, ledgerBase, type PreparedRequest } from "./prepare.js";
-import { costMicros } from "./pricing.js";
-import { type GatewayState, priceOf } from "./state.js";
+import {
+  bookCacheHit,
+  bookCall,
+  cacheAnswer,
+  failedRow,
+  finish,
+  reasonAfter,
+  requestFor,
+} from "./execute.js";
+import type { PreparedRequest } from "./prepare.js";
+import type { GatewayState } from "./state.js";
 import { countTextTokens } from "./tokens.js";
 import type { ProviderStreamChunk } from "./types.js";
 
@@ -17,52 +24,25 @@ export async function* streamAnswer(
   p: PreparedRequest,
   attempts: AttemptBudget,
 ): AsyncGenerator<string> {
-  const { decision, prompt } = p;
-  const def = prompt.def;
+  const { decision } = p;
   const primary = decision.chain[0];
   const cached = p.cached;
-  if (primary) {
-    if (cached) {
-      p.ledger.push({
-        ...ledgerBase(p, primary, decision, `${decision.reason}; cache hit`),
-        tokensIn: 0,
-        tokensOut: 0,
-        costMicros: 0,
-        latencyMs: 0,
-        cacheHit: true,
-        outcome: "ok",
-      });
-      await finish(state, p, 0);
-      yield cached.text;
-      return;
-    }
+  if (primary && cached) {
+    await bookCacheHit(state, p, primary);
+    yield cached.text;
+    return;
   }
   const failed: string[] = [];
   for (const [i, link] of decision.chain.entries()) {
     const slot = state.providers.get(link.provider);
     if (!slot || (slot.resilient && attempts.remaining === 0)) continue;
-    let fit = p.primaryFit;
-    try {
-      if (i > 0) fit = fitFor(state, link, p.messages, def.maxTokens);
-    } catch {
+    const prepared = await requestFor(state, p, link, i);
+    if ("skip" in prepared) {
+      failed.push(`${link.provider}:${prepared.skip}`);
       continue;
     }
-    if (!p.reservation && !(await reserveLazily(state, p, link, fit.messages))) {
-      failed.push(`${link.provider}:budget`);
-      continue;
-    }
-    const preq = {
-      model: link.model,
-      messages: fit.messages,
-      temperature: def.temperature,
-      maxTokens: def.maxTokens,
-      json: p.json,
-      promptId: def.id,
-      variables: p.req.variables,
-    };
-    const reason = failed.length
-      ? `${decision.reason}; fallback after ${failed.join(", ")}`
-      : decision.reason;
+    const { fit, preq } = prepared;
+    const reason = reasonAfter(decision, failed);
     const ctrl = new AbortController();
     const t0 = performance.now();
     let opened: { it: AsyncIterator<ProviderStreamChunk>; first: IteratorResult<ProviderStreamChunk> };
@@ -81,16 +61,7 @@ export async function* streamAnswer(
     } catch (e) {
       const code = isLlmError(e) ? e.subCode : "bad_response";
       failed.push(`${link.provider}:${code}`);
-      p.ledger.push({
-        ...ledgerBase(p, link, decision, reason),
-        tokensIn: 0,
-        tokensOut: 0,
-        costMicros: 0,
-        latencyMs: performance.now() - t0,
-        cacheHit: false,
-        outcome: "error",
-        errorCode: code,
-      });
+      p.ledger.push(failedRow(p, link, reason, performance.now() - t0, code));
       continue;
     }
     let text = "";
@@ -127,28 +98,14 @@ export async function* streamAnswer(
     }
     const tokensIn = usage?.tokensIn ?? fit.tokensIn;
     const tokensOut = usage?.tokensOut ?? countTextTokens(text, link.model);
-    const cost = costMicros(priceOf(state, link.provider, link.model), tokensIn, tokensOut);
-    p.ledger.push({
-      ...ledgerBase(p, link, decision, reason),
+    const cost = bookCall(state, p, link, reason, {
       tokensIn,
       tokensOut,
-      costMicros: cost,
       latencyMs: performance.now() - t0,
-      cacheHit: false,
-      outcome,
       ...(outcome === "ok" ? {} : { errorCode: "stream_broken" }),
     });
-    state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "in" }, tokensIn);
-    state.metrics.tokens.inc({ provider: link.provider, model: link.model, direction: "out" }, tokensOut);
-    state.metrics.cost.inc({ provider: link.provider, model: link.model, feature: p.req.ctx.feature }, cost);
-    if (outcome === "ok" && i === 0 && slot.provider.isModel && !p.req.noCache)
-      void state.cache.set(p.cacheKey, {
-        text,
-        provider: link.provider,
-        model: link.model,
-        tokensIn,
-        tokensOut,
-      });
+    if (outcome === "ok")
+      void cacheAnswer(state, p, link, i, slot.provider.isModel, { text, tokensIn, tokensOut });
     await finish(state, p, cost);
     return;
   }
