@@ -35,6 +35,11 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
       "keel users list|add|role|remove|link|unlink … [--tenant SLUG]\n                                     people, roles and their Slack/WhatsApp accounts",
     load: async () => (await import("./cli/users.js")).usersCommand,
   },
+  token: {
+    usage:
+      "keel token create|list|revoke … --tenant SLUG [--user EMAIL --scopes deals:read,…]\n                                     REST API tokens (secret shown once, stored hashed)",
+    load: async () => (await import("./cli/token.js")).tokenCommand,
+  },
   demo: {
     usage: "keel demo                          load the demo company (idempotent)",
     load: async () => (await import("./bots/console/commands.js")).demoCommand,

@@ -29,8 +29,10 @@ const coreEnvSchema = z.object({
   KEEL_DEFAULT_TENANT: z.string().default("demo"),
   /** Load the demo company into an empty database on `keel start`. */
   KEEL_AUTO_DEMO: envBool.default(true),
-  /** Bearer token for the REST API; unset disables the REST data API. */
+  /** Operator bearer token for the WhatsApp QR endpoint; the REST API uses per-tenant tokens. */
   KEEL_API_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** REST API: requests per minute per token (shared across replicas through Redis when configured). */
+  KEEL_API_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Secret for signing action references and other HMACs; generated per process if unset. */
   KEEL_SECRET: z.string().min(16, "at least 16 characters").optional(),
   /** Draft approvals expire after this many hours. */
@@ -95,7 +97,7 @@ export interface Config {
     secret?: string;
     draftExpiryHours: number;
   };
-  http: { port: number; apiToken?: string };
+  http: { port: number; apiToken?: string; apiRateLimit: number };
   db: { url?: string; migrationUrl?: string; appRole: string; poolSize: number };
   redis: { url?: string };
   llm: LlmEnv;
@@ -122,7 +124,7 @@ function sections(env: Env): Config {
       secret: env.KEEL_SECRET,
       draftExpiryHours: env.DRAFT_EXPIRY_HOURS,
     },
-    http: { port: env.PORT, apiToken: env.KEEL_API_TOKEN },
+    http: { port: env.PORT, apiToken: env.KEEL_API_TOKEN, apiRateLimit: env.KEEL_API_RATE_LIMIT },
     db: {
       url: env.DATABASE_URL,
       migrationUrl: env.MIGRATION_DATABASE_URL,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../core/deps.js";
 import { asAppError } from "../core/kernel/errors.js";
+import { API_PREFIX, createApi } from "./api/index.js";
 import { MAX_BODY_BYTES } from "./body.js";
 import { healthRoutes } from "./health.js";
 
@@ -62,13 +63,17 @@ export function createHttpApp(deps: Deps, mounts: Mount[] = []): Hono<AppEnv> {
       return c.json({ error: "too_large", message: "Request body too large." }, 413);
     },
   });
-  app.use("*", (c, next) => (SELF_LIMITED_PATHS.has(c.req.path) ? next() : limit(c, next)));
+  // The REST API caps its own bodies with a problem+json answer.
+  app.use("*", (c, next) =>
+    SELF_LIMITED_PATHS.has(c.req.path) || c.req.path.startsWith(API_PREFIX) ? next() : limit(c, next),
+  );
   app.onError((err, c) => {
     const e = asAppError(err);
     if (e.code === "internal") deps.logger.error({ err, path: c.req.path }, "http error");
     return c.json({ error: e.code, message: e.userMessage }, STATUS_BY_CODE[e.code] ?? 500);
   });
   app.route("/", healthRoutes(deps));
+  app.route("/", createApi(deps));
   for (const mount of mounts) mount(app);
   app.notFound((c) => c.json({ error: "not_found", message: "No such endpoint." }, 404));
   return app;

@@ -4,12 +4,26 @@ import type { Tx } from "../../infra/db/client.js";
 import { openCsv } from "../../kernel/csv/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { KINDS } from "./kinds/index.js";
-import type { BatchCtx, ImportIssue, ImportKind, ImportReport, RowIn } from "./types.js";
+import type { BatchCtx, ImportIssue, ImportKind, ImportReport, KindSpec, RowIn } from "./types.js";
 
 const BATCH = 500;
 const MAX_KEPT_ERRORS = 1000;
 
 class Rollback extends Error {}
+
+/** Records from any source (a CSV file, a REST request's items): named cells, the line or index each came from. */
+export interface RecordSource {
+  header: string[];
+  records:
+    | AsyncIterable<{ line: number; fields: Record<string, string>; cells: number }>
+    | Iterable<{
+        line: number;
+        fields: Record<string, string>;
+        cells: number;
+      }>;
+  /** Where header problems are reported (1 for a CSV header row; 0 for sources without one). */
+  headerLine?: number;
+}
 
 /**
  * Streams a CSV into one tenant in ONE transaction: rows are parsed and checked in batches (cells,
@@ -31,7 +45,52 @@ export async function runImport(
     begin?: (tx: Tx) => Promise<void>;
   } = {},
 ): Promise<ImportReport> {
-  const spec = KINDS[kind]();
+  const file = await openCsv(source);
+  const tenant = await getTenant(deps.db, tenantId);
+  let report: ImportReport | undefined;
+  try {
+    await deps.db.tenantTx(tenantId, async (tx) => {
+      report = await importRecords(
+        tx,
+        { tenantId, currency: tenant?.currency ?? "USD", now: deps.clock.now() },
+        kind,
+        { header: file.header, records: file.records, headerLine: 1 },
+        { dryRun: opts.dryRun, begin: opts.begin && (() => opts.begin!(tx)) },
+      );
+      if (!report.ok || opts.dryRun) throw new Rollback();
+    });
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  const r = report!;
+  deps.logger.info(
+    {
+      tenantId,
+      kind,
+      rows: r.rows,
+      created: r.created,
+      updated: r.updated,
+      errors: r.errorCount,
+      dryRun: r.dryRun,
+    },
+    "import finished",
+  );
+  return r;
+}
+
+/**
+ * The one implementation of import rules, inside a transaction the caller owns (the CSV import above,
+ * the REST API): header check, cell parsing, per-kind references and domain checks, upserts. The caller
+ * rolls back when the report is not ok (or on a dry run): nothing is kept unless every row is valid.
+ */
+export async function importRecords(
+  tx: Tx,
+  at: { tenantId: string; currency: string; now: Date },
+  kind: ImportKind,
+  source: RecordSource,
+  opts: { dryRun?: boolean; begin?: () => Promise<void> } = {},
+): Promise<ImportReport> {
+  const spec: KindSpec = KINDS[kind]();
   const report: ImportReport = {
     ok: false,
     kind,
@@ -48,84 +107,63 @@ export async function runImport(
     report.errorCount++;
     if (report.errors.length < MAX_KEPT_ERRORS) report.errors.push(i);
   };
-  const file = await openCsv(source);
+  const headerLine = source.headerLine ?? 1;
   const known = Object.keys(spec.columns);
-  for (const h of file.header)
+  for (const h of source.header)
     if (!known.includes(h))
-      push({ line: 1, field: h, value: "", expected: `a known column (${known.join(", ")})` });
+      push({ line: headerLine, field: h, value: "", expected: `a known column (${known.join(", ")})` });
   for (const group of spec.required)
-    if (!group.some((c) => file.header.includes(c)))
-      push({ line: 1, field: group.join(" or "), value: "", expected: "this column in the header" });
+    if (!group.some((c) => source.header.includes(c)))
+      push({ line: headerLine, field: group.join(" or "), value: "", expected: "this column in the header" });
   if (report.errorCount) return report;
-  const tenant = await getTenant(deps.db, tenantId);
-  const header = new Set(file.header);
-  try {
-    await deps.db.tenantTx(tenantId, async (tx) => {
-      const ctx: BatchCtx = {
-        tx,
-        tenantId,
-        currency: tenant?.currency ?? "USD",
-        now: deps.clock.now(),
-        header,
-        issue: (row, field, expected, value) => {
-          row.failed = true;
-          push({ line: row.line, field, value: value ?? row.raw[field] ?? "", expected });
-        },
-        count: (outcome, fields = []) => {
-          report[outcome]++;
-          for (const f of fields) report.fields[f] = (report.fields[f] ?? 0) + 1;
-        },
-      };
-      if (!opts.dryRun) await opts.begin?.(tx);
-      await spec.prepare?.(ctx);
-      let batch: RowIn[] = [];
-      for await (const rec of file.records) {
-        report.rows++;
-        const row: RowIn = { line: rec.line, raw: rec.fields, values: {}, empty: new Set(), failed: false };
-        for (const col of file.header) {
-          const raw = rec.fields[col] ?? "";
-          if (raw === "") row.empty.add(col);
-          else {
-            const cell = spec.columns[col]!(raw);
-            if (cell.ok) row.values[col] = cell.value;
-            else ctx.issue(row, col, cell.expected);
-          }
-        }
-        if (rec.cells > file.header.length)
-          ctx.issue(
-            row,
-            "row",
-            `at most ${file.header.length} cells (the header's columns)`,
-            `${rec.cells} cells`,
-          );
-        batch.push(row);
-        if (batch.length >= BATCH) {
-          await spec.apply(ctx, batch);
-          batch = [];
-        }
+  const ctx: BatchCtx = {
+    tx,
+    tenantId: at.tenantId,
+    currency: at.currency,
+    now: at.now,
+    header: new Set(source.header),
+    issue: (row, field, expected, value) => {
+      row.failed = true;
+      push({ line: row.line, field, value: value ?? row.raw[field] ?? "", expected });
+    },
+    count: (outcome, fields = []) => {
+      report[outcome]++;
+      for (const f of fields) report.fields[f] = (report.fields[f] ?? 0) + 1;
+    },
+  };
+  if (!opts.dryRun) await opts.begin?.();
+  await spec.prepare?.(ctx);
+  let batch: RowIn[] = [];
+  for await (const rec of source.records) {
+    report.rows++;
+    const row: RowIn = { line: rec.line, raw: rec.fields, values: {}, empty: new Set(), failed: false };
+    for (const col of Object.keys(rec.fields)) {
+      const raw = rec.fields[col] ?? "";
+      if (raw === "") row.empty.add(col);
+      else {
+        const cell = spec.columns[col]!(raw);
+        if (cell.ok) row.values[col] = cell.value;
+        else ctx.issue(row, col, cell.expected);
       }
-      if (batch.length) await spec.apply(ctx, batch);
-      if (report.rows === 0)
-        push({ line: 2, field: "file", value: "", expected: "at least one row under the header" });
-      if (report.errorCount || opts.dryRun) throw new Rollback();
-    });
-  } catch (e) {
-    if (!(e instanceof Rollback)) throw e;
+    }
+    if (rec.cells > source.header.length)
+      ctx.issue(
+        row,
+        "row",
+        `at most ${source.header.length} cells (the header's columns)`,
+        `${rec.cells} cells`,
+      );
+    batch.push(row);
+    if (batch.length >= BATCH) {
+      await spec.apply(ctx, batch);
+      batch = [];
+    }
   }
+  if (batch.length) await spec.apply(ctx, batch);
+  if (report.rows === 0)
+    push({ line: headerLine + 1, field: "file", value: "", expected: "at least one row under the header" });
   // Cell problems are found while parsing, reference problems per batch: show them in file order.
   report.errors.sort((a, b) => a.line - b.line);
   report.ok = report.errorCount === 0;
-  deps.logger.info(
-    {
-      tenantId,
-      kind,
-      rows: report.rows,
-      created: report.created,
-      updated: report.updated,
-      errors: report.errorCount,
-      dryRun: report.dryRun,
-    },
-    "import finished",
-  );
   return report;
 }

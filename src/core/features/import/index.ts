@@ -3,7 +3,7 @@ import { runImport } from "./engine.js";
 import { formatIssue, type ImportKind, type ImportReport } from "./types.js";
 
 export { detectImportKind, kindColumns } from "./detect.js";
-export { runImport } from "./engine.js";
+export { importRecords, type RecordSource, runImport } from "./engine.js";
 export * as cells from "./fields.js";
 export { formatIssue, IMPORT_KINDS, type ImportIssue, type ImportKind, type ImportReport } from "./types.js";
 

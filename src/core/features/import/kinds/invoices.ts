@@ -86,7 +86,7 @@ export function invoicesKind(): KindSpec {
             if (!(c in row.values) && !row.raw[c]) ctx.issue(row, c, "a value (required for a new invoice)");
         const issued = str(row.values.issued_on) ?? current?.issuedOn;
         const due = str(row.values.due_on) ?? current?.dueOn;
-        if (issued && due && due < issued && !row.failed)
+        if (issued && due && due < issued)
           ctx.issue(
             row,
             ctx.header.has("due_on") ? "due_on" : "issued_on",

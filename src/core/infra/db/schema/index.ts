@@ -1,3 +1,4 @@
+export * from "./api-tokens.js";
 export * from "./budgets.js";
 export * from "./channel-links.js";
 export * from "./connectors.js";
