@@ -61,7 +61,7 @@ describe("401: no, malformed, unknown and revoked tokens", () => {
     ["unknown well-formed token", "Bearer keel_0123456789ab_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"],
   ])("%s → 401 problem, WWW-Authenticate, nothing touched", async (_name, header) => {
     const before = await both();
-    const headers = header ? { authorization: header } : {};
+    const headers: Record<string, string> = header ? { authorization: header } : {};
     for (const [method, path, json] of [
       ["GET", "/api/v1/deals", undefined],
       ["POST", "/api/v1/deals", newDeal],
