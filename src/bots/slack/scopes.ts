@@ -4,6 +4,7 @@ export const BOT_SCOPES = [
   "channels:history",
   "chat:write",
   "commands",
+  "files:read",
   "files:write",
   "groups:history",
   "im:history",

@@ -71,6 +71,11 @@ export const intentSchema = z.discriminatedUnion("kind", [
   /** Import / Cancel on the preview of a file sent in chat (the pending import's id). */
   k("import.confirm", { importRef: z.uuid() }),
   k("import.cancel", { importRef: z.uuid() }),
+  /** "What does this file hold?" when its header fits several kinds. */
+  k("import.kind", {
+    importRef: z.uuid(),
+    importKind: z.enum(["contacts", "deals", "invoices", "payments", "metrics", "notes"]),
+  }),
   /** An owner lets a chat account that wrote to Keel in (Slack "add as rep/viewer"). */
   k("member.admit", {
     channel: z.enum(["slack", "whatsapp"]),

@@ -282,6 +282,30 @@ describe("CSV files sent in a DM", () => {
     expect(unknown.text).toContain("deals:");
   });
 
+  it("a header that fits two kinds is asked about; the answer gives the preview, then Import", async () => {
+    const p = await sendFile("U0OWNER", {
+      name: "crm-export.csv",
+      mimetype: "text/csv",
+      filetype: "csv",
+      body: "external_id,name,company\nCRM-77,Delta Freight Renewal,Delta Freight\n",
+    });
+    expect(p.text).toContain("What does");
+    const choice = buttons(p.blocks);
+    expect(Object.keys(choice).sort()).toEqual(["Contacts", "Deals"]);
+    // Import before answering is refused; answering "Deals" runs the dry run as deals.
+    const early = await click("U0OWNER", choice.Deals!.value, "DU0OWNER", p.ts, p.blocks);
+    expect(early.join(" ")).toMatch(/deals/);
+    const answered = h.api.responses.at(-1)!.body as { text?: string; blocks?: unknown[] };
+    // A new deal needs stage and value: the dry run as deals lists that, with lines.
+    expect(String(answered.text)).toMatch(/line 2, (stage|value)/);
+    const contacts = await click("U0FINANCE", choice.Contacts!.value, "DU0OWNER", p.ts, p.blocks);
+    expect(contacts.join(" ")).toMatch(/looks like .*contacts/);
+    const preview = h.api.responses.at(-1)!.body as { blocks?: unknown[] };
+    const imp = buttons(preview.blocks).Import!;
+    const done = await click("U0FINANCE", imp.value, "DU0OWNER", p.ts, preview.blocks);
+    expect(done.join(" ")).toContain("Imported");
+  });
+
   it("a rep's CSV is politely refused and not even downloaded", async () => {
     const downloads = h.api.downloads.length;
     const p = await sendFile("U0REP1", {

@@ -72,6 +72,7 @@ describe("feature registry", () => {
       "sources.show": "anyone",
       "import.confirm": "data.import",
       "import.cancel": "data.import",
+      "import.kind": "data.import",
       "member.admit": "settings.manage",
     });
   });

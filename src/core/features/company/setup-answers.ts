@@ -44,7 +44,9 @@ export function plainText(raw: string): string {
     .replace(/<[^>]*>/g, " ")
     .replace(/@(?:channel|here|everyone)\b/gi, " ")
     .replace(/https?:\/\/\S+/gi, " ")
-    .replace(/[*_~`]/g, "")
+    // Chat emphasis around words (*bold*, _italic_, ~strike~, `code`), never inside one (New_York).
+    .replace(/(^|\s)[*_~`]+/g, "$1")
+    .replace(/[*_~`]+(?=\s|$)/g, "")
     .replace(/[\p{Cc}\p{Cf}]/gu, "")
     .replace(/\s+/g, " ")
     .trim();
@@ -99,6 +101,14 @@ export function readTimezone(raw: string): AnswerResult {
   const zones = Intl.supportedValuesOf("timeZone");
   const exact = zones.find((z) => z.toLowerCase() === text.toLowerCase().replace(/ /g, "_"));
   if (exact && isTimezone(exact)) return { ok: true, value: exact };
+  // Aliases Intl knows but does not list (America/Argentina/Buenos_Aires, Asia/Calcutta): its canonical name.
+  try {
+    const canonical = new Intl.DateTimeFormat("en", { timeZone: text.replace(/ /g, "_") }).resolvedOptions()
+      .timeZone;
+    if (isTimezone(canonical)) return { ok: true, value: canonical };
+  } catch {
+    // not a zone name at all: try it as a city below
+  }
   const city = text
     .toLowerCase()
     .replace(/[,.].*$/, "")

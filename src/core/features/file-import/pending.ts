@@ -96,54 +96,94 @@ export async function previewChatFile(
     );
   const kinds = detectImportKind(header(text));
   if (kinds.length === 0) return textReply(unknownKind(file.name));
-  const kind = kinds[0]!;
-  let report: ImportReport;
-  try {
-    report = await runImport(deps, actor.tenantId, kind, text, { dryRun: true });
-  } catch (err) {
-    const e = asAppError(err);
-    if (e.code !== "bad_input") throw err;
-    log.info({ kind }, "chat file is broken CSV");
-    return textReply(`${escapeMarkdown(file.name)} is not valid CSV: ${e.userMessage}`);
+  if (kinds.length > 1) {
+    // The header fits several kinds ("external_id,name,company": contacts or deals?): ask.
+    const id = await savePending(deps, actor, { kind: kinds[0]!, fileName: file.name, text, status: "choosing" });
+    log.info({ kinds }, "chat file kind asked");
+    return textReply(`What does ${bold(file.name)} hold? Its columns fit ${kinds.join(" and ")}.`, {
+      actions: kinds.map((k) => ({
+        id: `kind-${k}`,
+        label: k[0]!.toUpperCase() + k.slice(1),
+        intent: { kind: "import.kind" as const, importRef: id, importKind: k },
+      })),
+    });
   }
-  log.info({ kind, rows: report.rows, errors: report.errorCount }, "chat file previewed");
-  if (!report.ok)
-    return textReply(
-      `${bold(file.name)} (${kind}): nothing imported — ${report.errorCount} problem${report.errorCount === 1 ? "" : "s"} to fix first:\n${errorList(report)}\n\nFix them and send the file again.`,
-    );
+  return dryRunPreview(deps, actor, { fileName: file.name, text, kind: kinds[0]! });
+}
+
+async function savePending(
+  deps: Deps,
+  actor: Actor,
+  p: { kind: ImportKind; fileName: string; text: string; status: "pending" | "choosing"; report?: ImportReport },
+): Promise<string> {
   const [row] = await deps.db.tenantTx(actor.tenantId, (tx) =>
     tx
       .insert(pendingImports)
       .values({
         tenantId: actor.tenantId,
         userId: actor.userId,
-        kind,
-        fileName: file.name.slice(0, 200),
-        content: text,
-        report: { rows: report.rows, created: report.created, updated: report.updated },
+        kind: p.kind,
+        fileName: p.fileName.slice(0, 200),
+        content: p.text,
+        status: p.status,
+        report: p.report ? { rows: p.report.rows, created: p.report.created, updated: p.report.updated } : null,
         expiresAt: new Date(deps.clock.now().getTime() + PENDING_IMPORT_TTL_MS),
       })
       .returning({ id: pendingImports.id }),
   );
+  return row!.id;
+}
+
+/** The dry run of one file as one kind → its errors, or the preview with Import / Cancel. */
+async function dryRunPreview(
+  deps: Deps,
+  actor: Actor,
+  f: { fileName: string; text: string; kind: ImportKind; pendingId?: string },
+): Promise<Reply> {
+  const { fileName, text, kind } = f;
+  let report: ImportReport;
+  try {
+    report = await runImport(deps, actor.tenantId, kind, text, { dryRun: true });
+  } catch (err) {
+    const e = asAppError(err);
+    if (e.code !== "bad_input") throw err;
+    deps.logger.info({ tenantId: actor.tenantId, kind }, "chat file is broken CSV");
+    return textReply(`${escapeMarkdown(fileName)} is not valid CSV: ${e.userMessage}`);
+  }
+  deps.logger.info(
+    { tenantId: actor.tenantId, kind, rows: report.rows, errors: report.errorCount },
+    "chat file previewed",
+  );
+  if (!report.ok)
+    return textReply(
+      `${bold(fileName)} (${kind}): nothing imported — ${report.errorCount} problem${report.errorCount === 1 ? "" : "s"} to fix first:\n${errorList(report)}\n\nFix them and send the file again.`,
+    );
+  let id = f.pendingId;
+  if (id) {
+    const pendingId = id;
+    await deps.db.tenantTx(actor.tenantId, (tx) =>
+      tx
+        .update(pendingImports)
+        .set({ kind, status: "pending", report: { rows: report.rows, created: report.created, updated: report.updated } })
+        .where(eq(pendingImports.id, pendingId)),
+    );
+  } else id = await savePending(deps, actor, { kind, fileName, text, status: "pending", report });
   return textReply(
-    `${bold(file.name)} looks like ${bold(kind)}. Dry run — nothing is saved yet:\n${summary(report)}\n\nImport it?`,
+    `${bold(fileName)} looks like ${bold(kind)}. Dry run — nothing is saved yet:\n${summary(report)}\n\nImport it?`,
     {
       actions: [
-        {
-          id: "import",
-          label: "Import",
-          style: "primary",
-          intent: { kind: "import.confirm", importRef: row!.id },
-        },
-        {
-          id: "cancel",
-          label: "Cancel",
-          style: "default",
-          intent: { kind: "import.cancel", importRef: row!.id },
-        },
+        { id: "import", label: "Import", style: "primary", intent: { kind: "import.confirm", importRef: id } },
+        { id: "cancel", label: "Cancel", style: "default", intent: { kind: "import.cancel", importRef: id } },
       ],
     },
   );
+}
+
+/** The answer to "what does this file hold?": the dry run as that kind. */
+export async function chooseImportKind(deps: Deps, actor: Actor, id: string, kind: ImportKind): Promise<Reply> {
+  const row = await pendingRow(deps, actor, id);
+  if (row.status !== "choosing" || row.expiresAt <= deps.clock.now()) return textReply(decided(row.status));
+  return dryRunPreview(deps, actor, { fileName: row.fileName, text: row.content, kind, pendingId: id });
 }
 
 class AlreadyDecided extends Error {
@@ -162,7 +202,9 @@ async function pendingRow(deps: Deps, actor: Actor, id: string) {
 }
 
 const decided = (status: string) =>
-  status === "imported"
+  status === "choosing"
+    ? "First tell me what the file holds (the buttons above), then import it."
+    : status === "imported"
     ? "That file was already imported."
     : status === "cancelled"
       ? "That import was cancelled; send the file again to import it."

@@ -17,7 +17,7 @@ export const pendingImports = pgTable(
     kind: text("kind").notNull(),
     fileName: text("file_name").notNull(),
     content: text("content").notNull(),
-    /** pending | imported | cancelled */
+    /** choosing (which kind?) | pending | imported | cancelled */
     status: text("status").notNull().default("pending"),
     report: jsonb("report").$type<Record<string, unknown>>(),
     expiresAt: ts("expires_at").notNull(),
