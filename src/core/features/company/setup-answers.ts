@@ -38,18 +38,20 @@ export const SETUP_PROMPTS: Record<SetupField, string> = {
  * links (<https://x|label> keeps the label), and control characters.
  */
 export function plainText(raw: string): string {
-  return raw
-    .replace(/<mailto:[^|>]+\|([^>]+)>/g, "$1")
-    .replace(/<(?:https?|ftp):[^|>]*\|([^>]+)>/g, "$1")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/@(?:channel|here|everyone)\b/gi, " ")
-    .replace(/https?:\/\/\S+/gi, " ")
-    // Chat emphasis around words (*bold*, _italic_, ~strike~, `code`), never inside one (New_York).
-    .replace(/(^|\s)[*_~`]+/g, "$1")
-    .replace(/[*_~`]+(?=\s|$)/g, "")
-    .replace(/[\p{Cc}\p{Cf}]/gu, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    raw
+      .replace(/<mailto:[^|>]+\|([^>]+)>/g, "$1")
+      .replace(/<(?:https?|ftp):[^|>]*\|([^>]+)>/g, "$1")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/@(?:channel|here|everyone)\b/gi, " ")
+      .replace(/https?:\/\/\S+/gi, " ")
+      // Chat emphasis around words (*bold*, _italic_, ~strike~, `code`), never inside one (New_York).
+      .replace(/(^|\s)[*_~`]+/g, "$1")
+      .replace(/[*_~`]+(?=\s|$)/g, "")
+      .replace(/[\p{Cc}\p{Cf}]/gu, "")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 const CURRENCY_WORDS: [RegExp, string][] = [

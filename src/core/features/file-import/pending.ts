@@ -98,7 +98,12 @@ export async function previewChatFile(
   if (kinds.length === 0) return textReply(unknownKind(file.name));
   if (kinds.length > 1) {
     // The header fits several kinds ("external_id,name,company": contacts or deals?): ask.
-    const id = await savePending(deps, actor, { kind: kinds[0]!, fileName: file.name, text, status: "choosing" });
+    const id = await savePending(deps, actor, {
+      kind: kinds[0]!,
+      fileName: file.name,
+      text,
+      status: "choosing",
+    });
     log.info({ kinds }, "chat file kind asked");
     return textReply(`What does ${bold(file.name)} hold? Its columns fit ${kinds.join(" and ")}.`, {
       actions: kinds.map((k) => ({
@@ -114,7 +119,13 @@ export async function previewChatFile(
 async function savePending(
   deps: Deps,
   actor: Actor,
-  p: { kind: ImportKind; fileName: string; text: string; status: "pending" | "choosing"; report?: ImportReport },
+  p: {
+    kind: ImportKind;
+    fileName: string;
+    text: string;
+    status: "pending" | "choosing";
+    report?: ImportReport;
+  },
 ): Promise<string> {
   const [row] = await deps.db.tenantTx(actor.tenantId, (tx) =>
     tx
@@ -126,7 +137,9 @@ async function savePending(
         fileName: p.fileName.slice(0, 200),
         content: p.text,
         status: p.status,
-        report: p.report ? { rows: p.report.rows, created: p.report.created, updated: p.report.updated } : null,
+        report: p.report
+          ? { rows: p.report.rows, created: p.report.created, updated: p.report.updated }
+          : null,
         expiresAt: new Date(deps.clock.now().getTime() + PENDING_IMPORT_TTL_MS),
       })
       .returning({ id: pendingImports.id }),
@@ -164,7 +177,11 @@ async function dryRunPreview(
     await deps.db.tenantTx(actor.tenantId, (tx) =>
       tx
         .update(pendingImports)
-        .set({ kind, status: "pending", report: { rows: report.rows, created: report.created, updated: report.updated } })
+        .set({
+          kind,
+          status: "pending",
+          report: { rows: report.rows, created: report.created, updated: report.updated },
+        })
         .where(eq(pendingImports.id, pendingId)),
     );
   } else id = await savePending(deps, actor, { kind, fileName, text, status: "pending", report });
@@ -172,7 +189,12 @@ async function dryRunPreview(
     `${bold(fileName)} looks like ${bold(kind)}. Dry run — nothing is saved yet:\n${summary(report)}\n\nImport it?`,
     {
       actions: [
-        { id: "import", label: "Import", style: "primary", intent: { kind: "import.confirm", importRef: id } },
+        {
+          id: "import",
+          label: "Import",
+          style: "primary",
+          intent: { kind: "import.confirm", importRef: id },
+        },
         { id: "cancel", label: "Cancel", style: "default", intent: { kind: "import.cancel", importRef: id } },
       ],
     },
@@ -180,7 +202,12 @@ async function dryRunPreview(
 }
 
 /** The answer to "what does this file hold?": the dry run as that kind. */
-export async function chooseImportKind(deps: Deps, actor: Actor, id: string, kind: ImportKind): Promise<Reply> {
+export async function chooseImportKind(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  kind: ImportKind,
+): Promise<Reply> {
   const row = await pendingRow(deps, actor, id);
   if (row.status !== "choosing" || row.expiresAt <= deps.clock.now()) return textReply(decided(row.status));
   return dryRunPreview(deps, actor, { fileName: row.fileName, text: row.content, kind, pendingId: id });
@@ -205,10 +232,10 @@ const decided = (status: string) =>
   status === "choosing"
     ? "First tell me what the file holds (the buttons above), then import it."
     : status === "imported"
-    ? "That file was already imported."
-    : status === "cancelled"
-      ? "That import was cancelled; send the file again to import it."
-      : "That import has expired; send the file again.";
+      ? "That file was already imported."
+      : status === "cancelled"
+        ? "That import was cancelled; send the file again to import it."
+        : "That import has expired; send the file again.";
 
 /**
  * Import: runs the pending file for real, once. The row is flipped to "imported" inside the
