@@ -72,11 +72,13 @@ interface Run {
   rowsPerSec: number;
   peakRssMb: number;
   /** RSS and JS heap (MB) when 10 %, 50 % and 100 % of the file had been read. */
-  at: { pct: number; rssMb: number; heapMb: number }[];
+  /** RSS after a GC just before the import started (what the process held already). */
+  startRssMb: number;
+  at: { pct: number; rssMb: number; heapMb: number; seconds: number }[];
 }
 
 /** Reads a file and samples memory as it passes 10 %, 50 % and 100 % of its bytes. */
-async function* progress(path: string, marks: Run["at"]) {
+async function* progress(path: string, marks: Run["at"], t0: number) {
   const size = statSync(path).size;
   const pcts = [10, 50, 100];
   let read = 0;
@@ -84,7 +86,12 @@ async function* progress(path: string, marks: Run["at"]) {
     read += chunk.length;
     while (pcts.length && read * 100 >= size * pcts[0]!) {
       const m = process.memoryUsage();
-      marks.push({ pct: pcts.shift()!, rssMb: m.rss / MB, heapMb: m.heapUsed / MB });
+      marks.push({
+        pct: pcts.shift()!,
+        rssMb: m.rss / MB,
+        heapMb: m.heapUsed / MB,
+        seconds: (performance.now() - t0) / 1000,
+      });
     }
     yield chunk;
   }
@@ -107,11 +114,13 @@ async function measure(
     });
     for (const kind of ["deals", "invoices", "metrics"] as const) {
       global.gc?.();
-      let peak = process.memoryUsage().rss;
+      await new Promise((r) => setTimeout(r, 200));
+      const startRss = process.memoryUsage().rss;
+      let peak = startRss;
       const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
       const t0 = performance.now();
       const at: Run["at"] = [];
-      const r = await runImport(deps, tenant.id, kind, progress(f[kind]!, at));
+      const r = await runImport(deps, tenant.id, kind, progress(f[kind]!, at, t0));
       const seconds = (performance.now() - t0) / 1000;
       clearInterval(timer);
       if (!r.ok) throw new Error(`${kind}: ${r.errorCount} errors, first ${JSON.stringify(r.errors[0])}`);
@@ -122,6 +131,7 @@ async function measure(
         seconds,
         rowsPerSec: r.rows / seconds,
         peakRssMb: peak / MB,
+        startRssMb: startRss / MB,
         at,
       });
       const mem = at.map((a) => `${a.pct}%: ${Math.round(a.rssMb)}/${Math.round(a.heapMb)}`).join(", ");
@@ -131,6 +141,15 @@ async function measure(
     await closeDeps(deps);
   }
   return out;
+}
+
+/** Throughput over the first 10 % of the file and over its last 50 % (bytes ≈ rows: lines are alike). */
+function phases(r: Run): string {
+  const [a, b] = [r.at[0], r.at[1]];
+  if (!a || !b) return "–";
+  const first = (0.1 * r.rows) / a.seconds;
+  const last = (0.5 * r.rows) / Math.max(1e-9, r.seconds - b.seconds);
+  return `${Math.round(first)} / ${Math.round(last)}`;
 }
 
 async function main() {
@@ -170,13 +189,14 @@ async function main() {
     `Load average (1 min) at start ${loadBefore}, at end ${loadavg()[0]!.toFixed(1)} (2 cores, shared).`,
     "Peak RSS is the whole process (database engine included for PGlite), sampled every 25 ms.",
     "",
-    "RSS / JS heap at 10 %, 50 % and 100 % of the file show whether memory grows with the file.",
+    "RSS / JS heap at 10 %, 50 % and 100 % of the file show whether memory grows with the file; rows/s in the",
+    "first 10 % and the last 50 % of the file show whether each row gets slower as the table grows.",
     "",
-    "| database | kind | rows | seconds | rows/s | peak RSS MB | RSS MB at 10 / 50 / 100 % | JS heap MB at 10 / 50 / 100 % |",
-    "|---|---|---:|---:|---:|---:|---:|---:|",
+    "| database | kind | rows | seconds | rows/s | rows/s first 10 % / last 50 % | RSS MB at start | peak RSS MB | RSS MB at 10 / 50 / 100 % | JS heap MB at 10 / 50 / 100 % |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...runs.map(
       (r) =>
-        `| ${r.db} | ${r.kind} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Math.round(r.rowsPerSec)} | ${Math.round(r.peakRssMb)} | ${r.at.map((a) => Math.round(a.rssMb)).join(" / ")} | ${r.at.map((a) => Math.round(a.heapMb)).join(" / ")} |`,
+        `| ${r.db} | ${r.kind} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Math.round(r.rowsPerSec)} | ${phases(r)} | ${Math.round(r.startRssMb)} | ${Math.round(r.peakRssMb)} | ${r.at.map((a) => Math.round(a.rssMb)).join(" / ")} | ${r.at.map((a) => Math.round(a.heapMb)).join(" / ")} |`,
     ),
     "",
   ].join("\n");
