@@ -10,6 +10,7 @@ export {
   jobRunsPruneJob,
   outboxDispatchJob,
   overdueInvoicesJob,
+  stripeSyncJob,
   stuckDealsJob,
 } from "./all-jobs.js";
 export {
