@@ -55,12 +55,12 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
   },
   connect: {
     usage:
-      "keel connect stripe --tenant SLUG --key sk_… [--webhook-secret whsec_…]\n                                     connect a billing system (key sealed at rest)",
+      "keel connect stripe --tenant SLUG --key sk_… [--webhook-secret whsec_…]\n                                     connect a billing system (key sealed at rest)\n  keel connect pipedrive --tenant SLUG --token TOKEN\n                                     connect the CRM (token sealed; prints webhook credentials)",
     load: async () => (await import("./cli/connectors.js")).connectCommand,
   },
   sync: {
     usage:
-      "keel sync stripe --tenant SLUG [--full]\n                                     pull customers, invoices, payments and refunds now",
+      "keel sync stripe --tenant SLUG [--full]\n                                     pull customers, invoices, payments and refunds now\n  keel sync pipedrive --tenant SLUG [--full]\n                                     pull pipelines, deals, persons, notes, activities; print the report",
     load: async () => (await import("./cli/connectors.js")).syncCommand,
   },
   forecast: {

@@ -3,6 +3,7 @@ import { type EmailEnv, emailEnvSchema } from "./bots/email/config.js";
 import { type SlackSettings, slackEnvSchema, slackSettings } from "./bots/slack/config.js";
 import { missingCloudKeys, type WhatsappConfig, whatsappEnvSchema } from "./bots/whatsapp/config.js";
 import { type LlmEnv, llmEnvSchema } from "./core/infra/llm/config.js";
+import { type PipedriveEnv, pipedriveEnvSchema } from "./core/infra/pipedrive/config.js";
 import { type StripeEnv, stripeEnvSchema } from "./core/infra/stripe/config.js";
 import { envBool, envUrl } from "./core/kernel/env.js";
 
@@ -51,6 +52,7 @@ const envSchema = z
     ...slackEnvSchema.shape,
     ...whatsappEnvSchema.shape,
     ...stripeEnvSchema.shape,
+    ...pipedriveEnvSchema.shape,
   })
   .superRefine((env, ctx) => {
     const problem = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
@@ -105,6 +107,7 @@ export interface Config {
   slack: SlackSettings;
   whatsapp: WhatsappConfig;
   stripe: StripeEnv;
+  pipedrive: PipedriveEnv;
 }
 
 function pick<T extends z.ZodObject>(schema: T, env: Env): z.infer<T> {
@@ -137,6 +140,7 @@ function sections(env: Env): Config {
     slack: slackSettings(pick(slackEnvSchema, env)),
     whatsapp: pick(whatsappEnvSchema, env),
     stripe: pick(stripeEnvSchema, env),
+    pipedrive: pick(pipedriveEnvSchema, env),
   };
 }
 

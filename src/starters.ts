@@ -1,6 +1,7 @@
 import { createEmailAdapter } from "./bots/email/index.js";
 import { slackStarter } from "./bots/slack/starter.js";
 import { whatsappStarter } from "./bots/whatsapp/starter.js";
+import { pipedriveWebhookMount } from "./http/pipedrive.js";
 import { stripeWebhookRoutes } from "./http/stripe-webhook.js";
 import { jobsStarter } from "./jobs/starter.js";
 import type { Starter } from "./starter.js";
@@ -15,6 +16,7 @@ const emailStarter: Starter = async (keel) => {
 /** Connector webhooks: always mounted; a delivery for a tenant that never connected is refused. */
 const connectorsStarter: Starter = async (keel, mount) => {
   mount((app) => app.route("/", stripeWebhookRoutes(keel.deps)));
+  mount(pipedriveWebhookMount(keel.deps));
   return undefined;
 };
 

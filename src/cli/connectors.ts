@@ -2,6 +2,10 @@ import type { Command } from "./io.js";
 
 /** `keel connect|sync PROVIDER …`: one entry per connector, each loaded only when used. */
 const PROVIDERS: Record<string, { connect: () => Promise<Command>; sync: () => Promise<Command> }> = {
+  pipedrive: {
+    connect: async () => (await import("./pipedrive.js")).connectPipedriveCli,
+    sync: async () => (await import("./pipedrive.js")).syncPipedriveCli,
+  },
   stripe: {
     connect: async () => (await import("./stripe.js")).connectStripeCli,
     sync: async () => (await import("./stripe.js")).syncStripeCli,

@@ -6,6 +6,7 @@
  */
 import { cashflowFeature } from "./features/cashflow/index.js";
 import { coachFeature } from "./features/coach/index.js";
+import { connectorsFeature } from "./features/connectors/index.js";
 import { rememberTurn } from "./features/conversation/index.js";
 import { dealsFeature } from "./features/deals/index.js";
 import { digestFeature } from "./features/digest/index.js";
@@ -39,6 +40,7 @@ export const FEATURES = [
   tenancyFeature,
   onboardingFeature,
   fileImportFeature,
+  connectorsFeature,
   coachFeature,
   provenanceFeature,
 ] as const;

@@ -7,7 +7,11 @@ import { MAX_BODY_BYTES } from "./body.js";
 import { healthRoutes } from "./health.js";
 
 /** Routes that read their body themselves, capped, after cheaper checks (see above). */
-export const SELF_LIMITED_PATHS = new Set(["/slack/events", "/connectors/stripe/webhook"]);
+export const SELF_LIMITED_PATHS = new Set([
+  "/slack/events",
+  "/connectors/stripe/webhook",
+  "/connectors/pipedrive/webhook",
+]);
 
 export type AppEnv = { Variables: { requestId: string } };
 export type Mount = (app: Hono<AppEnv>) => void;

@@ -6,6 +6,7 @@ import { goalCheckinsJob } from "./goal-checkins.job.js";
 import { jobRunsPruneJob } from "./job-runs-prune.job.js";
 import { outboxDispatchJob } from "./outbox-dispatch.job.js";
 import { overdueInvoicesJob } from "./overdue-invoices.job.js";
+import { pipedriveSyncJob } from "./pipedrive-sync.job.js";
 import { stripeSyncJob } from "./stripe-sync.job.js";
 import { stuckDealsJob } from "./stuck-deals.job.js";
 import type { JobDefinition } from "./types.js";
@@ -19,6 +20,7 @@ export {
   jobRunsPruneJob,
   outboxDispatchJob,
   overdueInvoicesJob,
+  pipedriveSyncJob,
   stripeSyncJob,
   stuckDealsJob,
 };
@@ -35,4 +37,5 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   draftEscalationsJob,
   jobRunsPruneJob,
   stripeSyncJob,
+  pipedriveSyncJob,
 ];

@@ -84,6 +84,7 @@ export const intentSchema = z.discriminatedUnion("kind", [
     email: z.string().max(254).optional(),
     role: z.enum(["manager", "rep", "finance", "viewer"]),
   }),
+  k("sync.status", { provider: z.string().optional() }),
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

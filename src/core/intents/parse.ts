@@ -182,6 +182,11 @@ export function parseText(input: string): ParseResult {
     case "sources":
     case "sources?":
       return { kind: "sources.show" };
+    case "sync":
+    case "connectors": {
+      const words2 = rest.map((w) => w.toLowerCase()).filter((w) => w !== "status");
+      return words2.length <= 1 ? { kind: "sync.status", provider: words2[0] } : usageError("sync");
+    }
   }
   // Natural phrasings that map straight to features without a model.
   const lower = text.toLowerCase();

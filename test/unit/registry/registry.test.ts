@@ -74,6 +74,7 @@ describe("feature registry", () => {
       "import.cancel": "data.import",
       "import.kind": "data.import",
       "member.admit": "settings.manage",
+      "sync.status": "settings.manage",
     });
   });
 
@@ -156,6 +157,7 @@ describe("feature registry", () => {
       "usage",
       "digest",
       "settings",
+      "sync",
     ]);
     expect(parseText("deal")).toMatchObject({ kind: "usage.error", message: "Usage: deal NAME" });
     expect(parseText("usage 2026-10")).toEqual({ kind: "usage.show", month: "2026-10" });

@@ -18,6 +18,7 @@ export {
   tenantForWebhook,
   tenantsWithConnector,
 } from "./accounts.js";
+export { connectorsFeature } from "./feature.js";
 export {
   recordSyncFailure,
   recordSyncStart,
@@ -26,3 +27,4 @@ export {
   TRANSIENT_ALERT_AFTER,
 } from "./health.js";
 export { allLinks, type ConnectorObject, type LinkInput, loadLinks, upsertLinks } from "./links.js";
+export { syncStatusReply } from "./status.js";

@@ -1,5 +1,12 @@
 import { eq, inArray, or } from "drizzle-orm";
-import { dealStageHistory, deals, memberships, users } from "../../../infra/db/schema/index.js";
+import {
+  dealStageHistory,
+  deals,
+  memberships,
+  pipelines,
+  stages,
+  users,
+} from "../../../infra/db/schema/index.js";
 import { readPipeline, recordStageChange, type StageRow } from "../../company/index.js";
 import { amount, currency, email, isoDate, limited, oneOf, text, wholeDays } from "../fields.js";
 import type { BatchCtx, KindSpec } from "../types.js";
@@ -11,6 +18,7 @@ const MAP: FieldMap = {
   external_id: { field: "externalId", clearable: false },
   name: { field: "name", clearable: false },
   company: { field: "company", clearable: true },
+  pipeline: { field: "pipelineId", clearable: false },
   stage: { field: "stageId", clearable: false },
   value: { field: "valueMinor", clearable: false },
   currency: { field: "currency", clearable: false },
@@ -22,16 +30,21 @@ const MAP: FieldMap = {
   payment_terms_days: { field: "paymentTermsDays", clearable: true },
 };
 
-/** Deals: keyed by external_id, else by name; a stage change is recorded in stage history. */
+/**
+ * Deals: keyed by external_id, else by name; a stage change is recorded in stage history. Stages are
+ * the default pipeline's, or those of the pipeline named in the optional `pipeline` column.
+ */
 export function dealsKind(): KindSpec {
   let pipelineId: string | undefined;
   let stageList: StageRow[] = [];
+  const byPipeline = new Map<string, { id: string; stages: StageRow[] }>();
   const userIds = new Map<string, string>();
   return {
     columns: {
       external_id: limited(200),
       name: limited(200),
       company: limited(200),
+      pipeline: limited(200),
       stage: text,
       value: amount,
       currency,
@@ -47,6 +60,15 @@ export function dealsKind(): KindSpec {
       const p = await readPipeline(ctx.tx);
       pipelineId = p?.pipeline.id;
       stageList = p?.stages ?? [];
+      if (ctx.header.has("pipeline")) {
+        const all = await ctx.tx.select().from(pipelines);
+        const st = await ctx.tx.select().from(stages).orderBy(stages.position);
+        for (const pl of all)
+          byPipeline.set(pl.name.toLowerCase(), {
+            id: pl.id,
+            stages: st.filter((s) => s.pipelineId === pl.id),
+          });
+      }
       const us = await ctx.tx
         .select({ id: users.id, email: users.email })
         .from(users)
@@ -69,16 +91,27 @@ export function dealsKind(): KindSpec {
       const news: Partial<Deal>[] = [];
       for (const row of rows) {
         const resolved: Record<string, unknown> = {};
+        const pipelineName = str(row.values.pipeline);
+        let rowStages = stageList;
+        if (pipelineName !== undefined) {
+          const pl = byPipeline.get(pipelineName.toLowerCase());
+          if (!pl)
+            ctx.issue(row, "pipeline", `a pipeline of this company (${[...byPipeline.keys()].join(", ")})`);
+          else {
+            resolved.pipeline = pl.id;
+            rowStages = pl.stages;
+          }
+        }
         const stageName = str(row.values.stage);
         let stage: StageRow | undefined;
         if (stageName !== undefined) {
-          stage = stageList.find((s) => s.name.toLowerCase() === stageName.toLowerCase());
+          stage = rowStages.find((s) => s.name.toLowerCase() === stageName.toLowerCase());
           if (!stage)
             ctx.issue(
               row,
               "stage",
-              stageList.length
-                ? `a stage of this pipeline (${stageList.map((s) => s.name).join(", ")})`
+              rowStages.length
+                ? `a stage of this pipeline (${rowStages.map((s) => s.name).join(", ")})`
                 : "a stage, but this company has no pipeline yet (keel pipeline apply FILE)",
             );
           else resolved.stage = stage.id;
