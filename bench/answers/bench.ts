@@ -1,41 +1,85 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { requireTenant } from "../../src/core/features/tenancy/index.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps } from "../../test/support/deps.js";
 import { CASES } from "./cases.js";
+import { HELDOUT } from "./heldout.js";
+import { createKestrel } from "./kestrel.js";
 import { runCase, type Verdict } from "./run-case.js";
 
-/** `npm run bench:answers`: the labelled question set offline (no model), in-process; results to bench/results/answers.md. */
+/**
+ * `npm run bench:answers`: both labelled question sets offline (no model), in-process, through the
+ * real dispatcher; results to bench/results/answers.md. The held-out set's FIRST run is kept in
+ * bench/results/answers-heldout-first-run.md (written once, never overwritten).
+ */
 const d = await createTestDeps();
 await loadDemo(d);
 const tenants = new Map([
   ["demo.example", (await requireTenant(d.db, "demo")).id],
   ["harbor.example", (await requireTenant(d.db, "demo-b")).id],
+  ["kestrel.example", await createKestrel(d, d.clock.now())],
 ]);
-const counts: Record<Verdict, number> = { correct: 0, wrong: 0, clarifying: 0, unanswered: 0 };
-const ms: number[] = [];
-const misses: string[] = [];
-for (const c of CASES) {
-  const r = await runCase(d, tenants.get(c.who.split("@")[1]!)!, c);
-  counts[r.verdict]++;
-  ms.push(r.ms);
-  if (r.verdict !== "correct")
-    misses.push(`| ${c.who} | ${c.q} | ${r.verdict} | ${r.got.replace(/\|/g, "/")} |`);
+
+async function run(
+  set: readonly { q: string; who: string; before?: string[]; expect: (typeof CASES)[number]["expect"] }[],
+) {
+  const counts: Record<Verdict, number> = { correct: 0, wrong: 0, clarifying: 0, unanswered: 0 };
+  const ms: number[] = [];
+  const misses: string[] = [];
+  for (const c of set) {
+    const r = await runCase(d, tenants.get(c.who.split("@")[1]!)!, c);
+    counts[r.verdict]++;
+    ms.push(r.ms);
+    if (r.verdict !== "correct")
+      misses.push(
+        `| ${c.who} | ${c.before ? `(after "${c.before.join('", "')}") ` : ""}${c.q} | ${r.verdict} | ${r.got.replace(/\|/g, "/")} |`,
+      );
+  }
+  ms.sort((a, b) => a - b);
+  const pct = (n: number) => `${((100 * n) / set.length).toFixed(1)} %`;
+  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!.toFixed(0);
+  return {
+    counts,
+    row: `| ${set.length} | ${pct(counts.correct)} | ${pct(counts.wrong)} | ${pct(counts.clarifying)} | ${pct(counts.unanswered)} | ${q(0.5)} ms | ${q(0.99)} ms |`,
+    misses: misses.length
+      ? `| who | question | verdict | reply |\n|---|---|---|---|\n${misses.join("\n")}\n`
+      : "No misses.\n",
+  };
 }
+
+const held = await run(HELDOUT);
+const tuned = await run(CASES);
 await d.cleanup();
-ms.sort((a, b) => a - b);
-const pct = (n: number) => `${((100 * n) / CASES.length).toFixed(1)} %`;
-const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!.toFixed(0);
+const HEAD =
+  "| questions | correct | wrong | clarifying | unanswered | p50 latency | p99 latency |\n|---|---|---|---|---|---|---|";
+const FIRST = "bench/results/answers-heldout-first-run.md";
+mkdirSync("bench/results", { recursive: true });
+if (!existsSync(FIRST))
+  writeFileSync(
+    FIRST,
+    `# Held-out question set — FIRST run (before any fix it prompted)\n\n${HEAD}\n${held.row}\n\n${held.misses}`,
+  );
 const out = `# Answers benchmark (offline, no model)
 
-Command: \`npm run bench:answers\` — ${CASES.length} labelled questions (demo company + Harbor Bakery, every role,
-typos, English/Spanish/German), expected answers computed by SQL per question; replies through the real dispatcher.
+Command: \`npm run bench:answers\` — in-process, replies through the real dispatcher, every expected
+answer computed by SQL per question (bench/answers/*.ts).
 
-| correct | wrong | clarifying | unanswered | p50 latency | p99 latency |
-|---|---|---|---|---|---|
-| ${pct(counts.correct)} | ${pct(counts.wrong)} | ${pct(counts.clarifying)} | ${pct(counts.unanswered)} | ${q(0.5)} ms | ${q(0.99)} ms |
+## Held-out set (bench/answers/heldout.ts)
 
-${misses.length ? `Misses:\n\n| who | question | verdict | reply |\n|---|---|---|---|\n${misses.join("\n")}\n` : "No misses.\n"}`;
-mkdirSync("bench/results", { recursive: true });
+${HELDOUT.length} questions written after the parser was tuned, over the demo company and Kestrel Tiles
+(a second company generated through setup + CSV import, GBP, Europe/London): casual, misspelt,
+follow-ups in one conversation, English/Spanish/German/Arabic, every role. Its first run is kept in
+\`answers-heldout-first-run.md\`.
+
+${HEAD}
+${held.row}
+
+${held.misses}
+## Tuning set (bench/answers/cases.ts — the parser was tuned on it)
+
+${HEAD}
+${tuned.row}
+
+${tuned.misses}`;
 writeFileSync("bench/results/answers.md", out);
 console.log(out);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../../src/core/deps.js";
 import { localToday } from "../../src/core/features/ask/index.js";
-import { actorByEmail } from "../../src/core/features/tenancy/index.js";
+import { actorByEmail, getTenant } from "../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../src/core/intents/intent.js";
 import { parseText } from "../../src/core/intents/parse.js";
@@ -14,18 +14,24 @@ export type Verdict = "correct" | "wrong" | "clarifying" | "unanswered";
 export async function runCase(
   deps: Deps,
   tenantId: string,
-  c: Case,
+  c: Case & { before?: string[] },
 ): Promise<{ verdict: Verdict; expected: Expected; got: string; ms: number }> {
   const actor = await actorByEmail(deps.db, tenantId, c.who);
-  const tz = "UTC";
-  const today = localToday(deps.clock.now(), tz);
+  const tenant = await getTenant(deps.db, tenantId);
+  const today = localToday(deps.clock.now(), tenant?.timezone ?? "UTC");
   const expected = await deps.db.tenantTx(tenantId, (tx) => c.expect(tx, today));
+  const dispatcher = createDispatcher(deps, registry);
+  const conversationId = `bench-${randomUUID()}`;
+  const send = (text: string) =>
+    dispatcher.dispatch({
+      ...parseText(text),
+      origin: { tenantId, userId: actor.userId, channel: "console", conversationId },
+      idempotencyKey: randomUUID(),
+    } as Intent);
+  // Follow-ups: the earlier messages go first in the same conversation (not timed).
+  for (const b of c.before ?? []) await send(b);
   const started = performance.now();
-  const reply = await createDispatcher(deps, registry).dispatch({
-    ...parseText(c.q),
-    origin: { tenantId, userId: actor.userId, channel: "console", conversationId: `bench-${randomUUID()}` },
-    idempotencyKey: randomUUID(),
-  } as Intent);
+  const reply = await send(c.q);
   const ms = performance.now() - started;
   const meta = (reply.meta ?? {}) as Record<string, unknown>;
   const rows = (meta.rows as { label: string }[] | undefined) ?? [];

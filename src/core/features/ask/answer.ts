@@ -9,6 +9,7 @@ import { getTenant } from "../tenancy/index.js";
 import { DEFINITIONS } from "./definitions.js";
 import { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
 import { detectLanguage, type Lang, phrase, SUGGESTIONS, WHAT } from "./language.js";
+import { parseWithModel } from "./model.js";
 import {
   followUpQuery,
   normalise,
@@ -144,9 +145,13 @@ export async function askQuestion(
     scope: dataScope(actor),
     role: actor.role,
   };
+  const vocab = await deps.db.tenantTx(actor.tenantId, (tx) => loadVocabulary(tx, actor));
+  // With a model: it writes the typed query, code validates it against the schema and this tenant's
+  // names (outside any transaction: no connection is held while the model thinks). Refused or absent
+  // → the offline parser reads the message.
+  const byModel = await parseWithModel(deps, actor, text, vocab, ctx.today);
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const vocab = await loadVocabulary(tx, actor);
-    let parsed: ParseOutcome = parseQuestion(text, vocab);
+    let parsed: ParseOutcome = byModel && byModel.kind !== "none" ? byModel : parseQuestion(text, vocab);
     // "and last month?": the previous query (validated again: it came from storage) with the change.
     const last = opts.lastQuery ? querySchema.safeParse(opts.lastQuery) : undefined;
     if (parsed.kind === "none" && last?.success) {
@@ -183,7 +188,13 @@ export async function askQuestion(
             label: c.label,
             intent: { kind: "coach.message", text: `${text} — ${c.label}` },
           })),
-          meta: { intent: "ask", outcome: "clarify", choices: parsed.choices.map((c) => c.label), lang },
+          meta: {
+            intent: "ask",
+            outcome: "clarify",
+            choices: parsed.choices.map((c) => c.label),
+            lang,
+            parsedBy: parsed === byModel ? "model" : "rules",
+          },
         },
       };
     const res = await executeQuery(tx, parsed.query, ctx);
@@ -203,7 +214,12 @@ export async function askQuestion(
       return null;
     }
     const reply = renderResult(res, currency, locale, lang);
-    reply.meta = { ...reply.meta, lang, definition: DEFINITIONS[res.query.measure].definition };
+    reply.meta = {
+      ...reply.meta,
+      lang,
+      definition: DEFINITIONS[res.query.measure].definition,
+      parsedBy: parsed === byModel ? "model" : "rules",
+    };
     return { outcome: "answer", reply };
   });
 }

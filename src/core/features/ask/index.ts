@@ -3,6 +3,7 @@ export { type AskOutcome, askQuestion, isNonsense, loadVocabulary, renderResult 
 export { allowed, DEFINITIONS, type MeasureDefinition } from "./definitions.js";
 export { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
 export { detectLanguage, type Lang } from "./language.js";
+export { checkModelQuery, type ModelRejection, parseWithModel } from "./model.js";
 export { followUpQuery, normalise, parseQuestion, parseWindow, type Vocabulary } from "./parse.js";
 export { type BusinessQuery, MAX_LIMIT, MEASURES, querySchema } from "./query.js";
 export { localToday, previousWindow, resolveWindow } from "./window.js";
