@@ -46,7 +46,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const idempotencyHeader = z.object({
-  "idempotency-key": z
+  "Idempotency-Key": z
     .string()
     .optional()
     .openapi({

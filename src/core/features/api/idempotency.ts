@@ -36,8 +36,8 @@ export async function startIdempotent(
     await tx.delete(idempotencyKeys).where(
       and(
         eq(idempotencyKeys.key, key),
-        sql`(${idempotencyKeys.createdAt} < ${new Date(now.getTime() - IDEMPOTENCY_TTL_MS)}
-            or (${idempotencyKeys.result}->>'state' = 'pending' and ${idempotencyKeys.createdAt} < ${new Date(now.getTime() - STALE_PENDING_MS)}))`,
+        sql`(${idempotencyKeys.createdAt} < ${new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()}
+            or (${idempotencyKeys.result}->>'state' = 'pending' and ${idempotencyKeys.createdAt} < ${new Date(now.getTime() - STALE_PENDING_MS).toISOString()}))`,
       ),
     );
     const inserted = await tx

@@ -166,7 +166,8 @@ export async function listInvoices(deps: Deps, actor: Actor, q: PageQuery) {
     tx
       .select({
         i: invoices,
-        paid: sql<string>`coalesce((select sum(p.amount_minor) from payments p where p.invoice_id = ${invoices.id}), 0)`,
+        // Qualified by hand: drizzle renders a lone table's columns unqualified, and "id" would bind to p.id.
+        paid: sql<string>`coalesce((select sum(p.amount_minor) from payments p where p.invoice_id = "invoices"."id"), 0)`,
       })
       .from(invoices)
       .where(after ? gt(invoices.id, after) : undefined)
