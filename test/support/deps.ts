@@ -29,6 +29,10 @@ export async function createTestDeps(
   const env: Record<string, string> = {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     NODE_ENV: "test",
+    // Chat-latency limits are production goals measured in bench/; a loaded CI machine gets room.
+    LLM_DEADLINE_MS: "30000",
+    OPENAI_TIMEOUT_MS: "30000",
+    OLLAMA_TIMEOUT_MS: "30000",
     ...envOverrides,
   };
   let dropDb: (() => Promise<void>) | undefined;

@@ -178,7 +178,9 @@ describe("cost ledger, budgets and rate limits", () => {
     );
     openai.setDefault({
       reply: "slow answer",
-      delayMs: 150,
+      // Long enough that the first call is still in flight (its reservation unsettled) when the
+      // second reserves, even on a loaded machine where preparing a request takes a while.
+      delayMs: 2_000,
       usage: { prompt_tokens: 10, completion_tokens: 10 },
     });
     try {

@@ -144,7 +144,8 @@ describe("timeouts, garbage and the circuit breaker", () => {
       OLLAMA_HOST: ollama.url,
       OPENAI_TIMEOUT_MS: "300",
       OLLAMA_TIMEOUT_MS: "300",
-      LLM_BREAKER_THRESHOLD: "2",
+      LLM_BREAKER_THRESHOLD: "4",
+      LLM_BREAKER_FAILURE_RATE: "0.6",
       LLM_BREAKER_HALF_OPEN_MS: "60000",
       LLM_CACHE_TTL_SECONDS: "0",
     });
@@ -179,11 +180,12 @@ describe("timeouts, garbage and the circuit breaker", () => {
     expect(rows.some((x) => x.errorCode === "bad_response" && x.provider === "openai")).toBe(true);
   });
 
-  it("opens the breaker after consecutive failures and stops calling the provider", async () => {
-    await deps.llm.chat(ask(tenantId, MODERATE)); // a success resets the consecutive-failure count
+  it("opens the breaker once the failure rate over the window passes its threshold and stops calling the provider", async () => {
+    // Window so far: 1 ok (the hung-Ollama answer), 1 failure (malformed); this success makes 2 of 3 ok.
+    await deps.llm.chat(ask(tenantId, MODERATE));
     openai.requests.length = 0;
     openai.enqueue({ status: 503 }, { status: 503 });
-    await deps.llm.chat(ask(tenantId, MODERATE));
+    await deps.llm.chat(ask(tenantId, MODERATE)); // 503, retried, 503: 3 failures of 5 calls ≥ 60 %
     expect(openai.chats()).toHaveLength(2);
     expect(deps.gateway.breakerStates().openai).toBe("open");
     const r = await deps.llm.chat(ask(tenantId, MODERATE));

@@ -260,7 +260,7 @@ export async function execute(
       if (next) state.metrics.fallbacks.inc({ from: link.provider, to: next.provider, reason: why });
     };
     if (slot.resilient && opts.attempts.remaining === 0) {
-      fallTo("attempts_exhausted");
+      fallTo(opts.attempts.msLeft() <= 0 ? "deadline" : "attempts_exhausted");
       continue;
     }
     const prepared = await requestFor(state, p, link, i);
@@ -284,8 +284,17 @@ export async function execute(
           throw e;
         }
       };
+      // The last model link of the chain may spend every attempt left on retries (nothing after it
+      // but offline); earlier links keep the configured retries so the next provider gets its turn.
+      const lastModel = !decision.chain
+        .slice(i + 1)
+        .some((l) => l.provider !== "offline" && state.providers.has(l.provider));
       const res = slot.resilient
-        ? await slot.resilient.run(once, opts.attempts)
+        ? await slot.resilient.run(
+            once,
+            opts.attempts,
+            lastModel ? { retries: Math.max(0, opts.attempts.remaining - 1) } : {},
+          )
         : await slot.provider.complete(preq, AbortSignal.timeout(5_000));
       const elapsed = performance.now() - t0;
       if (slot.provider.isModel) providerMs += elapsed;

@@ -44,7 +44,7 @@ function sumMeta(a: LlmCallMeta, b: LlmCallMeta, attempts: number, note: string)
 }
 
 export function createGateway(state: GatewayState): LlmGateway {
-  const attemptsFor = () => new AttemptBudget(state.cfg.LLM_MAX_ATTEMPTS);
+  const attemptsFor = () => new AttemptBudget(state.cfg.LLM_MAX_ATTEMPTS, state.cfg.LLM_DEADLINE_MS);
 
   async function probeOne(name: ProviderName): Promise<string | null> {
     const slot = state.providers.get(name);

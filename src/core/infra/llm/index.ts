@@ -79,7 +79,11 @@ export async function createLlm(deps: LlmDeps): Promise<LlmGateway> {
     new (Resilient as typeof ResilientProvider)(name, {
       timeoutMs,
       breakerThreshold: cfg.LLM_BREAKER_THRESHOLD,
+      breakerFailureRate: cfg.LLM_BREAKER_FAILURE_RATE,
+      breakerWindowMs: cfg.LLM_BREAKER_WINDOW_MS,
       halfOpenAfterMs: cfg.LLM_BREAKER_HALF_OPEN_MS,
+      hedgeAfterMs: cfg.LLM_HEDGE_AFTER_MS,
+      shared: deps.store,
       retries: cfg.LLM_RETRIES_PER_PROVIDER,
       retryBaseMs: cfg.LLM_RETRY_BASE_MS,
       retryAfterMaxMs: cfg.LLM_RETRY_AFTER_MAX_MS,

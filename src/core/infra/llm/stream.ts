@@ -57,7 +57,10 @@ export async function* streamAnswer(
           signal.removeEventListener("abort", relay);
         }
       };
-      opened = slot.resilient ? await slot.resilient.run(open, attempts) : await open(ctrl.signal);
+      // No hedge for streams: both calls would share the one stream controller.
+      opened = slot.resilient
+        ? await slot.resilient.run(open, attempts, { hedge: false })
+        : await open(ctrl.signal);
     } catch (e) {
       const code = isLlmError(e) ? e.subCode : "bad_response";
       failed.push(`${link.provider}:${code}`);
