@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { LlmError } from "../../../src/core/infra/llm/errors.js";
 import { AttemptBudget, ResilientProvider } from "../../../src/core/infra/llm/resilience.js";
-import { MemoryStore, RedisStore } from "../../../src/core/infra/store/index.js";
+import { MemoryStore } from "../../../src/core/infra/store/index.js";
+import { RedisStore } from "../../../src/core/infra/store/redis-store.js";
 import type { Store } from "../../../src/core/ports/store.js";
 import { realRedis } from "../../support/deps.js";
 
