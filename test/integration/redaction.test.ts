@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDue, enqueue } from "../../src/core/features/outbox/index.js";
-import { tenants, users } from "../../src/core/infra/db/schema/index.js";
+import { identities, tenants, users } from "../../src/core/infra/db/schema/index.js";
 import { createLogger, type Logger } from "../../src/core/infra/logger.js";
 import { createHarness, type Harness } from "./slack/harness.js";
 import { type CloudHarness, cloudHarness, text } from "./whatsapp/cloud-harness.js";
@@ -147,6 +147,29 @@ describe("no secret or personal data in any output of any failure path", () => {
     h.deps.logger.error({ err }, "db write failed");
   });
 
+  it("a database error whose SQL parameter is a phone number (unique violation on a WhatsApp identity)", async () => {
+    const [demo] = await h.deps.db.orm.select().from(tenants).where(eq(tenants.slug, "demo"));
+    const [owner] = await h.deps.db.tenantTx(demo!.id, (tx) =>
+      tx.select({ id: users.id }).from(users).where(eq(users.email, "owner@demo.example")),
+    );
+    const link = () =>
+      h.deps.db.tenantTx(demo!.id, (tx) =>
+        tx.insert(identities).values({
+          tenantId: demo!.id,
+          userId: owner!.id,
+          channel: "whatsapp",
+          externalId: `+${CANARY.waPhone}`,
+        }),
+      );
+    await link();
+    const err = await link().catch((e: unknown) => e);
+    // The raw error carries the number (drizzle's params, Postgres' detail "Key (…)=(…, +49…)").
+    const raw = `${(err as Error).message} ${JSON.stringify((err as { cause?: unknown }).cause ?? {})}`;
+    expect(raw).toContain(CANARY.waPhone);
+    h.deps.logger.error({ err }, "db phone write failed");
+    h.deps.logger.warn({ error: err }, "db phone write failed (error key)");
+  });
+
   it("scans every captured line", () => {
     const all = captured.join("");
     // The failure paths above were reached and logged (so an empty log cannot pass this test).
@@ -154,6 +177,7 @@ describe("no secret or personal data in any output of any failure path", () => {
       "slack conversation turn failed",
       "outbox delivery failed",
       "db write failed",
+      "db phone write failed",
       "ECONNREFUSED",
     ])
       expect(all).toContain(line);

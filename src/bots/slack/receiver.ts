@@ -2,6 +2,7 @@ import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { Hono } from "hono";
 import type { Deps } from "../../core/deps.js";
 import type { Logger } from "../../core/infra/logger.js";
+import { repaired, type TextRepairs, wellFormedDeep } from "../../core/kernel/text.js";
 import { MAX_BODY_BYTES, readCapped } from "../../http/body.js";
 import type { TaskTracker } from "./tasks.js";
 import { precheckRequest, verifyRequest } from "./verify.js";
@@ -71,7 +72,11 @@ export class HonoReceiver implements Receiver {
     if (raw === null) return this.reject(413, "body_too_large");
     const verdict = verifyRequest(this.signingSecret, headers, raw, now);
     if (!verdict.ok) return this.reject(401, verdict.reason);
-    const body = parseBody(raw, req.headers.get("content-type") ?? "");
+    const repairs: TextRepairs = { nul: 0, loneSurrogates: 0 };
+    const parsed = parseBody(raw, req.headers.get("content-type") ?? "");
+    // NUL / lone surrogates would fail the database and JSON writes later and lose the turn.
+    const body = parsed && wellFormedDeep(parsed, repairs);
+    if (repaired(repairs)) this.log.warn({ ...repairs, bytes: raw.length }, "slack request text repaired");
     const malformed = body ? shapeProblem(body) : "not_an_object";
     if (!body || malformed) {
       this.log.warn({ reason: malformed, bytes: raw.length }, "slack request malformed");

@@ -1,5 +1,6 @@
 import type { IntentArgs } from "../../core/intents/intent.js";
 import { parseText } from "../../core/intents/parse.js";
+import { wellFormed } from "../../core/kernel/text.js";
 
 /** The slash commands Keel registers (slack-manifest.json). */
 export const SLASH_COMMANDS = [
@@ -22,7 +23,8 @@ const PRIVATE_KEEL = new Set(["help", "settings", "usage", "digest", ""]);
  * `#general`, `<https://x|label>` → `label (https://x)`, `<!here>` → `@here`, then &amp; &lt; &gt;.
  */
 export function decodeSlackText(text: string): string {
-  return text
+  // Socket Mode bodies do not pass the HTTP receiver's repair: make the text storable here too.
+  return wellFormed(text)
     .replace(/<([@#!])([^>|]+)(?:\|([^>]*))?>/g, (_m, sigil: string, id: string, label?: string) =>
       sigil === "!" ? `@${(id.split("^")[0] ?? id).replace(/^subteam$/, "group")}` : `${sigil}${label || id}`,
     )

@@ -7,6 +7,7 @@ import { actorForIdentity, tenantForChannel } from "../../core/features/tenancy/
 import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import { type Intent, makeIntent } from "../../core/intents/intent.js";
+import { repaired, type TextRepairs, wellFormed } from "../../core/kernel/text.js";
 import type { Reply } from "../../core/ports/reply.js";
 import { recordInbound } from "./contacts.js";
 import type { ActionMenu } from "./menu.js";
@@ -47,13 +48,15 @@ export interface InboundDeps {
  * outbox. The message id is recorded in the same transaction that enqueues the reply, so a retried
  * webhook or a re-emitted event produces one reply.
  */
-export async function handleInbound(d: InboundDeps, msg: InboundMessage): Promise<InboundOutcome> {
+export async function handleInbound(d: InboundDeps, raw: InboundMessage): Promise<InboundOutcome> {
   const { deps } = d;
+  const msg = storable(raw);
   // A number set up through self-service talks to its own company; the channel's bookkeeping (message
   // ids, the 24-hour window, the outbox, numbered menus) stays with the business number's tenant.
   const home = d.selfSetup ? await tenantForChannel(deps.db, "whatsapp-contact", msg.from) : null;
   const tenantId = home ?? d.tenantId;
   const log = deps.logger.child({ channel: "whatsapp", tenantId, messageType: msg.content.type });
+  if (msg !== raw) log.warn({ messageId: raw.messageId, ...msg.repairs }, "whatsapp message text repaired");
   if (msg.account !== d.account) return { status: "ignored", reason: "not our business number" };
   const key = `whatsapp:${msg.account}:${msg.messageId}`;
   const seen = await deps.db.tenantTx(d.tenantId, (tx) =>
@@ -140,6 +143,23 @@ async function selfSetupTurn(deps: Deps, msg: InboundMessage): Promise<Reply> {
     return startChatSetup(deps, origin);
   }
   return (await continueChatSetup(deps, origin, text)) ?? startChatSetup(deps, origin);
+}
+
+/** Both transports: text with NUL or lone surrogates made storable (kernel wellFormed); ids and counts logged only. */
+function storable(m: InboundMessage): InboundMessage & { repairs?: TextRepairs } {
+  const repairs: TextRepairs = { nul: 0, loneSurrogates: 0 };
+  const c = m.content;
+  const content =
+    c.type === "text"
+      ? { ...c, text: wellFormed(c.text, repairs) }
+      : c.type === "button"
+        ? {
+            ...c,
+            ref: wellFormed(c.ref, repairs),
+            ...(c.title === undefined ? {} : { title: wellFormed(c.title, repairs) }),
+          }
+        : c;
+  return repaired(repairs) ? { ...m, messageId: wellFormed(m.messageId), content, repairs } : m;
 }
 
 /** Records the message id, the contact's window and the reply in one transaction; a lost race enqueues nothing. */

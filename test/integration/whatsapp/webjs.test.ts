@@ -135,6 +135,17 @@ describe("whatsapp-web.js transport with a stand-in client", () => {
     expect(after.some((t) => t.includes("Approved draft"))).toBe(true);
   });
 
+  it.each([
+    ["a NUL byte", "how are we doing\u0000 this month?"],
+    ["a lone surrogate", "how are we doing \uD83D this week?"],
+  ])("answers a message with %s (repaired at the boundary, not lost)", async (_n, body) => {
+    const before = client.sent.length;
+    await say("15550000001@c.us", body);
+    expect(client.sent.length).toBeGreaterThan(before);
+    expect(texts().at(-1)).toContain("business");
+    expect(logs.some((l) => l.msg === "whatsapp message text repaired")).toBe(true);
+  });
+
   it("maps a privacy id (@lid) sender to the phone number", async () => {
     client.lids.set("204000111222333@lid", "15550000002@c.us");
     await say("204000111222333@lid", "help");

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../../../core/deps.js";
+import { repaired, type TextRepairs, wellFormedDeep } from "../../../core/kernel/text.js";
 import type { AppEnv } from "../../../http/app.js";
 import type { InboundMessage } from "../to-intent.js";
 import { parseWebhook, type StatusUpdate } from "./payload.js";
@@ -62,6 +63,10 @@ export function cloudWebhookRoutes(o: CloudWebhookOptions): Hono<AppEnv> {
       } catch {
         return c.text("Bad JSON", 400);
       }
+      const repairs: TextRepairs = { nul: 0, loneSurrogates: 0 };
+      // NUL / lone surrogates in a text would fail the database and JSON writes later and lose the reply.
+      body = wellFormedDeep(body, repairs);
+      if (repaired(repairs)) log.warn({ ...repairs, bytes: raw.length }, "whatsapp webhook text repaired");
       const parsed = parseWebhook(body);
       if (!parsed) {
         log.warn({ bytes: raw.length }, "whatsapp webhook not understood; ignored");
