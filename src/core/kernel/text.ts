@@ -19,7 +19,6 @@ export interface TextRepairs {
   loneSurrogates: number;
 }
 
-const NUL = /\u0000/g;
 // Code units, not code points (no `u` flag): a high surrogate not followed by a low one, or a low
 // surrogate not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -34,7 +33,7 @@ export function wellFormed(s: string, repairs?: TextRepairs): string {
   let out = s;
   if (out.includes("\u0000")) {
     const before = out.length;
-    out = out.replace(NUL, "");
+    out = out.replaceAll("\u0000", "");
     if (repairs) repairs.nul += before - out.length;
   }
   out = out.replace(LONE_SURROGATE, () => {
