@@ -10,6 +10,7 @@ export {
   jobRunsPruneJob,
   outboxDispatchJob,
   overdueInvoicesJob,
+  pipedriveSyncJob,
   stripeSyncJob,
   stuckDealsJob,
 } from "./all-jobs.js";

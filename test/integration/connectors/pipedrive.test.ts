@@ -26,6 +26,7 @@ import { parseText } from "../../../src/core/intents/parse.js";
 import { registry } from "../../../src/core/registry.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { pipedriveWebhookMount } from "../../../src/http/pipedrive.js";
+import { createScheduler, pipedriveSyncJob } from "../../../src/jobs/index.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 import { FakePipedrive } from "../../support/fake-pipedrive.js";
 
@@ -70,6 +71,7 @@ describe("Pipedrive connector against a local Pipedrive", () => {
         KEEL_SECRET: SECRET,
         PIPEDRIVE_BASE_URL: pd.base,
         PIPEDRIVE_RETRY_BASE_MS: "20",
+        PIPEDRIVE_WEBHOOK_MAX_BYTES: "4096",
         PIPEDRIVE_MAX_RETRIES: "3",
       },
       { logger },
@@ -307,6 +309,12 @@ describe("Pipedrive connector against a local Pipedrive", () => {
       expect(logLines.join("")).toMatch(/malformed pipedrive webhook|not JSON/);
     });
 
+    it("refuses a body over the limit with 413 before parsing it", async () => {
+      const big = { ...pd.webhookV2("change", "deal", 2), padding: "x".repeat(10_000) };
+      const res = await post(big, hook);
+      expect(res.status).toBe(413);
+    });
+
     it("a v2 delete with merged_to_id merges persons: deals follow the survivor, the duplicate goes", async () => {
       const res = await post(pd.webhookV2("delete", "person", 2, { merged_to_id: "1" }), hook);
       expect(res.status).toBe(200);
@@ -348,6 +356,21 @@ describe("Pipedrive connector against a local Pipedrive", () => {
       expect((await post(body, hook)).status).toBe(200);
       expect((await deal(2))!.name).toBe("Borealis rollout phase 2");
     });
+  });
+
+  it("the scheduled sync runs once per slot across three replicas", async () => {
+    pd.put("deals", { id: 2, value: 3100 });
+    const schedulers = ["a", "b", "c"].map((r) =>
+      createScheduler(d, [pipedriveSyncJob], { timers: false, runner: `replica-${r}` }),
+    );
+    const before = pd.requests.filter((x) => x.path === "/api/v2/deals").length;
+    const outcomes = await Promise.all(schedulers.map((s) => s.fire("pipedrive-sync")));
+    const ran = outcomes.filter((o) => o.status === "succeeded");
+    expect(ran).toHaveLength(1);
+    expect(ran[0]).toMatchObject({ result: { tenants: 1, synced: 1, failing: 0 } });
+    // One run: two deal listings (changed + deleted), not six.
+    expect(pd.requests.filter((x) => x.path === "/api/v2/deals").length - before).toBe(2);
+    expect((await deal(2))!.valueMinor).toBe(310000);
   });
 
   it("never logs the API token or the webhook password", () => {

@@ -26,5 +26,12 @@ export {
   type SyncFailure,
   TRANSIENT_ALERT_AFTER,
 } from "./health.js";
-export { allLinks, type ConnectorObject, type LinkInput, loadLinks, upsertLinks } from "./links.js";
+export {
+  allLinks,
+  type ConnectorObject,
+  type LinkInput,
+  linksByData,
+  loadLinks,
+  upsertLinks,
+} from "./links.js";
 export { syncStatusReply } from "./status.js";

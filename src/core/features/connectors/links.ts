@@ -94,3 +94,24 @@ export async function upsertLinks(
 }
 
 const toColumn = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Links of one entity whose `data[key]` is one of `values` (e.g. the activities of given deals). */
+export async function linksByData(
+  tx: Tx,
+  provider: string,
+  entity: string,
+  key: string,
+  values: readonly (string | number)[],
+): Promise<ConnectorObject[]> {
+  if (!values.length) return [];
+  return tx
+    .select()
+    .from(connectorObjects)
+    .where(
+      and(
+        eq(connectorObjects.provider, provider),
+        eq(connectorObjects.entity, entity),
+        inArray(sql`${connectorObjects.data}->>${key}`, values.map(String)),
+      ),
+    );
+}

@@ -11,7 +11,7 @@ import {
   stages,
   users,
 } from "../../infra/db/schema/index.js";
-import { allLinks, type LinkInput, loadLinks, upsertLinks } from "../connectors/index.js";
+import { allLinks, type LinkInput, linksByData, loadLinks, upsertLinks } from "../connectors/index.js";
 import { importRows } from "./rows.js";
 import type {
   PdActivity,
@@ -504,7 +504,7 @@ export async function applyActivities(x: Ctx, list: PdActivity[], c: EntityCount
 
 async function refreshNextSteps(x: Ctx, dealIds: number[]): Promise<void> {
   const rows = await x.deps.db.tenantTx(x.tenantId, async (tx) => {
-    const acts = (await allLinks(tx, PROVIDER, "activity")).filter((l) => !l.deleted);
+    const acts = (await linksByData(tx, PROVIDER, "activity", "dealId", dealIds)).filter((l) => !l.deleted);
     const exts = dealIds.map((id) => extId("deal", id));
     const present = new Set(
       (await tx.select({ e: deals.externalId }).from(deals).where(inArray(deals.externalId, exts))).map(
