@@ -5,6 +5,7 @@ import { renderConsole } from "../bots/console/render.js";
 import { buildDigest, listSubscriptions } from "../core/features/digest/index.js";
 import { deliverDue, enqueue } from "../core/features/outbox/index.js";
 import { listTenants, requireTenant } from "../core/features/tenancy/index.js";
+import { plural } from "../core/kernel/text.js";
 import type { CliContext, Io } from "./io.js";
 
 const USAGE = "Usage: keel digest --now [--tenant SLUG]\n";
@@ -77,7 +78,7 @@ export async function digestCommand(argv: string[], io: Io, ctx: CliContext): Pr
         await deliverDue(deps, new Map([["console", deps.channels.get("console")!]]), t.id);
     }
     io.stdout.write(
-      `${queued} digest(s) queued. Slack and WhatsApp digests are delivered by the running server (keel start).\n`,
+      `${plural(queued, "digest")} queued. Slack and WhatsApp digests are delivered by the running server (keel start).\n`,
     );
     return 0;
   } finally {

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { formatIssue, IMPORT_KINDS, type ImportKind, runImport } from "../core/features/import/index.js";
+import { plural } from "../core/kernel/text.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
 import type { CliContext, Io } from "./io.js";
 
@@ -44,7 +45,7 @@ export async function importCommand(argv: string[], io: Io, ctx: CliContext): Pr
     if (!r.ok) {
       printErrors(
         io,
-        `keel import: nothing was imported; ${r.errorCount} problem${r.errorCount === 1 ? "" : "s"} in ${file}:`,
+        `keel import: nothing was imported; ${plural(r.errorCount, "problem")} in ${file}:`,
         r.errors.map(formatIssue),
       );
       return 2;
@@ -53,7 +54,7 @@ export async function importCommand(argv: string[], io: Io, ctx: CliContext): Pr
       .map(([f, n]) => `${f} ${n}`)
       .join(", ");
     io.stdout.write(
-      `${dry ? "Dry run, nothing written: would import" : "Imported"} ${r.rows} ${kind} rows into ${tenant.slug}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged.\n` +
+      `${dry ? "Dry run, nothing written: would import" : "Imported"} ${plural(r.rows, `${kind} row`)} into ${tenant.slug}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged.\n` +
         (fields ? `Changed fields (rows): ${fields}.\n` : ""),
     );
     return 0;

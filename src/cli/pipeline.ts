@@ -6,6 +6,7 @@ import {
   pipelineWithCounts,
   renderPipelineFile,
 } from "../core/features/company/index.js";
+import { plural } from "../core/kernel/text.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
 import { readInputFile } from "./input-file.js";
 import type { CliContext, Io } from "./io.js";
@@ -64,7 +65,7 @@ export async function pipelineCommand(argv: string[], io: Io, ctx: CliContext): 
       ...r.created.map((s) => `  + ${s}`),
       ...r.renamed.map((s) => `  ~ ${s.from} → ${s.to} (deals and history kept)`),
       ...r.updated.map((s) => `  ~ ${s}`),
-      ...r.removed.map((s) => `  - ${s.stage} (${s.deals} deals moved to ${s.movedTo})`),
+      ...r.removed.map((s) => `  - ${s.stage} (${plural(s.deals, "deal")} moved to ${s.movedTo})`),
     ];
     io.stdout.write(
       `${dry ? "Would change" : "Changed"} the pipeline of ${tenant.slug}: ${r.created.length} created, ${r.renamed.length} renamed, ${r.updated.length} updated, ${r.removed.length} removed, ${r.unchanged.length} unchanged.\n${lines.join("\n")}${lines.length ? "\n" : ""}`,

@@ -10,6 +10,7 @@ import {
   slugOf,
   templateChoices,
 } from "../core/features/company/index.js";
+import { plural } from "../core/kernel/text.js";
 import { printErrors, withDeps } from "./context.js";
 import type { CliContext, Io } from "./io.js";
 
@@ -153,7 +154,7 @@ export async function setupCommand(argv: string[], io: Io, ctx: CliContext): Pro
     const { tenant, owner, template } = await createCompany(deps, input);
     io.stdout.write(
       `Set up ${tenant.name} (${tenant.slug}): ${tenant.currency}, ${tenant.timezone}, owner ${owner.email}, ` +
-        `pipeline "${template.pipelineName}" with ${template.stages.length} stages (${template.id}).\n` +
+        `pipeline "${template.pipelineName}" with ${plural(template.stages.length, "stage")} (${template.id}).\n` +
         `Next:\n  keel users add EMAIL --role rep --tenant ${tenant.slug}\n` +
         `  keel import deals deals.csv --tenant ${tenant.slug}\n  keel say --tenant ${tenant.slug} "deals"\n`,
     );

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { connectStripe, type StripeSyncReport, syncStripe } from "../core/features/stripe/index.js";
+import { plural } from "../core/kernel/text.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
 import type { CliContext, Io } from "./io.js";
 
@@ -52,7 +53,7 @@ const counts = (k: { created: number; updated: number; unchanged: number }) =>
 export function formatSyncReport(slug: string, r: StripeSyncReport): string {
   const f = r.fetched;
   return [
-    `Stripe ${r.mode} sync of ${slug}: read ${f.customers} customers, ${f.invoices} invoices, ${f.payments} payments, ${f.refunds} refunds${r.mode === "incremental" ? ` (${f.events} events)` : ""}.`,
+    `Stripe ${r.mode} sync of ${slug}: read ${plural(f.customers, "customer")}, ${plural(f.invoices, "invoice")}, ${plural(f.payments, "payment")}, ${plural(f.refunds, "refund")}${r.mode === "incremental" ? ` (${plural(f.events, "event")})` : ""}.`,
     `  contacts: ${counts(r.contacts)}`,
     `  invoices: ${counts(r.invoices)}`,
     `  payments: ${counts(r.payments)}`,
@@ -80,7 +81,11 @@ export async function syncStripeCli(argv: string[], io: Io, ctx: CliContext): Pr
     const r = await syncStripe(deps, tenant.id, { full: Boolean(values.full) });
     io.stdout.write(formatSyncReport(tenant.slug, r));
     if (r.rejected.length) {
-      printErrors(io, `${r.rejected.length} Stripe record(s) were not imported:`, r.rejected);
+      printErrors(
+        io,
+        `${plural(r.rejected.length, "Stripe record")} ${r.rejected.length === 1 ? "was" : "were"} not imported:`,
+        r.rejected,
+      );
       return 1;
     }
     return 0;

@@ -7,6 +7,7 @@ import {
   setUserRole,
   unlinkIdentity,
 } from "../core/features/company/index.js";
+import { plural } from "../core/kernel/text.js";
 import { tenantOf, withDeps } from "./context.js";
 import type { CliContext, Io } from "./io.js";
 
@@ -73,7 +74,7 @@ export async function usersCommand(argv: string[], io: Io, ctx: CliContext): Pro
       case "remove": {
         const u = await removeUser(deps, t.id, who!, values.reassign);
         out(
-          `Removed ${u.email} from ${t.slug}; ${u.deals} deals ${u.reassignedTo ? `now owned by ${u.reassignedTo}` : "now have no owner"}.`,
+          `Removed ${u.email} from ${t.slug}; ${plural(u.deals, "deal")} ${u.reassignedTo ? `now owned by ${u.reassignedTo}` : "now have no owner"}.`,
         );
         return 0;
       }

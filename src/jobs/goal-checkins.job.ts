@@ -1,6 +1,7 @@
 import { goalsSection, quietNotBefore } from "../core/features/digest/index.js";
 import { recordCheckin } from "../core/features/goals/index.js";
 import { enqueue, teamAlertTarget } from "../core/features/outbox/index.js";
+import { bold } from "../core/kernel/markdown/index.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
 
@@ -23,7 +24,7 @@ export const goalCheckinsJob: JobDefinition = {
       const target = await teamAlertTarget(deps, t.id);
       if (!target) return g.items.length;
       const notBefore = await quietNotBefore(deps, t.id, target, ctx.now);
-      const text = `📉 *${slipping.length === 1 ? "A goal is" : `${slipping.length} goals are`} slipping*`;
+      const text = `📉 ${bold(`${slipping.length === 1 ? "A goal is" : `${slipping.length} goals are`} slipping`)}`;
       const lines = slipping
         .map((s) => `• ${s.title}: ${s.text}${s.suggestion ? `\n  → ${s.suggestion}` : ""}`)
         .join("\n");

@@ -1,5 +1,7 @@
 import { overdueInvoices } from "../core/features/invoices/index.js";
 import { formatMoney } from "../core/kernel/format.js";
+import { bold } from "../core/kernel/markdown/index.js";
+import { plural } from "../core/kernel/text.js";
 import { sweepDrafts } from "./sweep-drafts.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
@@ -17,7 +19,7 @@ export const overdueInvoicesJob: JobDefinition = {
         .map((i) => ({
           id: i.id,
           query: i.number,
-          headline: `💸 Invoice *${i.number}* (${i.customer}) is ${i.daysOverdue} days overdue with ${formatMoney(i.outstandingMinor, i.currency)} outstanding. I drafted a reminder; approve it to send.`,
+          headline: `💸 Invoice ${bold(i.number)} (${i.customer}) is ${plural(i.daysOverdue, "day")} overdue with ${formatMoney(i.outstandingMinor, i.currency)} outstanding. I drafted a reminder; approve it to send.`,
         }));
       return sweepDrafts(deps, t.id, "overdue", subjects, ctx.now);
     });

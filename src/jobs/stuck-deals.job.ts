@@ -1,5 +1,7 @@
 import { listDeals } from "../core/features/deals/index.js";
 import { formatMoney } from "../core/kernel/format.js";
+import { bold } from "../core/kernel/markdown/index.js";
+import { plural } from "../core/kernel/text.js";
 import { sweepDrafts } from "./sweep-drafts.js";
 import { forEachTenant } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
@@ -17,7 +19,7 @@ export const stuckDealsJob: JobDefinition = {
         .map((d) => ({
           id: d.id,
           query: d.id,
-          headline: `⏳ *${d.name}* (${formatMoney(d.valueMinor, d.currency)}) has been in ${d.stageName} for ${d.daysInStage} days (limit ${d.stuckAfterDays}). I drafted a follow-up; approve it to send.`,
+          headline: `⏳ ${bold(d.name)} (${formatMoney(d.valueMinor, d.currency)}) has been in ${d.stageName} for ${plural(d.daysInStage, "day")} (limit ${d.stuckAfterDays}). I drafted a follow-up; approve it to send.`,
         }));
       return sweepDrafts(deps, t.id, "stuck", subjects, ctx.now);
     });

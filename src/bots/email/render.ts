@@ -14,13 +14,13 @@ export interface RenderedEmail {
 }
 
 /**
- * Renders a neutral Reply as an email: subject from `meta.subject` (drafts) or the first line; body
+ * Renders a neutral Reply as an email: subject from `reply.subject` (drafts) or the first line; body
  * text with fields and sections; actions are not clickable in email, so they are listed as the chat
  * commands that do them.
  */
 export function renderEmail(reply: Reply): RenderedEmail {
   let body = plainText(reply.text);
-  let subject = typeof reply.meta?.subject === "string" && reply.meta.subject ? reply.meta.subject : "";
+  let subject = reply.subject?.trim() ?? "";
   if (subject) {
     // Draft payloads start with the subject as a bold line: do not repeat it in the body.
     const [first, ...rest] = body.split("\n");

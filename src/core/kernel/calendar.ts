@@ -1,3 +1,4 @@
+import { plural } from "./text.js";
 /**
  * Calendar phrases to a day: "end of next month", "end of the quarter", "in 3 weeks", "march",
  * "2027-01-31". Answers "which day is that?" for questions about a balance on a date; returns null
@@ -50,10 +51,10 @@ export function resolveDay(phrase: string, today: string): ResolvedDay | null {
   const inN = /\bin (\d{1,3}) (day|days|week|weeks|month|months)\b/.exec(t);
   if (inN) {
     const n = Number(inN[1]);
-    if (inN[2]!.startsWith("day")) return { on: addDays(today, n), label: `in ${n} days` };
-    if (inN[2]!.startsWith("week")) return { on: addDays(today, 7 * n), label: `in ${n} weeks` };
+    if (inN[2]!.startsWith("day")) return { on: addDays(today, n), label: `in ${plural(n, "day")}` };
+    if (inN[2]!.startsWith("week")) return { on: addDays(today, 7 * n), label: `in ${plural(n, "week")}` };
     const target = new Date(Date.UTC(y, m0 + n, Number(today.slice(8, 10))));
-    return { on: iso(target.getTime()), label: `in ${n} months` };
+    return { on: iso(target.getTime()), label: `in ${plural(n, "month")}` };
   }
   if (/\btomorrow\b/.test(t)) return { on: addDays(today, 1), label: "tomorrow" };
   const next = /\bnext\b/.test(t);

@@ -60,3 +60,8 @@ export function wellFormedDeep<T>(value: T, repairs: TextRepairs): T {
 
 /** Whether anything was repaired. */
 export const repaired = (r: TextRepairs): boolean => r.nul + r.loneSurrogates > 0;
+
+/** A count with its noun in the right number: plural(1, "day") = "1 day", plural(3, "day") = "3 days". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 || n === -1 ? one : many}`;
+}

@@ -78,6 +78,8 @@ export interface Reply {
   ephemeral?: boolean;
   /** What happened, typed; adapters act on this. */
   outcome?: ReplyOutcome;
+  /** The subject line where a channel has one (e-mail): a draft's subject. Others ignore it. */
+  subject?: string;
   /** Diagnostics for logs and tests: provider, route, tokens, cost, draft id, … Adapters never read it. */
   meta?: Record<string, unknown>;
 }

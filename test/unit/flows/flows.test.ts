@@ -66,7 +66,7 @@ describe("email rendering", () => {
   it("uses the draft subject and does not repeat it in the body", () => {
     const m = renderEmail({
       text: "*Following up: Acme*\n\nHi *Acme* team,\nAny news?",
-      meta: { subject: "Following up: Acme" },
+      subject: "Following up: Acme",
     });
     expect(m.subject).toBe("Following up: Acme");
     expect(m.text).toBe("Hi Acme team,\nAny news?");

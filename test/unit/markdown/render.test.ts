@@ -43,7 +43,7 @@ describe("core text: one Markdown, one renderer per channel", () => {
   it("e-mails a draft with its subject once, in plain words", () => {
     const m = renderEmail({
       text: `${bold("Following up: Acme_Logistics")}\n\nHi ${bold("Acme")} team,`,
-      meta: { subject: "Following up: Acme_Logistics" },
+      subject: "Following up: Acme_Logistics",
     });
     expect(m.subject).toBe("Following up: Acme_Logistics");
     expect(m.text).toBe("Hi Acme team,");

@@ -1,3 +1,4 @@
+import { plural } from "../../kernel/text.js";
 import type { QueryWindow } from "./query.js";
 
 /** A window resolved to dates: [from, to) in the tenant's calendar, `to` never after tomorrow. */
@@ -128,7 +129,7 @@ export function resolveWindow(w: QueryWindow, today: string, cal: CalendarSettin
       return {
         from: addDaysIso(today, -w.days + 1),
         to: addDaysIso(today, 1),
-        label: `the last ${w.days} days`,
+        label: `the last ${plural(w.days, "day")}`,
         toDate: false,
       };
     case "range":
@@ -165,7 +166,12 @@ export function previousWindow(w: QueryWindow, today: string, cal: CalendarSetti
     default: {
       const r = resolveWindow(w, today, cal);
       const len = Math.round((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000);
-      return { from: addDaysIso(r.from, -len), to: r.from, label: `the ${len} days before`, toDate: false };
+      return {
+        from: addDaysIso(r.from, -len),
+        to: r.from,
+        label: `the ${plural(len, "day")} before`,
+        toDate: false,
+      };
     }
   }
 }

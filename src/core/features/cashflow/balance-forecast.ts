@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { cashHeadline } from "./cash-text.js";
@@ -17,7 +18,7 @@ export async function cashBalanceForecastReply(deps: Deps, actor: Actor, weeks =
   const bands = o.bands.filter((b) => b.day > 0 && b.day % 7 === 0).slice(0, h);
   return {
     text:
-      `Cash balance for the next ${h} week${h === 1 ? "" : "s"} from the cash engine (not a curve fit of past balances: ` +
+      `Cash balance for the next ${plural(h, "week")} from the cash engine (not a curve fit of past balances: ` +
       `it knows the open invoices, the pipeline and the burn).\n${cashHeadline(o)}`,
     fields: bands.map((b) => ({
       label: `week +${b.day / 7} (${b.on})`,

@@ -1,3 +1,4 @@
+import { plural } from "../../kernel/text.js";
 /**
  * Learned calibration: win rates and cycle times per stage, win rates per owner, and payment delays
  * per customer, from the tenant's own closed deals and paid invoices. Every estimate is shrunk toward
@@ -201,7 +202,7 @@ export function describeCalibration(c: Calibration): string[] {
   const learned = c.stages.filter((s) => s.closed > 0 || s.stays > 0);
   lines.push(
     c.closedDeals
-      ? `Win rates learned from ${c.closedDeals} closed deals (${pct(c.pipelineWinRate ?? 0)} won overall), each stage's shrunk toward its configured probability with the weight of ${c.prior.stageWin} deals: ` +
+      ? `Win rates learned from ${c.closedDeals} closed deals (${pct(c.pipelineWinRate ?? 0)} won overall), each stage's shrunk toward its configured probability with the weight of ${plural(c.prior.stageWin, "deal")}: ` +
           learned
             .filter((s) => s.closed > 0)
             .map(
@@ -215,7 +216,7 @@ export function describeCalibration(c: Calibration): string[] {
   const cyc = learned.filter((s) => s.stays > 0);
   lines.push(
     cyc.length
-      ? `Cycle times learned from completed stays (median, shrunk toward the configured days with the weight of ${c.prior.cycle} stays): ` +
+      ? `Cycle times learned from completed stays (median, shrunk toward the configured days with the weight of ${plural(c.prior.cycle, "stay")}): ` +
           cyc
             .map(
               (s) =>
@@ -227,13 +228,13 @@ export function describeCalibration(c: Calibration): string[] {
   );
   if (c.owners.size)
     lines.push(
-      `Owner effect: each owner's win rate shrunk toward the pipeline's with the weight of ${c.prior.owner} deals; multipliers ` +
+      `Owner effect: each owner's win rate shrunk toward the pipeline's with the weight of ${plural(c.prior.owner, "deal")}; multipliers ` +
         [...c.owners.values()].map((o) => `${o.multiplier.toFixed(2)} (${o.won}/${o.n})`).join(", ") +
         ". Deal size is not modelled.",
     );
   lines.push(
     c.delays.n
-      ? `Payment delays from ${c.delays.n} paid invoices: median ${c.delays.medianLateDays} d after the due date; per customer where they have history, shrunk toward the tenant with the weight of ${c.prior.customer} invoices.`
+      ? `Payment delays from ${c.delays.n} paid invoices: median ${c.delays.medianLateDays} d after the due date; per customer where they have history, shrunk toward the tenant with the weight of ${plural(c.prior.customer, "invoice")}.`
       : "No paid invoices yet: payments are assumed on their due date.",
   );
   return lines;

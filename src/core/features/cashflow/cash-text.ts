@@ -1,12 +1,13 @@
 /** The words every cash surface uses for the runways and the headline (a leaf: no feature imports). */
 import { formatMoney, formatNumber } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 import { addDaysIso } from "./dates.js";
 import { bandOn, type CashOutlook, type CashRunway } from "./outlook.js";
 import type { Runway } from "./types.js";
 
 /** Expected runway (the simulation's median day below zero) in words. */
 export function runwayText(r: Runway): string {
-  if (r.kind === "days") return `${r.days} days (cash runs out around ${r.on})`;
+  if (r.kind === "days") return `${plural(r.days, "day")} (cash runs out around ${r.on})`;
   if (r.kind === "beyond") return `more than ${Math.round(r.days / 365)} years`;
   return `unknown — ${r.reason}`;
 }

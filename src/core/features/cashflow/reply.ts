@@ -1,6 +1,7 @@
 import type { Handler } from "../../intents/dispatcher.js";
 import { formatMoney, formatNumber } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
 import { cashBalanceForecastReply } from "./balance-forecast.js";
 import { balanceDay, balanceOnReply } from "./balance-reply.js";
@@ -30,12 +31,12 @@ function scenarioLines(s: ScenarioResult, r: CashflowReport): string {
   const runwayDelta =
     s.delta.runwayDeltaDays === null
       ? "change not measurable"
-      : `${s.delta.runwayDeltaDays >= 0 ? "+" : ""}${s.delta.runwayDeltaDays} days`;
+      : `${s.delta.runwayDeltaDays >= 0 ? "+" : ""}${plural(s.delta.runwayDeltaDays, "day")}`;
   return (
-    `${bold(`If ${s.dealName} slips ${s.slipDays} days:`)} payment moves from ${s.before.paidOn} to ${s.after.paidOn}${beyond}` +
+    `${bold(`If ${s.dealName} slips ${plural(s.slipDays, "day")}:`)} payment moves from ${s.before.paidOn} to ${s.after.paidOn}${beyond}` +
     `${s.before.invoiceOn !== s.after.invoiceOn ? ` (invoice ${s.before.invoiceOn} → ${s.after.invoiceOn})` : ""}.\n` +
     `• Balance on ${horizonOn} (median): ${level(formatMoney(r.cash.balanceAtHorizonMinor, c), formatMoney(s.cash.balanceAtHorizonMinor, c), signed(s.delta.balanceAtHorizonDeltaMinor, c))}\n` +
-    `• Pipeline cash in within ${r.horizonDays} days (weighted): ${level(formatMoney(r.aggregation.inHorizon.collectedWeightedMinor, c), formatMoney(s.aggregation.inHorizon.collectedWeightedMinor, c), signed(s.delta.inHorizonCollectedWeightedDeltaMinor, c))}\n` +
+    `• Pipeline cash in within ${plural(r.horizonDays, "day")} (weighted): ${level(formatMoney(r.aggregation.inHorizon.collectedWeightedMinor, c), formatMoney(s.aggregation.inHorizon.collectedWeightedMinor, c), signed(s.delta.inHorizonCollectedWeightedDeltaMinor, c))}\n` +
     `• Expected runway: ${level(runwayText(r.cash.runway), runwayText(s.cash.runway), runwayDelta)}`
   );
 }
@@ -45,7 +46,7 @@ function bucketFields(r: CashflowReport): Field[] {
   const s = r.scenario?.ok ? r.scenario : undefined;
   return r.aggregation.buckets.map((b, i) => {
     const parts = [
-      `${formatMoney(b.collectedWeightedMinor, c)} in (${b.paymentCount} deals, ${formatMoney(b.collectedMinor, c)} unweighted)`,
+      `${formatMoney(b.collectedWeightedMinor, c)} in (${plural(b.paymentCount, "deal")}, ${formatMoney(b.collectedMinor, c)} unweighted)`,
     ];
     if (s) {
       const d = s.delta.buckets[i]?.collectedWeightedDeltaMinor ?? 0;
@@ -154,12 +155,15 @@ export function cashflowReply(r: CashflowReport): Reply {
   const perDeal = r.projections.map((p) => `• ${dealLine(p, r.currency)}`);
   const sections: Section[] = [
     {
-      title: `Cash in by ${r.bucket}, next ${r.horizonDays} days (weighted by stage probability)`,
+      title: `Cash in by ${r.bucket}, next ${plural(r.horizonDays, "day")} (weighted by stage probability)`,
       fields: bucketFields(r),
     },
     cashSection(r),
     historySection(r),
-    { title: "Top contributing deals", text: top.join("\n") || `No deal pays within ${r.horizonDays} days.` },
+    {
+      title: "Top contributing deals",
+      text: top.join("\n") || `No deal pays within ${plural(r.horizonDays, "day")}.`,
+    },
     { title: "Assumptions", text: r.assumptions.map((a) => `• ${a}`).join("\n") },
     {
       title: "Deal by deal (full reasoning in the assumptions data)",

@@ -1,3 +1,4 @@
+import { plural } from "../../kernel/text.js";
 import { addDaysIso, dayOf, diffDaysIso, elapsedDays } from "./dates.js";
 import type { CashflowDeal, CashflowRules, DealProjection, RuleId, StageRule } from "./types.js";
 
@@ -73,7 +74,7 @@ export function sanitize(p: DealProjection, rules: CashflowRules, todayIso: stri
   }
   if (diffDaysIso(todayIso, out.paidOn) > rules.warnBeyondDays) {
     out.rules.push("warn_beyond_year");
-    out.warnings.push(`payment expected ${out.paidOn}, more than ${rules.warnBeyondDays} days out`);
+    out.warnings.push(`payment expected ${out.paidOn}, more than ${plural(rules.warnBeyondDays, "day")} out`);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import {
 } from "../../infra/db/schema/index.js";
 import type { Fact } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 import type { Source } from "../../ports/reply.js";
 import type { DataScope } from "../auth/index.js";
 import { count, day, money, percent, ratio, type TypedFact } from "../provenance/index.js";
@@ -156,13 +157,13 @@ export function describeFigures(
     key: "pipeline",
     label: mine ? "Your open pipeline" : "Open pipeline",
     value: f.openDeals
-      ? `${m(f.openValueMinor)} across ${f.openDeals} deal${f.openDeals === 1 ? "" : "s"} (${byStage})`
+      ? `${m(f.openValueMinor)} across ${plural(f.openDeals, "deal")} (${byStage})`
       : "no open deals",
     topics: ["pipeline"],
   });
   sources.push({
     label: "Open pipeline",
-    detail: `deals with status open${mine ? " owned by you" : ""}, summed by stage (${f.openDeals} deals), as of ${f.asOf}`,
+    detail: `deals with status open${mine ? " owned by you" : ""}, summed by stage (${plural(f.openDeals, "deal")}), as of ${f.asOf}`,
   });
   facts.push({
     key: "stuck",
@@ -179,9 +180,7 @@ export function describeFigures(
     facts.push({
       key: "overdue",
       label: "Overdue invoices",
-      value: o.count
-        ? `${m(o.amountMinor)} outstanding on ${o.count} invoice${o.count === 1 ? "" : "s"}`
-        : "none",
+      value: o.count ? `${m(o.amountMinor)} outstanding on ${plural(o.count, "invoice")}` : "none",
       topics: ["invoices", "cash"],
     });
     sources.push({

@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { dealStageHistory, deals, pipelines, stages } from "../../infra/db/schema/index.js";
+import { plural } from "../../kernel/text.js";
 import type { PipelineFile, StageEntry } from "./pipeline-spec.js";
 import { toStageEntries } from "./pipeline-spec.js";
 import type { StageSpec } from "./templates.js";
@@ -152,7 +153,7 @@ export async function applyPipeline(
     for (const s of dropped)
       if (!removals.has(s.name.toLowerCase()))
         report.errors.push(
-          `stages: "${s.name}" (${counts.get(s.id) ?? 0} deals) is missing; keep it, rename it with renamed_from, or list it under remove with move_to`,
+          `stages: "${s.name}" (${plural(counts.get(s.id) ?? 0, "deal")}) is missing; keep it, rename it with renamed_from, or list it under remove with move_to`,
         );
     for (const r of file.remove)
       if (claimed.has(byName.get(r.stage.toLowerCase())?.id ?? ""))

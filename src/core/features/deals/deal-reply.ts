@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { formatMoney, formatPct } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
 import { type Actor, can, ownDealsOnly } from "../auth/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
@@ -54,7 +55,7 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
     },
     {
       label: "Stage rules",
-      detail: `stages "${deal.stageName}": stuck after ${deal.stuckAfterDays} days, probability ${deal.probability}, checklist vs deals.facts`,
+      detail: `stages "${deal.stageName}": stuck after ${plural(deal.stuckAfterDays, "day")}, probability ${deal.probability}, checklist vs deals.facts`,
     },
   ];
   if (s.source === "llm")

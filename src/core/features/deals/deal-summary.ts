@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { formatMoney } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import { checkFigures, collectFigures } from "../provenance/index.js";
 import { type ChecklistCompliance, checklistCompliance } from "./checklist.js";
@@ -67,11 +68,13 @@ export function deterministicSummary(
 ): DealSummary {
   const blockers: string[] = [];
   if (deal.stuck)
-    blockers.push(`In ${deal.stageName} for ${deal.daysInStage} days (stuck after ${deal.stuckAfterDays}).`);
+    blockers.push(
+      `In ${deal.stageName} for ${plural(deal.daysInStage, "day")} (stuck after ${deal.stuckAfterDays}).`,
+    );
   for (const m of checklist.missing) blockers.push(`Missing: ${m}.`);
   return {
     dealId: deal.id,
-    summary: `${deal.name} is in ${deal.stageName} for ${deal.daysInStage} days, worth ${formatMoney(deal.valueMinor, deal.currency)}${deal.stuck ? ", and is stuck" : ""}.`,
+    summary: `${deal.name} is in ${deal.stageName} for ${plural(deal.daysInStage, "day")}, worth ${formatMoney(deal.valueMinor, deal.currency)}${deal.stuck ? ", and is stuck" : ""}.`,
     nextAction:
       deal.nextStep ??
       (checklist.missing.length

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatCostMicros, formatMoney, formatNumber } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import type { Field, Reply, ReplyImage, Section } from "../../ports/reply.js";
 import { type ChartInput, chartGeometry } from "./chart.js";
 import type { DigestData } from "./compose.js";
@@ -29,7 +30,10 @@ function cashSection(d: DigestData): Section {
     },
     { label: "Cash runway", value: c.cashRunwayText },
     { label: "Expected runway", value: c.runwayText },
-    ...c.next.map((n) => ({ label: `Expected in ${n.days} days`, value: money(d, n.weightedMinor) })),
+    ...c.next.map((n) => ({
+      label: `Expected in ${plural(n.days, "day")}`,
+      value: money(d, n.weightedMinor),
+    })),
   ];
   return { title: "Cash and forecast", fields };
 }
@@ -69,7 +73,7 @@ function pipelineSection(d: DigestData): Section {
       p.stuck.length
         ? ` — ${p.stuck
             .slice(0, 3)
-            .map((s) => `${s.name} (${s.daysInStage} days in ${s.stage})`)
+            .map((s) => `${s.name} (${plural(s.daysInStage, "day")} in ${s.stage})`)
             .join(", ")}`
         : ""
     }`,
@@ -139,7 +143,7 @@ export function digestChartInput(d: DigestData): ChartInput | null {
       new Date(lastMs + (i + 1) * 86_400_000).toISOString().slice(0, 10),
     );
     return {
-      title: `${r.name}: last ${dates.length} days and ${future.length}-day forecast`,
+      title: `${r.name}: last ${plural(dates.length, "day")} and ${future.length}-day forecast`,
       labels: [...dates, ...future],
       actual: r.actual.slice(-CHART_ACTUAL_DAYS),
       forecast: { point: r.forecast.point, lower: r.forecast.lower80, upper: r.forecast.upper80 },

@@ -143,7 +143,8 @@ export async function approveDraft(
         target: d.target,
         payload: {
           text: d.subject ? `${bold(d.subject)}\n\n${d.body}` : d.body,
-          meta: { draftId: d.id, subject: d.subject },
+          ...(d.subject ? { subject: d.subject } : {}),
+          meta: { draftId: d.id },
         },
       },
       now,

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { drafts } from "../../infra/db/schema/index.js";
+import { plural } from "../../kernel/text.js";
 import type { DraftRow } from "./repository.js";
 
 /**
@@ -109,5 +110,5 @@ export function ago(from: Date, now: Date): string {
   const h = (now.getTime() - from.getTime()) / 3_600_000;
   if (h < 1) return `${Math.max(1, Math.round(h * 60))} min`;
   if (h < 48) return `${Math.round(h)} h`;
-  return `${Math.round(h / 24)} days`;
+  return `${plural(Math.round(h / 24), "day")}`;
 }

@@ -1,4 +1,5 @@
 import { formatMoney } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 
 /**
  * The fields of a deal a customer may read. Stage names, next steps and notes are internal: they
@@ -49,7 +50,7 @@ export function invoiceReminderTemplate(i: {
     body: [
       `Hello ${i.customer},`,
       "",
-      `This is a friendly reminder that invoice ${i.number} for ${formatMoney(i.outstandingMinor, i.currency)} was due on ${i.dueOn} (${i.daysOverdue} days ago).`,
+      `This is a friendly reminder that invoice ${i.number} for ${formatMoney(i.outstandingMinor, i.currency)} was due on ${i.dueOn} (${plural(i.daysOverdue, "day")} ago).`,
       "If it has already been paid, please disregard this message. Otherwise we would be grateful for payment at your earliest convenience.",
       "",
       "Kind regards,",

@@ -2,6 +2,7 @@ import { and, desc, eq, gt } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { drafts } from "../../infra/db/schema/index.js";
 import { formatMoney } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { accessFor } from "./access.js";
@@ -48,7 +49,9 @@ export async function listDraftsReply(deps: Deps, actor: Actor, via = "console")
         : []),
     ];
     return {
-      text: rows.length ? `${rows.length} drafts waiting for approval:` : "No drafts waiting for approval.",
+      text: rows.length
+        ? `${plural(rows.length, "draft")} waiting for approval:`
+        : "No drafts waiting for approval.",
       sections,
       meta: { draftIds: rows.map((d) => d.id), expiredIds: expired.map((d) => d.id) },
     };
@@ -121,7 +124,7 @@ export function waitingSummary(rows: readonly DraftRow[], now: Date): string | n
   }
   const oldest = rows.reduce((a, b) => (b.createdAt < a.createdAt ? b : a));
   const money = [...byCurrency].map(([c, m]) => formatMoney(m, c)).join(" + ");
-  return `${rows.length} draft${rows.length === 1 ? "" : "s"}${money ? ` about ${money}` : ""} wait${rows.length === 1 ? "s" : ""} for approval; the oldest for ${ago(oldest.createdAt, now)}.`;
+  return `${plural(rows.length, "draft")}${money ? ` about ${money}` : ""} wait${rows.length === 1 ? "s" : ""} for approval; the oldest for ${ago(oldest.createdAt, now)}.`;
 }
 
 /**

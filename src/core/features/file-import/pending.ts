@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import { pendingImports } from "../../infra/db/schema/index.js";
 import { AppError, asAppError } from "../../kernel/errors.js";
 import { bold, code, escapeMarkdown } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import { type Reply, textReply } from "../../ports/reply.js";
 import { type Actor, can } from "../auth/index.js";
 import {
@@ -46,7 +47,7 @@ function summary(r: ImportReport): string {
     .map(([f, n]) => `${f} ${n}`)
     .join(", ");
   return (
-    `${r.rows} row${r.rows === 1 ? "" : "s"}: ${bold(String(r.created))} new, ${bold(String(r.updated))} updated, ${r.unchanged} unchanged` +
+    `${plural(r.rows, "row")}: ${bold(String(r.created))} new, ${bold(String(r.updated))} updated, ${r.unchanged} unchanged` +
     (changed ? `\nFields that would change: ${changed}` : "")
   );
 }
@@ -169,7 +170,7 @@ async function dryRunPreview(
   );
   if (!report.ok)
     return textReply(
-      `${bold(fileName)} (${kind}): nothing imported — ${report.errorCount} problem${report.errorCount === 1 ? "" : "s"} to fix first:\n${errorList(report)}\n\nFix them and send the file again.`,
+      `${bold(fileName)} (${kind}): nothing imported — ${plural(report.errorCount, "problem")} to fix first:\n${errorList(report)}\n\nFix them and send the file again.`,
     );
   let id = f.pendingId;
   if (id) {
@@ -276,7 +277,7 @@ export async function confirmImport(deps: Deps, actor: Actor, id: string): Promi
   }
   if (!report.ok)
     return textReply(
-      `Nothing was imported: the data changed since the preview. ${report.errorCount} problem(s):\n${errorList(report)}`,
+      `Nothing was imported: the data changed since the preview. ${plural(report.errorCount, "problem")}:\n${errorList(report)}`,
     );
   deps.logger.info({ tenantId: actor.tenantId, kind: row.kind, rows: report.rows }, "chat file imported");
   return textReply(

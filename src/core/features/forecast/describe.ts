@@ -1,3 +1,4 @@
+import { plural } from "../../kernel/text.js";
 import type { ForecastResult } from "./types.js";
 
 export interface DescribeOptions {
@@ -17,8 +18,6 @@ function fmt(v: number, unit?: string): string {
   // Currency symbols go in front ($120); anything else is a trailing word (120 orders).
   return /^[$€£¥₹]$/.test(unit) ? `${unit}${num}` : `${num} ${unit}`;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Plain name of a model for people who do not know ETS from Theta. */
 function plainModel(model: string): string {

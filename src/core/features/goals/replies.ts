@@ -1,5 +1,6 @@
 import { addDays, isoDate } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import type { Action, Field, Reply, Section, Source } from "../../ports/reply.js";
 import type { MetricContext } from "./context.js";
 import { formatGrowth, formatValue } from "./measure.js";
@@ -149,7 +150,7 @@ export function goalsListReply(paces: GoalPace[]): Reply {
       text: proposed.map((p) => `• ${p.title} — \`goal accept ${p.goalId.slice(0, 8)}\``).join("\n"),
     });
   return {
-    text: `${active.length} active goal${active.length === 1 ? "" : "s"}${proposed.length ? `, ${proposed.length} proposed` : ""}.`,
+    text: `${plural(active.length, "active goal")}${proposed.length ? `, ${proposed.length} proposed` : ""}.`,
     sections,
     actions: proposed.slice(0, 3).map((p, i) => ({
       id: `accept${i + 1}`,

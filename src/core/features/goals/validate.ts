@@ -1,4 +1,5 @@
 import { DAY_MS } from "../../kernel/format.js";
+import { plural } from "../../kernel/text.js";
 import { type MetricContext, outlookFor } from "./context.js";
 import { formatGrowth, formatValue } from "./measure.js";
 import type { Achievability, CriterionCheck, GoalCandidate, GoalValidation, MetricInfo } from "./types.js";
@@ -27,7 +28,7 @@ export function judgeAchievability(ctx: MetricContext, target: number, horizonDa
     else verdict = "unrealistic";
   }
   const parts = [
-    `needs ${formatGrowth(required)} in ${horizonDays} days (${formatValue(base, ctx.metric.unit)} → ${formatValue(target, ctx.metric.unit)})`,
+    `needs ${formatGrowth(required)} in ${plural(horizonDays, "day")} (${formatValue(base, ctx.metric.unit)} → ${formatValue(target, ctx.metric.unit)})`,
   ];
   if (h)
     parts.push(
@@ -129,9 +130,9 @@ export function validateGoal(
         ? {
             criterion: "deadline",
             ok: false,
-            detail: `the deadline must be ${MIN_DAYS} to ${MAX_DAYS} days from today (it is ${days})`,
+            detail: `the deadline must be ${MIN_DAYS} to ${plural(MAX_DAYS, "day")} from today (it is ${days})`,
           }
-        : { criterion: "deadline", ok: true, detail: `${c.deadline}, in ${days} days` },
+        : { criterion: "deadline", ok: true, detail: `${c.deadline}, in ${plural(days, "day")}` },
   );
   let achievability: Achievability | null = null;
   if (usable && baseline && numeric && days !== null && days >= MIN_DAYS) {

@@ -1,3 +1,4 @@
+import { plural } from "../../kernel/text.js";
 import { type GrangerLagResult, grangerBestLag } from "./granger.js";
 import { correlation, diff, mean, removeSeasonalMedian, sum } from "./stats.js";
 
@@ -194,8 +195,8 @@ function testDriver(
     q !== g.pValue
       ? `; Benjamini–Hochberg q = ${q < 0.001 ? "< 0.001" : q.toFixed(3)} across the drivers tested`
       : "";
-  const test = `Granger F-test with ${g.lag} lag${g.lag === 1 ? "" : "s"}, ${formatP(g.pValue)}${corrected}`;
-  const days = `${leadDays} day${leadDays === 1 ? "" : "s"}`;
+  const test = `Granger F-test with ${plural(g.lag, "lag")}, ${formatP(g.pValue)}${corrected}`;
+  const days = plural(leadDays, "day");
   const text = significant
     ? `${name} leads ${target} by ${days}: the correlation peaks at a ${days} lag (r = ${best.toFixed(2)}) and past ${name.toLowerCase()} helps predict ${target} (${test}). It changed ${pctText(change)} in the matching window ${days} earlier.`
     : `No evidence that ${name.toLowerCase()} leads ${target} (${test}).`;
@@ -240,7 +241,7 @@ export function analyzeRootCause(input: RootCauseInput): RootCauseResult {
     .sort((a, b) => a.granger.pValue - b.granger.pValue);
 
   const explanation = [
-    `${name} ${amount < 0 ? "fell" : "rose"} ${pctText(relative)} (${fmt(previous)} → ${fmt(current)}) compared with the previous ${cur.end - cur.start} days.`,
+    `${name} ${amount < 0 ? "fell" : "rose"} ${pctText(relative)} (${fmt(previous)} → ${fmt(current)}) compared with the previous ${plural(cur.end - cur.start, "day")}.`,
   ];
   if (contributions.length > 0) {
     const parts = [...contributions]

@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps.js";
+import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { isLevelMetric } from "../forecast/index.js";
@@ -31,7 +32,7 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
     const n = loaded.values.length;
     if (n < days * 2 + 30)
       return {
-        text: `Not enough history for ${loaded.series.name}: ${n} days, I need at least ${days * 2 + 30}.`,
+        text: `Not enough history for ${loaded.series.name}: ${plural(n, "day")}, I need at least ${days * 2 + 30}.`,
       };
     const others = (await listSeries(tx)).filter((s) => s.id !== loaded.series.id);
     const byKey = new Map<string, number[]>();
@@ -78,8 +79,8 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
     return {
       text: result.explanation.join("\n"),
       fields: [
-        { label: `Previous ${days} days`, value: result.change.previous.toFixed(0) },
-        { label: `Last ${days} days`, value: result.change.current.toFixed(0) },
+        { label: `Previous ${plural(days, "day")}`, value: result.change.previous.toFixed(0) },
+        { label: `Last ${plural(days, "day")}`, value: result.change.current.toFixed(0) },
         { label: "Change", value: `${(result.change.relative * 100).toFixed(1)} %` },
       ],
       sections: top.length
@@ -89,7 +90,7 @@ export async function whyReply(deps: Deps, actor: Actor, metric: string, period?
               text: top
                 .map(
                   (d) =>
-                    `• ${d.name}: leads by ${d.leadDays} days, r = ${d.correlation.toFixed(2)}, Granger F-test lag ${d.granger.lag}, ${formatP(d.granger.pValue)}`,
+                    `• ${d.name}: leads by ${plural(d.leadDays, "day")}, r = ${d.correlation.toFixed(2)}, Granger F-test lag ${d.granger.lag}, ${formatP(d.granger.pValue)}`,
                 )
                 .join("\n"),
             },

@@ -4,6 +4,7 @@ import type { Tx } from "../../infra/db/client.js";
 import { invoices, payments } from "../../infra/db/schema/index.js";
 import { daysBetween, formatMoney, isoDate } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 
@@ -79,7 +80,7 @@ export async function overdueInvoicesReply(deps: Deps, actor: Actor): Promise<Re
         text: rows
           .map(
             (r) =>
-              `• ${bold(r.number)} ${r.customer} — ${formatMoney(r.outstandingMinor, r.currency)} · due ${r.dueOn} · ${r.daysOverdue} days overdue`,
+              `• ${bold(r.number)} ${r.customer} — ${formatMoney(r.outstandingMinor, r.currency)} · due ${r.dueOn} · ${plural(r.daysOverdue, "day")} overdue`,
           )
           .join("\n"),
       },

@@ -2,6 +2,7 @@ import { and, eq, lt } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { setupConversations } from "../../infra/db/schema/index.js";
 import { bold, code, escapeMarkdown } from "../../kernel/markdown/index.js";
+import { plural } from "../../kernel/text.js";
 import { type Reply, textReply } from "../../ports/reply.js";
 import {
   createCompany,
@@ -221,7 +222,7 @@ async function finish(deps: Deps, o: SetupOrigin, a: Record<string, string>): Pr
   const { tenant, template } = made;
   return textReply(
     `✅ ${bold(tenant.name)} is set up: ${tenant.currency}, ${tenant.timezone}, pipeline “${escapeMarkdown(template.pipelineName)}” ` +
-      `with ${template.stages.length} stages. You (${escapeMarkdown(made.owner.email)}) are the owner.\n\n` +
+      `with ${plural(template.stages.length, "stage")}. You (${escapeMarkdown(made.owner.email)}) are the owner.\n\n` +
       `Next: send me a CSV file of your deals, contacts or invoices and I'll show what it would import. ` +
       `Then try ${code("deals")} or ${code("help")}. Slug for the command line: ${code(tenant.slug)}.`,
   );

@@ -1,4 +1,5 @@
 import type { Result } from "../../kernel/errors.js";
+import { plural } from "../../kernel/text.js";
 import { clean, money, num } from "./format.js";
 import { ModelBuilder, type Term } from "./model.js";
 import { type OptimizeResult, type RunSpec, runProblem } from "./result.js";
@@ -198,7 +199,7 @@ function summarizeStaffing(plan: StaffingPlan, data: StaffingData): string[] {
   const used = plan.employees.filter((e) => e.shifts > 0).length;
   const over = plan.slots.filter((s) => s.assigned > s.required).length;
   const out = [
-    `${plan.assignments.length} shifts over ${data.days.length} days for ${used} of ${data.employees.length} people; wage cost ${money(plan.totalCost, data.currency)}.`,
+    `${plural(plan.assignments.length, "shift")} over ${plural(data.days.length, "day")} for ${used} of ${data.employees.length} people; wage cost ${money(plan.totalCost, data.currency)}.`,
   ];
   if (over > 0)
     out.push(
@@ -206,7 +207,7 @@ function summarizeStaffing(plan: StaffingPlan, data: StaffingData): string[] {
     );
   const busiest = [...plan.employees].sort((a, b) => b.hours - a.hours)[0];
   if (busiest && busiest.hours > 0)
-    out.push(`Busiest: ${busiest.name} with ${busiest.shifts} shifts (${num(busiest.hours)} h).`);
+    out.push(`Busiest: ${busiest.name} with ${plural(busiest.shifts, "shift")} (${num(busiest.hours)} h).`);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.js";
 import { type UsageReport, usageReport } from "../../infra/llm/index.js";
+import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 
@@ -18,10 +19,7 @@ const lines = (title: string, rows: UsageReport["byFeature"]) =>
           title,
           text: rows
             .slice(0, TOP)
-            .map(
-              (l) =>
-                `• ${l.key}: ${formatMicrosUsd(l.costMicros)} (${l.calls} ${l.calls === 1 ? "call" : "calls"})`,
-            )
+            .map((l) => `• ${l.key}: ${formatMicrosUsd(l.costMicros)} (${plural(l.calls, "call")})`)
             .join("\n"),
         },
       ]

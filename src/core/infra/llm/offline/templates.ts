@@ -1,4 +1,5 @@
 import { bold } from "../../../kernel/markdown/index.js";
+import { plural } from "../../../kernel/text.js";
 import { classifyByRules } from "./intent-rules.js";
 
 /**
@@ -67,7 +68,7 @@ function dealSummary(vars: Record<string, unknown>): Record<string, unknown> {
   const days = typeof d.days_in_stage === "number" ? d.days_in_stage : undefined;
   const missing = Array.isArray(d.missing) ? d.missing.map((m) => str(m)) : [];
   return {
-    summary: `${name} (${str(d.company, "no company")}) is in ${stage}${days !== undefined ? ` for ${days} days` : ""}, worth ${str(d.value, "an unknown amount")}.`,
+    summary: `${name} (${str(d.company, "no company")}) is in ${stage}${days !== undefined ? ` for ${plural(days, "day")}` : ""}, worth ${str(d.value, "an unknown amount")}.`,
     next_action:
       str(d.next_step) ||
       (missing.length ? `Collect: ${missing.join(", ")}` : "Agree the next step with the buyer."),
