@@ -23,6 +23,10 @@ const SIZES = {
   metrics: Math.round(1_000_000 * SCALE),
 };
 const MB = 2 ** 20;
+/** IMPORT_BENCH_ONLY=deals,metrics runs some kinds only (to check one change quickly). */
+const KINDS = (["deals", "invoices", "metrics"] as const).filter(
+  (k) => !process.env.IMPORT_BENCH_ONLY || process.env.IMPORT_BENCH_ONLY.split(",").includes(k),
+);
 const STAGES = ["Lead", "Qualified", "Proposal Sent", "Negotiation", "Order Received"];
 
 async function writeCsv(path: string, header: string, n: number, row: (i: number) => string) {
@@ -112,7 +116,7 @@ async function measure(
       timezone: "UTC",
       owner: "o@bench.example",
     });
-    for (const kind of ["deals", "invoices", "metrics"] as const) {
+    for (const kind of KINDS) {
       global.gc?.();
       await new Promise((r) => setTimeout(r, 200));
       const startRss = process.memoryUsage().rss;

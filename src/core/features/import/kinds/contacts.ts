@@ -1,8 +1,16 @@
-import { eq, inArray, or } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { contacts } from "../../../infra/db/schema/index.js";
 import { email, limited } from "../fields.js";
 import type { KindSpec } from "../types.js";
-import { columnValues, countChange, type FieldMap, keyIndex, patchOf, str } from "./shared.js";
+import {
+  byExternalOrKey,
+  columnValues,
+  countChange,
+  type FieldMap,
+  keyIndex,
+  patchOf,
+  str,
+} from "./shared.js";
 
 type Contact = typeof contacts.$inferSelect;
 
@@ -28,15 +36,12 @@ export function contactsKind(): KindSpec {
     async apply(ctx, rows) {
       const exts = columnValues(rows, "external_id");
       const keys = columnValues(rows, "name");
-      const found = await ctx.tx
-        .select()
-        .from(contacts)
-        .where(
-          or(
-            exts.length ? inArray(contacts.externalId, exts) : undefined,
-            keys.length ? inArray(contacts.name, keys) : undefined,
-          ),
-        );
+      const found = await byExternalOrKey(
+        exts.length
+          ? () => ctx.tx.select().from(contacts).where(inArray(contacts.externalId, exts))
+          : undefined,
+        keys.length ? () => ctx.tx.select().from(contacts).where(inArray(contacts.name, keys)) : undefined,
+      );
       const index = keyIndex(found as Partial<Contact>[], (x) => x.name!);
       for (const row of rows) {
         const current = index.find(str(row.values.external_id), str(row.values.name));

@@ -1,4 +1,4 @@
-import { eq, inArray, or } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import {
   dealStageHistory,
   deals,
@@ -10,7 +10,16 @@ import {
 import { readPipeline, recordStageChange, type StageRow } from "../../company/index.js";
 import { amount, currency, email, isoDate, limited, oneOf, text, wholeDays } from "../fields.js";
 import type { BatchCtx, KindSpec } from "../types.js";
-import { columnValues, countChange, type FieldMap, keyIndex, patchOf, str, toDay } from "./shared.js";
+import {
+  byExternalOrKey,
+  columnValues,
+  countChange,
+  type FieldMap,
+  keyIndex,
+  patchOf,
+  str,
+  toDay,
+} from "./shared.js";
 
 type Deal = typeof deals.$inferSelect;
 
@@ -78,15 +87,10 @@ export function dealsKind(): KindSpec {
     async apply(ctx, rows) {
       const exts = columnValues(rows, "external_id");
       const keys = columnValues(rows, "name");
-      const found = await ctx.tx
-        .select()
-        .from(deals)
-        .where(
-          or(
-            exts.length ? inArray(deals.externalId, exts) : undefined,
-            keys.length ? inArray(deals.name, keys) : undefined,
-          ),
-        );
+      const found = await byExternalOrKey(
+        exts.length ? () => ctx.tx.select().from(deals).where(inArray(deals.externalId, exts)) : undefined,
+        keys.length ? () => ctx.tx.select().from(deals).where(inArray(deals.name, keys)) : undefined,
+      );
       const index = keyIndex(found as Partial<Deal>[], (x) => x.name!);
       const news: Partial<Deal>[] = [];
       for (const row of rows) {

@@ -1,8 +1,16 @@
-import { eq, inArray, or, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { invoices, payments } from "../../../infra/db/schema/index.js";
 import { currency, isoDate, limited, oneOf, positiveAmount, yesNo } from "../fields.js";
 import type { BatchCtx, KindSpec, RowIn } from "../types.js";
-import { columnValues, countChange, type FieldMap, keyIndex, patchOf, str } from "./shared.js";
+import {
+  byExternalOrKey,
+  columnValues,
+  countChange,
+  type FieldMap,
+  keyIndex,
+  patchOf,
+  str,
+} from "./shared.js";
 
 type Invoice = typeof invoices.$inferSelect;
 
@@ -62,15 +70,12 @@ export function invoicesKind(): KindSpec {
     async apply(ctx, rows) {
       const exts = columnValues(rows, "external_id");
       const keys = columnValues(rows, "number");
-      const found = await ctx.tx
-        .select()
-        .from(invoices)
-        .where(
-          or(
-            exts.length ? inArray(invoices.externalId, exts) : undefined,
-            keys.length ? inArray(invoices.number, keys) : undefined,
-          ),
-        );
+      const found = await byExternalOrKey(
+        exts.length
+          ? () => ctx.tx.select().from(invoices).where(inArray(invoices.externalId, exts))
+          : undefined,
+        keys.length ? () => ctx.tx.select().from(invoices).where(inArray(invoices.number, keys)) : undefined,
+      );
       const index = keyIndex(found as Partial<Invoice>[], (x) => x.number!);
       const paid = await paidSoFar(
         ctx,

@@ -62,3 +62,17 @@ export function keyIndex<T extends { externalId?: string | null }>(found: T[], k
     },
   };
 }
+
+/**
+ * Rows found by external id and rows found by natural key, one query each (each uses its own index;
+ * one query with `a in (…) or b in (…)` let PGlite scan the whole table per batch, so a 50,000-deal
+ * import got 7× slower towards its end), merged by id.
+ */
+export async function byExternalOrKey<T extends { id: string }>(
+  byExternal: (() => Promise<T[]>) | undefined,
+  byKey: (() => Promise<T[]>) | undefined,
+): Promise<T[]> {
+  const out = new Map<string, T>();
+  for (const q of [byExternal, byKey]) if (q) for (const r of await q()) out.set(r.id, r);
+  return [...out.values()];
+}
