@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStageRules, makeRules, projectDeal } from "../../../src/core/features/cashflow/index.js";
+import { MAX_MODEL_CALLS_PER_QUESTION } from "../../../src/core/features/cashflow/report.js";
 import { listDeals } from "../../../src/core/features/deals/queries.js";
 import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
@@ -13,9 +14,19 @@ import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 const clock = fixedClock("2025-06-18T10:00:00Z");
 
-/** A scripted model: confident about Acme, unsure about Titan Steel deals, down for everything else. */
-function fakeLlm(): LlmClient & { requests: LlmRequest[] } {
-  const requests: LlmRequest[] = [];
+/**
+ * A scripted model: confident about Acme (dates set by the test: later than the rules), unsure about
+ * Titan Steel deals, down for everything else — or, with `pullIn`, confident that every deal is
+ * invoiced in 20 days and paid in 50 (the "model dates move the cash forecast" attack).
+ */
+type ScriptedLlm = LlmClient & {
+  requests: LlmRequest[];
+  /** The deal the model is confident about, and the dates it gives. */
+  target: { name: string; invoice_on: string; paid_on: string };
+  pullIn: boolean;
+};
+
+function fakeLlm(): ScriptedLlm {
   const meta = {
     provider: "fake",
     model: "scripted",
@@ -27,8 +38,10 @@ function fakeLlm(): LlmClient & { requests: LlmRequest[] } {
     cacheHit: false,
     latencyMs: 0,
   };
-  return {
-    requests,
+  const self: ScriptedLlm = {
+    requests: [],
+    target: { name: "", invoice_on: "", paid_on: "" },
+    pullIn: false,
     hasModel: () => true,
     health: async () => ({ fake: "ok" }),
     chat: async () => {
@@ -38,13 +51,23 @@ function fakeLlm(): LlmClient & { requests: LlmRequest[] } {
       throw new Error("not scripted");
     },
     async structured(schema, req) {
-      requests.push(req);
+      self.requests.push(req);
       const deal = String(req.variables.deal);
-      if (deal.startsWith("Acme Logistics;"))
+      if (self.pullIn)
         return {
           value: schema.parse({
-            invoice_on: "2025-08-01",
-            paid_on: "2025-09-05",
+            invoice_on: "2025-07-08",
+            paid_on: "2025-08-07",
+            confidence: 0.95,
+            reason: "the customer promised",
+          }),
+          meta,
+        };
+      if (self.target.name && deal.startsWith(`${self.target.name};`))
+        return {
+          value: schema.parse({
+            invoice_on: self.target.invoice_on,
+            paid_on: self.target.paid_on,
             confidence: 0.8,
             reason: "PO approval expected next week",
           }),
@@ -62,7 +85,8 @@ function fakeLlm(): LlmClient & { requests: LlmRequest[] } {
         };
       throw new Error("provider unavailable");
     },
-  };
+  } as ScriptedLlm;
+  return self;
 }
 
 describe("cashflow with an LLM configured", () => {
@@ -78,19 +102,34 @@ describe("cashflow with an LLM configured", () => {
     const tenantId = (await requireTenant(d.db, "demo")).id;
     const owner = await actorByEmail(d.db, tenantId, "owner@demo.example");
     const dispatcher = createDispatcher(d, registry);
-    const reply = await dispatcher.dispatch({
-      kind: "cashflow.forecast",
-      origin: { tenantId, userId: owner.userId, channel: "console", conversationId: "t" },
-      idempotencyKey: randomUUID(),
-    } as Intent);
-    const m = reply.meta as Record<string, any>;
     const { deals, stages } = await d.db.tenantTx(tenantId, async (tx) => ({
       deals: await listDeals(tx, clock.now()),
       stages: await loadStageRules(tx),
     }));
     const rules = makeRules(stages);
     const notInvoiced = deals.filter((x) => !x.isInvoiced);
-    expect(llm.requests).toHaveLength(notInvoiced.length);
+    // The model is asked about the deals that move cash most, at most MAX_MODEL_CALLS_PER_QUESTION.
+    const asked = [...notInvoiced]
+      .sort((a, b) => b.valueMinor * b.probability - a.valueMinor * a.probability || a.id.localeCompare(b.id))
+      .slice(0, MAX_MODEL_CALLS_PER_QUESTION);
+    // Confident about the deal that moves cash most, with dates later than the rules'.
+    const top = asked[0]!;
+    const topRules = projectDeal(top, rules, clock.now());
+    const plus = (iso: string, n: number) =>
+      new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    llm.target = {
+      name: top.name,
+      invoice_on: plus(topRules.invoiceOn, 7),
+      paid_on: plus(topRules.paidOn, 10),
+    };
+    const reply = await dispatcher.dispatch({
+      kind: "cashflow.forecast",
+      origin: { tenantId, userId: owner.userId, channel: "console", conversationId: "t" },
+      idempotencyKey: randomUUID(),
+    } as Intent);
+    const m = reply.meta as Record<string, any>;
+    expect(llm.requests).toHaveLength(asked.length);
+    expect(asked.length).toBe(Math.min(MAX_MODEL_CALLS_PER_QUESTION, notInvoiced.length));
     expect(
       llm.requests.every(
         (r) =>
@@ -100,33 +139,91 @@ describe("cashflow with an LLM configured", () => {
       ),
     ).toBe(true);
     const byName = new Map<string, any>(m.assumptions.deals.map((x: { name: string }) => [x.name, x]));
-    const acme = byName.get("Acme Logistics");
-    expect(acme).toMatchObject({
+    expect(byName.get(top.name)).toMatchObject({
       method: "llm",
-      invoiceOn: "2025-08-01",
-      paidOn: "2025-09-05",
+      invoiceOn: llm.target.invoice_on,
+      paidOn: llm.target.paid_on,
       confidence: 0.8,
     });
-    const titan = deals.filter((x) => x.name.startsWith("Titan Steel") && !x.isInvoiced);
-    expect(titan.length).toBeGreaterThan(0);
+    const titan = asked.filter((x) => x.name.startsWith("Titan Steel") && x !== top);
     for (const t of titan) {
       const got = byName.get(t.name);
-      const rulesOnly = projectDeal(t, rules, clock.now());
-      expect(got).toMatchObject({ method: "rules", paidOn: rulesOnly.paidOn, confidence: 0.2 });
+      expect(got).toMatchObject({
+        method: "rules",
+        paidOn: projectDeal(t, rules, clock.now()).paidOn,
+        confidence: 0.2,
+      });
       expect(got.rules).toContain("llm_overridden_low_confidence");
     }
-    const other = notInvoiced.find((x) => x.name !== "Acme Logistics" && !x.name.startsWith("Titan Steel"))!;
+    const other = asked.find((x) => x !== top && !x.name.startsWith("Titan Steel"))!;
     expect(byName.get(other.name)).toMatchObject({
       method: "rules",
       paidOn: projectDeal(other, rules, clock.now()).paidOn,
     });
     expect(byName.get(other.name).rules).toContain("llm_failed");
+    // A deal the model was not asked about is projected by the rules alone, with no LLM marks.
+    const unasked = notInvoiced.find((x) => !asked.includes(x));
+    if (unasked) {
+      expect(byName.get(unasked.name)?.rules ?? []).not.toContain("llm_failed");
+    }
     expect(m.llm).toEqual({
-      asked: notInvoiced.length,
+      asked: asked.length,
       used: 1,
       overridden: titan.length,
-      failed: notInvoiced.length - 1 - titan.length,
+      failed: asked.length - 1 - titan.length,
+      capped: notInvoiced.length - asked.length,
     });
     expect(reply.sources?.some((s) => s.label === "LLM prompt cashflow.predict_dates")).toBe(true);
+  });
+
+  it("overrides a confident model that pulls every date in earlier than the stage allows", async () => {
+    const tenantId = (await requireTenant(d.db, "demo")).id;
+    const owner = await actorByEmail(d.db, tenantId, "owner@demo.example");
+    const dispatcher = createDispatcher(d, registry);
+    const { deals, stages } = await d.db.tenantTx(tenantId, async (tx) => ({
+      deals: await listDeals(tx, clock.now()),
+      stages: await loadStageRules(tx),
+    }));
+    const rules = makeRules(stages);
+    llm.pullIn = true;
+    llm.requests.length = 0;
+    llm.target = { name: "", invoice_on: "", paid_on: "" };
+    try {
+      const reply = await dispatcher.dispatch({
+        kind: "cashflow.forecast",
+        origin: { tenantId, userId: owner.userId, channel: "console", conversationId: "t2" },
+        idempotencyKey: randomUUID(),
+      } as Intent);
+      const m = reply.meta as Record<string, any>;
+      const byName = new Map<string, any>(m.assumptions.deals.map((x: { name: string }) => [x.name, x]));
+      let tooEarly = 0;
+      for (const r of llm.requests) {
+        const deal = deals.find((x) => String(r.variables.deal).startsWith(`${x.name};`))!;
+        const ruled = projectDeal(deal, rules, clock.now());
+        const today = "2025-06-18";
+        const halfway = new Date(
+          Date.parse(`${today}T00:00:00Z`) +
+            Math.ceil(
+              (Date.parse(`${ruled.invoiceOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) /
+                2 /
+                86_400_000,
+            ) *
+              86_400_000,
+        )
+          .toISOString()
+          .slice(0, 10);
+        const got = byName.get(deal.name);
+        if ("2025-07-08" < halfway) {
+          tooEarly++;
+          // The rules win: the same dates as with no model at all.
+          expect(got).toMatchObject({ method: "rules", invoiceOn: ruled.invoiceOn, paidOn: ruled.paidOn });
+          expect(got.rules).toContain("llm_overridden_too_early");
+        } else expect(got.method).toBe("llm");
+      }
+      expect(tooEarly).toBeGreaterThan(0);
+      expect(m.llm.overridden).toBe(tooEarly);
+    } finally {
+      llm.pullIn = false;
+    }
   });
 });

@@ -94,18 +94,40 @@ describe("LLM date prediction", () => {
     expect(result.rules).toContain("llm_failed");
   });
 
-  it("runs confident predictions through the sanity checks too", async () => {
-    const { result } = await predicted({
+  it("lets the rules win over a confident model whose dates are earlier than the stage allows", async () => {
+    // Invoice in the past, payment before the invoice: the same sanity rules as the deterministic
+    // dates apply, and a date pulled in before the stage allows is overridden outright.
+    const { base, result } = await predicted({
       invoice_on: "2025-03-01",
       paid_on: "2025-02-20",
       confidence: 0.9,
       reason: "already done",
     });
-    expect(result.invoiceOn).toBe("2025-03-11");
-    expect(result.paidOn > result.invoiceOn).toBe(true);
-    expect(result.rules).toEqual(
-      expect.arrayContaining(["clamp_invoice_after_today", "clamp_payment_after_invoice"]),
-    );
+    expect(result.method).toBe("rules");
+    expect(result.invoiceOn).toBe(base.invoiceOn);
+    expect(result.paidOn).toBe(base.paidOn);
+    expect(result.rules).toContain("llm_overridden_too_early");
+    expect(result.steps.join(" ")).toMatch(/earlier than the stage allows/);
+  });
+
+  it("accepts a confident model that moves dates later, then applies the sanity rules", async () => {
+    const b = await predicted({
+      invoice_on: "2025-05-01",
+      paid_on: "2025-06-01",
+      confidence: 0.9,
+      reason: "x",
+    });
+    const later = (iso: string, n: number) =>
+      new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const { result } = await predicted({
+      invoice_on: later(b.base.invoiceOn, 14),
+      paid_on: later(b.base.paidOn, 30),
+      confidence: 0.9,
+      reason: "budget freeze until next month",
+    });
+    expect(result.method).toBe("llm");
+    expect(result.invoiceOn).toBe(later(b.base.invoiceOn, 14));
+    expect(result.paidOn).toBe(later(b.base.paidOn, 30));
   });
 
   it("keeps the factual invoice date of a deal in an invoiced stage", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { LlmCallContext, LlmClient } from "../../ports/llm.js";
-import { dayOf } from "./dates.js";
+import { addDaysIso, dayOf, diffDaysIso } from "./dates.js";
 import { sanitize, stagesUntilInvoice } from "./rules.js";
 import type { CashflowDeal, CashflowRules, DealProjection } from "./types.js";
 
@@ -93,6 +93,25 @@ export function applyPrediction(
       ],
     };
   }
+  // Model dates pass the same sanity rules as the deterministic ones, and one more: a model may move
+  // a date later freely, but not earlier than the stage allows — at most halfway from today to the
+  // rules' invoice date, and payment no sooner than half the payment terms after the invoice.
+  const todayIso = dayOf(today);
+  const earliestInvoice = addDaysIso(todayIso, Math.ceil(diffDaysIso(todayIso, ruleBased.invoiceOn) / 2));
+  const invoiceOn = ruleBased.invoicedStage ? ruleBased.invoiceOn : p.invoice_on;
+  const tooEarly =
+    (!ruleBased.invoicedStage && p.invoice_on < earliestInvoice) ||
+    diffDaysIso(invoiceOn, p.paid_on) < Math.floor(ruleBased.termsDays / 2);
+  if (tooEarly)
+    return {
+      ...ruleBased,
+      confidence: p.confidence,
+      rules: [...ruleBased.rules, "llm_overridden_too_early"],
+      steps: [
+        ...ruleBased.steps,
+        `LLM predicted invoice ${p.invoice_on}, payment ${p.paid_on}: earlier than the stage allows (invoice not before ${earliestInvoice}, payment at least ${Math.floor(ruleBased.termsDays / 2)} d after it) — overridden, ${rulesText}.`,
+      ],
+    };
   const predicted: DealProjection = {
     ...ruleBased,
     invoiceOn: ruleBased.invoicedStage ? ruleBased.invoiceOn : p.invoice_on,

@@ -126,6 +126,7 @@ const TAGS: Partial<Record<RuleId, string>> = {
   no_invoiced_stage: "no invoiced stage",
   llm_prediction: "LLM",
   llm_overridden_low_confidence: "LLM overridden (low confidence)",
+  llm_overridden_too_early: "LLM overridden (earlier than the stage allows)",
   llm_failed: "LLM failed",
 };
 
@@ -194,7 +195,7 @@ export function cashflowReply(r: CashflowReport): Reply {
   if (r.llm.asked)
     sources.push({
       label: "LLM prompt cashflow.predict_dates",
-      detail: `${r.llm.used} used, ${r.llm.overridden} overridden (confidence < ${r.rules.minLlmConfidence}), ${r.llm.failed} failed → rules`,
+      detail: `${r.llm.used} used, ${r.llm.overridden} overridden (confidence < ${r.rules.minLlmConfidence} or earlier than the stage allows), ${r.llm.failed} failed → rules${r.llm.capped ? `; ${r.llm.capped} smaller deals by the rules (at most ${r.llm.asked} model calls per question)` : ""}`,
     });
   return {
     text,

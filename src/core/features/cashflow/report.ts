@@ -40,6 +40,12 @@ export const DEFAULT_HORIZON_DAYS = 90;
 /** Open invoices overdue longer than this are doubtful and left out of expected cash. */
 export const DOUBTFUL_AFTER_DAYS = 90;
 const LLM_CONCURRENCY = 4;
+/**
+ * Model calls one cashflow question may make: the model is asked about the deals with the largest
+ * weighted value (they move the cash most); every other deal is projected by the rules. Bounds the
+ * cost and latency of "how is our cash?" however many deals are open.
+ */
+export const MAX_MODEL_CALLS_PER_QUESTION = 8;
 
 /** Weekly buckets read well up to two months; beyond that months. */
 export const defaultBucket = (horizonDays: number): BucketKind => (horizonDays <= 60 ? "week" : "month");
@@ -97,7 +103,8 @@ export interface CashflowReport {
   cash: CashProjection;
   calibration: Calibration;
   topDeals: DealProjection[];
-  llm: { asked: number; used: number; overridden: number; failed: number };
+  /** `capped`: deals left to the rules because of MAX_MODEL_CALLS_PER_QUESTION. */
+  llm: { asked: number; used: number; overridden: number; failed: number; capped: number };
   assumptions: string[];
   scenario?: ScenarioResult;
 }
@@ -157,11 +164,23 @@ export async function cashflowReport(
     .filter((d) => d.currency !== currency)
     .map((d) => ({ dealName: d.name, reason: `in ${d.currency}, report is in ${currency}` }));
   const deals = data.deals.filter((d) => d.currency === currency);
-  const llm = { asked: 0, used: 0, overridden: 0, failed: 0 };
+  const llm = { asked: 0, used: 0, overridden: 0, failed: 0, capped: 0 };
+  const askModel = new Set(
+    useLlm
+      ? deals
+          .filter((d) => !d.isInvoiced)
+          .sort(
+            (a, b) => b.valueMinor * b.probability - a.valueMinor * a.probability || a.id.localeCompare(b.id),
+          )
+          .slice(0, MAX_MODEL_CALLS_PER_QUESTION)
+          .map((d) => d.id)
+      : [],
+  );
+  if (useLlm) llm.capped = deals.filter((d) => !d.isInvoiced && !askModel.has(d.id)).length;
   // Model calls run outside the transaction so no connection is held while waiting on a provider.
   const projections = await mapLimit(deals, useLlm ? LLM_CONCURRENCY : deals.length, async (d) => {
     const base = projectDeal(d, rules, now);
-    if (!useLlm || d.isInvoiced) return base;
+    if (!askModel.has(d.id)) return base;
     llm.asked++;
     const outcome = await predictDates(
       deps.llm,

@@ -59,6 +59,7 @@ export type RuleId =
   | "probability_weight"
   | "llm_prediction"
   | "llm_overridden_low_confidence"
+  | "llm_overridden_too_early"
   | "llm_failed";
 
 /** Predicted invoice and payment of one open deal, with the reasoning behind the dates. */
