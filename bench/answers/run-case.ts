@@ -39,7 +39,12 @@ export async function runCase(
   let verdict: Verdict = "unanswered";
   if (meta.outcome === "clarify") verdict = "clarifying";
   else if (expected.kind === "forbidden")
-    verdict = meta.error === "forbidden" ? "correct" : meta.intent === "ask" ? "wrong" : "unanswered";
+    verdict =
+      meta.error === "forbidden" || (reply.outcome?.kind === "error" && reply.outcome.code === "forbidden")
+        ? "correct"
+        : meta.intent === "ask"
+          ? "wrong"
+          : "unanswered";
   else if (expected.kind === "not_understood")
     verdict = meta.outcome === "not_understood" ? "correct" : "unanswered";
   else if (meta.intent === "ask" && expected.kind === "figure" && "figure" in meta)

@@ -69,7 +69,15 @@ export function parseText(input: string): ParseResult {
           while (rest[i + 1] && !["owner", "stuck", "mine"].includes(rest[i + 1]!.toLowerCase()))
             parts.push(rest[++i]!);
           out.stage = parts.join(" ");
-        } else return usageError("deals");
+        } else if (
+          /^(won|lost|closed|last|this|in|by|per|biggest|largest|top|value|total|count|how|month|quarter|year|week)$/.test(
+            w,
+          ) ||
+          text.endsWith("?")
+        )
+          // "deals won last month?": a question about deals, not the command with bad arguments.
+          return { kind: "coach.message", text };
+        else return usageError("deals");
       }
       return out;
     }

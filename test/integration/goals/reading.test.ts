@@ -52,4 +52,18 @@ describe("goals read right through `goal …` (no model)", () => {
     const h = await say("goal halve overdue invoices by Q2");
     expect(h.text).toContain("halve overdue invoices by 2027-06-30");
   });
+
+  it('"revenue vs target" compares with the active goal; with none it says so', async () => {
+    const none = await say("revenue vs target");
+    expect(none.meta?.intent).toBe("ask");
+    expect(none.text).toContain("No active goal on this yet");
+    const planned = await say("goal grow revenue 5% by end of March");
+    const id = (planned.meta?.goalIds as string[] | undefined)?.[0];
+    expect(id, planned.text).toBeTruthy();
+    const accepted = await say(`goal accept ${id}`);
+    expect(accepted.outcome).toMatchObject({ kind: "decided", decision: "accepted" });
+    const r = await say("how is revenue vs target");
+    expect(r.text).toMatch(/Goal: .*revenue.* — .* \/ .*, 2027-03-31/i);
+    expect(r.sources?.[0]?.detail).toContain("target: the active goal's own measure");
+  });
 });

@@ -8,7 +8,16 @@ import { type Actor, canReadMetric, dataScope } from "../auth/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { DEFINITIONS } from "./definitions.js";
 import { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
-import { detectLanguage, type Lang, phrase, SUGGESTIONS, WHAT } from "./language.js";
+import {
+  detectLanguage,
+  LANG_LOCALE,
+  type Lang,
+  MEASURE_LABELS,
+  phrase,
+  SUGGESTIONS,
+  TO_DATE,
+  WHAT,
+} from "./language.js";
 import { parseWithModel } from "./model.js";
 import {
   followUpQuery,
@@ -62,10 +71,29 @@ function fmt(f: Figure, currency: string, locale: string): string {
 }
 
 /** The computed result as a chat reply: the figure first, its period, the comparison, the rows. */
+/** A period in the user's language: English keeps its label ("October 2026"), others get dates via Intl. */
+function periodLabel(w: NonNullable<QueryResult["window"]>, locale: string, lang: Lang): string {
+  if (lang === "en") return w.label;
+  const loc = locale.toLowerCase().startsWith(lang) ? locale : LANG_LOCALE[lang];
+  const from = new Date(`${w.from}T00:00:00Z`);
+  const last = new Date(Date.parse(`${w.to}T00:00:00Z`) - 86_400_000);
+  try {
+    return new Intl.DateTimeFormat(loc, { dateStyle: "medium", timeZone: "UTC" }).formatRange(from, last);
+  } catch {
+    return `${w.from} – ${last.toISOString().slice(0, 10)}`;
+  }
+}
+
 export function renderResult(r: QueryResult, currency: string, locale: string, lang: Lang): Reply {
-  const period = r.window ? ` — ${r.window.label}${r.window.toDate ? " (to date)" : ""}` : "";
+  const period = r.window
+    ? ` — ${periodLabel(r.window, locale, lang)}${r.window.toDate ? TO_DATE[lang] : ""}`
+    : "";
   const lines: string[] = [];
-  let head = `${r.title}${period}`;
+  const title =
+    lang !== "en" && MEASURE_LABELS[r.query.measure]?.[lang]
+      ? `${MEASURE_LABELS[r.query.measure]![lang]}${r.title.endsWith("(your deals)") ? ` (${WHAT.deals?.[lang] ?? ""})` : ""}`
+      : r.title;
+  let head = `${title}${period}`;
   if (r.figure) {
     head += `: ${fmt(r.figure, currency, locale)}`;
     if (r.previous && r.figure.value !== null && r.previous.figure.value !== null) {
@@ -74,8 +102,17 @@ export function renderResult(r: QueryResult, currency: string, locale: string, l
         p !== 0
           ? ` (${r.figure.value >= p ? "+" : ""}${((100 * (r.figure.value - p)) / Math.abs(p)).toFixed(1)} %)`
           : "";
-      head += ` ${phrase("vs", lang)} ${fmt(r.previous.figure, currency, locale)} in ${r.previous.window.label}${change}`;
+      head += ` ${phrase("vs", lang)} ${fmt(r.previous.figure, currency, locale)} (${periodLabel(r.previous.window, locale, lang)})${change}`;
     }
+  }
+  if (r.query.compare === "target") {
+    const n = (v: number | null) =>
+      v === null ? "—" : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v);
+    if (!r.targets?.length) lines.push(phrase("noTarget", lang));
+    for (const t of r.targets ?? [])
+      lines.push(
+        `${phrase("goal", lang)}: ${t.title} — ${n(t.actual)} ${t.unit} / ${n(t.target)} ${t.unit} (${phrase("expectedToday", lang)} ${n(t.expected)}), ${t.deadline}`,
+      );
   }
   if (r.rows) {
     if (r.rows.length === 0) head += `: ${phrase("noData", lang)}`;

@@ -4,6 +4,7 @@ import { resultRows } from "../../infra/db/client.js";
 import type { Source } from "../../ports/reply.js";
 import { canReadMetric, type DataScope, type Role } from "../auth/index.js";
 import { isLevelMetric } from "../forecast/index.js";
+import { goalPacesFor } from "../goals/index.js";
 import { allowed, DEFINITIONS } from "./definitions.js";
 import type { BusinessQuery } from "./query.js";
 import { type CalendarSettings, previousWindow, type ResolvedWindow, resolveWindow } from "./window.js";
@@ -32,6 +33,15 @@ export interface QueryResult {
   window?: ResolvedWindow;
   figure?: Figure;
   previous?: { window: ResolvedWindow; figure: Figure };
+  /** "vs target": the active goals on this metric with their pace (empty: no target set). */
+  targets?: {
+    title: string;
+    actual: number | null;
+    expected: number;
+    target: number;
+    deadline: string;
+    unit: string;
+  }[];
   rows?: ResultRow[];
   sources: Source[];
 }
@@ -386,10 +396,24 @@ export async function executeQuery(tx: Tx, q: BusinessQuery, ctx: ExecuteContext
     const prevW =
       q.compare === "previous_period" ? previousWindow(winSpec!, ctx.today, ctx.calendar) : undefined;
     const prev = prevW ? await metricMeasure(tx, key, prevW) : undefined;
+    const targets =
+      q.compare === "target"
+        ? (await goalPacesFor(tx, key, new Date(`${ctx.today}T12:00:00Z`))).map((p) => ({
+            title: p.title,
+            actual: p.actual,
+            expected: p.expected,
+            target: p.target,
+            deadline: p.deadline,
+            unit: p.unit,
+          }))
+        : undefined;
+    if (targets?.length)
+      src.detail += `; target: the active goal's own measure (${targets.map((t) => t.title).join("; ")})`;
     return {
       ok: true,
       query: { ...q, metric: key },
       title: label,
+      targets,
       window: w,
       figure: cur.figure,
       rows: cur.rows,

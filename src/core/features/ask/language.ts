@@ -45,6 +45,19 @@ const PHRASES = {
     ar: "لا توجد بيانات لذلك بعد.",
   },
   vs: { en: "vs", es: "frente a", de: "gegenüber", ar: "مقابل" },
+  noTarget: {
+    en: "No active goal on this yet — set one with `goal …`.",
+    es: "Todavía no hay un objetivo activo para esto — crea uno con `goal …`.",
+    de: "Dafür gibt es noch kein aktives Ziel — setze eins mit `goal …`.",
+    ar: "لا يوجد هدف نشط لهذا بعد — حدد واحداً باستخدام `goal …`.",
+  },
+  goal: { en: "Goal", es: "Objetivo", de: "Ziel", ar: "الهدف" },
+  expectedToday: {
+    en: "on pace today:",
+    es: "según el ritmo hoy:",
+    de: "im Plan heute:",
+    ar: "المتوقع اليوم:",
+  },
   source: {
     en: "Source: ask `sources?` for the definition.",
     es: "Fuente: pregunta `sources?` para ver la definición.",
@@ -76,4 +89,32 @@ export const SUGGESTIONS: Record<Lang, string[]> = {
   es: ["¿quién nos debe más?", "¿cuáles fueron los ingresos del mes pasado?", "muéstrame mis tratos"],
   de: ["wer schuldet uns am meisten?", "wie war der Umsatz letzten Monat?", "zeig mir meine Deals"],
   ar: ["من يدين لنا بأكثر مبلغ؟", "ما هي الإيرادات الشهر الماضي؟", "أرني صفقاتي"],
+};
+
+/** Measure names in the answer's language (English comes from the definitions). */
+export const MEASURE_LABELS: Record<string, Partial<Record<Lang, string>>> = {
+  revenue: { es: "Ingresos", de: "Umsatz", ar: "الإيرادات" },
+  invoiced: { es: "Facturado", de: "Fakturiert", ar: "المفوتر" },
+  collected_cash: { es: "Cobrado", de: "Zahlungseingang", ar: "النقد المحصل" },
+  outstanding_balance: { es: "Pendiente de cobro", de: "Offene Forderungen", ar: "المستحق لك" },
+  overdue_balance: { es: "Vencido", de: "Überfällig", ar: "المتأخر" },
+  dso: { es: "DSO (días de cobro)", de: "DSO (Forderungslaufzeit)", ar: "متوسط أيام التحصيل" },
+  pipeline_value: { es: "Cartera abierta", de: "Offene Pipeline", ar: "الصفقات المفتوحة" },
+  deal_count: { es: "Tratos", de: "Deals", ar: "الصفقات" },
+  won_value: { es: "Ganado", de: "Gewonnen", ar: "المربوح" },
+  win_rate: { es: "Tasa de éxito", de: "Abschlussquote", ar: "معدل الفوز" },
+  avg_deal_size: { es: "Tamaño medio de trato", de: "Durchschnittliche Dealgröße", ar: "متوسط حجم الصفقة" },
+  cycle_time: { es: "Ciclo de venta", de: "Verkaufszyklus", ar: "دورة البيع" },
+  deals: { es: "Tratos", de: "Deals", ar: "الصفقات" },
+  overview: { es: "Resumen", de: "Überblick", ar: "نظرة عامة" },
+};
+
+/** The locale dates of an answer are written in: the tenant's, in the user's language when it differs. */
+export const LANG_LOCALE: Record<Lang, string> = { en: "en", es: "es", de: "de", ar: "ar" };
+
+export const TO_DATE: Record<Lang, string> = {
+  en: " (to date)",
+  es: " (hasta hoy)",
+  de: " (bis heute)",
+  ar: " (حتى اليوم)",
 };

@@ -20,6 +20,19 @@ export type ParseOutcome =
 /** Words people type, in English, Spanish, German and Arabic, and their usual misspellings are fixed by edit distance. */
 const LEXICON: [RegExp, string][] = [
   [
+    /كم صفقة|كم عدد الصفقات|\b(cuántos|cuantos|cuántas|cuantas) (tratos|negocios|deals)\b|\bwie viele (deals|geschäfte|abschlüsse)\b/g,
+    " how many deals ",
+  ],
+  [/\b(cuántos|cuantos|cuántas|cuantas|wie viele)\b/g, " how many "],
+  [/\b(ganamos|ganado|ganados|cerramos)\b|ربحنا|فزنا/g, " won "],
+  [/\b(perdimos|perdidos|verloren)\b|خسرنا/g, " lost "],
+  [/überfällig\S*|المتأخرة|المتأخر/g, " overdue "],
+  [/\b(trimestre pasado|letztes quartal|letzten quartal|vorquartal)\b|الربع الماضي/g, " last quarter "],
+  [/\b(este año|dieses jahr|diesem jahr)\b|هذا العام|هذه السنة/g, " this year "],
+  [/\b(año pasado|letztes jahr|letzten jahr|vorjahr)\b|العام الماضي|السنة الماضية/g, " last year "],
+  [/أكثر/g, " most "],
+  [/صفقة/g, " deals "],
+  [
     /\b(ingresos|ventas|facturación|umsatz|erlös|erlöse|einnahmen)\b|الإيرادات|المبيعات|ايرادات/g,
     " revenue ",
   ],
@@ -134,6 +147,7 @@ const MONTHS_OTHER: Record<string, number> = {
   octubre: 10,
   noviembre: 11,
   diciembre: 12,
+  mai: 5,
   januar: 1,
   februar: 2,
   märz: 3,
@@ -144,9 +158,33 @@ const MONTHS_OTHER: Record<string, number> = {
   dezember: 12,
 };
 
+const ARABIC_MONTHS: [string, number][] = [
+  ["يناير", 1],
+  ["فبراير", 2],
+  ["مارس", 3],
+  ["أبريل", 4],
+  ["ابريل", 4],
+  ["مايو", 5],
+  ["يونيو", 6],
+  ["يوليو", 7],
+  ["أغسطس", 8],
+  ["اغسطس", 8],
+  ["سبتمبر", 9],
+  ["أكتوبر", 10],
+  ["اكتوبر", 10],
+  ["نوفمبر", 11],
+  ["ديسمبر", 12],
+];
+
+/** Arabic-Indic and Persian digits → ASCII ("٣" → "3"). */
+const asciiDigits = (s: string) =>
+  s
+    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660))
+    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x6f0));
+
 /** Lower-cases, maps other languages' words to English, and fixes near-miss spellings of known words. */
 export function normalise(text: string): string {
-  let t = ` ${text
+  let t = ` ${asciiDigits(text)
     .toLowerCase()
     .replace(/[’']/g, "'")
     .replace(/[?!.,;:¿¡"]/g, " ")} `;
@@ -187,6 +225,7 @@ export function parseWindow(t: string): QueryWindow | undefined {
   }
   if (/\b(ytd|year to date)\b/.test(t)) return { kind: "relative", unit: "year", offset: 0 };
   if (/\b(mtd|month to date)\b/.test(t)) return { kind: "relative", unit: "month", offset: 0 };
+  if (/\b(qtd|quarter to date)\b/.test(t)) return { kind: "relative", unit: "quarter", offset: 0 };
   const q = t.match(/\bq([1-4])(?:\s+(20\d\d))?\b/);
   if (q) return { kind: "quarter", quarter: Number(q[1]), ...(q[2] ? { year: Number(q[2]) } : {}) };
   for (const [i, m] of MONTHS.entries()) {
@@ -197,6 +236,7 @@ export function parseWindow(t: string): QueryWindow | undefined {
   }
   for (const [w, m] of Object.entries(MONTHS_OTHER))
     if (new RegExp(`\\b${w}\\b`).test(t)) return { kind: "month", month: m };
+  for (const [w, m] of ARABIC_MONTHS) if (t.includes(w)) return { kind: "month", month: m };
   const y = t.match(/\bin (20\d\d)\b/);
   if (y) return { kind: "year", year: Number(y[1]) };
   return undefined;
@@ -224,19 +264,40 @@ function measureOf(
       measure: /\boverdue\b/.test(t) ? "overdue_balance" : "outstanding_balance",
       extra: { groupBy: "customer", rank: { order: "top", limit: 1 } },
     };
-  if (/\boverdue\b|\blate (invoices|payments)\b|\bpast due\b/.test(t)) return { measure: "overdue_balance" };
+  if (/\b(which|what) (customer|client)s?\b.*\bmost\b.*\boverdue\b|\bmost overdue\b/.test(t))
+    return { measure: "overdue_balance", extra: { groupBy: "customer", rank: { order: "top", limit: 1 } } };
+  if (
+    /\boverdue\b|\blate (invoices|payments)\b|\bpast due\b|\b(is|are|invoices?|payments?|amount) late\b/.test(
+      t,
+    ) &&
+    !/\bdeals?\b/.test(t)
+  )
+    return { measure: "overdue_balance" };
   if (/\b(owes?|owed|outstanding|receivables?|unpaid)\b/.test(t)) return { measure: "outstanding_balance" };
-  if (/\b(collected|payments? received|cash in|got paid|cash collected)\b/.test(t))
+  if (
+    /\b(collected|payments? received|cash in|got paid|cash collected|(cash|money) (came|come|coming) in)\b/.test(
+      t,
+    )
+  )
     return { measure: "collected_cash" };
   if (/\b(invoiced|billed|invoices (issued|sent))\b/.test(t)) return { measure: "invoiced" };
-  if (/\b(biggest|largest|smallest|top \d+|top) deals?\b|\bdeals?\b.*\b(biggest|largest)\b/.test(t))
+  if (
+    /\b(biggest|largest|smallest|top \d+|top) (open |won |lost )?deals?\b|\bdeals?\b.*\b(biggest|largest)\b/.test(
+      t,
+    )
+  )
     return { measure: "deals" };
-  if (/\bhow many\b.*\bdeals?\b|\bnumber of deals\b|\bdeal count\b/.test(t)) return { measure: "deal_count" };
+  if (/\bhow many\b.*\bdeals?\b|\bnumber of deals\b|\bdeal count\b|^\s*deals? (won|lost|closed)\b/.test(t))
+    return { measure: "deal_count" };
   if (/\b(stuck|stalled)\b.*\bdeals?\b|\bdeals?\b.*\bstuck\b/.test(t))
     return { measure: "deals", extra: { filters: { stuck: true } } };
-  if (/\b(won|closed won)\b.*\b(value|worth|total|much)\b|\bhow much\b.*\bwon\b/.test(t))
+  if (
+    /\b(won|closed won)\b.*\b(value|worth|total|much)\b|\bhow much\b.*\b(won|win)\b|\b(value|worth|total) of (the )?deals? won\b/.test(
+      t,
+    )
+  )
     return { measure: "won_value" };
-  if (/\b(pipeline|pipe)\b/.test(t) && /\b(value|worth|total|how much|big)\b/.test(t))
+  if (/\b(pipeline|pipe)\b/.test(t) && /\b(value|worth|total|how much|big|open|for)\b/.test(t))
     return { measure: "pipeline_value" };
   // Metric series by key, name or common word (after money words so "cash collected" stays payments).
   const metric = v.metrics.find(
@@ -299,9 +360,13 @@ export function parseQuestion(text: string, v: Vocabulary): ParseOutcome {
     ].includes(q.measure)
   )
     filters.ownerId = v.me;
-  if (/\b(won|win|closed)\b/.test(t) && (q.measure === "deal_count" || q.measure === "deals"))
+  if (
+    /\b(won|win|closed|close|sign|signed)\b/.test(t) &&
+    (q.measure === "deal_count" || q.measure === "deals")
+  )
     filters.status = "won";
-  if (/\blost\b/.test(t) && (q.measure === "deal_count" || q.measure === "deals")) filters.status = "lost";
+  if (/\b(lost|lose)\b/.test(t) && (q.measure === "deal_count" || q.measure === "deals"))
+    filters.status = "lost";
   if (/\b(by|per|each) (rep|owner|salesperson|person)\b/.test(t)) q.groupBy = "owner";
   if (/\b(by|per|each) stage\b/.test(t)) q.groupBy = "stage";
   if (/\b(by|per|each) (customer|client)\b/.test(t)) q.groupBy = "customer";
@@ -317,7 +382,12 @@ export function parseQuestion(text: string, v: Vocabulary): ParseOutcome {
       limit: Math.min(20, Number(n ?? (q.measure === "deals" ? 1 : 5))),
     };
   }
-  if (/\b(compared|vs|versus|than last|change|growth|grew|grow)\b/.test(t)) q.compare = "previous_period";
+  if (
+    /\b(vs|versus|against|compared to|on track for|to) (the |our |my )?(target|goal)s?\b|\bon track\b/.test(t)
+  )
+    q.compare = "target";
+  else if (/\b(compared|vs|versus|than last|change|growth|grew|grow)\b/.test(t))
+    q.compare = "previous_period";
   for (const s of v.stages) if (s.length > 3 && t.includes(` ${s.toLowerCase()} `)) filters.stage = s;
   const rep = v.reps.find((r) => {
     const first = r.name.toLowerCase().split(/\s+/)[0]!;

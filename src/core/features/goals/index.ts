@@ -11,5 +11,5 @@ export { DEFAULT_HORIZON_DAYS, parseDeadline, parseGoalText } from "./rules.js";
 export { extractedIntentSchema, smartGoalsSchema } from "./schemas.js";
 export { goalTitle, templateGoals } from "./template.js";
 export type * from "./types.js";
-export { acceptGoalReply, goalsReply, planGoalReply } from "./use-cases.js";
+export { acceptGoalReply, goalPacesFor, goalsReply, planGoalReply } from "./use-cases.js";
 export { feedbackFrom, judgeAchievability, validateGoal } from "./validate.js";

@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps.js";
+import type { Tx } from "../../infra/db/client.js";
 import { AppError } from "../../kernel/errors.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { Reply } from "../../ports/reply.js";
@@ -7,6 +8,7 @@ import { can } from "../auth/index.js";
 import type { GoalPlanner } from "./graph.js";
 import { formatValue } from "./measure.js";
 import { loadPoints } from "./metric-data.js";
+import type { GoalPace } from "./pace.js";
 import { computePace } from "./pace.js";
 import { goalsListReply } from "./replies.js";
 import { activateGoal, findGoal, listGoals } from "./store.js";
@@ -73,4 +75,12 @@ export async function goalsReply(deps: Deps, actor: Actor): Promise<Reply> {
     return out;
   });
   return goalsListReply(paces);
+}
+
+/** Active goals on one metric with their pace today (for "revenue vs target"), in the tenant transaction. */
+export async function goalPacesFor(tx: Tx, metricKey: string, today: Date): Promise<GoalPace[]> {
+  const rows = (await listGoals(tx, ["active"])).filter((g) => g.metricKey === metricKey);
+  if (rows.length === 0) return [];
+  const points = await loadPoints(tx, metricKey);
+  return rows.map((g) => computePace(g, points, today));
 }
