@@ -43,6 +43,7 @@ export function contactsKind(): KindSpec {
         keys.length ? () => ctx.tx.select().from(contacts).where(inArray(contacts.name, keys)) : undefined,
       );
       const index = keyIndex(found as Partial<Contact>[], (x) => x.name!);
+      const news: Partial<Contact>[] = [];
       for (const row of rows) {
         const current = index.find(str(row.values.external_id), str(row.values.name));
         const name = str(row.values.name);
@@ -50,19 +51,19 @@ export function contactsKind(): KindSpec {
         if (row.failed) continue;
         const patch = patchOf(ctx, row, MAP);
         if (!current) {
-          const [ins] = await ctx.tx
-            .insert(contacts)
-            .values({ tenantId: ctx.tenantId, ...patch } as typeof contacts.$inferInsert)
-            .returning();
-          index.add(ins!);
+          // Inserted in bulk after the loop; a later row of this batch with the same key updates this object.
+          const fresh = { tenantId: ctx.tenantId, ...patch } as Partial<Contact>;
+          news.push(fresh);
+          index.add(fresh);
           ctx.count("created");
           continue;
         }
         if (countChange(ctx, MAP, current as Record<string, unknown>, patch).length) {
-          await ctx.tx.update(contacts).set(patch).where(eq(contacts.id, current.id!));
+          if (current.id) await ctx.tx.update(contacts).set(patch).where(eq(contacts.id, current.id));
           Object.assign(current, patch);
         }
       }
+      if (news.length) await ctx.tx.insert(contacts).values(news as (typeof contacts.$inferInsert)[]);
     },
   };
 }
