@@ -27,7 +27,7 @@ const { token } = await createApiToken(deps, tenant.id, {
 const app = createHttpApp(deps);
 const auth = { authorization: `Bearer ${token}` };
 
-async function time(n: number, fn: (i: number) => Promise<Response>) {
+async function time(n: number, fn: (i: number) => Response | Promise<Response>) {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
