@@ -9,7 +9,14 @@ import { defineConfig } from "vitest/config";
  * - e2e: the built `keel` binary as a subprocess — generous limits, a loaded machine is slow.
  * 2-core machines: files run two at a time.
  */
-const withDatabase = { globalSetup: ["test/support/global-setup.ts"] };
+/*
+ * Without DATABASE_URL every file opens PGlite (Postgres in WebAssembly). V8's optimising wasm tier
+ * recompiles it in each worker: ~2 s of CPU and ~400 MB per file for nothing a test needs. The
+ * baseline tier alone (the same flag `bin/keel.mjs` sets) runs it; with real servers it is not set.
+ */
+const wasmTier =
+  process.env.DATABASE_URL || process.env.KEEL_WASM_OPTIMIZE === "1" ? {} : { execArgv: ["--liftoff-only"] };
+const withDatabase = { globalSetup: ["test/support/global-setup.ts"], ...wasmTier };
 
 export default defineConfig({
   test: {
