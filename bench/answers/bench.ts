@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { requireTenant } from "../../src/core/features/tenancy/index.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps } from "../../test/support/deps.js";
@@ -59,9 +59,14 @@ if (!existsSync(FIRST))
     FIRST,
     `# Held-out question set — FIRST run (before any fix it prompted)\n\n${HEAD}\n${held.row}\n\n${held.misses}`,
   );
+const firstRow = existsSync(FIRST)
+  ? (readFileSync(FIRST, "utf8")
+      .split("\n")
+      .find((l) => /^\| \d+ \|/.test(l)) ?? "")
+  : "";
 const out = `# Answers benchmark (offline, no model)
 
-Command: \`npm run bench:answers\` — in-process, replies through the real dispatcher, every expected
+Command: \`npm run bench:answers\` (this run: ${process.env.DATABASE_URL ? "Postgres" : "in-memory PGlite"}; the first held-out run was on PGlite) — in-process, replies through the real dispatcher, every expected
 answer computed by SQL per question (bench/answers/*.ts).
 
 ## Held-out set (bench/answers/heldout.ts)
@@ -72,7 +77,8 @@ follow-ups in one conversation, English/Spanish/German/Arabic, every role. Its f
 \`answers-heldout-first-run.md\`.
 
 ${HEAD}
-${held.row}
+${firstRow} ← first run
+${held.row} ← this run
 
 ${held.misses}
 ## Tuning set (bench/answers/cases.ts — the parser was tuned on it)
