@@ -8,7 +8,6 @@ export const BOT_SCOPES = [
   "files:write",
   "groups:history",
   "im:history",
-  "im:write",
   "users:read",
   "users:read.email",
 ] as const;
