@@ -3,6 +3,7 @@ import { digestsJob } from "./digests.job.js";
 import { draftEscalationsJob } from "./draft-escalations.job.js";
 import { draftExpiryJob } from "./draft-expiry.job.js";
 import { goalCheckinsJob } from "./goal-checkins.job.js";
+import { inboxRecoveryJob } from "./inbox-recovery.job.js";
 import { jobRunsPruneJob } from "./job-runs-prune.job.js";
 import { outboxDispatchJob } from "./outbox-dispatch.job.js";
 import { overdueInvoicesJob } from "./overdue-invoices.job.js";
@@ -17,6 +18,7 @@ export {
   draftEscalationsJob,
   draftExpiryJob,
   goalCheckinsJob,
+  inboxRecoveryJob,
   jobRunsPruneJob,
   outboxDispatchJob,
   overdueInvoicesJob,
@@ -28,6 +30,7 @@ export {
 /** Every job `keel start` schedules. */
 export const ALL_JOBS: readonly JobDefinition[] = [
   outboxDispatchJob,
+  inboxRecoveryJob,
   digestsJob,
   anomalyScanJob,
   stuckDealsJob,

@@ -7,6 +7,7 @@ export {
   draftEscalationsJob,
   draftExpiryJob,
   goalCheckinsJob,
+  inboxRecoveryJob,
   jobRunsPruneJob,
   outboxDispatchJob,
   overdueInvoicesJob,

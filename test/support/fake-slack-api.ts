@@ -18,6 +18,8 @@ export interface FakeCall {
 export interface FakeFailure {
   /** Answer only after this long (client timeouts). */
   hangMs?: number;
+  /** With hangMs: Slack does the work at once and only the answer hangs (the caller may die meanwhile). */
+  acceptFirst?: boolean;
   status?: number;
   retryAfter?: number;
   error?: string;
@@ -35,6 +37,8 @@ export interface FakeMessage {
   text?: string;
   blocks?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** How many times chat.update changed it. */
+  edits?: number;
 }
 
 export class FakeSlackApi {
@@ -159,6 +163,13 @@ export class FakeSlackApi {
     const call: FakeCall = { method, params, token, at: Date.now() };
     this.calls.push(call);
     const fail = this.failures.get(method)?.shift();
+    if (fail?.acceptFirst && fail.hangMs) {
+      const body = this.answer(method, params, token);
+      await new Promise((r) => setTimeout(r, fail.hangMs));
+      call.answeredAt = Date.now();
+      if (!res.destroyed) send(200, body);
+      return;
+    }
     if (fail?.hangMs) await new Promise((r) => setTimeout(r, fail.hangMs));
     call.answeredAt = Date.now();
     if (fail?.hangMs && !fail.status && !fail.error) return send(200, this.answer(method, params, token));
@@ -195,8 +206,16 @@ export class FakeSlackApi {
         this.messages.push(m);
         return { ok: true, channel: m.channel, ts: m.ts, message: { text: m.text, ts: m.ts } };
       }
-      case "chat.update":
+      case "chat.update": {
+        const m = this.messages.find((x) => x.channel === p.channel && x.ts === p.ts);
+        if (m) {
+          m.text = p.text as string;
+          m.blocks = p.blocks as unknown[];
+          if (p.metadata) m.metadata = p.metadata as FakeMessage["metadata"];
+          m.edits = (m.edits ?? 0) + 1;
+        }
         return { ok: true, channel: p.channel, ts: p.ts, text: p.text };
+      }
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
       case "chat.delete":

@@ -4,6 +4,8 @@ import type {
   ChannelCapabilities,
   ChatAdapter,
   DeliveryTarget,
+  InboundTurnRow,
+  PartLedger,
   SendResult,
 } from "../../core/ports/chat-adapter.js";
 import type { Reply } from "../../core/ports/reply.js";
@@ -40,6 +42,8 @@ export interface PostOptions {
 export class SlackAdapter implements ChatAdapter {
   readonly channel = "slack" as const;
   readonly capabilities = slackCapabilities;
+  /** Set by the runtime: answers a turn taken over from the inbox. */
+  onResume?: (turn: InboundTurnRow) => void;
   private readonly log: Logger;
 
   constructor(
@@ -48,6 +52,12 @@ export class SlackAdapter implements ChatAdapter {
     private readonly pacer: ChannelPacer,
   ) {
     this.log = deps.logger.child({ component: "slack-adapter" });
+  }
+
+  /** The recovery sweep's entry: starts answering a turn whose worker died (in the background). */
+  async resumeTurn(turn: InboundTurnRow): Promise<void> {
+    if (!this.onResume) throw new Error("slack runtime not wired");
+    this.onResume(turn);
   }
 
   /** Stores each action's intent under a fresh reference and renders the reply. */
@@ -62,41 +72,49 @@ export class SlackAdapter implements ChatAdapter {
     return rendered;
   }
 
-  /** Outbox delivery: idempotent by `target.idempotencyKey` (the outbox id). */
+  /**
+   * Outbox delivery, at most once per part: each part carries the outbox id and its index as message
+   * metadata; parts already accepted are known from the outbox row (Postgres, `target.parts`) and,
+   * on a retry (attempt > 1), from the channel itself — so a crash between "Slack accepted" and
+   * "recorded" posts nothing twice, with or without Redis.
+   */
   async send(target: DeliveryTarget, reply: Reply): Promise<SendResult> {
     const ws = await this.workspaces.forChannel(target.address);
     const key = target.idempotencyKey;
-    if (!key)
-      return {
-        messageIds: await this.post(ws, { channel: target.address, threadTs: target.threadId }, reply),
-      };
+    const opts = { channel: target.address, threadTs: target.threadId, outboxId: key };
+    if (!key) return { messageIds: await this.post(ws, opts, reply) };
+    // The store (Redis) remembers a finished send; Postgres (the outbox row's parts and attempt
+    // count) and the channel itself (metadata) cover a crash, with or without Redis.
     const stateKey = `slack:outbox-sent:${key}`;
     const prev = await this.deps.store.get(stateKey);
     if (prev?.startsWith("done:"))
       return { messageIds: JSON.parse(prev.slice(5)) as string[], warnings: ["already delivered"] };
-    if (prev === "started") {
-      const found = await this.findPosted(ws, target.address, key, target.threadId);
-      if (found) {
-        await this.deps.store.set(stateKey, `done:${JSON.stringify([found])}`, { ttlMs: SENT_TTL_MS });
-        this.log.info({ outboxId: key }, "slack outbox message found already posted");
-        return { messageIds: [found], warnings: ["already delivered"] };
-      }
-    }
+    const found =
+      (target.attempt ?? 1) > 1 || prev === "started"
+        ? await this.findPostedParts(ws, target.address, key, target.threadId)
+        : new Map<number, string>();
+    if (found.size) this.log.info({ outboxId: key, found: found.size }, "slack outbox parts found already posted");
     await this.deps.store.set(stateKey, "started", { ttlMs: SENT_TTL_MS });
-    const ids = await this.post(
-      ws,
-      { channel: target.address, threadTs: target.threadId, outboxId: key },
-      reply,
-    );
+    const ids = await this.post(ws, opts, reply, {
+      done: (i) => target.parts?.done(i) ?? found.get(i),
+      record: async (i, id) => {
+        await target.parts?.record(i, id);
+      },
+    });
     await this.deps.store.set(stateKey, `done:${JSON.stringify(ids)}`, { ttlMs: SENT_TTL_MS });
     return { messageIds: ids };
   }
 
   /** Posts a reply (several messages when long), paced per channel; returns the message ts values. */
-  async post(ws: Workspace, opts: PostOptions, reply: Reply): Promise<string[]> {
+  async post(ws: Workspace, opts: PostOptions, reply: Reply, ledger?: PartLedger): Promise<string[]> {
     const { messages } = await this.prepare(reply, ws.teamKey);
     const ids: string[] = [];
     for (const [i, m] of messages.entries()) {
+      const prior = ledger?.done(i);
+      if (prior) {
+        ids.push(prior);
+        continue;
+      }
       const res = await this.pacer.run(opts.channel, () =>
         ws.client.chat.postMessage({
           channel: opts.channel,
@@ -105,14 +123,26 @@ export class SlackAdapter implements ChatAdapter {
           blocks: m.blocks,
           unfurl_links: false,
           unfurl_media: false,
-          ...(opts.outboxId && i === 0
-            ? { metadata: { event_type: METADATA_EVENT, event_payload: { outbox_id: opts.outboxId } } }
+          ...(opts.outboxId
+            ? {
+                metadata: {
+                  event_type: METADATA_EVENT,
+                  event_payload: { outbox_id: opts.outboxId, part: i },
+                },
+              }
             : {}),
         }),
       );
-      if (res.ts) ids.push(`${opts.channel}:${res.ts}`);
+      if (res.ts) {
+        const id = `${opts.channel}:${res.ts}`;
+        ids.push(id);
+        await ledger?.record(i, id);
+      }
     }
-    if (reply.image?.pngBase64) await this.uploadImage(ws, opts, reply.image);
+    if (reply.image?.pngBase64 && !ledger?.done(messages.length)) {
+      await this.uploadImage(ws, opts, reply.image);
+      await ledger?.record(messages.length, "image");
+    }
     return ids;
   }
 
@@ -167,34 +197,35 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  /** Looks for a message this app posted with the outbox id in its metadata (after an unknown outcome). */
-  private async findPosted(
+  /** Parts of an outbox message this app already posted (by metadata), by part index. */
+  private async findPostedParts(
     ws: Workspace,
     channel: string,
     outboxId: string,
     threadTs?: string,
-  ): Promise<string | undefined> {
+  ): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
     try {
       const res = threadTs
         ? await ws.client.conversations.replies({
             channel,
             ts: threadTs,
-            limit: 50,
+            limit: 100,
             include_all_metadata: true,
           })
-        : await ws.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
-      const hit = (res.messages ?? []).find(
-        (m) =>
-          (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: string } } }).metadata
-            ?.event_payload?.outbox_id === outboxId,
-      );
-      return hit?.ts ? `${channel}:${hit.ts}` : undefined;
+        : await ws.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
+      for (const m of res.messages ?? []) {
+        const p = (
+          m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: string; part?: number } } }
+        ).metadata?.event_payload;
+        if (p?.outbox_id === outboxId && m.ts) out.set(Number(p.part ?? 0), `${channel}:${m.ts}`);
+      }
     } catch (err) {
       this.log.warn(
         { err, code: (err as { code?: string }).code },
         "slack history lookup failed; posting again",
       );
-      return undefined;
     }
+    return out;
   }
 }

@@ -1,10 +1,12 @@
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { Hono } from "hono";
 import type { Deps } from "../../core/deps.js";
+import { type InboundTurnRow, noticeReplay, receiveTurn } from "../../core/features/inbox/index.js";
 import type { Logger } from "../../core/infra/logger.js";
 import { repaired, type TextRepairs, wellFormedDeep } from "../../core/kernel/text.js";
 import { MAX_BODY_BYTES, readCapped } from "../../http/body.js";
 import type { TaskTracker } from "./tasks.js";
+import { ALREADY_ANSWERED_TEXT, STILL_WORKING_TEXT, turnOf } from "./turns.js";
 import { precheckRequest, verifyRequest } from "./verify.js";
 
 /** Slack wants an answer within 3 s; past this we answer 200 ourselves and let the work go on. */
@@ -19,9 +21,12 @@ export interface AckStats {
 
 /**
  * A Bolt Receiver on the hono server (POST /slack/events for events, commands and interactivity):
- * verify the signature → drop an event id seen before (fast path; the durable once-only claim is in
- * the listener) → start Bolt's processing → answer as soon as the listener acks. Nothing slow runs
- * before the ack: listeners ack first and continue in the background (tracked for shutdown/tests).
+ * verify the signature → a turn (DM, mention, slash command) is recorded in the inbox (one INSERT,
+ * the only I/O before the ack) → start Bolt's processing → answer as soon as the listener acks.
+ * A redelivery (Slack's retries, a replayed command) of a turn that is answered or being worked on
+ * does nothing more (a replayed command hears "already answered" once); of a turn whose worker
+ * died, it is answered now. Nothing slow runs before the ack: listeners ack first and continue in
+ * the background (tracked for shutdown/tests).
  */
 export class HonoReceiver implements Receiver {
   private bolt?: App;
@@ -32,6 +37,8 @@ export class HonoReceiver implements Receiver {
     private readonly deps: Deps,
     private readonly signingSecret: string,
     private readonly tasks: TaskTracker,
+    /** Answers a turn taken over from a dead worker (in the background). */
+    private readonly resume: (turn: InboundTurnRow) => void = () => {},
   ) {
     this.log = deps.logger.child({ component: "slack-receiver" });
   }
@@ -84,12 +91,42 @@ export class HonoReceiver implements Receiver {
     }
     if (body.type === "url_verification") return Response.json({ challenge: body.challenge });
     if (body.ssl_check) return new Response(null, { status: 200 });
+    const retryNum = req.headers.get("x-slack-retry-num");
+    const turn = turnOf(body);
+    if (turn) {
+      let r: Awaited<ReturnType<typeof receiveTurn>>;
+      try {
+        r = await receiveTurn(this.deps, turn);
+      } catch (err) {
+        // Not recorded, so not acked: Slack retries the event (a command shows the user an error).
+        this.log.error({ err, kind: turn.kind }, "slack turn not recorded; not acknowledged");
+        return this.done(started, Response.json({ error: "unavailable" }, { status: 503 }));
+      }
+      if (r.outcome === "taken-over") {
+        this.log.warn({ turnId: r.turn.id, attempts: r.turn.attempts, retryNum }, "slack turn taken over");
+        this.resume(r.turn);
+        return this.done(started, new Response(null, { status: 200 }));
+      }
+      if (r.outcome !== "new") {
+        this.log.info({ turnId: r.turn.id, outcome: r.outcome, retryNum }, "slack turn delivered again");
+        if (turn.kind === "command" && (await noticeReplay(this.deps, r.turn.id).catch(() => false)))
+          return this.done(
+            started,
+            Response.json({
+              response_type: "ephemeral",
+              text: r.outcome === "answered" ? ALREADY_ANSWERED_TEXT : STILL_WORKING_TEXT,
+            }),
+          );
+        return this.done(started, new Response(null, { status: 200 }));
+      }
+      return this.done(started, await this.dispatch(body, req.headers, { inboxTurn: r.turn }));
+    }
     const eventId = typeof body.event_id === "string" ? body.event_id : undefined;
     if (
       eventId &&
       !(await this.deps.store.set(`slack:event-seen:${eventId}`, "1", { nx: true, ttlMs: EVENT_SEEN_TTL_MS }))
     ) {
-      this.log.info({ eventId, retryNum: req.headers.get("x-slack-retry-num") }, "slack event already seen");
+      this.log.info({ eventId, retryNum }, "slack event already seen");
       return this.done(started, new Response(null, { status: 200 }));
     }
     const response = await this.dispatch(body, req.headers);
@@ -109,7 +146,11 @@ export class HonoReceiver implements Receiver {
     return res;
   }
 
-  private dispatch(body: Record<string, unknown>, headers: Headers): Promise<Response> {
+  private dispatch(
+    body: Record<string, unknown>,
+    headers: Headers,
+    customProperties?: Record<string, unknown>,
+  ): Promise<Response> {
     if (!this.bolt) throw new Error("HonoReceiver used before Bolt init()");
     return new Promise<Response>((resolve) => {
       let acked = false;
@@ -123,6 +164,7 @@ export class HonoReceiver implements Receiver {
         body,
         retryNum: headers.get("x-slack-retry-num") ? Number(headers.get("x-slack-retry-num")) : undefined,
         retryReason: headers.get("x-slack-retry-reason") ?? undefined,
+        ...(customProperties ? { customProperties } : {}),
         ack: async (response?: unknown) => {
           if (acked) return;
           acked = true;

@@ -18,6 +18,7 @@ import { ChannelPacer } from "./pacer.js";
 import { HonoReceiver } from "./receiver.js";
 import { createSealer } from "./seal.js";
 import { TaskTracker } from "./tasks.js";
+import { resumeTurn } from "./turns.js";
 import { ClientFactory, slackLogger } from "./web-client.js";
 import { Workspaces } from "./workspaces.js";
 
@@ -100,7 +101,7 @@ export function createSlackRuntime(
   } else {
     if (!settings.signingSecret)
       throw new AppError("config_invalid", "Slack HTTP mode needs SLACK_SIGNING_SECRET.");
-    http = new HonoReceiver(deps, settings.signingSecret, tasks);
+    http = new HonoReceiver(deps, settings.signingSecret, tasks, (turn) => resumeTurn(context, turn));
     receiver = http;
   }
   const app = new App({
@@ -127,6 +128,7 @@ export function createSlackRuntime(
     log.error({ err, code: (err as { code?: string }).code }, "slack listener error");
   });
   const context: SlackContext = { deps, dispatcher, workspaces, adapter, pacer, tasks, log };
+  adapter.onResume = (turn) => resumeTurn(context, turn);
   registerCommands(app, context);
   registerConversation(app, context);
   registerActions(app, context);

@@ -127,12 +127,16 @@ export class WhatsappAdapter implements ChatAdapter {
     const key = target.idempotencyKey
       ? `wa:part:${this.o.tenantId}:${target.idempotencyKey}:${i}`
       : undefined;
+    // The outbox row's ledger (Postgres) first: it survives a crash without Redis.
+    const recorded = target.parts?.done(i);
+    if (recorded !== undefined) return recorded;
     if (key) {
       const done = await this.o.deps.store.get(key);
       if (done !== null) return done;
     }
     await this.o.pacer.wait(to);
     const id = await send();
+    await target.parts?.record(i, id);
     if (key) await this.o.deps.store.set(key, id, { ttlMs: PART_TTL_MS });
     return id;
   }

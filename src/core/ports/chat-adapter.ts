@@ -25,6 +25,33 @@ export interface DeliveryTarget {
   idempotencyKey?: string;
   /** The tenant the message belongs to (set by the outbox), for adapters serving several tenants. */
   tenantId?: string;
+  /** Which delivery attempt this is (1 = first); > 1: an earlier one may have reached the channel. */
+  attempt?: number;
+  /**
+   * Parts of a long reply already accepted by the channel, kept in Postgres with the outbox row: an
+   * adapter skips `done(i)` parts and calls `record(i, id)` after each part it sends.
+   */
+  parts?: PartLedger;
+}
+
+export interface PartLedger {
+  done(index: number): string | undefined;
+  record(index: number, messageId: string): Promise<void>;
+}
+
+/** An inbound turn from the inbox (see features/inbox), as a channel resumes it after a crash. */
+export interface InboundTurnRow {
+  id: string;
+  channel: string;
+  key: string;
+  kind: string;
+  account?: string;
+  payload: Record<string, unknown>;
+  status: "pending" | "answered" | "failed";
+  attempts: number;
+  placeholder?: string;
+  responsePosts: number;
+  receivedAt: Date;
 }
 
 /**
@@ -63,6 +90,11 @@ export interface ChatAdapter {
    * or null when there is none. Channels that cannot look messages up leave it out.
    */
   alreadyDelivered?(target: DeliveryTarget, idempotencyKey: string): Promise<string | null>;
+  /**
+   * Answers an inbound turn again whose worker died before answering (taken over from the inbox by
+   * a retry or the recovery sweep). Channels without an inbox leave it out.
+   */
+  resumeTurn?(turn: InboundTurnRow): Promise<void>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

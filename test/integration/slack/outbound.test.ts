@@ -36,7 +36,7 @@ describe("outbound delivery", () => {
     expect(h.api.callsTo("chat.postMessage").filter((c) => c.params.channel === "C0ONCE")).toHaveLength(1);
     expect(
       h.api.callsTo("chat.postMessage").find((c) => c.params.channel === "C0ONCE")!.params.metadata,
-    ).toEqual({ event_type: "keel_outbox", event_payload: { outbox_id: "outbox-once" } });
+    ).toEqual({ event_type: "keel_outbox", event_payload: { outbox_id: "outbox-once", part: 0 } });
   });
 
   it("a Slack error fails the delivery so the outbox retries it", async () => {

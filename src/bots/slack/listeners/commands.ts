@@ -1,12 +1,10 @@
-import type { App, RespondFn } from "@slack/bolt";
-import type { IntentArgs } from "../../../core/intents/intent.js";
-import { asAppError } from "../../../core/kernel/errors.js";
-import { afterAck, type SlackContext, slackCode, teamKeyOf, toIntent } from "../context.js";
-import { actorForSlackUser } from "../people.js";
+import type { App } from "@slack/bolt";
+import { type InboundTurnRow, receiveTurn } from "../../../core/features/inbox/index.js";
+import { afterAck, type SlackContext, teamKeyOf } from "../context.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
-import { commandToIntent, isPrivateCommand, SLASH_COMMANDS } from "../to-intent.js";
+import { commandToIntent, SLASH_COMMANDS } from "../to-intent.js";
+import { answerCommand, COMMAND_RE, incomingCommand, resumeTurn } from "../turns.js";
 
-const COMMAND_RE = new RegExp(`^(${SLASH_COMMANDS.map((c) => c.replace("/", "\\/")).join("|")})$`);
 const OWN_SLASH = new Set(SLASH_COMMANDS.map((c) => c.slice(1)));
 
 /** "Usage: deal NAME" → "Usage: `/deal NAME`" (or `/keel …` for the shared commands without their own slash). */
@@ -19,47 +17,35 @@ export function slackUsage(message: string): string {
 
 /**
  * Slash commands: parse (pure) → bad arguments are answered in the ack itself, ephemerally; anything
- * else is acked empty at once and answered through response_url when the dispatcher is done.
+ * else is acked empty at once (the receiver recorded the turn before) and answered through the
+ * response_url — at most 5 posts, the rest through the Web API — when the dispatcher is done.
  */
 export function registerCommands(app: App, ctx: SlackContext): void {
-  app.command(COMMAND_RE, async ({ command, ack, respond, context }) => {
-    const args: IntentArgs = commandToIntent(command.command, command.text);
+  app.command(COMMAND_RE, async ({ command, ack, body, context }) => {
+    const args = commandToIntent(command.command, command.text);
     if (args.kind === "usage.error") {
       await ack({ response_type: "ephemeral", text: escapeMrkdwn(slackUsage(args.message)) });
       return;
     }
     await ack();
     await afterAck();
-    const log = ctx.log.child({ command: command.command, kind: args.kind });
-    await ctx.tasks.limit(async () => {
-      try {
-        const ws = await ctx.workspaces.resolve(teamKeyOf(context));
-        await ctx.workspaces.rememberChannel(command.channel_id, ws.teamKey);
-        const actor = await actorForSlackUser(ctx.deps, ws, command.user_id);
-        const reply = await ctx.dispatcher.dispatch(
-          toIntent(args, actor, command.channel_id, `slack:cmd:${command.trigger_id}`),
-        );
-        const ephemeral =
-          Boolean(reply.ephemeral) || isPrivateCommand(command.command, command.text) || args.kind === "help";
-        const { messages } = await ctx.adapter.prepare(reply, ws.teamKey);
-        for (const m of messages)
-          await respond({
-            response_type: ephemeral ? "ephemeral" : "in_channel",
-            text: m.text,
-            blocks: m.blocks,
-          });
-      } catch (err) {
-        log.error({ err, code: slackCode(err) }, "slack command failed");
-        await sorry(respond, err);
-      }
-    });
+    const c = incomingCommand(body as unknown as Record<string, unknown>);
+    if (!c) return;
+    c.teamKey = teamKeyOf(context);
+    let turn = context.inboxTurn as InboundTurnRow | undefined;
+    if (!turn) {
+      const r = await receiveTurn(ctx.deps, {
+        channel: "slack",
+        key: `command:${c.triggerId}`,
+        kind: "command",
+        account: c.teamKey,
+        payload: { ...c },
+      });
+      if (r.outcome === "taken-over") return resumeTurn(ctx, r.turn);
+      if (r.outcome !== "new") return;
+      turn = r.turn;
+    }
+    const mine = turn;
+    await ctx.tasks.limit(() => answerCommand(ctx, mine, c, false));
   });
-}
-
-async function sorry(respond: RespondFn, err: unknown): Promise<void> {
-  const e = asAppError(err);
-  await respond({
-    response_type: "ephemeral",
-    text: e.code === "internal" ? "Sorry, something went wrong; it has been logged." : e.userMessage,
-  }).catch(() => {});
 }

@@ -9,6 +9,7 @@ import {
   type ChannelRegistry,
   DeliveryDeferred,
   type DeliveryTarget,
+  type PartLedger,
 } from "../../ports/chat-adapter.js";
 import type { Reply } from "../../ports/reply.js";
 import { deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
@@ -25,8 +26,16 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export type { ChannelRegistry, DraftSentHook } from "../../ports/chat-adapter.js";
 
 export const OUTBOX_MAX_ATTEMPTS = 6;
-/** How long a claimed row stays ours; after that another dispatcher may take it (crash recovery). */
-export const OUTBOX_LOCK_MS = 60_000;
+/**
+ * How long a claimed row stays ours without a renewal; after that another dispatcher may take it
+ * (crash recovery). Sized to a send, not to a batch: a live sender renews it every OUTBOX_RENEW_MS
+ * however long its sends take (Web API timeout 10 s, pacing), a dead one loses it within this — with
+ * the dispatcher running every 5 s, a crashed delivery is picked up again within ~13 s.
+ */
+export const OUTBOX_LEASE_MS = 8_000;
+export const OUTBOX_RENEW_MS = 2_000;
+/** @deprecated the lease is OUTBOX_LEASE_MS. */
+export const OUTBOX_LOCK_MS = OUTBOX_LEASE_MS;
 
 /**
  * Enqueues a message in the caller's transaction. The same dedupe key enqueues once.
@@ -76,7 +85,7 @@ async function claim(tx: Tx, now: Date, limit: number): Promise<OutboxRow[]> {
     .update(outbox)
     .set({
       status: "sending",
-      lockedUntil: new Date(now.getTime() + OUTBOX_LOCK_MS),
+      lockedUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
       attempts: sql`${outbox.attempts} + 1`,
     })
     .where(inArray(outbox.id, due))
@@ -158,6 +167,9 @@ export async function deliverDue(
   const maxAttempts = opts.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
   const om = outboxMetrics(deps.metrics);
   const rows = await deps.db.tenantTx(tenantId, (tx) => claim(tx, deps.clock.now(), limit));
+  // Every claimed row not finished yet keeps its lease, also those waiting their turn behind pacing.
+  const held = new Set(rows.map((r) => r.id));
+  const renew = keepLeases(deps, tenantId, held);
   for (const row of rows) {
     const log = deps.logger.child({ outboxId: row.id, channel: row.target.channel });
     const adapter = channels.get(row.target.channel);
@@ -166,6 +178,8 @@ export async function deliverDue(
       channel: row.target.channel as ChannelKind,
       idempotencyKey: row.id,
       tenantId,
+      attempt: row.attempts,
+      parts: partLedger(deps, tenantId, row),
     };
     try {
       if (!adapter) throw new Error(`no adapter for channel ${row.target.channel}`);
@@ -249,9 +263,46 @@ export async function deliverDue(
       else report.failed++;
       report.results.push({ outboxId: row.id, status: dead ? "dead" : "failed", error: message });
       log.warn({ err: e, attempts: row.attempts, dead, retryInMs: wait }, "outbox delivery failed");
+    } finally {
+      held.delete(row.id);
     }
   }
+  clearInterval(renew);
   return report;
+}
+
+/** Renews claimed rows' leases while their sender lives (stops with the process, so a crash frees them). */
+function keepLeases(deps: Deps, tenantId: string, ids: Set<string>): NodeJS.Timeout {
+  const t = setInterval(() => {
+    if (!ids.size) return;
+    deps.db
+      .tenantTx(tenantId, (tx) =>
+        tx
+          .update(outbox)
+          .set({ lockedUntil: new Date(deps.clock.now().getTime() + OUTBOX_LEASE_MS) })
+          .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, "sending"))),
+      )
+      .catch((err) => deps.logger.warn({ err }, "outbox lease renewal failed"));
+  }, OUTBOX_RENEW_MS);
+  t.unref();
+  return t;
+}
+
+/** The row's record of parts already sent, in Postgres (the same protection with or without Redis). */
+function partLedger(deps: Deps, tenantId: string, row: OutboxRow): PartLedger {
+  const parts: Record<string, string> = { ...(row.parts ?? {}) };
+  return {
+    done: (i) => parts[String(i)],
+    async record(i, messageId) {
+      parts[String(i)] = messageId;
+      await deps.db.tenantTx(tenantId, (tx) =>
+        tx
+          .update(outbox)
+          .set({ parts: sql`${outbox.parts} || ${JSON.stringify({ [String(i)]: messageId })}::jsonb` })
+          .where(eq(outbox.id, row.id)),
+      );
+    },
+  };
 }
 
 /** Tenants with due work, through a SECURITY DEFINER lookup (the dispatcher runs across tenants). */

@@ -12,6 +12,7 @@ export * from "./drafts.js";
 export * from "./goals.js";
 export * from "./idempotency-keys.js";
 export * from "./identities.js";
+export * from "./inbound-turns.js";
 export * from "./invoices.js";
 export * from "./job-runs.js";
 export * from "./llm-calls.js";

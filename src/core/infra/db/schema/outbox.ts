@@ -20,6 +20,11 @@ export const outbox = pgTable(
     lockedUntil: ts("locked_until"),
     lastError: text("last_error"),
     channelMessageId: text("channel_message_id"),
+    /**
+     * Parts of a long reply the channel already accepted (part index → channel message id), written
+     * after each part: a retry after a crash skips them, with or without Redis.
+     */
+    parts: jsonb("parts").$type<Record<string, string>>().notNull().default({}),
     deliveryStatus: text("delivery_status"),
     createdAt: createdAt(),
     sentAt: ts("sent_at"),

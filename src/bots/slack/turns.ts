@@ -1,0 +1,404 @@
+import {
+  type InboundTurnRow,
+  leaseKeeper,
+  markAnswered,
+  type NewTurn,
+  releaseTurn,
+  setPlaceholder,
+  TURN_MAX_ATTEMPTS,
+  takeResponsePost,
+} from "../../core/features/inbox/index.js";
+import type { Reply } from "../../core/ports/reply.js";
+import { afterAck, type SlackContext, slackCode, toIntent } from "./context.js";
+import { setupTurn } from "./listeners/onboarding.js";
+import { actorForSlackUser, NotMemberError } from "./people.js";
+import { escapeMrkdwn } from "./render/mrkdwn.js";
+import type { SlackMessage } from "./render/blocks.js";
+import { commandToIntent, isPrivateCommand, messageToIntent, SLASH_COMMANDS } from "./to-intent.js";
+import type { Workspace } from "./workspaces.js";
+
+export const THINKING_TEXT = "_thinking…_";
+/** Said before an answer that comes after a crash or a long outage (it replaces the placeholder). */
+export const LATE_TEXT = "Sorry, that took too long — here is the answer.";
+export const SORRY_TEXT = "Sorry, something went wrong; it has been logged.";
+/** A replayed slash command: said once, in the ack. */
+export const ALREADY_ANSWERED_TEXT = "Already answered — see the answer above.";
+export const STILL_WORKING_TEXT = "Still working on that one.";
+const TURN_META = "keel_turn";
+const RESPONSE_URL_TIMEOUT_MS = 10_000;
+
+export const COMMAND_RE = new RegExp(`^(${SLASH_COMMANDS.map((c) => c.replace("/", "\\/")).join("|")})$`);
+
+/** A DM or mention to answer (what a turn's payload holds for kind "message"). */
+export interface IncomingMessage {
+  eventId: string;
+  teamKey?: string;
+  channel: string;
+  user: string;
+  text: string;
+  ts: string;
+  threadTs?: string;
+}
+
+/** A slash command to answer (kind "command"). */
+export interface IncomingCommand {
+  command: string;
+  text: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+  triggerId: string;
+  teamKey?: string;
+}
+
+type Body = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/** Team key of a request body: the enterprise for org-wide installs, else the team. */
+function teamKeyOfBody(body: Body): string | undefined {
+  const auth = Array.isArray(body.authorizations) ? (body.authorizations[0] as Body | undefined) : undefined;
+  const enterprise = str(body.enterprise_id) ?? str((body.enterprise as Body | undefined)?.id);
+  const org = auth?.is_enterprise_install === true || body.is_enterprise_install === "true";
+  return org ? enterprise : (str(body.team_id) ?? enterprise);
+}
+
+/**
+ * The mention or DM in an event, when it is one Keel answers: app_mention outside DMs, message.im
+ * (no subtype: no edits, joins, bot posts), from a person, with text. Listeners and the receiver use
+ * this one rule, so what is recorded as a turn is exactly what gets answered.
+ */
+export function incomingMessage(event: unknown, eventId: string, teamKey?: string): IncomingMessage | null {
+  const e = event as Body;
+  const user = str(e.user);
+  const text = str(e.text);
+  const channel = str(e.channel);
+  const ts = str(e.ts);
+  if (!user || !text || !channel || !ts || e.bot_id) return null;
+  if (e.type === "app_mention" && channel.startsWith("D")) return null;
+  if (e.type === "message" && (e.channel_type !== "im" || e.subtype)) return null;
+  if (e.type !== "app_mention" && e.type !== "message") return null;
+  return { eventId, teamKey, channel, user, text, ts, threadTs: str(e.thread_ts) };
+}
+
+/** The slash command in a form body, when it is one Keel answers after the ack (not a usage error). */
+export function incomingCommand(body: Body): IncomingCommand | null {
+  const command = str(body.command);
+  const responseUrl = str(body.response_url);
+  const triggerId = str(body.trigger_id);
+  const userId = str(body.user_id);
+  const channelId = str(body.channel_id);
+  if (!command || !COMMAND_RE.test(command) || !responseUrl || !triggerId || !userId || !channelId)
+    return null;
+  const text = str(body.text) ?? "";
+  if (commandToIntent(command, text).kind === "usage.error") return null;
+  return { command, text, userId, channelId, responseUrl, triggerId, teamKey: teamKeyOfBody(body) };
+}
+
+/** The inbox record for a request body, or null when it is not a turn (buttons, App Home, …). */
+export function turnOf(body: Body): NewTurn | null {
+  if (body.type === "event_callback") {
+    const eventId = str(body.event_id);
+    const m = eventId ? incomingMessage(body.event, eventId, teamKeyOfBody(body)) : null;
+    return m
+      ? {
+          channel: "slack",
+          key: `event:${m.eventId}`,
+          kind: "message",
+          account: m.teamKey,
+          payload: { ...m },
+        }
+      : null;
+  }
+  const c = incomingCommand(body);
+  return c
+    ? {
+        channel: "slack",
+        key: `command:${c.triggerId}`,
+        kind: "command",
+        account: c.teamKey,
+        payload: { ...c },
+      }
+    : null;
+}
+
+const late = (reply: Reply): Reply => ({ ...reply, text: `${LATE_TEXT}\n\n${reply.text}` });
+
+/**
+ * Dispatches with the turn's idempotency key. A late turn whose first worker died mid-dispatch finds
+ * the key taken with no reply ("already working"): that worker is gone, so it asks again under a key
+ * of its own attempt.
+ */
+async function dispatchFor(
+  ctx: SlackContext,
+  turn: InboundTurnRow,
+  make: (key: string) => Parameters<SlackContext["dispatcher"]["dispatch"]>[0],
+  key: string,
+): Promise<Reply> {
+  const reply = await ctx.dispatcher.dispatch(make(key));
+  if (reply.outcome?.kind !== "duplicate" || turn.attempts === 1) return reply;
+  return ctx.dispatcher.dispatch(make(`${key}:attempt-${turn.attempts}`));
+}
+
+/** What went wrong, data-free, for the inbox row. */
+const errorCode = (err: unknown) => `slack:${slackCode(err) ?? (err as Error)?.name ?? "error"}`;
+
+/**
+ * Runs a turn's work under this process's lease. A failure (Slack down, the database away) leaves
+ * the turn pending for the recovery sweep; the last allowed attempt says sorry instead and gives up.
+ */
+async function guarded(
+  ctx: SlackContext,
+  turn: InboundTurnRow,
+  work: () => Promise<void>,
+  giveUp: () => Promise<void>,
+): Promise<void> {
+  await leaseKeeper(ctx.deps).hold(async () => {
+    try {
+      await work();
+      await markAnswered(ctx.deps, turn.id);
+    } catch (err) {
+      const last = turn.attempts >= TURN_MAX_ATTEMPTS;
+      ctx.log.error(
+        { err, code: slackCode(err), turnId: turn.id, attempts: turn.attempts, last },
+        "slack turn failed",
+      );
+      if (!last) {
+        await releaseTurn(ctx.deps, turn.id, errorCode(err)).catch((e) =>
+          ctx.log.error({ err: e, turnId: turn.id }, "slack turn release failed"),
+        );
+        return;
+      }
+      await giveUp().catch(() => {});
+      await markAnswered(ctx.deps, turn.id).catch(() => {});
+    }
+  });
+}
+
+/** Finds this turn's placeholder in the thread (by metadata) when its ts was never recorded. */
+async function findPlaceholder(
+  ws: Workspace,
+  m: IncomingMessage,
+  turnId: string,
+): Promise<{ ts: string; answered: boolean } | undefined> {
+  try {
+    const res = await ws.client.conversations.replies({
+      channel: m.channel,
+      ts: m.threadTs ?? m.ts,
+      limit: 200,
+      include_all_metadata: true,
+    });
+    const hit = (res.messages ?? []).find(
+      (x) =>
+        (x as { metadata?: { event_type?: string; event_payload?: { turn_id?: string } } }).metadata
+          ?.event_payload?.turn_id === turnId,
+    );
+    return hit?.ts ? { ts: hit.ts, answered: hit.text !== THINKING_TEXT } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A mention or DM: a "thinking…" placeholder in the thread (if Slack refuses it, the answer is
+ * posted instead of edited in — the turn is never dropped), dispatch, then the placeholder becomes
+ * the answer. A late turn (its first worker died) replaces a stale placeholder with the answer
+ * prefixed by an apology; one already answered is only marked so.
+ */
+export async function answerMessage(
+  ctx: SlackContext,
+  turn: InboundTurnRow,
+  m: IncomingMessage,
+  isLate: boolean,
+): Promise<void> {
+  let phTs = turn.placeholder?.split(":")[1];
+  let ws: Workspace | undefined;
+  const threadTs = m.threadTs ?? m.ts;
+  await guarded(
+    ctx,
+    turn,
+    async () => {
+      const w = await ctx.workspaces.resolve(m.teamKey);
+      ws = w;
+      await ctx.workspaces.rememberChannel(m.channel, w.teamKey);
+      if (isLate && !phTs) {
+        const found = await findPlaceholder(w, m, turn.id);
+        if (found?.answered) {
+          ctx.log.info({ turnId: turn.id }, "slack turn was answered before the crash");
+          return;
+        }
+        phTs = found?.ts;
+      }
+      if (!phTs && !isLate) {
+        try {
+          const ph = await ctx.pacer.run(m.channel, () =>
+            w.client.chat.postMessage({
+              channel: m.channel,
+              thread_ts: threadTs,
+              text: THINKING_TEXT,
+              metadata: { event_type: TURN_META, event_payload: { turn_id: turn.id } },
+            }),
+          );
+          phTs = ph.ts;
+          if (phTs) await setPlaceholder(ctx.deps, turn.id, `${m.channel}:${phTs}`);
+        } catch (err) {
+          ctx.log.warn(
+            { err, code: slackCode(err), turnId: turn.id },
+            "slack placeholder not posted; the answer is posted instead",
+          );
+        }
+      }
+      let reply: Reply;
+      try {
+        const actor = await actorForSlackUser(ctx.deps, w, m.user);
+        const args = messageToIntent(m.text, w.botUserId);
+        reply =
+          (await setupTurn(ctx, w, actor, m)) ??
+          (await dispatchFor(
+            ctx,
+            turn,
+            (key) => toIntent(args, actor, m.channel, key, threadTs),
+            `slack:${m.eventId}`,
+          ));
+      } catch (err) {
+        // A stranger is told who can add them; that is the answer.
+        if (!(err instanceof NotMemberError)) throw err;
+        ctx.log.info({ eventId: m.eventId }, "message from a non-member refused");
+        reply = { text: escapeMrkdwn(err.userMessage) };
+      }
+      if (isLate) reply = late(reply);
+      if (reply.ephemeral && !m.channel.startsWith("D")) {
+        if (phTs) await w.client.chat.delete({ channel: m.channel, ts: phTs }).catch(() => {});
+        const { messages } = await ctx.adapter.prepare(reply, w.teamKey);
+        for (const msg of messages)
+          await w.client.chat.postEphemeral({
+            channel: m.channel,
+            user: m.user,
+            thread_ts: threadTs,
+            text: msg.text,
+            blocks: msg.blocks,
+          });
+        return;
+      }
+      if (phTs) await ctx.adapter.update(w, m.channel, phTs, reply, threadTs);
+      else await ctx.adapter.post(w, { channel: m.channel, threadTs }, reply);
+    },
+    async () => {
+      if (ws && phTs) await ws.client.chat.update({ channel: m.channel, ts: phTs, text: SORRY_TEXT });
+    },
+  );
+}
+
+/** POSTs to a response_url (Slack answers 200 "ok", or 404 once it is used up or expired). */
+async function postResponse(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),
+  });
+  await res.body?.cancel().catch(() => {});
+  if (!res.ok)
+    throw Object.assign(new Error(`response_url answered ${res.status}`), { code: `http_${res.status}` });
+}
+
+/**
+ * Delivers a command's answer: through its response_url while the budget lasts (5 posts in 30
+ * minutes, counted in the inbox before each post), then — and when the URL refuses — through the Web
+ * API to the same place: ephemeral to the user, or into the channel.
+ */
+export async function deliverCommand(
+  ctx: SlackContext,
+  ws: Workspace,
+  turn: InboundTurnRow,
+  c: IncomingCommand,
+  messages: SlackMessage[],
+  ephemeral: boolean,
+): Promise<void> {
+  for (const msg of messages) {
+    if (await takeResponsePost(ctx.deps, turn.id)) {
+      try {
+        await postResponse(c.responseUrl, {
+          response_type: ephemeral ? "ephemeral" : "in_channel",
+          replace_original: false,
+          text: msg.text,
+          blocks: msg.blocks,
+        });
+        continue;
+      } catch (err) {
+        ctx.log.warn(
+          { err, code: slackCode(err), turnId: turn.id },
+          "slack response_url refused; using the Web API",
+        );
+      }
+    }
+    if (ephemeral)
+      await ws.client.chat.postEphemeral({
+        channel: c.channelId,
+        user: c.userId,
+        text: msg.text,
+        blocks: msg.blocks,
+      });
+    else
+      await ctx.pacer.run(c.channelId, () =>
+        ws.client.chat.postMessage({
+          channel: c.channelId,
+          text: msg.text,
+          blocks: msg.blocks,
+          unfurl_links: false,
+        }),
+      );
+  }
+}
+
+/** A slash command after its (empty) ack: dispatch and answer within the response_url budget. */
+export async function answerCommand(
+  ctx: SlackContext,
+  turn: InboundTurnRow,
+  c: IncomingCommand,
+  isLate: boolean,
+): Promise<void> {
+  let ws: Workspace | undefined;
+  await guarded(
+    ctx,
+    turn,
+    async () => {
+      const w = await ctx.workspaces.resolve(c.teamKey);
+      ws = w;
+      await ctx.workspaces.rememberChannel(c.channelId, w.teamKey);
+      const actor = await actorForSlackUser(ctx.deps, w, c.userId);
+      const args = commandToIntent(c.command, c.text);
+      let reply = await dispatchFor(
+        ctx,
+        turn,
+        (key) => toIntent(args, actor, c.channelId, key),
+        `slack:cmd:${c.triggerId}`,
+      );
+      if (isLate) reply = late(reply);
+      const ephemeral =
+        Boolean(reply.ephemeral) || isPrivateCommand(c.command, c.text) || args.kind === "help";
+      const { messages } = await ctx.adapter.prepare(reply, w.teamKey);
+      await deliverCommand(ctx, w, turn, c, messages, ephemeral);
+    },
+    async () => {
+      if (ws) await deliverCommand(ctx, ws, turn, c, [{ text: SORRY_TEXT } as SlackMessage], true);
+    },
+  );
+}
+
+/**
+ * Picks a recorded turn up again (a retry or the recovery sweep took it over from a dead worker):
+ * answered late, in the background; resolves once the work is started.
+ */
+export function resumeTurn(ctx: SlackContext, turn: InboundTurnRow): void {
+  const work = async () => {
+    await afterAck();
+    await ctx.tasks.limit(async () => {
+      if (turn.kind === "message")
+        await answerMessage(ctx, turn, turn.payload as unknown as IncomingMessage, true);
+      else if (turn.kind === "command")
+        await answerCommand(ctx, turn, turn.payload as unknown as IncomingCommand, true);
+      else ctx.log.warn({ kind: turn.kind, turnId: turn.id }, "slack turn of unknown kind left alone");
+    });
+  };
+  ctx.tasks.track(work().catch((err) => ctx.log.error({ err, turnId: turn.id }, "slack turn resume failed")));
+}

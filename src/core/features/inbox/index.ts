@@ -1,0 +1,276 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Deps } from "../../deps.js";
+import { inboundTurns } from "../../infra/db/schema/index.js";
+import type { InboundTurnRow } from "../../ports/chat-adapter.js";
+
+export type { InboundTurnRow } from "../../ports/chat-adapter.js";
+
+/**
+ * The inbox of inbound turns. A turn is written before the channel is acked and answered exactly
+ * once: its worker holds a lease renewed while it lives; a retry of the same delivery, or the
+ * recovery sweep, takes over a turn whose lease ran out (the worker died) and answers it.
+ */
+
+/** How long a turn stays with its worker without a renewal (a kill -9 is noticed within this). */
+export const TURN_LEASE_MS = 15_000;
+/** Renewal period of the leases of a live worker. */
+export const TURN_RENEW_MS = 5_000;
+/** After this many takeovers a turn is given up (marked failed, message erased). */
+export const TURN_MAX_ATTEMPTS = 5;
+/** Slack: posts allowed per response_url, and how long it lives. */
+export const RESPONSE_URL_MAX_POSTS = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+
+/** This process's identity as a turn owner. */
+export const TURN_OWNER = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+
+export interface NewTurn {
+  channel: string;
+  key: string;
+  kind: string;
+  account?: string;
+  payload: Record<string, unknown>;
+}
+
+export type Received =
+  /** First delivery: work on it. */
+  | { outcome: "new"; turn: InboundTurnRow }
+  /** A redelivery of a turn whose worker died: work on it again (it is late). */
+  | { outcome: "taken-over"; turn: InboundTurnRow }
+  /** Answered (or given up) already. */
+  | { outcome: "answered"; turn: InboundTurnRow }
+  /** Another live worker has it. */
+  | { outcome: "in-progress"; turn: InboundTurnRow };
+
+const toRow = (r: typeof inboundTurns.$inferSelect): InboundTurnRow => ({
+  id: r.id,
+  channel: r.channel,
+  key: r.key,
+  kind: r.kind,
+  account: r.account ?? undefined,
+  payload: r.payload ?? {},
+  status: r.status,
+  attempts: r.attempts,
+  placeholder: r.placeholder ?? undefined,
+  responsePosts: r.responsePosts,
+  receivedAt: r.receivedAt,
+});
+
+const leaseEnd = (deps: Deps) => new Date(deps.clock.now().getTime() + TURN_LEASE_MS);
+
+/**
+ * Records a delivery (one INSERT; before the ack). A redelivery of a pending turn whose lease ran
+ * out takes it over in the same statement; any other redelivery changes nothing.
+ */
+export async function receiveTurn(deps: Deps, t: NewTurn, owner = TURN_OWNER): Promise<Received> {
+  const now = deps.clock.now();
+  const [row] = await deps.db.orm
+    .insert(inboundTurns)
+    .values({
+      channel: t.channel,
+      key: t.key,
+      kind: t.kind,
+      account: t.account ?? null,
+      payload: t.payload,
+      owner,
+      lockedUntil: leaseEnd(deps),
+      receivedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [inboundTurns.channel, inboundTurns.key],
+      set: { owner, lockedUntil: leaseEnd(deps), attempts: sql`${inboundTurns.attempts} + 1` },
+      setWhere: sql`${inboundTurns.status} = 'pending' and ${inboundTurns.lockedUntil} < ${now.toISOString()}::timestamptz`,
+    })
+    .returning();
+  if (row) return { outcome: row.attempts === 1 ? "new" : "taken-over", turn: toRow(row) };
+  const [existing] = await deps.db.orm
+    .select()
+    .from(inboundTurns)
+    .where(and(eq(inboundTurns.channel, t.channel), eq(inboundTurns.key, t.key)));
+  if (!existing) throw new Error("inbound turn vanished between insert and read");
+  return {
+    outcome: existing.status === "pending" ? "in-progress" : "answered",
+    turn: toRow(existing),
+  };
+}
+
+/** Several deliveries at once (a WhatsApp webhook batch): new ones are returned, the rest are not. */
+export async function receiveTurns(deps: Deps, list: NewTurn[], owner = TURN_OWNER): Promise<Received[]> {
+  const out: Received[] = [];
+  for (const t of list) out.push(await receiveTurn(deps, t, owner));
+  return out;
+}
+
+/**
+ * The recovery sweep's half: takes over pending turns of `channels` whose lease ran out (worker
+ * died, or a failed attempt waits for its retry), oldest first. Turns past TURN_MAX_ATTEMPTS are
+ * given up instead (failed, message erased) and counted in `gaveUp`.
+ */
+export async function takeOverStale(
+  deps: Deps,
+  channels: string[],
+  limit = 20,
+  owner = TURN_OWNER,
+): Promise<{ turns: InboundTurnRow[]; gaveUp: number }> {
+  if (!channels.length) return { turns: [], gaveUp: 0 };
+  const now = deps.clock.now().toISOString();
+  const gaveUp = await deps.db.rows<{ id: string }>(sql`
+    update inbound_turns set status = 'failed', payload = null, locked_until = null, owner = null
+    where status = 'pending' and attempts >= ${TURN_MAX_ATTEMPTS} and locked_until < ${now}::timestamptz
+      and channel in (${sql.join(
+        channels.map((c) => sql`${c}`),
+        sql`, `,
+      )})
+    returning id`);
+  const rows = await deps.db.rows<{ id: string }>(sql`
+    update inbound_turns set owner = ${owner}, locked_until = ${leaseEnd(deps).toISOString()}::timestamptz,
+      attempts = attempts + 1
+    where id in (
+      select id from inbound_turns
+      where status = 'pending' and locked_until < ${now}::timestamptz and channel in (${sql.join(
+        channels.map((c) => sql`${c}`),
+        sql`, `,
+      )})
+      order by received_at limit ${limit}
+      for update skip locked)
+    returning id`);
+  if (!rows.length) return { turns: [], gaveUp: gaveUp.length };
+  const full = await deps.db.orm
+    .select()
+    .from(inboundTurns)
+    .where(
+      inArray(
+        inboundTurns.id,
+        rows.map((r) => r.id),
+      ),
+    );
+  return { turns: full.map(toRow), gaveUp: gaveUp.length };
+}
+
+/** Renews the leases of every pending turn this process owns (one statement per period). */
+export async function renewLeases(deps: Deps, owner = TURN_OWNER): Promise<number> {
+  const rows = await deps.db.rows<{ id: string }>(sql`
+    update inbound_turns set locked_until = ${leaseEnd(deps).toISOString()}::timestamptz
+    where owner = ${owner} and status = 'pending' returning id`);
+  return rows.length;
+}
+
+/** The reply reached the channel: answered, and the message is forgotten. */
+export async function markAnswered(deps: Deps, id: string): Promise<void> {
+  await deps.db.orm
+    .update(inboundTurns)
+    .set({
+      status: "answered",
+      answeredAt: deps.clock.now(),
+      payload: null,
+      owner: null,
+      lockedUntil: null,
+      lastError: null,
+    })
+    .where(eq(inboundTurns.id, id));
+}
+
+/**
+ * The reply did not get through (channel down): the turn stays pending, without an owner, and the
+ * sweep tries again after `retryInMs`. `error` is a data-free code.
+ */
+export async function releaseTurn(deps: Deps, id: string, error: string, retryInMs = 10_000): Promise<void> {
+  await deps.db.orm
+    .update(inboundTurns)
+    .set({
+      owner: null,
+      lockedUntil: new Date(deps.clock.now().getTime() + retryInMs),
+      lastError: error.slice(0, 200),
+    })
+    .where(and(eq(inboundTurns.id, id), eq(inboundTurns.status, "pending")));
+}
+
+/** Remembers the placeholder message that stands for the answer until it is ready. */
+export async function setPlaceholder(deps: Deps, id: string, ref: string): Promise<void> {
+  await deps.db.orm.update(inboundTurns).set({ placeholder: ref }).where(eq(inboundTurns.id, id));
+}
+
+/**
+ * Takes one post from the turn's response_url budget (≤ 5 posts within 30 minutes of the command);
+ * false when it is spent or expired — post through the Web API instead. Counted before posting, so a
+ * crash never lets a retry go over the limit.
+ */
+export async function takeResponsePost(deps: Deps, id: string): Promise<boolean> {
+  const since = new Date(deps.clock.now().getTime() - RESPONSE_URL_TTL_MS + 60_000).toISOString();
+  const rows = await deps.db.rows<{ id: string }>(sql`
+    update inbound_turns set response_posts = response_posts + 1
+    where id = ${id} and response_posts < ${RESPONSE_URL_MAX_POSTS} and received_at > ${since}::timestamptz
+    returning id`);
+  return rows.length === 1;
+}
+
+/**
+ * A replayed delivery of a finished turn: true the first time only (say "already answered" once,
+ * then nothing).
+ */
+export async function noticeReplay(deps: Deps, id: string): Promise<boolean> {
+  const rows = await deps.db.rows<{ id: string }>(sql`
+    update inbound_turns set replay_noticed = 1 where id = ${id} and replay_noticed = 0 returning id`);
+  return rows.length === 1;
+}
+
+/** Pending turns by channel (metrics, tests). */
+export async function pendingTurns(deps: Deps): Promise<Record<string, number>> {
+  const rows = await deps.db.rows<{ channel: string; n: string | number }>(
+    sql`select channel, count(*) as n from inbound_turns where status = 'pending' group by channel`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
+}
+
+/** Forgets finished turns received before `before`. */
+export async function pruneTurns(deps: Deps, before: Date): Promise<number> {
+  const rows = await deps.db.orm
+    .delete(inboundTurns)
+    .where(and(lt(inboundTurns.receivedAt, before), sql`${inboundTurns.status} <> 'pending'`))
+    .returning({ id: inboundTurns.id });
+  return rows.length;
+}
+
+/**
+ * Keeps this process's leases alive while it works on turns: `hold(fn)` counts the turn in; one
+ * renewal statement runs every TURN_RENEW_MS while any turn is held, none when idle.
+ */
+export class LeaseKeeper {
+  private held = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly owner = TURN_OWNER,
+    private readonly everyMs = TURN_RENEW_MS,
+  ) {}
+
+  async hold<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held++ === 0) {
+      this.timer = setInterval(() => {
+        renewLeases(this.deps, this.owner).catch((err) =>
+          this.deps.logger.warn({ err }, "inbound turn lease renewal failed"),
+        );
+      }, this.everyMs);
+      this.timer.unref();
+    }
+    try {
+      return await fn();
+    } finally {
+      if (--this.held === 0) clearInterval(this.timer);
+    }
+  }
+}
+
+const keepers = new WeakMap<Deps, LeaseKeeper>();
+/** One keeper per process (per deps). */
+export function leaseKeeper(deps: Deps): LeaseKeeper {
+  let k = keepers.get(deps);
+  if (!k) {
+    k = new LeaseKeeper(deps);
+    keepers.set(deps, k);
+  }
+  return k;
+}
