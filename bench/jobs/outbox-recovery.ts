@@ -38,9 +38,9 @@ await d.cleanup();
 const md = `# Outbox recovery after kill -9
 
 \`npx tsx bench/jobs/outbox-recovery.ts\` on ${new Date().toISOString().slice(0, 10)} (real Postgres${process.env.REDIS_URL ? " and Redis" : ""}).
-Two dispatcher processes run; the one that took the message is killed while Slack has accepted its post but not answered; a second dispatcher
-(already running, a second replica) takes the row over when the claim lease
-runs out (8 s) and finds the post by its metadata. Goal: ≤ 15 s, one post.
+Two dispatcher processes run; the one that took the message is killed while Slack has accepted its
+post but not answered; the other replica takes the row over when the claim lease runs out (8 s, no
+longer renewed) and finds the post by its metadata. Goal: ≤ 15 s, one post.
 
 | store | round | seconds from kill to "sent" | posts in the channel | attempts |
 |---|---|---|---|---|

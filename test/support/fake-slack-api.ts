@@ -20,6 +20,10 @@ export interface FakeFailure {
   hangMs?: number;
   /** With hangMs: Slack does the work at once and only the answer hangs (the caller may die meanwhile). */
   acceptFirst?: boolean;
+  /** With hangMs: a caller that is gone by then (killed, timed out) had its request dropped unprocessed. */
+  dropIfGone?: boolean;
+  /** No failure: this call goes through (to fail a later one in the queue). */
+  pass?: boolean;
   status?: number;
   retryAfter?: number;
   error?: string;
@@ -83,6 +87,11 @@ export class FakeSlackApi {
   /** The next call(s) to `method` fail this way, in order. */
   failNext(method: string, ...f: FakeFailure[]): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...f]);
+  }
+
+  /** Forgets queued failures (a scenario's faults end with the process they were meant for). */
+  clearFailures(): void {
+    this.failures.clear();
   }
 
   callsTo(method: string): FakeCall[] {
@@ -162,7 +171,8 @@ export class FakeSlackApi {
         : undefined;
     const call: FakeCall = { method, params, token, at: Date.now() };
     this.calls.push(call);
-    const fail = this.failures.get(method)?.shift();
+    const queued = this.failures.get(method)?.shift();
+    const fail = queued?.pass ? undefined : queued;
     if (fail?.acceptFirst && fail.hangMs) {
       const body = this.answer(method, params, token);
       await new Promise((r) => setTimeout(r, fail.hangMs));
@@ -172,6 +182,7 @@ export class FakeSlackApi {
     }
     if (fail?.hangMs) await new Promise((r) => setTimeout(r, fail.hangMs));
     call.answeredAt = Date.now();
+    if (fail?.dropIfGone && (req.socket.destroyed || res.destroyed)) return;
     if (fail?.hangMs && !fail.status && !fail.error) return send(200, this.answer(method, params, token));
     if (fail?.status === 429)
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(fail.retryAfter ?? 1) });

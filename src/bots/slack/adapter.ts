@@ -33,6 +33,13 @@ export interface PostOptions {
   threadTs?: string;
   /** Outbox id: travels as message metadata so a retry can find a post whose result was lost. */
   outboxId?: string;
+  /** Metadata for part `i` (inbound turns mark their answer's parts the same way). */
+  metadata?: (part: number) => MessageMetadata;
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number>;
 }
 
 /**
@@ -93,7 +100,8 @@ export class SlackAdapter implements ChatAdapter {
       (target.attempt ?? 1) > 1 || prev === "started"
         ? await this.findPostedParts(ws, target.address, key, target.threadId)
         : new Map<number, string>();
-    if (found.size) this.log.info({ outboxId: key, found: found.size }, "slack outbox parts found already posted");
+    if (found.size)
+      this.log.info({ outboxId: key, found: found.size }, "slack outbox parts found already posted");
     await this.deps.store.set(stateKey, "started", { ttlMs: SENT_TTL_MS });
     const ids = await this.post(ws, opts, reply, {
       done: (i) => target.parts?.done(i) ?? found.get(i),
@@ -123,14 +131,16 @@ export class SlackAdapter implements ChatAdapter {
           blocks: m.blocks,
           unfurl_links: false,
           unfurl_media: false,
-          ...(opts.outboxId
-            ? {
-                metadata: {
-                  event_type: METADATA_EVENT,
-                  event_payload: { outbox_id: opts.outboxId, part: i },
-                },
-              }
-            : {}),
+          ...(opts.metadata
+            ? { metadata: opts.metadata(i) }
+            : opts.outboxId
+              ? {
+                  metadata: {
+                    event_type: METADATA_EVENT,
+                    event_payload: { outbox_id: opts.outboxId, part: i },
+                  },
+                }
+              : {}),
         }),
       );
       if (res.ts) {
@@ -153,14 +163,27 @@ export class SlackAdapter implements ChatAdapter {
     ts: string,
     reply: Reply,
     threadTs?: string,
+    opts: { ledger?: PartLedger; metadata?: (part: number) => MessageMetadata } = {},
   ): Promise<string[]> {
     const { messages } = await this.prepare(reply, ws.teamKey);
     const [first, ...rest] = messages as [SlackMessage, ...SlackMessage[]];
-    await this.pacer.run(channel, () =>
-      ws.client.chat.update({ channel, ts, text: first.text, blocks: first.blocks }),
-    );
+    if (!opts.ledger?.done(0))
+      await this.pacer.run(channel, () =>
+        ws.client.chat.update({
+          channel,
+          ts,
+          text: first.text,
+          blocks: first.blocks,
+          ...(opts.metadata ? { metadata: opts.metadata(0) } : {}),
+        }),
+      );
     const ids = [`${channel}:${ts}`];
-    for (const m of rest) {
+    for (const [j, m] of rest.entries()) {
+      const prior = opts.ledger?.done(j + 1);
+      if (prior) {
+        ids.push(prior);
+        continue;
+      }
       const res = await this.pacer.run(channel, () =>
         ws.client.chat.postMessage({
           channel,
@@ -168,11 +191,12 @@ export class SlackAdapter implements ChatAdapter {
           text: m.text,
           blocks: m.blocks,
           unfurl_links: false,
+          ...(opts.metadata ? { metadata: opts.metadata(j + 1) } : {}),
         }),
       );
       if (res.ts) ids.push(`${channel}:${res.ts}`);
     }
-    if (reply.image?.pngBase64)
+    if (reply.image?.pngBase64 && !opts.ledger?.done(messages.length))
       await this.uploadImage(ws, { channel, threadTs: threadTs ?? ts }, reply.image);
     return ids;
   }

@@ -174,12 +174,13 @@ async function guarded(
   });
 }
 
-/** Finds this turn's placeholder in the thread (by metadata) when its ts was never recorded. */
-async function findPlaceholder(
+/** The parts of this turn's answer already in the thread (by metadata; part 0 is the placeholder). */
+async function postedParts(
   ws: Workspace,
   m: IncomingMessage,
   turnId: string,
-): Promise<{ ts: string; answered: boolean } | undefined> {
+): Promise<Map<number, { ts: string; text?: string }>> {
+  const out = new Map<number, { ts: string; text?: string }>();
   try {
     const res = await ws.client.conversations.replies({
       channel: m.channel,
@@ -187,22 +188,24 @@ async function findPlaceholder(
       limit: 200,
       include_all_metadata: true,
     });
-    const hit = (res.messages ?? []).find(
-      (x) =>
-        (x as { metadata?: { event_type?: string; event_payload?: { turn_id?: string } } }).metadata
-          ?.event_payload?.turn_id === turnId,
-    );
-    return hit?.ts ? { ts: hit.ts, answered: hit.text !== THINKING_TEXT } : undefined;
+    for (const x of res.messages ?? []) {
+      const p = (
+        x as { metadata?: { event_type?: string; event_payload?: { turn_id?: string; part?: number } } }
+      ).metadata?.event_payload;
+      if (p?.turn_id === turnId && x.ts) out.set(Number(p.part ?? 0), { ts: x.ts, text: x.text });
+    }
   } catch {
-    return undefined;
+    // Unknown: answer in full (a placeholder recorded in the inbox is still replaced).
   }
+  return out;
 }
 
 /**
  * A mention or DM: a "thinking…" placeholder in the thread (if Slack refuses it, the answer is
  * posted instead of edited in — the turn is never dropped), dispatch, then the placeholder becomes
- * the answer. A late turn (its first worker died) replaces a stale placeholder with the answer
- * prefixed by an apology; one already answered is only marked so.
+ * the answer. Every message of the answer carries the turn id and its part number as metadata, so a
+ * later attempt (a worker died, Slack failed half-way) replaces a stale placeholder with the answer
+ * prefixed by an apology and posts only the parts that are not there yet.
  */
 export async function answerMessage(
   ctx: SlackContext,
@@ -213,6 +216,7 @@ export async function answerMessage(
   let phTs = turn.placeholder?.split(":")[1];
   let ws: Workspace | undefined;
   const threadTs = m.threadTs ?? m.ts;
+  const metadata = (part: number) => ({ event_type: TURN_META, event_payload: { turn_id: turn.id, part } });
   await guarded(
     ctx,
     turn,
@@ -220,14 +224,15 @@ export async function answerMessage(
       const w = await ctx.workspaces.resolve(m.teamKey);
       ws = w;
       await ctx.workspaces.rememberChannel(m.channel, w.teamKey);
-      if (isLate && !phTs) {
-        const found = await findPlaceholder(w, m, turn.id);
-        if (found?.answered) {
-          ctx.log.info({ turnId: turn.id }, "slack turn was answered before the crash");
-          return;
-        }
-        phTs = found?.ts;
-      }
+      const found = isLate || turn.attempts > 1 ? await postedParts(w, m, turn.id) : new Map();
+      const first = found.get(0);
+      if (first) phTs = first.ts;
+      const done = (i: number) => {
+        const f = found.get(i);
+        if (!f || (i === 0 && f.text === THINKING_TEXT)) return undefined;
+        return `${m.channel}:${f.ts}`;
+      };
+      const ledger = { done, record: async () => {} };
       if (!phTs && !isLate) {
         try {
           const ph = await ctx.pacer.run(m.channel, () =>
@@ -235,7 +240,7 @@ export async function answerMessage(
               channel: m.channel,
               thread_ts: threadTs,
               text: THINKING_TEXT,
-              metadata: { event_type: TURN_META, event_payload: { turn_id: turn.id } },
+              metadata: metadata(0),
             }),
           );
           phTs = ph.ts;
@@ -265,7 +270,10 @@ export async function answerMessage(
         ctx.log.info({ eventId: m.eventId }, "message from a non-member refused");
         reply = { text: escapeMrkdwn(err.userMessage) };
       }
-      if (isLate) reply = late(reply);
+      // Part of the answer is out already: render it the same way again (no apology shifting the
+      // parts) so only the missing parts are posted.
+      const partial = [...found.entries()].some(([i, f]) => !(i === 0 && f.text === THINKING_TEXT));
+      if (isLate && !partial) reply = late(reply);
       if (reply.ephemeral && !m.channel.startsWith("D")) {
         if (phTs) await w.client.chat.delete({ channel: m.channel, ts: phTs }).catch(() => {});
         const { messages } = await ctx.adapter.prepare(reply, w.teamKey);
@@ -279,8 +287,8 @@ export async function answerMessage(
           });
         return;
       }
-      if (phTs) await ctx.adapter.update(w, m.channel, phTs, reply, threadTs);
-      else await ctx.adapter.post(w, { channel: m.channel, threadTs }, reply);
+      if (phTs) await ctx.adapter.update(w, m.channel, phTs, reply, threadTs, { ledger, metadata });
+      else await ctx.adapter.post(w, { channel: m.channel, threadTs, metadata }, reply, ledger);
     },
     async () => {
       if (ws && phTs) await ws.client.chat.update({ channel: m.channel, ts: phTs, text: SORRY_TEXT });

@@ -4,7 +4,7 @@ import { MAX_FILE_BYTES, previewChatFile } from "../../core/features/file-import
 import { continueChatSetup, setupInProgress, startChatSetup } from "../../core/features/onboarding/index.js";
 import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
 import { actorForIdentity, tenantForChannel } from "../../core/features/tenancy/index.js";
-import { idempotencyKeys } from "../../core/infra/db/schema/index.js";
+import { idempotencyKeys, outbox } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import { type Intent, makeIntent } from "../../core/intents/intent.js";
 import { repaired, type TextRepairs, wellFormed } from "../../core/kernel/text.js";
@@ -48,7 +48,11 @@ export interface InboundDeps {
  * outbox. The message id is recorded in the same transaction that enqueues the reply, so a retried
  * webhook or a re-emitted event produces one reply.
  */
-export async function handleInbound(d: InboundDeps, raw: InboundMessage): Promise<InboundOutcome> {
+export async function handleInbound(
+  d: InboundDeps,
+  raw: InboundMessage,
+  opts: { attempt?: number } = {},
+): Promise<InboundOutcome> {
   const { deps } = d;
   const msg = storable(raw);
   // A number set up through self-service talks to its own company; the channel's bookkeeping (message
@@ -119,7 +123,11 @@ export async function handleInbound(d: InboundDeps, raw: InboundMessage): Promis
     { tenantId, userId: actor.userId, channel: "whatsapp", conversationId: msg.from },
     key,
   );
-  const reply = await d.dispatcher.dispatch(intent);
+  let reply = await d.dispatcher.dispatch(intent);
+  // A turn taken over from a worker that died mid-dispatch: that worker will never enqueue the
+  // reply, so ask again under this attempt's own key.
+  if (reply.outcome?.kind === "duplicate" && (opts.attempt ?? 1) > 1)
+    reply = await d.dispatcher.dispatch({ ...intent, idempotencyKey: `${key}:attempt-${opts.attempt}` });
   // Another delivery of this message id is still being worked on: it will enqueue the real reply.
   if (reply.outcome?.kind === "duplicate") return { status: "duplicate" };
   await d.menu.awaitEdit(
@@ -187,4 +195,18 @@ async function commit(
       deps.clock.now(),
     );
   });
+}
+
+/**
+ * Whether the reply to a message is settled: delivered (or dead — the owner was alerted), or there is
+ * none to wait for. A reply still in the outbox (retrying, held) is not.
+ */
+export async function replySettled(deps: Deps, tenantId: string, msg: InboundMessage): Promise<boolean> {
+  const [row] = await deps.db.tenantTx(tenantId, (tx) =>
+    tx
+      .select({ status: outbox.status })
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `whatsapp:reply:${msg.account}:${msg.messageId}`)),
+  );
+  return !row || row.status === "sent" || row.status === "dead";
 }

@@ -221,6 +221,47 @@ describe("inbound turns are recorded before the ack and answered once", () => {
     expect(await turnRow(`event:${eventId}`)).toMatchObject({ status: "answered" });
   });
 
+  it("Slack fails half-way through a long answer: the later attempt posts only the missing part", async () => {
+    const ctx = h.runtime.context;
+    const real = ctx.dispatcher.dispatch;
+    const long: Reply = {
+      text: ["Part A: ", "Part B: "].map((p) => `${p}${"numbers and notes ".repeat(700)}`).join("\n\n"),
+    };
+    let calls = 0;
+    ctx.dispatcher.dispatch = async () => {
+      // Part A is posted (no placeholder: Slack refused it), the post of part B fails every retry.
+      if (calls++ === 0)
+        h.api.failNext(
+          "chat.postMessage",
+          { pass: true },
+          ...Array.from({ length: 3 }, () => ({ status: 503 })),
+        );
+      return long;
+    };
+    try {
+      const ts = nextTs();
+      const eventId = `Ev${randomUUID().slice(0, 8)}`;
+      h.api.failNext("chat.postMessage", { error: "internal_error" });
+      await h.event(dm("tell me all", ts), { eventId });
+      await h.runtime.idle();
+      const row = await turnRow(`event:${eventId}`);
+      expect(row!.status).toBe("pending");
+      await h.deps.db.orm
+        .update(inboundTurns)
+        .set({ lockedUntil: new Date(Date.now() - 1) })
+        .where(eq(inboundTurns.id, row!.id));
+      await inboxRecoveryJob.run(h.deps, jobCtx());
+      await h.runtime.idle();
+      const texts = thread(ts).map((m) => m.text ?? "");
+      expect(texts.filter((t) => t.includes("Part A:"))).toHaveLength(1);
+      expect(texts.filter((t) => t.includes("Part B:"))).toHaveLength(1);
+      expect(texts).not.toContain(THINKING_TEXT);
+      expect(await turnRow(`event:${eventId}`)).toMatchObject({ status: "answered" });
+    } finally {
+      ctx.dispatcher.dispatch = real;
+    }
+  });
+
   it("a bot message, an edit and a channel message without a mention are not turns", async () => {
     const before = (await h.deps.db.orm.select().from(inboundTurns)).length;
     const ts = nextTs();

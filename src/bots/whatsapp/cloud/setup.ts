@@ -1,12 +1,20 @@
 import type { Deps } from "../../../core/deps.js";
+import {
+  type InboundTurnRow,
+  leaseKeeper,
+  markAnswered,
+  releaseTurn,
+} from "../../../core/features/inbox/index.js";
 import type { Dispatcher } from "../../../core/intents/dispatcher.js";
 import { AppError } from "../../../core/kernel/errors.js";
+import type { ChatAdapter } from "../../../core/ports/chat-adapter.js";
 import { WhatsappAdapter } from "../adapter.js";
 import { allowlist, missingCloudKeys, type WhatsappConfig } from "../config.js";
-import { handleInbound } from "../inbound.js";
+import { handleInbound, replySettled } from "../inbound.js";
 import { ActionMenu } from "../menu.js";
 import { ContactPacer } from "../pacer.js";
 import { KeyedSerial } from "../serial.js";
+import type { InboundMessage } from "../to-intent.js";
 import { GraphClient } from "./graph-client.js";
 import { applyStatuses } from "./statuses.js";
 import { CloudTransport } from "./transport.js";
@@ -68,6 +76,36 @@ export function createCloudWhatsapp(
     selfSetup: c.WHATSAPP_SELF_SETUP,
     download: (mediaId: string, maxBytes: number) => graph.downloadMedia(mediaId, maxBytes),
   };
+  const log = deps.logger.child({ channel: "whatsapp", transport: "cloud" });
+  /**
+   * One message of the inbox: handled (idempotent by message id), then answered once its reply is
+   * delivered by the outbox; while the reply waits (Graph down, held outside the 24-hour window) the
+   * turn stays pending and the sweep looks again later.
+   */
+  const answer = async (m: InboundMessage, turn?: InboundTurnRow): Promise<void> => {
+    if (!turn) {
+      await handleInbound(inbound, m);
+      return;
+    }
+    await leaseKeeper(deps).hold(async () => {
+      try {
+        await handleInbound(inbound, m, { attempt: turn.attempts });
+        if (await replySettled(deps, tenantId, m)) await markAnswered(deps, turn.id);
+        else await releaseTurn(deps, turn.id, "whatsapp:reply-not-delivered-yet", 60_000);
+      } catch (err) {
+        await releaseTurn(deps, turn.id, `whatsapp:${(err as Error)?.name ?? "error"}`).catch(() => {});
+        throw err;
+      }
+    });
+  };
+  // The recovery sweep hands back messages whose worker died (in order per contact).
+  (adapter as ChatAdapter).resumeTurn = async (turn) => {
+    const p = turn.payload as unknown as InboundMessage & { at: string };
+    const m: InboundMessage = { ...p, at: new Date(p.at) };
+    void serial
+      .run(m.from, () => answer(m, turn))
+      .catch((err) => log.error({ err, turnId: turn.id }, "whatsapp turn resume failed"));
+  };
   const routes = cloudWebhookRoutes({
     deps,
     verifyToken: c.WHATSAPP_CLOUD_VERIFY_TOKEN!,
@@ -75,7 +113,7 @@ export function createCloudWhatsapp(
     account,
     serial,
     ackBudgetMs: opts.ackBudgetMs,
-    onMessage: (m) => handleInbound(inbound, m),
+    onMessage: (m, turn) => answer(m, turn),
     onStatuses: (s) => applyStatuses(deps, tenantId, s),
   });
   return { adapter, routes, drain: () => serial.drain() };

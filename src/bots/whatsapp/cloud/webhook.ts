@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../../../core/deps.js";
+import { type InboundTurnRow, receiveTurn } from "../../../core/features/inbox/index.js";
 import { repaired, type TextRepairs, wellFormedDeep } from "../../../core/kernel/text.js";
 import type { AppEnv } from "../../../http/app.js";
 import type { InboundMessage } from "../to-intent.js";
@@ -16,10 +17,16 @@ export interface CloudWebhookOptions {
   appSecret: string;
   /** Our phone number id; webhooks for other numbers are acknowledged and ignored. */
   account: string;
-  onMessage(m: InboundMessage): Promise<unknown>;
+  /** Handles one message; `turn` is its inbox record (answered once the reply is delivered). */
+  onMessage(m: InboundMessage, turn?: InboundTurnRow): Promise<unknown>;
   onStatuses(s: StatusUpdate[]): Promise<unknown>;
   /** Wait at most this long for the work before acknowledging (default 0: ack at once, work in the background). */
   ackBudgetMs?: number;
+  /**
+   * Record each message in the inbox before the ack (default true): a crash after the ack then
+   * loses nothing — the recovery sweep answers it.
+   */
+  inbox?: boolean;
   /** Runs work for one contact in order; the default runs it directly. */
   serial?: { run<T>(key: string, task: () => Promise<T>): Promise<T> };
 }
@@ -83,13 +90,37 @@ export function cloudWebhookRoutes(o: CloudWebhookOptions): Hono<AppEnv> {
       if (mine.length + statuses.length < parsed.messages.length + parsed.statuses.length)
         log.warn("whatsapp webhook for another business number ignored");
       const run = o.serial?.run.bind(o.serial) ?? ((_k: string, t: () => Promise<unknown>) => t());
+      // Durable before the ack: one row per message (Meta's retries of the same id change nothing).
+      const todo: { m: InboundMessage; turn?: InboundTurnRow }[] = [];
+      for (const raw of mine) {
+        const at = Number.isFinite(raw.at.getTime()) && raw.at <= now ? raw.at : now;
+        const m = { ...raw, at };
+        if (o.inbox === false) {
+          todo.push({ m });
+          continue;
+        }
+        try {
+          const r = await receiveTurn(o.deps, {
+            channel: "whatsapp",
+            key: `${m.account}:${m.messageId}`,
+            kind: "message",
+            account: m.account,
+            payload: { ...m, at: at.toISOString() },
+          });
+          if (r.outcome === "new" || r.outcome === "taken-over") todo.push({ m, turn: r.turn });
+          else log.info({ outcome: r.outcome }, "whatsapp message delivered again; nothing to do");
+        } catch (err) {
+          // Not recorded, so not acknowledged: Meta delivers the webhook again.
+          log.error({ err }, "whatsapp message not recorded; not acknowledged");
+          return c.text("unavailable", 503);
+        }
+      }
       const work = Promise.all([
-        ...mine.map((m) => {
-          const at = Number.isFinite(m.at.getTime()) && m.at <= now ? m.at : now;
-          return run(m.from, () => o.onMessage({ ...m, at })).catch((err) =>
+        ...todo.map(({ m, turn }) =>
+          run(m.from, () => o.onMessage(m, turn)).catch((err) =>
             log.error({ err }, "whatsapp message failed"),
-          );
-        }),
+          ),
+        ),
         statuses.length
           ? run("statuses", () => o.onStatuses(statuses)).catch((err) =>
               log.error({ err }, "whatsapp statuses failed"),
