@@ -12,8 +12,8 @@ import type { Reply } from "../../core/ports/reply.js";
 import { afterAck, type SlackContext, slackCode, toIntent } from "./context.js";
 import { setupTurn } from "./listeners/onboarding.js";
 import { actorForSlackUser, NotMemberError } from "./people.js";
-import { escapeMrkdwn } from "./render/mrkdwn.js";
 import type { SlackMessage } from "./render/blocks.js";
+import { escapeMrkdwn } from "./render/mrkdwn.js";
 import { commandToIntent, isPrivateCommand, messageToIntent, SLASH_COMMANDS } from "./to-intent.js";
 import type { Workspace } from "./workspaces.js";
 
@@ -373,14 +373,22 @@ export async function answerCommand(
       const w = await ctx.workspaces.resolve(c.teamKey);
       ws = w;
       await ctx.workspaces.rememberChannel(c.channelId, w.teamKey);
-      const actor = await actorForSlackUser(ctx.deps, w, c.userId);
       const args = commandToIntent(c.command, c.text);
-      let reply = await dispatchFor(
-        ctx,
-        turn,
-        (key) => toIntent(args, actor, c.channelId, key),
-        `slack:cmd:${c.triggerId}`,
-      );
+      let reply: Reply;
+      try {
+        const actor = await actorForSlackUser(ctx.deps, w, c.userId);
+        reply = await dispatchFor(
+          ctx,
+          turn,
+          (key) => toIntent(args, actor, c.channelId, key),
+          `slack:cmd:${c.triggerId}`,
+        );
+      } catch (err) {
+        // A stranger is told who can add them, only them; that is the answer.
+        if (!(err instanceof NotMemberError)) throw err;
+        ctx.log.info({ command: c.command }, "command from a non-member refused");
+        reply = { text: escapeMrkdwn(err.userMessage), ephemeral: true };
+      }
       if (isLate) reply = late(reply);
       const ephemeral =
         Boolean(reply.ephemeral) || isPrivateCommand(c.command, c.text) || args.kind === "help";

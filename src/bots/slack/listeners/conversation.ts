@@ -12,7 +12,11 @@ export { type IncomingMessage, THINKING_TEXT } from "../turns.js";
  * placeholder in the thread, dispatch, and the placeholder becomes the answer. The thread is the
  * conversation: conversationId = channel, threadId = thread root ts.
  */
-export async function handleMessage(ctx: SlackContext, m: IncomingMessage, turn?: InboundTurnRow): Promise<void> {
+export async function handleMessage(
+  ctx: SlackContext,
+  m: IncomingMessage,
+  turn?: InboundTurnRow,
+): Promise<void> {
   await afterAck();
   let t = turn;
   if (!t) {
