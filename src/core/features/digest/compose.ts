@@ -149,7 +149,7 @@ export async function composeDigest(
   const db = await deps.db.tenantTx(tenantId, async (tx) => ({
     series: await loadDailySeries(tx, today, REVENUE_HISTORY_DAYS).catch(() => [] as SeriesData[]),
     pipeline: await part(deps, "Pipeline", () => pipelineChanges(tx, opts.since, now)),
-    approvals: await part(deps, "Approvals", () => pendingApprovals(tx)),
+    approvals: await part(deps, "Approvals", () => pendingApprovals(tx, now)),
     llm: await part(deps, "LLM spend", () => llmSpend(tx, opts.since, now)),
   }));
   const sinceDay = opts.since.toISOString().slice(0, 10);

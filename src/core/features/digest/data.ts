@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, sql } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { llmCalls, metricPoints, metricSeries } from "../../infra/db/schema/index.js";
-import { pendingDrafts } from "../drafts/index.js";
+import { approvalDelay, approvalDelayLine, pendingDrafts, waitingSummary } from "../drafts/index.js";
 import { type Anomaly, detectAnomalies } from "../insights/index.js";
 
 export interface SeriesData {
@@ -69,13 +69,19 @@ export function anomaliesSince(series: readonly SeriesData[], sinceDay: string):
 
 export interface ApprovalsData {
   count: number;
+  /** "3 drafts about $41,250 wait for approval; the oldest for 2 d." (drafts feature). */
+  waiting: string | null;
+  /** "5 approvals this week took 19 h median; $62,000 waited > 24 h" (drafts feature). */
+  delay: string | null;
   items: { seq: number; kind: string; subject: string | null; createdAt: string }[];
 }
 
-export async function pendingApprovals(tx: Tx): Promise<ApprovalsData> {
-  const rows = await pendingDrafts(tx);
+export async function pendingApprovals(tx: Tx, now: Date): Promise<ApprovalsData> {
+  const rows = await pendingDrafts(tx, now);
   return {
     count: rows.length,
+    waiting: waitingSummary(rows, now),
+    delay: approvalDelayLine(await approvalDelay(tx, now)),
     items: rows
       .slice(0, 5)
       .map((d) => ({ seq: d.seq, kind: d.kind, subject: d.subject, createdAt: d.createdAt.toISOString() })),

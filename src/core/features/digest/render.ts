@@ -111,10 +111,15 @@ function anomaliesSection(d: DigestData): Section {
 function approvalsSection(d: DigestData): Section {
   if (!d.approvals.ok) return { title: "Approvals", text: d.approvals.note };
   const a = d.approvals;
-  if (!a.count) return { title: "Pending approvals", text: "None waiting." };
+  const delay = a.delay ? `\n${a.delay}.` : "";
+  if (!a.count) return { title: "Pending approvals", text: `None waiting.${delay}` };
   return {
     title: `Pending approvals (${a.count})`,
-    text: a.items.map((i) => `• #${i.seq} ${i.kind}${i.subject ? `: ${i.subject}` : ""}`).join("\n"),
+    text:
+      [
+        ...(a.waiting ? [a.waiting] : []),
+        ...a.items.map((i) => `• #${i.seq} ${i.kind}${i.subject ? `: ${i.subject}` : ""}`),
+      ].join("\n") + delay,
   };
 }
 

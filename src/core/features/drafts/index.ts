@@ -1,6 +1,7 @@
 /** Drafts and approvals: rules, approval policy, lifecycle use cases and views. */
 
 export * from "./access.js";
+export { type ApprovalDelay, approvalDelay, approvalDelayLine } from "./approval-delay.js";
 export { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "./approval-metrics.js";
 export * from "./approval-policy.js";
 export * from "./create.js";
