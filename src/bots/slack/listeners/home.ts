@@ -57,6 +57,7 @@ export async function buildHome(
       header(`Waiting for your approval (${view.items.length})`),
     ];
     if (view.summary) out.push(note(escapeMrkdwn(view.summary)));
+    if (view.delay) out.push(note(escapeMrkdwn(`${view.delay}.`)));
     if (!view.items.length) out.push(note("Nothing for you to approve."));
     for (const [i, item] of view.items.slice(0, MAX_DRAFTS).entries())
       out.push(

@@ -6,6 +6,7 @@ import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { accessFor } from "./access.js";
+import { approvalDelay, approvalDelayLine } from "./approval-delay.js";
 import { draftAmount, draftReply } from "./reply.js";
 import { type DraftRow, draftHistory, getDraft, pendingDrafts } from "./repository.js";
 import { ago } from "./rules.js";
@@ -110,6 +111,8 @@ export interface ApprovalsView {
   pendingTotal: number;
   /** "3 drafts about $58,400 wait for approval; the oldest for 26 h." — or null when none wait. */
   summary: string | null;
+  /** The week's approval delay line (approval-delay.ts), or null when nothing was decided. */
+  delay: string | null;
 }
 
 /** Money waiting on approvals: totals per currency and the oldest wait, computed from the rows. */
@@ -142,6 +145,7 @@ export async function approvalsView(deps: Deps, actor: Actor, via: string): Prom
       .map(({ d, a }) =>
         draftReply(d, `Draft #${d.seq}${d.subject ? ` — ${d.subject}` : ""}`, { access: a, now }),
       );
-    return { items, pendingTotal: rows.length, summary: waitingSummary(rows, now) };
+    const delay = approvalDelayLine(await approvalDelay(tx, now));
+    return { items, pendingTotal: rows.length, summary: waitingSummary(rows, now), delay };
   });
 }
