@@ -98,8 +98,8 @@ describe("a brand-new company, from set-up to its first answer, through the CLI"
     ].join("\n");
     const r = await keel(["setup", "--interactive"], env, `${answers}\n`);
     expect(r.stdout).toContain("Short name for commands (slug) [quay-cafe]");
-    expect(r.stdout).toContain("✗ an ISO 4217 currency code");
-    expect(r.stdout).toContain("✗ the owner's e-mail address");
+    expect(r.stdout).toContain('✗ Did you mean EUR? Reply "yes" or type the ISO code (like EUR, USD, GBP).');
+    expect(r.stdout).toContain('✗ "not-an-email" does not look like an e-mail address.');
     expect(r.stdout).toContain(
       'Set up Quay Café (quay-cafe): EUR, Europe/Lisbon, owner rui@quay.example, pipeline "Projects"',
     );

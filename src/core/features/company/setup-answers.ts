@@ -77,7 +77,7 @@ export function readCurrency(raw: string): AnswerResult {
   if (word)
     return {
       ok: false,
-      message: `Did you mean ${word[1]}? Reply "yes" or type the ISO code (like ${word[1]}, EUR, GBP).`,
+      message: `Did you mean ${word[1]}? Reply "yes" or type the ISO code (like ${[word[1], "USD", "EUR", "GBP"].filter((c, i, all) => all.indexOf(c) === i).slice(0, 3).join(", ")}).`,
       suggestion: word[1],
     };
   return {
