@@ -160,7 +160,7 @@ describe("setting up a company", () => {
       );
       expect(r.ok).toBe(false);
       expect(r.errors).toContain(
-        'stages: "Proposal Sent" (1 deals) is missing; keep it, rename it with renamed_from, or list it under remove with move_to',
+        'stages: "Proposal Sent" (1 deal) is missing; keep it, rename it with renamed_from, or list it under remove with move_to',
       );
       expect((await pipelineWithCounts(d, acmeId))!.stages).toHaveLength(6);
     });
