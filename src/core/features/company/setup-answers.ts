@@ -6,6 +6,9 @@ import { PIPELINE_TEMPLATES } from "./templates.js";
  * and the chat set-up (Slack, WhatsApp), so "dollars", "EST" or "2" mean the same everywhere.
  * A bad answer comes back as a message that says what to type instead; nothing here throws.
  */
+/** Three distinct currency codes to show as examples, the suggested one first. */
+const examples = (first: string): string => [...new Set([first, "USD", "EUR", "GBP"])].slice(0, 3).join(", ");
+
 export type SetupField = "company" | "slug" | "currency" | "timezone" | "owner" | "ownerName" | "pipeline";
 
 export type AnswerResult =
@@ -77,7 +80,7 @@ export function readCurrency(raw: string): AnswerResult {
   if (word)
     return {
       ok: false,
-      message: `Did you mean ${word[1]}? Reply "yes" or type the ISO code (like ${[word[1], "USD", "EUR", "GBP"].filter((c, i, all) => all.indexOf(c) === i).slice(0, 3).join(", ")}).`,
+      message: `Did you mean ${word[1]}? Reply "yes" or type the ISO code (like ${examples(word[1])}).`,
       suggestion: word[1],
     };
   return {
