@@ -174,7 +174,7 @@ describe("no secret or personal data in any output of any failure path", () => {
     const all = captured.join("");
     // The failure paths above were reached and logged (so an empty log cannot pass this test).
     for (const line of [
-      "slack conversation turn failed",
+      "slack turn failed",
       "outbox delivery failed",
       "db write failed",
       "db phone write failed",
