@@ -1,21 +1,30 @@
+import type { Logger } from "../../core/infra/logger.js";
+import { MemoryStore } from "../../core/infra/store/index.js";
+import { SharedPacer } from "../../core/infra/store/pacer.js";
+import type { Store } from "../../core/ports/store.js";
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /**
- * Per-channel pacing for outgoing messages: Slack allows about one message per second per channel,
- * so posts to the same channel run one after another with at least `intervalMs` between starts.
- * Different channels do not wait for each other. 429s are handled by the Web API client itself
- * (it pauses its queue for Retry-After seconds and retries).
+ * Per-channel pacing for outgoing messages: Slack allows about one message per second per channel.
+ * Posts to one channel from this process run one after another; each start takes the next slot
+ * reserved in the shared store, so posts from every replica to that channel are at least
+ * `intervalMs` apart (in-process store: this process only). Different channels do not wait for each
+ * other. 429s are handled by the Web API client itself (it pauses for Retry-After and retries).
  */
 export class ChannelPacer {
   private readonly tails = new Map<string, Promise<void>>();
-  private readonly lastStart = new Map<string, number>();
-  constructor(private readonly intervalMs = 1000) {}
+  private readonly pacer: SharedPacer;
+  constructor(intervalMs = 1000, store: Store = new MemoryStore(), logger?: Logger) {
+    this.pacer = new SharedPacer(store, "pace:slack:", intervalMs, logger);
+  }
 
-  /** Runs `fn` when the channel's previous post has finished and the interval has passed. */
+  /** Runs `fn` when the channel's previous post from here has finished and its slot has come. */
   run<T>(channel: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.tails.get(channel) ?? Promise.resolve();
     const result = prev.then(async () => {
-      const wait = (this.lastStart.get(channel) ?? 0) + this.intervalMs - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      this.lastStart.set(channel, Date.now());
+      const wait = await this.pacer.reserve(channel);
+      if (wait > 0) await sleep(wait);
       return fn();
     });
     const tail = result.then(

@@ -79,7 +79,7 @@ export function createSlackRuntime(
     ? new InstallationRepo(deps.db, createSealer(deps.config.app.secret))
     : undefined;
   const workspaces = new Workspaces(deps, settings, clients, repo);
-  const pacer = new ChannelPacer(opts.paceMs ?? 1000);
+  const pacer = new ChannelPacer(opts.paceMs ?? 1000, deps.store, log);
   const adapter = new SlackAdapter(deps, workspaces, pacer);
   const tasks = new TaskTracker(opts.maxConcurrentWork ?? (deps.db.kind === "pglite" ? 16 : 256));
   const transport = opts.transport ?? (settings.mode === "socket" ? "socket" : "http");

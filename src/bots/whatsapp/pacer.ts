@@ -1,23 +1,22 @@
+import type { Logger } from "../../core/infra/logger.js";
+import { MemoryStore } from "../../core/infra/store/index.js";
+import { SharedPacer } from "../../core/infra/store/pacer.js";
+import type { Store } from "../../core/ports/store.js";
+
 /**
  * Per-contact pacing: consecutive messages to one contact are at least `gapMs` apart (the Cloud API
  * pair rate is about one message every 6 s sustained; whatsapp-web.js should not look like a flood).
- * Calls for the same contact queue in order; different contacts do not wait for each other.
+ * The slots are reserved in the shared store, so every replica sending to one contact keeps the gap
+ * together (in-process store: this process only). Different contacts do not wait for each other.
  */
 export class ContactPacer {
-  private readonly next = new Map<string, number>();
-  constructor(
-    private readonly gapMs: number,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  private readonly pacer: SharedPacer;
+  constructor(gapMs: number, store: Store = new MemoryStore(), logger?: Logger) {
+    this.pacer = new SharedPacer(store, "pace:whatsapp:", gapMs, logger);
+  }
 
   /** Resolves when a message to `contact` may be sent. */
-  async wait(contact: string): Promise<void> {
-    if (this.gapMs <= 0) return;
-    const t = this.now();
-    const at = Math.max(t, this.next.get(contact) ?? 0);
-    this.next.set(contact, at + this.gapMs);
-    if (this.next.size > 10_000) for (const [k, v] of this.next) if (v < t) this.next.delete(k);
-    if (at > t) await this.sleep(at - t);
+  wait(contact: string): Promise<void> {
+    return this.pacer.wait(contact);
   }
 }

@@ -28,6 +28,13 @@ export interface Store {
   /** Remaining time to live in ms, -1 without expiry, -2 when missing. */
   ttl(key: string): Promise<number>;
   acquireLock(key: string, ttlMs: number): Promise<Lock | null>;
+  /**
+   * Reserves the next slot of a paced key, atomically: the slot is now or `gapMs` after the slot
+   * reserved last, whichever is later, and the key remembers it. Returns how long the caller waits
+   * for its slot (0 = go now). Every replica sharing the store shares the spacing; Redis measures
+   * time with its own clock, so replicas with skewed clocks still space their sends.
+   */
+  pace(key: string, gapMs: number): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

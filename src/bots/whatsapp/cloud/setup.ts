@@ -62,7 +62,7 @@ export function createCloudWhatsapp(
     deps,
     transport,
     menu,
-    pacer: new ContactPacer(c.WHATSAPP_PACING_MS),
+    pacer: new ContactPacer(c.WHATSAPP_PACING_MS, deps.store, deps.logger),
     tenantId,
   });
   const serial = new KeyedSerial();

@@ -115,7 +115,7 @@ export function createWebjsWhatsapp(
     deps,
     transport,
     menu,
-    pacer: new ContactPacer(c.WHATSAPP_PACING_MS),
+    pacer: new ContactPacer(c.WHATSAPP_PACING_MS, deps.store, deps.logger),
     tenantId,
   });
   const routes = qrRoutes({

@@ -10,9 +10,10 @@ export const CHANNEL_PACE_MS: Record<string, number> = { slack: 1000, whatsapp: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Waits for this address's turn: takes a slot key (SET NX with a TTL of the pace) or waits for the
- * slot to expire. Gives up waiting after `maxWaitMs` and sends anyway (the channel's own 429
- * handling is the backstop).
+ * Waits for this address's turn: reserves the next slot atomically in the store (`Store.pace`), so
+ * replicas take turns in order instead of polling. Waits at most `maxWaitMs` and then sends anyway
+ * (the channel's own 429 handling is the backstop). A store that cannot be reached does not stop
+ * delivery: the send goes ahead unpaced here (the adapters' own pacers still space it).
  */
 export async function paceChannel(
   store: Store,
@@ -22,11 +23,6 @@ export async function paceChannel(
 ): Promise<void> {
   const gap = CHANNEL_PACE_MS[channel] ?? 200;
   if (gap <= 0) return;
-  const key = `outbox:pace:${channel}:${address}`;
-  const deadline = Date.now() + maxWaitMs;
-  while (Date.now() < deadline) {
-    if (await store.set(key, "1", { nx: true, ttlMs: gap })) return;
-    const ttl = await store.ttl(key);
-    await sleep(Math.max(10, Math.min(ttl > 0 ? ttl : gap, deadline - Date.now())));
-  }
+  const wait = await store.pace(`outbox:pace:${channel}:${address}`, gap).catch(() => 0);
+  if (wait > 0) await sleep(Math.min(wait, maxWaitMs));
 }

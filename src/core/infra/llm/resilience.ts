@@ -28,9 +28,10 @@ import type { ProviderName } from "./types.js";
  * window (default ≥ 90 % of ≥ 10 calls in 30 s), not after a handful of failures, so a provider that
  * still answers half the time stays in use; half-open lets one probe through. An open breaker is
  * published in the shared store (Redis in production) so every replica skips the provider until the
- * half-open time, not only the one that saw the failures. A call still silent after `hedgeAfterMs`
- * gets a hedge — a second identical call, first answer wins, the loser aborted — and no call may
- * outlive the request's deadline, so a hang costs the hedge delay, not the timeout.
+ * half-open time, not only the one that saw the failures; so is a cooldown after a long
+ * Retry-After. A call still silent after `hedgeAfterMs` gets a hedge — a second identical call,
+ * first answer wins, the loser aborted — and no call may outlive the request's deadline, so a hang
+ * costs the hedge delay, not the timeout.
  * All providers of one user request share an AttemptBudget (at most 3 calls to model servers,
  * hedges included) and its deadline.
  */
@@ -211,6 +212,10 @@ export class ResilientProvider {
     return `llm:breaker:${this.name}:open`;
   }
 
+  private get cooldownKey(): string {
+    return `llm:cooldown:${this.name}`;
+  }
+
   /** Another replica opened this provider's breaker and its half-open time has not come yet. */
   async openElsewhere(): Promise<boolean> {
     if (!this.opts.shared || this.breaker.state !== CircuitState.Closed) return false;
@@ -219,6 +224,26 @@ export class ResilientProvider {
     } catch {
       return false; // the store being down never blocks a model call
     }
+  }
+
+  /** A long Retry-After seen by any replica (published in the store) has not run out yet. */
+  async coolingDownElsewhere(): Promise<boolean> {
+    if (!this.opts.shared) return false;
+    try {
+      const until = await this.opts.shared.get(this.cooldownKey);
+      if (until === null) return false;
+      this.cooldownUntil = Math.max(this.cooldownUntil, Number(until) || 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private startCooldown(ms: number): void {
+    this.cooldownUntil = this.opts.now() + ms;
+    void this.opts.shared
+      ?.set(this.cooldownKey, String(this.cooldownUntil), { ttlMs: ms })
+      .catch(() => undefined);
   }
 
   get state(): "closed" | "open" | "half_open" {
@@ -241,7 +266,8 @@ export class ResilientProvider {
     /** `retries`: override the configured retries (the last model link of a chain may use all that is left). */
     options: { hedge?: boolean; retries?: number } = {},
   ): Promise<T> {
-    if (this.coolingDown()) throw new LlmError("rate_limited", `${this.name} cooling down after Retry-After`);
+    if (this.coolingDown() || (await this.coolingDownElsewhere()))
+      throw new LlmError("rate_limited", `${this.name} cooling down after Retry-After`);
     if (await this.openElsewhere())
       throw new LlmError("circuit_open", `${this.name} circuit open (opened by another replica)`);
     if (budget.remaining <= 0)
@@ -257,7 +283,7 @@ export class ResilientProvider {
       handleWhen((e) => {
         if (!isLlmError(e) || !RETRY_SAME_PROVIDER.has(e.subCode) || budget.remaining <= 0) return false;
         if (e.retryAfterMs !== undefined && e.retryAfterMs > this.opts.retryAfterMaxMs) {
-          this.cooldownUntil = this.opts.now() + e.retryAfterMs;
+          this.startCooldown(e.retryAfterMs);
           return false;
         }
         // A wait that would end after the deadline is pointless: move on down the chain instead.

@@ -71,6 +71,14 @@ export class MemoryStore implements Store {
     };
   }
 
+  async pace(key: string, gapMs: number): Promise<number> {
+    const now = this.now();
+    const next = Number(this.live(key)?.value ?? 0);
+    const at = Math.max(now, next);
+    this.map.set(key, { value: String(at + gapMs), expiresAt: at + gapMs + 1000 });
+    return at - now;
+  }
+
   async ping(): Promise<boolean> {
     return true;
   }

@@ -10,6 +10,17 @@ local v = redis.call("incrbyfloat", KEYS[1], ARGV[1])
 if existed == 0 and tonumber(ARGV[2]) > 0 then redis.call("pexpire", KEYS[1], ARGV[2]) end
 return v`;
 
+// The next free slot of a paced key, on Redis's clock (replicas' clocks may differ); the key lives
+// until a second after its slot, so an idle address costs nothing.
+const PACE = `local t = redis.call("time")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gap = tonumber(ARGV[1])
+local nxt = tonumber(redis.call("get", KEYS[1]) or "0")
+local at = now
+if nxt > now then at = nxt end
+redis.call("set", KEYS[1], tostring(at + gap), "px", at + gap - now + 1000)
+return at - now`;
+
 export class RedisStore implements Store {
   readonly kind = "redis" as const;
   constructor(
@@ -84,6 +95,10 @@ export class RedisStore implements Store {
       token,
       release: async () => (await this.redis.eval(RELEASE, 1, this.k(key), token)) === 1,
     };
+  }
+
+  async pace(key: string, gapMs: number) {
+    return Number(await this.redis.eval(PACE, 1, this.k(key), String(Math.max(0, Math.round(gapMs)))));
   }
 
   async ping() {
