@@ -44,6 +44,10 @@ export class WhatsappAdapter implements ChatAdapter {
     return this.o.transport;
   }
 
+  deliversHere(): boolean {
+    return this.o.transport.deliversHere?.() ?? true;
+  }
+
   /** Registers the reply's actions for `to` and renders it; used by send and by the contract tests. */
   async render(to: string, reply: Reply): Promise<RenderedWhatsapp> {
     const refs = await this.o.menu.remember(this.o.tenantId, to, reply.actions ?? []);

@@ -36,6 +36,7 @@ export const whatsappEnvSchema = z.object({
   WHATSAPP_WEBJS_BACKUP_MS: z.coerce.number().int().min(60_000).default(300_000),
   WHATSAPP_WEBJS_TAKEOVER: bool.default(true),
   WHATSAPP_WEBJS_TAKEOVER_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  WHATSAPP_WEBJS_LEASE_MS: z.coerce.number().int().min(3_000).max(120_000).default(15_000),
   WHATSAPP_RESTARTS_PER_HOUR: z.coerce.number().int().min(1).default(6),
   WHATSAPP_QR_TERMINAL: bool.default(true),
 });

@@ -33,12 +33,14 @@ export const whatsappStarter: Starter = async (keel, mount) => {
   const wa = createWebjsWhatsapp(deps, dispatcher, c, tenantId, {
     createClient: () => factory.create(),
     makeMedia: factory.makeMedia,
+    // One browser session across replicas: the lease holder runs it, the others leave its sends to it.
+    lease: { ttlMs: c.WHATSAPP_WEBJS_LEASE_MS },
   });
   deps.channels.set("whatsapp", wa.adapter);
   mount((app) => app.route("/", wa.routes));
-  await wa.supervisor.start();
+  await wa.start();
   return async () => {
-    await wa.supervisor.stop();
+    await wa.stop();
     await wa.drain();
   };
 };

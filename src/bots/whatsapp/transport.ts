@@ -24,6 +24,8 @@ export interface WhatsappTransport {
   /** The approved template sent outside the 24-hour window, when one is configured. */
   readonly templateName?: string;
   gate?(tenantId: string, to: string): Promise<SendGate>;
+  /** False while another replica holds a singleton transport (whatsapp-web.js lease). */
+  deliversHere?(): boolean;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

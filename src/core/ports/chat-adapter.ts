@@ -95,6 +95,12 @@ export interface ChatAdapter {
    * a retry or the recovery sweep). Channels without an inbox leave it out.
    */
   resumeTurn?(turn: InboundTurnRow): Promise<void>;
+  /**
+   * False while another replica must deliver this channel's messages (a singleton channel such as
+   * whatsapp-web.js whose lease is held elsewhere): the outbox then leaves them unclaimed here, so
+   * they wait for the holder instead of failing. Channels every replica can send on leave it out.
+   */
+  deliversHere?(): boolean;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

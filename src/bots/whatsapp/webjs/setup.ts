@@ -1,4 +1,5 @@
 import type { Deps } from "../../../core/deps.js";
+import { LeaseKeeper } from "../../../core/features/leases/index.js";
 import type { Dispatcher } from "../../../core/intents/dispatcher.js";
 import { WhatsappAdapter } from "../adapter.js";
 import { alertOwners } from "../alert.js";
@@ -16,6 +17,12 @@ export interface WebjsWhatsapp {
   adapter: WhatsappAdapter;
   supervisor: Supervisor<WebjsClientLike>;
   routes: ReturnType<typeof qrRoutes>;
+  /** The singleton lease, when several replicas may run (see WebjsSetupOptions.lease). */
+  lease?: LeaseKeeper;
+  /** Starts the browser — on this replica only once it holds the lease, when there is one. */
+  start(): Promise<void>;
+  /** Stops the browser and gives the lease up, so another replica takes over at once. */
+  stop(): Promise<void>;
   drain(): Promise<void>;
 }
 
@@ -25,6 +32,11 @@ export interface WebjsSetupOptions {
   /** Where the QR code is printed (stdout by default); null to not print. */
   print?: ((s: string) => void) | null;
   baseDelayMs?: number;
+  /**
+   * Run the browser on one replica only: a lease in Postgres (`singleton_leases`) taken over within
+   * ttlMs + renewMs after the holder dies; sends are fenced by its token. Omitted: this process alone.
+   */
+  lease?: { ttlMs: number; renewMs?: number; holder?: string; now?: () => number };
 }
 
 /** The owner alert when the supervisor stopped for good (ban, outdated Web version, restart cap). */
@@ -105,11 +117,31 @@ export function createWebjsWhatsapp(
       );
     },
   });
+  const lease = o.lease
+    ? new LeaseKeeper({
+        deps,
+        name: `whatsapp-webjs:${c.WHATSAPP_WEBJS_CLIENT_ID}`,
+        ttlMs: o.lease.ttlMs,
+        renewMs: o.lease.renewMs,
+        holder: o.lease.holder,
+        now: o.lease.now,
+        logger: log,
+        onGain: (token) => {
+          log.info({ token }, "this replica runs WhatsApp Web (lease acquired)");
+          return supervisor.start();
+        },
+        onLose: (reason) => {
+          log.warn({ reason }, "this replica stopped WhatsApp Web (lease lost)");
+          return supervisor.stop();
+        },
+      })
+    : undefined;
   const transport = new WebjsTransport({
     clientId: c.WHATSAPP_WEBJS_CLIENT_ID,
     supervisor,
     makeMedia: o.makeMedia,
     logger: log,
+    lease,
   });
   const adapter = new WhatsappAdapter({
     deps,
@@ -121,12 +153,23 @@ export function createWebjsWhatsapp(
   const routes = qrRoutes({
     apiToken: deps.config.http.apiToken,
     status: () => ({
-      state: supervisor.state,
+      state: lease && !lease.held ? "standby" : supervisor.state,
       qr: supervisor.lastQr,
       haltReason: supervisor.haltReason,
       lostReason: supervisor.lostReason,
     }),
     relink: () => supervisor.start(),
   });
-  return { adapter, supervisor, routes, drain: () => serial.drain() };
+  return {
+    adapter,
+    supervisor,
+    routes,
+    lease,
+    start: () => (lease ? lease.start() : supervisor.start()),
+    stop: async () => {
+      if (lease) await lease.stop();
+      await supervisor.stop();
+    },
+    drain: () => serial.drain(),
+  };
 }

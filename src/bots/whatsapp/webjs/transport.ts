@@ -1,6 +1,7 @@
+import { NotLeaseHolder } from "../../../core/features/leases/index.js";
 import type { Logger } from "../../../core/infra/logger.js";
 import { AppError } from "../../../core/kernel/errors.js";
-import type { ChannelCapabilities } from "../../../core/ports/chat-adapter.js";
+import { type ChannelCapabilities, DeliveryDeferred } from "../../../core/ports/chat-adapter.js";
 import { toChatId, toE164 } from "../phone.js";
 import type { InboundContent, InboundMessage } from "../to-intent.js";
 import type { WhatsappTransport } from "../transport.js";
@@ -111,9 +112,21 @@ export interface WebjsTransportOptions {
   /** Builds the library's MessageMedia (injected so tests need no browser). */
   makeMedia(mimetype: string, base64: string, filename: string): unknown;
   logger?: Logger;
+  /** The singleton lease (several replicas): every send is fenced by it; null = this process alone. */
+  lease?: SendFence;
 }
 
-/** whatsapp-web.js transport (outbound half): sends through the supervised client only while it is ready. */
+/** What the transport needs of the lease (core LeaseKeeper): is it ours, and the check before a send. */
+export interface SendFence {
+  readonly held: boolean;
+  fence(): Promise<number>;
+}
+
+/**
+ * whatsapp-web.js transport (outbound half): sends through the supervised client only while it is
+ * ready and — with several replicas — only while this replica holds the lease with a current fencing
+ * token; a refused send is deferred (no attempt spent) so the holder's dispatcher sends it.
+ */
 export class WebjsTransport implements WhatsappTransport {
   readonly kind = "webjs" as const;
   readonly capabilities = webjsCapabilities;
@@ -138,14 +151,35 @@ export class WebjsTransport implements WhatsappTransport {
     });
   }
 
+  /** False while another replica holds the browser session: the outbox leaves its rows to it. */
+  deliversHere(): boolean {
+    return this.o.lease ? this.o.lease.held : true;
+  }
+
+  /** The fencing check on every send; a replica that lost the lease defers the message to the holder. */
+  private async fenced(): Promise<WebjsClientLike> {
+    if (this.o.lease)
+      try {
+        await this.o.lease.fence();
+      } catch (e) {
+        if (!(e instanceof NotLeaseHolder)) throw e;
+        this.o.logger?.warn(
+          { reason: e.reason, staleToken: e.staleToken },
+          "whatsapp-web.js send refused: not the lease holder",
+        );
+        throw new DeliveryDeferred(`not the WhatsApp Web replica (${e.reason})`, 1_000);
+      }
+    return this.client();
+  }
+
   async sendText(to: string, text: string): Promise<string> {
-    const m = await this.client().sendMessage(toChatId(to), text);
+    const m = await (await this.fenced()).sendMessage(toChatId(to), text);
     return this.sentId(m, "text");
   }
 
   async sendImage(to: string, pngBase64: string, caption?: string): Promise<string> {
     const media = this.o.makeMedia("image/png", pngBase64, "chart.png");
-    const m = await this.client().sendMessage(toChatId(to), media, caption ? { caption } : {});
+    const m = await (await this.fenced()).sendMessage(toChatId(to), media, caption ? { caption } : {});
     return this.sentId(m, "image");
   }
 

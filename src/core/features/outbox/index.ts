@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { outbox } from "../../infra/db/schema/index.js";
@@ -67,15 +67,21 @@ export async function enqueue(
   return res.length === 1;
 }
 
-/** Claims due rows atomically (SKIP LOCKED), so concurrent dispatchers never take the same row. */
-async function claim(tx: Tx, now: Date, limit: number): Promise<OutboxRow[]> {
+/**
+ * Claims due rows atomically (SKIP LOCKED), so concurrent dispatchers never take the same row. Rows
+ * of `elsewhere` channels (singletons held by another replica) are left for that replica.
+ */
+async function claim(tx: Tx, now: Date, limit: number, elsewhere: string[] = []): Promise<OutboxRow[]> {
   const due = tx
     .select({ id: outbox.id })
     .from(outbox)
     .where(
-      or(
-        and(inArray(outbox.status, ["pending", "failed"]), lte(outbox.nextAttemptAt, now)),
-        and(eq(outbox.status, "sending"), lt(outbox.lockedUntil, now)),
+      and(
+        or(
+          and(inArray(outbox.status, ["pending", "failed"]), lte(outbox.nextAttemptAt, now)),
+          and(eq(outbox.status, "sending"), lt(outbox.lockedUntil, now)),
+        ),
+        elsewhere.length ? notInArray(sql`${outbox.target}->>'channel'`, elsewhere) : undefined,
       ),
     )
     .orderBy(outbox.createdAt)
@@ -166,7 +172,8 @@ export async function deliverDue(
   const report: DeliveryReport = { sent: 0, failed: 0, dead: 0, results: [] };
   const maxAttempts = opts.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
   const om = outboxMetrics(deps.metrics);
-  const rows = await deps.db.tenantTx(tenantId, (tx) => claim(tx, deps.clock.now(), limit));
+  const elsewhere = [...channels].filter(([, a]) => a.deliversHere?.() === false).map(([k]) => k);
+  const rows = await deps.db.tenantTx(tenantId, (tx) => claim(tx, deps.clock.now(), limit, elsewhere));
   // Every claimed row not finished yet keeps its lease, also those waiting their turn behind pacing.
   const held = new Set(rows.map((r) => r.id));
   const renew = keepLeases(deps, tenantId, held);

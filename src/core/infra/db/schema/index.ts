@@ -24,6 +24,7 @@ export * from "./pending-imports.js";
 export * from "./pipelines.js";
 export * from "./planning-datasets.js";
 export * from "./setup-conversations.js";
+export * from "./singleton-leases.js";
 export * from "./slack-installations.js";
 export * from "./stages.js";
 export * from "./tenants.js";
