@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Deps } from "../core/deps.js";
 import { findTenantBySlug } from "../core/features/tenancy/index.js";
-import { type UsageReport, usageReport } from "../core/infra/llm/index.js";
+import { cacheLine, type UsageReport, usageReport } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
@@ -25,10 +25,10 @@ export function formatUsage(r: UsageReport, slug: string, defaultBudgetMicros: n
     budget > 0
       ? ` (${((r.totals.costMicros / budget) * 100).toFixed(1)}% of ${formatCostMicros(budget)} budget)`
       : "";
-  const hitRate = r.totals.calls ? ((r.totals.cacheHits / r.totals.calls) * 100).toFixed(1) : "0.0";
   return [
     `LLM usage for ${slug}, ${r.month}: ${formatCostMicros(r.totals.costMicros)}${pct}`,
-    `${r.totals.calls} calls, ${r.totals.tokensIn} tokens in, ${r.totals.tokensOut} out, cache hits ${hitRate}%, errors ${r.totals.errors}\n`,
+    `${r.totals.calls} calls, ${r.totals.tokensIn} tokens in, ${r.totals.tokensOut} out, errors ${r.totals.errors}`,
+    `Cache: ${cacheLine(r)}\n`,
     table("By feature", r.byFeature),
     table("By provider", r.byProvider),
     table("By model", r.byModel),

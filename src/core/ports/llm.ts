@@ -38,6 +38,8 @@ export interface LlmCallMeta {
   sensitive?: string[];
   /** Providers that failed before the one that answered, e.g. ["openai:server_error"]. */
   fallbacks?: string[];
+  /** On a cache hit: what the cached answer cost to produce (µ$), i.e. the money saved. */
+  savedMicros?: number;
 }
 
 export interface LlmRequest {
@@ -55,6 +57,11 @@ export interface LlmRequest {
   routingText?: string;
   /** Skip the response cache (read and write), e.g. for drafts that must vary. */
   noCache?: boolean;
+  /**
+   * The asker's data scope (what their role may see), part of the cache key: people share a cached
+   * answer only when it is equal. Set it whenever the variables were filtered by role.
+   */
+  cacheScope?: string;
 }
 
 export interface LlmTextResult {

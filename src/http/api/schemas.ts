@@ -294,7 +294,12 @@ const UsageLine = z.object({
 export const Usage = z
   .object({
     month: z.string(),
-    totals: UsageLine.extend({ cacheHits: z.number(), errors: z.number() }),
+    totals: UsageLine.extend({
+      cacheHits: z.number(),
+      errors: z.number(),
+      savedMicros: z.number().openapi({ description: "What cache hits avoided paying, micro-dollars" }),
+      cacheHitRate: z.number().openapi({ description: "Cache hits ÷ (cache hits + model answers), 0–1" }),
+    }),
     budgetMicros: z.number().nullable(),
     byFeature: z.array(UsageLine),
     byProvider: z.array(UsageLine),

@@ -172,6 +172,15 @@ describe("coach with a cloud model", () => {
     expect(JSON.stringify(aSent)).not.toContain("What is our open pipeline?");
   });
 
+  it("sends no history with a self-contained question, so one person's words stay out of a shared answer", async () => {
+    const inA = { tenantId: t.tenantId, userId: t.userA, channel: "slack", conversationId: "C-alone" };
+    await answerCoach(deps, { ...inA, text: "Our secret launch is codenamed Kestrel." });
+    await answerCoach(deps, { ...inA, text: "How many deals are stuck?" });
+    const sent = openai.chats().at(-1)!.body.messages;
+    expect(sent.map((m) => m.role)).toEqual(["system", "user"]);
+    expect(JSON.stringify(sent)).not.toContain("Kestrel");
+  });
+
   it("sends the last messages verbatim and folds older ones into a running summary", async () => {
     const input = {
       tenantId: t.tenantId,
@@ -181,7 +190,7 @@ describe("coach with a cloud model", () => {
       text: "",
     };
     for (let i = 1; i <= 8; i++)
-      await answerCoach(deps, { ...input, text: `Question number ${i} about margins?` });
+      await answerCoach(deps, { ...input, text: `What about question number ${i} on margins?` });
     const [conv] = await deps.db.tenantTx(t.tenantId, (tx) =>
       tx
         .select()
@@ -192,7 +201,7 @@ describe("coach with a cloud model", () => {
     expect(conv!.state.summarizedThrough).toBeTruthy();
     const lastAnswerCall = openai
       .chats()
-      .filter((r) => r.body.messages.at(-1)?.content === "Question number 8 about margins?")[0]!;
+      .filter((r) => r.body.messages.at(-1)?.content === "What about question number 8 on margins?")[0]!;
     const history = lastAnswerCall.body.messages.slice(1, -1);
     expect(history.length).toBeGreaterThanOrEqual(10);
     expect(history.length).toBeLessThanOrEqual(13);

@@ -4,7 +4,7 @@ import { type Actor, can } from "../../../core/features/auth/index.js";
 import { listDeals } from "../../../core/features/deals/index.js";
 import { approvalsView } from "../../../core/features/drafts/index.js";
 import { overdueInvoices } from "../../../core/features/invoices/index.js";
-import { usageReport } from "../../../core/infra/llm/index.js";
+import { cacheLine, usageReport } from "../../../core/infra/llm/index.js";
 import type { IntentArgs } from "../../../core/intents/intent.js";
 import { formatCostMicros, formatMoney } from "../../../core/kernel/format.js";
 import type { Reply } from "../../../core/ports/reply.js";
@@ -133,7 +133,7 @@ export async function buildHome(
           type: "section",
           text: {
             type: "mrkdwn",
-            text: `${formatCostMicros(r.totals.costMicros)} across ${r.totals.calls} calls (${r.totals.cacheHits} from cache).`,
+            text: `${formatCostMicros(r.totals.costMicros)} across ${r.totals.calls} calls; cache: ${cacheLine(r)}.`,
           },
         },
       ];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
-import type { Actor } from "../auth/index.js";
+import { type Actor, dataScope, scopeKey } from "../auth/index.js";
 import { findCustomers, type ParseOutcome, type Vocabulary } from "./parse.js";
 import { type BusinessQuery, MEASURES, querySchema } from "./query.js";
 
@@ -76,7 +76,7 @@ export function checkModelQuery(
  */
 export async function parseWithModel(
   deps: Deps,
-  actor: Pick<Actor, "tenantId" | "userId">,
+  actor: Pick<Actor, "tenantId" | "userId" | "role">,
   text: string,
   v: Vocabulary,
   today: string,
@@ -99,6 +99,8 @@ export async function parseWithModel(
         }),
       },
       routingText: text,
+      // The vocabulary is filtered by role, and so is what the query may name.
+      cacheScope: scopeKey(dataScope(actor)),
     });
     if (res.meta.provider === "offline") return null;
     if (poisoned(res.value)) {

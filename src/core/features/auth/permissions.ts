@@ -116,6 +116,16 @@ export function dataScope(actor: Pick<Actor, "role" | "userId">): DataScope {
   };
 }
 
+/**
+ * A data scope as a cache-key part: equal for people who see exactly the same data (an owner and a
+ * manager: "deals=all…"), different for every rep who sees only their own deals ("deals=own:<id>").
+ */
+export function scopeKey(s: DataScope): string {
+  const deals = s.deals === "own" ? `own:${s.userId}` : s.deals;
+  const flag = (b: boolean) => (b ? 1 : 0);
+  return `deals=${deals};invoices=${flag(s.invoices)};cash=${flag(s.cash)};metrics=${flag(s.metrics)};usage=${flag(s.usage)}`;
+}
+
 /** Metric series about money in the bank or going out: readable only with `cashflow.read`. */
 const FINANCE_METRIC = /cash|expense|balance|payroll|salar|collect|receivable|payable|invoice|bank|burn/i;
 

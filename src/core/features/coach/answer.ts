@@ -6,7 +6,7 @@ import { isAppError } from "../../kernel/errors.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { Reply } from "../../ports/reply.js";
-import type { DataScope } from "../auth/index.js";
+import { type DataScope, scopeKey } from "../auth/index.js";
 import {
   checkOutput,
   factContext,
@@ -17,6 +17,7 @@ import {
 import { computeFigures, describeFigures, figureFacts } from "./figures.js";
 import { isoDay } from "./format.js";
 import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";
+import { refersToEarlierTurns } from "./refers.js";
 
 export interface CoachInput {
   tenantId: string;
@@ -29,6 +30,16 @@ export interface CoachInput {
   threadId?: string;
   text: string;
 }
+
+/** No scope given: the caller acts for the whole business (jobs, tests). */
+const ALL_SCOPE: DataScope = {
+  deals: "all",
+  userId: "",
+  invoices: true,
+  cash: true,
+  metrics: true,
+  usage: true,
+};
 
 /** Longer messages are refused before any tokenising (a paste of a whole document, by mistake). */
 export const MAX_INPUT_CHARS = 100_000;
@@ -87,6 +98,10 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
   const described = describeFigures(figures);
   const forModel = describeFigures(figures, (s) => quoteData("stage", s));
   const facts = figureFacts(figures);
+  // The conversation goes to the model only when the question leans on it ("why did it drop?"); a
+  // self-contained question is answered from this turn's facts alone, so its cached answer can be
+  // reused by anyone with the same data scope and no one's earlier words reach another's reply.
+  const withHistory = history !== null && refersToEarlierTurns(text);
 
   let answer: { text: string; meta: LlmCallMeta };
   try {
@@ -97,12 +112,13 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
         tenant_name: tenant?.name ?? "your business",
         today: isoDay(now),
         figures: forModel.text,
-        summary: history?.summary ? quoteData("summary", history.summary) : "(none)",
+        summary: withHistory && history?.summary ? quoteData("summary", history.summary) : "(none)",
         question: text,
         facts: described.facts,
       },
-      history: history ? historyForModel(history) : [],
+      history: withHistory && history ? historyForModel(history) : [],
       routingText: text,
+      cacheScope: scopeKey(input.scope ?? ALL_SCOPE),
     });
   } catch (e) {
     if (isLlmError(e) && e.subCode === "context_overflow") {

@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { type UsageReport, usageReport } from "../../infra/llm/index.js";
+import { cacheLine, type UsageReport, usageReport } from "../../infra/llm/index.js";
 import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
@@ -43,13 +43,12 @@ export async function usageReply(deps: Deps, actor: Actor, month?: string): Prom
     budget > 0
       ? ` (${((r.totals.costMicros / budget) * 100).toFixed(1)}% of the ${formatMicrosUsd(budget)} budget)`
       : "";
-  const hitRate = r.totals.calls ? `${((r.totals.cacheHits / r.totals.calls) * 100).toFixed(0)}%` : "–";
   return {
     text: `AI spend in ${m}: ${formatMicrosUsd(r.totals.costMicros)}${pct}.`,
     fields: [
       { label: "Calls", value: String(r.totals.calls) },
       { label: "Tokens in / out", value: `${r.totals.tokensIn} / ${r.totals.tokensOut}` },
-      { label: "Cache hits", value: hitRate },
+      { label: "Cache", value: cacheLine(r) },
       { label: "Errors", value: String(r.totals.errors) },
     ],
     sections: [
@@ -61,6 +60,12 @@ export async function usageReply(deps: Deps, actor: Actor, month?: string): Prom
       { label: "LLM cost ledger", detail: `llm_calls for ${m}, ${r.totals.calls} rows, priced per call` },
     ],
     ephemeral: true,
-    meta: { month: m, costMicros: r.totals.costMicros, budgetMicros: budget },
+    meta: {
+      month: m,
+      costMicros: r.totals.costMicros,
+      budgetMicros: budget,
+      savedMicros: r.totals.savedMicros,
+      cacheHitRate: r.totals.cacheHitRate,
+    },
   };
 }

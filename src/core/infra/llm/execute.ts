@@ -1,5 +1,6 @@
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { AttemptBudget } from "./attempts.js";
+import type { CachedAnswer } from "./cache.js";
 import { isLlmError, LlmError } from "./errors.js";
 import type { LedgerEntry } from "./ledger.js";
 import { estimateLink, fitFor, ledgerBase, type PreparedRequest } from "./prepare.js";
@@ -100,25 +101,43 @@ export async function reserveLazily(
 export const reasonAfter = (decision: PreparedRequest["decision"], failed: readonly string[]): string =>
   failed.length ? `${decision.reason}; fallback after ${failed.join(", ")}` : decision.reason;
 
-/** Books a cache hit of the first link: a free ledger row, the request settled at zero. */
+/** What a cached answer cost to produce: its recorded cost, else its tokens at today's price. */
+export function savedBy(state: GatewayState, cached: CachedAnswer): number {
+  if (typeof cached.costMicros === "number" && cached.costMicros >= 0) return cached.costMicros;
+  const provider = (["openai", "ollama", "offline"] as const).find((n) => n === cached.provider) ?? "openai";
+  return costMicros(priceOf(state, provider, cached.model), cached.tokensIn, cached.tokensOut);
+}
+
+/**
+ * Books a cache hit of the first link: a free ledger row carrying what the hit saved, the request
+ * settled at zero.
+ */
 export async function bookCacheHit(
   state: GatewayState,
   p: PreparedRequest,
   primary: ChainLink,
-): Promise<string> {
-  const reason = `${p.decision.reason}; cache hit`;
+  cached: CachedAnswer,
+): Promise<{ reason: string; saved: number }> {
+  const reason = `${p.decision.reason}; cache hit${cached.invalid ? " (invalid output, not re-asked)" : ""}`;
+  const saved = savedBy(state, cached);
   p.ledger.push({
     ...ledgerBase(p, primary, p.decision, reason),
     tokensIn: 0,
     tokensOut: 0,
     costMicros: 0,
+    savedMicros: saved,
     latencyMs: 0,
     cacheHit: true,
-    outcome: "ok",
+    outcome: cached.invalid ? "error" : "ok",
+    ...(cached.invalid ? { errorCode: "invalid_output" } : {}),
   });
   await finish(state, p, 0);
-  return reason;
+  return { reason, saved };
 }
+
+/** The cached answer a plain read may use: a failed-validation entry is only for structured(). */
+export const usableCached = (p: PreparedRequest): CachedAnswer | null =>
+  p.cached && !p.cached.invalid ? p.cached : null;
 
 /**
  * Everything a link of the chain needs before its provider is called, decided the same way for
@@ -214,7 +233,7 @@ export async function cacheAnswer(
   link: ChainLink,
   index: number,
   isModel: boolean,
-  answer: { text: string; tokensIn: number; tokensOut: number },
+  answer: { text: string; tokensIn: number; tokensOut: number; costMicros: number },
 ): Promise<void> {
   if (index !== 0 || !isModel || p.req.noCache) return;
   await state.cache.set(p.cacheKey, { ...answer, provider: link.provider, model: link.model });
@@ -232,15 +251,16 @@ export async function execute(
   const { decision, prompt } = p;
   const def = prompt.def;
   const primary = decision.chain[0] as ChainLink;
-  const cached = opts.cacheRead ? p.cached : null;
+  const cached = opts.cacheRead ? usableCached(p) : null;
   if (cached) {
-    const reason = await bookCacheHit(state, p, primary);
+    const { reason, saved } = await bookCacheHit(state, p, primary, cached);
     state.metrics.requests.inc({ route: primary.route, provider: primary.provider, outcome: "cache_hit" });
     return {
       text: cached.text,
       link: primary,
       meta: meta(p, primary, reason, {
         cacheHit: true,
+        savedMicros: saved,
         attempts: 0,
         providerMs: 0,
         warnings: p.primaryFit.warnings,
@@ -318,7 +338,12 @@ export async function execute(
         throw new LlmError("invalid_output", `${link.provider} echoed its system prompt (canary)`);
       await Promise.all([
         opts.cacheWrite
-          ? cacheAnswer(state, p, link, i, slot.provider.isModel, { text: res.text, tokensIn, tokensOut })
+          ? cacheAnswer(state, p, link, i, slot.provider.isModel, {
+              text: res.text,
+              tokensIn,
+              tokensOut,
+              costMicros: cost,
+            })
           : undefined,
         finish(state, p, spent),
       ]);

@@ -8,7 +8,7 @@ import type {
 } from "../../ports/llm.js";
 import { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
-import { execute } from "./execute.js";
+import { bookCacheHit, execute } from "./execute.js";
 import { prepare } from "./prepare.js";
 import type { PromptRegistry } from "./prompts/registry.js";
 import type { GatewayState, HealthStatus } from "./state.js";
@@ -74,6 +74,15 @@ export function createGateway(state: GatewayState): LlmGateway {
     async structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>> {
       const attempts = attemptsFor();
       const p = await prepare(state, req, true);
+      const primary = p.decision.chain[0];
+      if (p.cached?.invalid && primary) {
+        // This exact request already failed validation twice: not re-asked; the caller falls back.
+        await bookCacheHit(state, p, primary, p.cached);
+        throw new LlmError(
+          "invalid_output",
+          `${p.prompt.def.id}@${p.prompt.def.version}: cached invalid output`,
+        );
+      }
       const first = await execute(state, p, { attempts, cacheRead: true, cacheWrite: false });
       const parsed = parseStructured(schema, first.text);
       const cacheable = (link: { provider: ProviderName }) =>
@@ -86,6 +95,7 @@ export function createGateway(state: GatewayState): LlmGateway {
             model: first.link.model,
             tokensIn: first.meta.tokensIn,
             tokensOut: first.meta.tokensOut,
+            costMicros: first.meta.costMicros,
           });
         return { value: parsed.value, meta: first.meta };
       }
@@ -106,6 +116,16 @@ export function createGateway(state: GatewayState): LlmGateway {
       const repaired = parseStructured(schema, second.text);
       if (!repaired.ok) {
         log.error({ subCode: "invalid_output" }, "structured output still invalid after repair");
+        if (!first.meta.cacheHit && cacheable(first.link) && cacheable(second.link))
+          await state.cache.set(p.cacheKey, {
+            text: "",
+            provider: first.link.provider,
+            model: first.link.model,
+            tokensIn: first.meta.tokensIn + second.meta.tokensIn,
+            tokensOut: first.meta.tokensOut + second.meta.tokensOut,
+            costMicros: first.meta.costMicros + second.meta.costMicros,
+            invalid: repaired.error.slice(0, 200),
+          });
         throw new LlmError("invalid_output", `${p.prompt.def.id}@${p.prompt.def.version}: ${repaired.error}`);
       }
       if (cacheable(second.link))
@@ -115,6 +135,7 @@ export function createGateway(state: GatewayState): LlmGateway {
           model: second.link.model,
           tokensIn: second.meta.tokensIn,
           tokensOut: second.meta.tokensOut,
+          costMicros: first.meta.costMicros + second.meta.costMicros,
         });
       return {
         value: repaired.value,

@@ -37,6 +37,7 @@ export { detectSensitive } from "./sensitivity.js";
 export { countMessageTokens, countTextTokens, tokenFamily } from "./tokens.js";
 export { canaryFor, DATA_POLICY, guardSystem, quoteData } from "./untrusted.js";
 export {
+  cacheLine,
   monthRange,
   type PromptCallLine,
   promptCalls,

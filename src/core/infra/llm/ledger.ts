@@ -14,6 +14,8 @@ export interface LedgerEntry {
   tokensIn: number;
   tokensOut: number;
   costMicros: number;
+  /** Cache hits: the cost the hit avoided. */
+  savedMicros?: number;
   latencyMs: number;
   cacheHit: boolean;
   route: string;
@@ -41,6 +43,7 @@ export async function writeLedger(db: Database, entries: LedgerEntry[]): Promise
         tokensIn: e.tokensIn,
         tokensOut: e.tokensOut,
         costMicros: e.costMicros,
+        savedMicros: e.savedMicros ?? 0,
         latencyMs: Math.round(e.latencyMs),
         cacheHit: e.cacheHit,
         route: e.route,

@@ -136,6 +136,8 @@ export async function prepare(
       temperature: prompt.def.temperature,
       maxTokens: prompt.def.maxTokens,
       json,
+      scope: req.cacheScope ?? "",
+      ...(req.routingText !== undefined ? { question: req.routingText } : {}),
     });
     const lookup = useCache && primary.provider !== "offline" ? state.cache.get(key) : Promise.resolve(null);
     return { primary, primaryFit, key, lookup };

@@ -8,6 +8,7 @@ import {
   finish,
   reasonAfter,
   requestFor,
+  usableCached,
 } from "./execute.js";
 import type { PreparedRequest } from "./prepare.js";
 import type { GatewayState } from "./state.js";
@@ -26,9 +27,9 @@ export async function* streamAnswer(
 ): AsyncGenerator<string> {
   const { decision } = p;
   const primary = decision.chain[0];
-  const cached = p.cached;
+  const cached = usableCached(p);
   if (primary && cached) {
-    await bookCacheHit(state, p, primary);
+    await bookCacheHit(state, p, primary, cached);
     yield cached.text;
     return;
   }
@@ -108,7 +109,12 @@ export async function* streamAnswer(
       ...(outcome === "ok" ? {} : { errorCode: "stream_broken" }),
     });
     if (outcome === "ok")
-      void cacheAnswer(state, p, link, i, slot.provider.isModel, { text, tokensIn, tokensOut });
+      void cacheAnswer(state, p, link, i, slot.provider.isModel, {
+        text,
+        tokensIn,
+        tokensOut,
+        costMicros: cost,
+      });
     await finish(state, p, cost);
     return;
   }

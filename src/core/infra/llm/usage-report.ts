@@ -14,7 +14,14 @@ export interface UsageLine {
 export interface UsageReport {
   tenantId: string;
   month: string;
-  totals: UsageLine & { cacheHits: number; errors: number };
+  totals: UsageLine & {
+    cacheHits: number;
+    errors: number;
+    /** What the cache hits avoided paying (µ$): each hit books what its cached answer cost. */
+    savedMicros: number;
+    /** Cache hits ÷ (cache hits + answers a model produced): how often a model answer was reused. */
+    cacheHitRate: number;
+  };
   /** Monthly tenant budget in micro-dollars (null when the env default applies). */
   budgetMicros: number | null;
   byFeature: UsageLine[];
@@ -31,6 +38,23 @@ export function monthRange(month: string): { from: Date; to: Date } {
   const y = Number(m[1]);
   const mo = Number(m[2]) - 1;
   return { from: new Date(Date.UTC(y, mo, 1)), to: new Date(Date.UTC(y, mo + 1, 1)) };
+}
+
+const hitRate = (hits: number, modelAnswers: number) =>
+  hits + modelAnswers ? hits / (hits + modelAnswers) : 0;
+
+/** Micro-dollars for people: four decimals below one cent, so small savings never read "$0.00". */
+const usd = (micros: number) => `$${(micros / 1e6).toFixed(micros < 10_000 ? 4 : 2)}`;
+
+/**
+ * The cache in one line, the same in every channel and the CLI: "42% of answers (21 hits), saved
+ * $0.0310".
+ */
+export function cacheLine(r: Pick<UsageReport, "totals">): string {
+  const { cacheHits, cacheHitRate, savedMicros } = r.totals;
+  if (!cacheHits) return "no hits yet";
+  const hits = `${cacheHits} ${cacheHits === 1 ? "hit" : "hits"}`;
+  return `${(cacheHitRate * 100).toFixed(0)}% of answers (${hits}), saved ${usd(savedMicros)}`;
 }
 
 /** Spend for one tenant and month from the ledger, grouped by feature, provider, model, user and day. */
@@ -77,7 +101,9 @@ export async function usageReport(db: Database, tenantId: string, month: string)
       .select({
         ...agg,
         cacheHits: sql<string>`count(*) filter (where ${llmCalls.cacheHit})`,
-        errors: sql<string>`count(*) filter (where ${llmCalls.outcome} <> 'ok')`,
+        modelAnswers: sql<string>`count(*) filter (where not ${llmCalls.cacheHit} and ${llmCalls.outcome} = 'ok' and ${llmCalls.provider} <> 'offline')`,
+        savedMicros: sql<string>`coalesce(sum(${llmCalls.savedMicros}), 0)`,
+        errors: sql<string>`count(*) filter (where ${llmCalls.outcome} <> 'ok' and not ${llmCalls.cacheHit})`,
       })
       .from(llmCalls)
       .where(where);
@@ -95,6 +121,8 @@ export async function usageReport(db: Database, tenantId: string, month: string)
         }),
         cacheHits: Number(totalsRow?.cacheHits ?? 0),
         errors: Number(totalsRow?.errors ?? 0),
+        savedMicros: Number(totalsRow?.savedMicros ?? 0),
+        cacheHitRate: hitRate(Number(totalsRow?.cacheHits ?? 0), Number(totalsRow?.modelAnswers ?? 0)),
       },
       budgetMicros: budget?.limit ?? null,
       byFeature: (await group(llmCalls.feature)).sort(byCost),

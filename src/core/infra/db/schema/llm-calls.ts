@@ -16,6 +16,8 @@ export const llmCalls = pgTable(
     tokensIn: integer("tokens_in").notNull().default(0),
     tokensOut: integer("tokens_out").notNull().default(0),
     costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
+    /** On a cache hit: what producing the cached answer cost, i.e. the money the hit saved. */
+    savedMicros: bigint("saved_micros", { mode: "number" }).notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),
     cacheHit: boolean("cache_hit").notNull().default(false),
     route: text("route"),

@@ -1,0 +1,1 @@
+ALTER TABLE "llm_calls" ADD COLUMN "saved_micros" bigint DEFAULT 0 NOT NULL;
