@@ -6,7 +6,7 @@ import { plural } from "../core/kernel/text.js";
 import { printErrors, tenantOf, withDeps } from "./context.js";
 import type { CliContext, Io } from "./io.js";
 
-const USAGE = `Usage: keel import ${IMPORT_KINDS.join("|")} FILE [--tenant SLUG] [--dry-run]
+const USAGE = `Usage: keel import ${IMPORT_KINDS.join("|")} FILE [--tenant SLUG] [--dry-run] [--decimal comma|dot]
   Columns (README "Importing data" has the details; * = required for a new row):
   contacts: external_id, name*, company, email, phone
   deals:    external_id, name*, stage*, value*, company, currency, owner_email, status,
@@ -17,12 +17,18 @@ const USAGE = `Usage: keel import ${IMPORT_KINDS.join("|")} FILE [--tenant SLUG]
   notes:    external_id, deal* | deal_external_id*, body*, author_email, created_on
   Rows are matched by external_id, else by name / number; columns absent from the file are left as
   they are; nothing is written unless every row is valid.
+  Amounts like 1250.50, 1.250,50 or 12 500 are read; 3.200 (three digits after one separator) needs
+  --decimal comma|dot unless the company's locale says it. Dates: 2026-01-31 or 31.01.2026.
 `;
 
 export async function importCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { tenant: { type: "string", short: "t" }, "dry-run": { type: "boolean" } },
+    options: {
+      tenant: { type: "string", short: "t" },
+      "dry-run": { type: "boolean" },
+      decimal: { type: "string" },
+    },
     allowPositionals: true,
   });
   const [kind, file] = positionals;
@@ -38,10 +44,19 @@ export async function importCommand(argv: string[], io: Io, ctx: CliContext): Pr
     );
     return 2;
   }
+  const marks: Record<string, "," | "."> = { comma: ",", ",": ",", dot: ".", ".": ".", point: "." };
+  const decimal = values.decimal === undefined ? undefined : marks[values.decimal.toLowerCase()];
+  if (values.decimal !== undefined && !decimal) {
+    io.stderr.write(`keel import: --decimal takes comma or dot, not "${values.decimal.slice(0, 20)}"\n`);
+    return 2;
+  }
   return withDeps(ctx, async (deps) => {
     const tenant = await tenantOf(deps, values.tenant);
     const dry = Boolean(values["dry-run"]);
-    const r = await runImport(deps, tenant.id, kind as ImportKind, createReadStream(file), { dryRun: dry });
+    const r = await runImport(deps, tenant.id, kind as ImportKind, createReadStream(file), {
+      dryRun: dry,
+      decimal,
+    });
     if (!r.ok) {
       printErrors(
         io,
@@ -54,7 +69,7 @@ export async function importCommand(argv: string[], io: Io, ctx: CliContext): Pr
       .map(([f, n]) => `${f} ${n}`)
       .join(", ");
     io.stdout.write(
-      `${dry ? "Dry run, nothing written: would import" : "Imported"} ${plural(r.rows, `${kind} row`)} into ${tenant.slug}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged.\n` +
+      `${dry ? "Dry run, nothing written: would import" : "Imported"} ${plural(r.rows, `${kind.replace(/s$/, "")} row`)} into ${tenant.slug}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged.\n` +
         (fields ? `Changed fields (rows): ${fields}.\n` : ""),
     );
     return 0;

@@ -16,10 +16,10 @@ import type { CliContext, Io } from "./io.js";
 
 const USAGE = `Usage: keel setup                      (interactive: asks each question)
        keel setup --company NAME --slug SLUG --currency ISO --timezone IANA --owner EMAIL
-                  [--owner-name NAME] [--pipeline ${Object.keys(PIPELINE_TEMPLATES).join("|")}]
+                  [--owner-name NAME] [--locale de-DE] [--pipeline ${Object.keys(PIPELINE_TEMPLATES).join("|")}]
 `;
 
-type Field = keyof SetupInput;
+type Field = Exclude<keyof SetupInput, "locale">;
 
 /** Reads answers line by line; a line piped in before its question is asked is kept, not lost. */
 function lineReader(input: NodeJS.ReadableStream) {
@@ -111,6 +111,7 @@ export async function setupCommand(argv: string[], io: Io, ctx: CliContext): Pro
       timezone: { type: "string" },
       owner: { type: "string" },
       "owner-name": { type: "string" },
+      locale: { type: "string" },
       pipeline: { type: "string" },
       interactive: { type: "boolean", short: "i" },
       help: { type: "boolean", short: "h" },
@@ -127,6 +128,7 @@ export async function setupCommand(argv: string[], io: Io, ctx: CliContext): Pro
     timezone: values.timezone,
     owner: values.owner,
     ownerName: values["owner-name"],
+    locale: values.locale,
     pipeline: values.pipeline,
   };
   const required: Field[] = ["company", "slug", "currency", "timezone", "owner"];
@@ -153,7 +155,7 @@ export async function setupCommand(argv: string[], io: Io, ctx: CliContext): Pro
   return withDeps(ctx, async (deps) => {
     const { tenant, owner, template } = await createCompany(deps, input);
     io.stdout.write(
-      `Set up ${tenant.name} (${tenant.slug}): ${tenant.currency}, ${tenant.timezone}, owner ${owner.email}, ` +
+      `Set up ${tenant.name} (${tenant.slug}): ${tenant.currency}, ${tenant.timezone}${input.locale ? `, ${input.locale}` : ""}, owner ${owner.email}, ` +
         `pipeline "${template.pipelineName}" with ${plural(template.stages.length, "stage")} (${template.id}).\n` +
         `Next:\n  keel users add EMAIL --role rep --tenant ${tenant.slug}\n` +
         `  keel import deals deals.csv --tenant ${tenant.slug}\n  keel say --tenant ${tenant.slug} "deals"\n`,

@@ -75,9 +75,19 @@ describe("a brand-new company, from set-up to its first answer, through the CLI"
     const imp = await keel(["import", "deals", csv, "--tenant", "harbor"], env);
     expect(imp.stderr).toBe("");
     expect(imp.code).toBe(0);
+    expect(imp.stdout).toContain("Imported 2 deal rows into harbor: 2 new, 0 updated, 0 unchanged.");
+    // A continental export: "1.250,00" is read; "2.000" only once the file's decimal mark is given.
+    const eu = join(dir, "deals-eu.csv");
+    writeFileSync(eu, 'name,stage,value\nQuay Lights,Lead,"1.250,00"\nBuoy Paint,Lead,2.000\n');
+    const ambiguous = await keel(["import", "deals", eu, "--tenant", "harbor"], env);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('line 3, value "2.000": expected an unambiguous amount');
+    const comma = await keel(["import", "deals", eu, "--tenant", "harbor", "--decimal", "comma"], env);
+    expect(comma.stderr).toBe("");
+    expect(comma.stdout).toContain("Imported 2 deal rows into harbor: 2 new");
     const say = await keel(["say", "--tenant", "harbor", "deals"], env);
     expect(say.code).toBe(0);
-    expect(say.stdout).toMatch(/2 open deals, total £60,500/);
+    expect(say.stdout).toMatch(/4 open deals, total £63,750/);
     expect(say.stdout).toContain("Dock Cranes");
     expect(say.stdout).toContain("Forklift Fleet");
     expect(say.stdout).not.toContain("Acme Logistics");

@@ -10,6 +10,7 @@ import {
   invoices,
   metricPoints,
   payments,
+  tenants,
 } from "../../src/core/infra/db/schema/index.js";
 import { parseCsv } from "../../src/core/kernel/csv/index.js";
 import { createTestDeps, type TestDeps } from "../support/deps.js";
@@ -146,13 +147,13 @@ describe("lossless CSV imports", () => {
     expect(r.ok).toBe(false);
     expect(r.messages).toEqual([
       'line 3, value "-500": expected an amount of 0 or more (no negative amounts)',
-      'line 4, value "12x": expected an amount like 1250.00 (digits, a dot, at most 2 decimals)',
+      'line 4, value "12x": expected an amount like 1250.00 or 1.250,00 (at most 2 decimals, no currency sign)',
       expect.stringMatching(/^line 4, stage "Dreaming": expected a stage of this pipeline \(Lead, Qualified/),
       "line 5, name: expected a value (required for a new deal)",
       'line 6, currency "EURO": expected an ISO 4217 currency code like USD or EUR',
-      'line 6, expected_close_on "2026-13-01": expected a real date like 2026-01-31',
+      'line 6, expected_close_on "2026-13-01": expected a real date like 2026-01-31 (or 31.01.2026)',
       'line 6, owner_email "ghost@quay.example": expected a user of this company (see keel users list)',
-      'line 7, expected_close_on "2026-02-30": expected a real date like 2026-01-31',
+      'line 7, expected_close_on "2026-02-30": expected a real date like 2026-01-31 (or 31.01.2026)',
     ]);
     expect(await q((tx) => tx.select().from(deals).where(eq(deals.name, "Good")))).toHaveLength(0);
   });
@@ -205,7 +206,7 @@ describe("lossless CSV imports", () => {
       expect(bad.messages).toEqual([
         'line 2, due_on "2026-02-01": expected a due date on or after the issue date 2026-03-01',
         'line 3, amount "-5": expected an amount of 0 or more (no negative amounts)',
-        'line 4, issued_on "2026-13-01": expected a real date like 2026-01-31',
+        'line 4, issued_on "2026-13-01": expected a real date like 2026-01-31 (or 31.01.2026)',
       ]);
       const inv =
         "number,customer,issued_on,due_on,amount,paid_on\nQ-1,Quay,2026-01-01,2026-01-31,100.00,2026-02-03\nQ-2,Quay,2026-02-01,2026-03-03,50,\n";
@@ -277,7 +278,7 @@ describe("lossless CSV imports", () => {
       "metric,date,value\nrevenue,2026-13-01,100\nRevenue!,2026-01-01,1e999\n",
     );
     expect(bad.messages).toEqual([
-      'line 2, date "2026-13-01": expected a real date like 2026-01-31',
+      'line 2, date "2026-13-01": expected a real date like 2026-01-31 (or 31.01.2026)',
       'line 3, metric "Revenue!": expected a key like website_sessions (lowercase letters, digits, _)',
       'line 3, value "1e999": expected a number like 1250 or -3.5',
     ]);
@@ -302,5 +303,42 @@ describe("lossless CSV imports", () => {
     expect(await importCsv(d, t, "notes", good)).toMatchObject({ created: 1 });
     expect(await importCsv(d, t, "notes", good)).toMatchObject({ created: 0, unchanged: 1 });
     expect(await q((tx) => tx.select().from(dealNotes))).toHaveLength(1);
+  });
+
+  it("a German bookkeeper's export: grouped amounts and day-first dates read right, 3.200 only once the decimal mark is known", async () => {
+    const german =
+      "name,company,stage,value,expected_close_on\n" +
+      'Kiel retrofit,Kiel Werft,Lead,"12.500,00",15.01.2027\n' +
+      'Bremen crane,Bremen Port,Lead,"8400,50",2027-02-01\n' +
+      "Hamburg forklifts,Hamburg Logistik,Lead,3.200,\n";
+    const unknown = await importCsv(d, t, "deals", german);
+    expect(unknown.ok).toBe(false);
+    expect(unknown.messages).toEqual([
+      expect.stringMatching(
+        /^line 4, value "3\.200": expected an unambiguous amount: .*--decimal comma\|dot/,
+      ),
+    ]);
+    expect(await q((tx) => tx.select().from(deals).where(eq(deals.name, "Kiel retrofit")))).toEqual([]);
+
+    const r = await importCsv(d, t, "deals", german, { decimal: "," });
+    expect(r).toMatchObject({ ok: true, created: 3 });
+    expect((await deal("Kiel retrofit")).valueMinor).toBe(1_250_000);
+    expect((await deal("Kiel retrofit")).expectedCloseOn).toBe("2027-01-15");
+    expect((await deal("Bremen crane")).valueMinor).toBe(840_050);
+    expect((await deal("Hamburg forklifts")).valueMinor).toBe(320_000);
+
+    // The company's locale decides when the command does not: de-DE reads 4.100 as four thousand one hundred.
+    await d.db.orm
+      .update(tenants)
+      .set({ settings: { locale: "de-DE" } })
+      .where(eq(tenants.id, t));
+    const again = await importCsv(d, t, "deals", "name,value\nHamburg forklifts,4.100\n");
+    expect(again).toMatchObject({ ok: true, updated: 1 });
+    expect((await deal("Hamburg forklifts")).valueMinor).toBe(410_000);
+    // …and a file that contradicts it is refused rather than read a thousand times off.
+    const english = await importCsv(d, t, "deals", 'name,value\nHamburg forklifts,"4,100.00"\n');
+    expect(english.ok).toBe(false);
+    expect((await deal("Hamburg forklifts")).valueMinor).toBe(410_000);
+    await d.db.orm.update(tenants).set({ settings: {} }).where(eq(tenants.id, t));
   });
 });

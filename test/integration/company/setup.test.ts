@@ -87,6 +87,9 @@ describe("setting up a company", () => {
     [{ pipeline: "crm-from-2009" }, /pipeline: one of: b2b-sales, services, simple/],
     [{ company: "   " }, /company: the company's name is required/],
     [{ slug: "x'; drop table tenants;--" }, /slug/],
+    [{ locale: "german" }, /locale: a locale like en-US/],
+    [{ locale: "de_DE" }, /locale/],
+    [{ locale: "en-US'; drop" }, /locale/],
   ])("rejects bad input %o with a message saying what is expected", async (bad, msg) => {
     const before = (await d.db.orm.select().from(tenants)).length;
     await expect(createCompany(d, { ...base, slug: "fresh", ...bad })).rejects.toMatchObject({
@@ -94,6 +97,13 @@ describe("setting up a company", () => {
       userMessage: expect.stringMatching(msg),
     });
     expect(await d.db.orm.select().from(tenants)).toHaveLength(before);
+  });
+
+  it("keeps the company's locale (how its numbers are written) in its settings", async () => {
+    const { tenant } = await createCompany(d, { ...base, slug: "kiel", locale: "de-de" });
+    expect(tenant.settings).toEqual({ locale: "de-DE" });
+    const { tenant: plain } = await createCompany(d, { ...base, slug: "plain-co" });
+    expect(plain.settings).toEqual({});
   });
 
   it("reports every bad field at once", async () => {

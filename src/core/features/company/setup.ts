@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
@@ -13,6 +13,13 @@ const TIMEZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
 
 export const isCurrency = (c: string) => CURRENCIES.has(c);
 export const isTimezone = (tz: string) => TIMEZONES.has(tz);
+export const isLocale = (l: string) => {
+  try {
+    return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l) && Intl.NumberFormat.supportedLocalesOf(l).length === 1;
+  } catch {
+    return false;
+  }
+};
 
 /** What `keel setup` (flags or wizard) and the chat set-up ask for; each field says what it expects. */
 export const setupSchema = z.object({
@@ -29,6 +36,8 @@ export const setupSchema = z.object({
   timezone: z.string().trim().refine(isTimezone, "an IANA time zone like Europe/Berlin or America/New_York"),
   owner: z.string().trim().toLowerCase().pipe(z.email("the owner's e-mail address")),
   ownerName: z.string().trim().max(120).optional(),
+  /** How numbers and dates are written for this company (answers, and the decimal mark of imports). */
+  locale: z.string().trim().refine(isLocale, "a locale like en-US, de-DE or es-ES").optional(),
   pipeline: z
     .string()
     .default(DEFAULT_TEMPLATE)
@@ -81,11 +90,19 @@ export async function createCompany(deps: Deps, input: SetupInput, target: Setup
   const id = target.tenantId ?? randomUUID();
   const made = await deps.db.tenantTx(id, async (tx) => {
     const values = { slug: v.slug, name: v.company, currency: v.currency, timezone: v.timezone };
+    const locale = v.locale ? { locale: Intl.getCanonicalLocales(v.locale)[0]! } : {};
     const [tenant] = target.tenantId
-      ? await tx.update(tenants).set(values).where(eq(tenants.id, id)).returning()
+      ? await tx
+          .update(tenants)
+          .set({
+            ...values,
+            ...(v.locale ? { settings: sql`${tenants.settings} || ${JSON.stringify(locale)}::jsonb` } : {}),
+          })
+          .where(eq(tenants.id, id))
+          .returning()
       : await tx
           .insert(tenants)
-          .values({ id, ...values })
+          .values({ id, ...values, settings: locale })
           .onConflictDoNothing()
           .returning();
     if (!tenant) return undefined;

@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { openCsv } from "../../kernel/csv/index.js";
 import { getTenant } from "../tenancy/index.js";
+import { decimalMarkOf } from "./fields.js";
 import { KINDS } from "./kinds/index.js";
 import type { BatchCtx, ImportIssue, ImportKind, ImportReport, KindSpec, RowIn } from "./types.js";
 
@@ -43,16 +44,20 @@ export async function runImport(
      * Import click waits on the row lock and then finds it done: imported once). Throwing aborts.
      */
     begin?: (tx: Tx) => Promise<void>;
+    /** The file's decimal mark; default: the tenant's locale setting, else only unambiguous numbers. */
+    decimal?: "," | ".";
   } = {},
 ): Promise<ImportReport> {
   const file = await openCsv(source);
   const tenant = await getTenant(deps.db, tenantId);
+  const locale = (tenant?.settings as { locale?: unknown } | undefined)?.locale;
+  const decimal = opts.decimal ?? decimalMarkOf(typeof locale === "string" ? locale : undefined);
   let report: ImportReport | undefined;
   try {
     await deps.db.tenantTx(tenantId, async (tx) => {
       report = await importRecords(
         tx,
-        { tenantId, currency: tenant?.currency ?? "USD", now: deps.clock.now() },
+        { tenantId, currency: tenant?.currency ?? "USD", now: deps.clock.now(), decimal },
         kind,
         { header: file.header, records: file.records, headerLine: 1 },
         { dryRun: opts.dryRun, begin: opts.begin && (() => opts.begin!(tx)) },
@@ -85,7 +90,7 @@ export async function runImport(
  */
 export async function importRecords(
   tx: Tx,
-  at: { tenantId: string; currency: string; now: Date },
+  at: { tenantId: string; currency: string; now: Date; decimal?: "," | "." },
   kind: ImportKind,
   source: RecordSource,
   opts: { dryRun?: boolean; begin?: () => Promise<void> } = {},
@@ -131,6 +136,7 @@ export async function importRecords(
       for (const f of fields) report.fields[f] = (report.fields[f] ?? 0) + 1;
     },
   };
+  const cellOpts = { decimal: at.decimal };
   if (!opts.dryRun) await opts.begin?.();
   await spec.prepare?.(ctx);
   let batch: RowIn[] = [];
@@ -141,7 +147,7 @@ export async function importRecords(
       const raw = rec.fields[col] ?? "";
       if (raw === "") row.empty.add(col);
       else {
-        const cell = spec.columns[col]!(raw);
+        const cell = spec.columns[col]!(raw, cellOpts);
         if (cell.ok) row.values[col] = cell.value;
         else ctx.issue(row, col, cell.expected);
       }

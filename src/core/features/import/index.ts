@@ -13,7 +13,7 @@ export async function importCsv(
   tenantId: string,
   kind: ImportKind,
   text: string,
-  opts: { dryRun?: boolean } = {},
+  opts: { dryRun?: boolean; decimal?: "," | "." } = {},
 ): Promise<ImportReport & { messages: string[] }> {
   const r = await runImport(deps, tenantId, kind, text, opts);
   return { ...r, messages: r.errors.map(formatIssue) };
