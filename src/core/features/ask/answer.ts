@@ -2,12 +2,12 @@ import { sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { resultRows } from "../../infra/db/client.js";
-import { formatMoney } from "../../kernel/format.js";
 import type { Reply } from "../../ports/reply.js";
 import { type Actor, canReadMetric, dataScope } from "../auth/index.js";
-import { getTenant } from "../tenancy/index.js";
+import { getTenant, linkDomains } from "../tenancy/index.js";
 import { DEFINITIONS } from "./definitions.js";
-import { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
+import { type ExecuteContext, executeQuery, type QueryResult } from "./execute.js";
+import { formatFigure } from "./facts.js";
 import {
   detectLanguage,
   LANG_LOCALE,
@@ -27,6 +27,7 @@ import {
   parseQuestion,
   type Vocabulary,
 } from "./parse.js";
+import { phraseAnswer } from "./phrase.js";
 import { querySchema } from "./query.js";
 import { localToday } from "./window.js";
 
@@ -54,23 +55,6 @@ export async function loadVocabulary(tx: Tx, actor: Pick<Actor, "role" | "userId
   };
 }
 
-function fmt(f: Figure, currency: string, locale: string): string {
-  if (f.value === null) return "—";
-  switch (f.unit) {
-    case "money":
-      return formatMoney(f.value, currency, locale);
-    case "count":
-      return new Intl.NumberFormat(locale).format(f.value);
-    case "days":
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(f.value)} d`;
-    case "pct":
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(f.value)} %`;
-    default:
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(f.value)}${f.unitLabel ? ` ${f.unitLabel}` : ""}`;
-  }
-}
-
-/** The computed result as a chat reply: the figure first, its period, the comparison, the rows. */
 /** A period in the user's language: English keeps its label ("October 2026"), others get dates via Intl. */
 function periodLabel(w: NonNullable<QueryResult["window"]>, locale: string, lang: Lang): string {
   if (lang === "en") return w.label;
@@ -84,6 +68,9 @@ function periodLabel(w: NonNullable<QueryResult["window"]>, locale: string, lang
   }
 }
 
+const fmt = formatFigure;
+
+/** The computed result as a chat reply: the figure first, its period, the comparison, the rows. */
 export function renderResult(r: QueryResult, currency: string, locale: string, lang: Lang): Reply {
   const period = r.window
     ? ` — ${periodLabel(r.window, locale, lang)}${r.window.toDate ? TO_DATE[lang] : ""}`
@@ -187,76 +174,98 @@ export async function askQuestion(
   // names (outside any transaction: no connection is held while the model thinks). Refused or absent
   // → the offline parser reads the message.
   const byModel = await parseWithModel(deps, actor, text, vocab, ctx.today);
-  return deps.db.tenantTx(actor.tenantId, async (tx) => {
-    let parsed: ParseOutcome = byModel && byModel.kind !== "none" ? byModel : parseQuestion(text, vocab);
-    // "and last month?": the previous query (validated again: it came from storage) with the change.
-    const last = opts.lastQuery ? querySchema.safeParse(opts.lastQuery) : undefined;
-    if (parsed.kind === "none" && last?.success) {
-      const f = followUpQuery(text, last.data, vocab);
-      if (f) parsed = { kind: "query", query: f, confidence: 0.7 };
-    }
-    if (
-      parsed.kind === "none" &&
-      /\b(going on|happening|status|update|news)\b|\bwhat about\b|\bhow is\b/i.test(text)
-    )
-      parsed = parseOverview(text, vocab);
-    if (parsed.kind === "none") {
-      if (!isNonsense(text, vocab)) return null;
-      return {
-        outcome: "not_understood",
-        reply: {
-          text: `${phrase("notUnderstood", lang)}\n${SUGGESTIONS[lang].map((s, i) => `${i + 1}. ${s}`).join("\n")}`,
-          actions: SUGGESTIONS[lang].map((s, i) => ({
-            id: `s${i}`,
-            label: s,
-            intent: { kind: "coach.message", text: s },
-          })),
-          meta: { intent: "ask", outcome: "not_understood", lang },
-        },
-      };
-    }
-    if (parsed.kind === "clarify")
-      return {
-        outcome: "clarify",
-        reply: {
-          text: `${phrase("which", lang)}\n${parsed.choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}`,
-          actions: parsed.choices.map((c, i) => ({
-            id: `c${i}`,
-            label: c.label,
-            intent: { kind: "coach.message", text: `${text} — ${c.label}` },
-          })),
-          meta: {
-            intent: "ask",
-            outcome: "clarify",
-            choices: parsed.choices.map((c) => c.label),
-            lang,
-            parsedBy: parsed === byModel ? "model" : "rules",
-          },
-        },
-      };
-    const res = await executeQuery(tx, parsed.query, ctx);
-    if (!res.ok) {
-      if (res.reason === "forbidden")
+  const answered = await deps.db.tenantTx(
+    actor.tenantId,
+    async (tx): Promise<(AskOutcome & { result?: QueryResult }) | null> => {
+      let parsed: ParseOutcome = byModel && byModel.kind !== "none" ? byModel : parseQuestion(text, vocab);
+      // "and last month?": the previous query (validated again: it came from storage) with the change.
+      const last = opts.lastQuery ? querySchema.safeParse(opts.lastQuery) : undefined;
+      if (parsed.kind === "none" && last?.success) {
+        const f = followUpQuery(text, last.data, vocab);
+        if (f) parsed = { kind: "query", query: f, confidence: 0.7 };
+      }
+      if (
+        parsed.kind === "none" &&
+        /\b(going on|happening|status|update|news)\b|\bwhat about\b|\bhow is\b/i.test(text)
+      )
+        parsed = parseOverview(text, vocab);
+      if (parsed.kind === "none") {
+        if (!isNonsense(text, vocab)) return null;
         return {
-          outcome: "forbidden",
+          outcome: "not_understood",
           reply: {
-            text: phrase("forbidden", lang, {
-              role: actor.role,
-              what: WHAT[res.message]?.[lang] ?? res.message,
-            }),
-            ephemeral: true,
-            meta: { intent: "ask", outcome: "forbidden", error: "forbidden", lang },
+            text: `${phrase("notUnderstood", lang)}\n${SUGGESTIONS[lang].map((s, i) => `${i + 1}. ${s}`).join("\n")}`,
+            actions: SUGGESTIONS[lang].map((s, i) => ({
+              id: `s${i}`,
+              label: s,
+              intent: { kind: "coach.message", text: s },
+            })),
+            meta: { intent: "ask", outcome: "not_understood", lang },
           },
         };
-      return null;
-    }
-    const reply = renderResult(res, currency, locale, lang);
-    reply.meta = {
-      ...reply.meta,
-      lang,
-      definition: DEFINITIONS[res.query.measure].definition,
-      parsedBy: parsed === byModel ? "model" : "rules",
-    };
-    return { outcome: "answer", reply };
+      }
+      if (parsed.kind === "clarify")
+        return {
+          outcome: "clarify",
+          reply: {
+            text: `${phrase("which", lang)}\n${parsed.choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}`,
+            actions: parsed.choices.map((c, i) => ({
+              id: `c${i}`,
+              label: c.label,
+              intent: { kind: "coach.message", text: `${text} — ${c.label}` },
+            })),
+            meta: {
+              intent: "ask",
+              outcome: "clarify",
+              choices: parsed.choices.map((c) => c.label),
+              lang,
+              parsedBy: parsed === byModel ? "model" : "rules",
+            },
+          },
+        };
+      const res = await executeQuery(tx, parsed.query, ctx);
+      if (!res.ok) {
+        if (res.reason === "forbidden")
+          return {
+            outcome: "forbidden",
+            reply: {
+              text: phrase("forbidden", lang, {
+                role: actor.role,
+                what: WHAT[res.message]?.[lang] ?? res.message,
+              }),
+              ephemeral: true,
+              meta: { intent: "ask", outcome: "forbidden", error: "forbidden", lang },
+            },
+          };
+        return null;
+      }
+      const reply = renderResult(res, currency, locale, lang);
+      reply.meta = {
+        ...reply.meta,
+        lang,
+        definition: DEFINITIONS[res.query.measure].definition,
+        parsedBy: parsed === byModel ? "model" : "rules",
+      };
+      return { outcome: "answer", reply, result: res };
+    },
+  );
+  if (!answered?.result) return answered;
+  // With a model: it phrases the computed result (outside the transaction: no connection is held
+  // while it writes); its reply is checked against exactly this turn's facts, else the template.
+  const { result, reply } = answered;
+  const reply2 = await phraseAnswer(deps, {
+    tenantId: actor.tenantId,
+    userId: actor.userId,
+    question: text,
+    lang,
+    result,
+    template: reply,
+    currency,
+    locale,
+    ...(result.window
+      ? { period: `${periodLabel(result.window, locale, lang)}${result.window.toDate ? TO_DATE[lang] : ""}` }
+      : {}),
+    allowedDomains: linkDomains(settings),
   });
+  return { outcome: "answer", reply: reply2 };
 }

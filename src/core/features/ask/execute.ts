@@ -22,6 +22,8 @@ export interface ResultRow {
   figure: Figure;
   /** Extra columns for deal rows: stage, owner, days in stage. */
   detail?: string;
+  /** Deal rows: the columns behind `detail`, typed (a model phrasing the row gets these as facts). */
+  deal?: { stage: string; owner: string | null; daysInStage: number; stuck: boolean };
   /** The entity behind the row, for follow-ups ("remind them", "that deal"). */
   ref?: { type: "deal" | "customer" | "owner"; id: string; name: string; via?: "invoice" };
 }
@@ -192,6 +194,7 @@ async function dealRows(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: Resolv
       label: r.name,
       figure: { value: Number(r.v), unit: "money" },
       detail: `${r.stage} · ${r.owner ?? "unassigned"} · ${Number(r.days)} d${r.stuck ? " · stuck" : ""}`,
+      deal: { stage: r.stage, owner: r.owner, daysInStage: Number(r.days), stuck: Boolean(r.stuck) },
       ref: { type: "deal", id: r.id, name: r.name },
     }),
   );

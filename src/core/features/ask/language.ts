@@ -19,6 +19,79 @@ export function detectLanguage(text: string): Lang {
   return "en";
 }
 
+/** The language's own name, for telling a model which language to write in. */
+export const LANG_NAMES: Record<Lang, string> = { en: "English", es: "Spanish", de: "German", ar: "Arabic" };
+
+export const LANGS: readonly Lang[] = ["en", "es", "de", "ar"];
+
+/** A word list as a regex that respects accented letters ("qué", "größte"), unlike `\b`. */
+const words = (list: string) => new RegExp(`(?<!\\p{L})(?:${list})(?!\\p{L})`, "gu");
+/** Everyday words per language (short replies included), for reading which language a text is in. */
+const WORDS: Record<Exclude<Lang, "ar">, RegExp> = {
+  en: words(
+    "the|is|was|were|are|and|of|in|on|for|your|you|with|to|this|that|last|month|deals?|revenue|owes?|most|biggest|total|from|who|what|how|have|has|it|my|our|please|them|one|more|about|remind|show|approve",
+  ),
+  es: words(
+    "el|la|los|las|de|del|que|qué|en|y|por|para|con|fue|fueron|es|son|tu|tus|su|sus|este|esta|mes|pasado|ventas|ingresos|facturas|tratos?|quién|quien|cuánto|cuanto|cuál|cual|nos|debe|mayor|más|muéstrame|recuérdales?|recuérdalo|apruébalo|envíalo|segundo|primero|tercero|otra|vez|hola|gracias|sí|¿|¡",
+  ),
+  de: words(
+    "der|die|das|den|dem|des|und|ist|war|sind|im|von|für|mit|wie|viel|was|wer|uns|letzten|monat|umsatz|rechnungen|schuldet|dieses|diesen|hat|größte|ein|eine|zeig|mir|meine|bitte|erinnere|genehmige|schick|zweite|erste|dritte|mehr|dazu|danke|ja|nein|offene|überfällig",
+  ),
+};
+
+/**
+ * Each language's everyday words in a text, weighted by length (so "genehmige" outweighs a stray
+ * "es"); Arabic counts when at least 30 % of the letters are Arabic.
+ */
+function scores(text: string): { weight: Record<Lang, number>; hits: Record<Lang, number> } {
+  const t = ` ${text.toLowerCase()} `;
+  const letters = (text.match(/\p{L}/gu) ?? []).length;
+  const arabic = (text.match(/[\u0600-\u06FF]/g) ?? []).length;
+  const ar = letters && arabic / letters >= 0.3 ? 99 : 0;
+  const of = (l: Exclude<Lang, "ar">) => t.match(WORDS[l]) ?? [];
+  const m = { en: of("en"), es: of("es"), de: of("de") };
+  const sum = (xs: string[]) => xs.reduce((n, w) => n + w.length, 0);
+  return {
+    weight: { en: sum(m.en), es: sum(m.es), de: sum(m.de), ar },
+    hits: { en: m.en.length, es: m.es.length, de: m.de.length, ar: ar ? 1 : 0 },
+  };
+}
+
+/**
+ * The language a short message or reply is written in, or `fallback` when it has no words to tell
+ * by ("2", "ok", a name). Unlike `detectLanguage`, one clear word is enough ("recuérdales").
+ */
+export function guessLanguage(text: string, fallback: Lang): Lang {
+  const s = scores(text).weight;
+  const best = LANGS.reduce((a, b) => (s[b] > s[a] ? b : a), "en" as Lang);
+  if (s[best] === 0) return fallback;
+  // A tie between languages: keep the fallback if it is one of them.
+  const tied = LANGS.filter((l) => s[l] === s[best]);
+  return tied.length > 1 && tied.includes(fallback) ? fallback : best;
+}
+
+/**
+ * Whether a reply is written in `want`: false only when another language clearly dominates (names
+ * and figures do not count), so a short reply full of names is not refused for having no words.
+ */
+export function writtenIn(text: string, want: Lang): boolean {
+  const { weight, hits } = scores(text.replace(/https?:\/\/\S+/g, ""));
+  if (want === "ar") return weight.ar > 0;
+  if (weight.ar > 0) return false;
+  const rivals = LANGS.filter((l) => l !== want && l !== "ar");
+  return rivals.every((l) => weight[l] <= weight[want] || hits[l] < 2);
+}
+
+/** How the asker writes, for a model to match: casual (lower case, no greeting, slang) or neutral. */
+export function toneOf(text: string): "casual" | "formal" | "neutral" {
+  if (/\b(usted|ustedes|Sie|Ihnen|Ihr(e|en)?)\b|حضرتك/.test(text)) return "formal";
+  if (/\b(could you (please )?|would you (kindly )?|dear|kindly)\b/i.test(text)) return "formal";
+  const lowerOnly = /\p{Ll}/u.test(text) && !/\p{Lu}/u.test(text);
+  if (lowerOnly || /\b(whats|gonna|wanna|lol|pls|plz|thx|hey|yo|tío|oye|hallo|na)\b/i.test(text))
+    return "casual";
+  return "neutral";
+}
+
 const PHRASES = {
   notUnderstood: {
     en: "I didn't understand that. You could ask, for example:",
@@ -58,6 +131,36 @@ const PHRASES = {
     de: "im Plan heute:",
     ar: "المتوقع اليوم:",
   },
+  noList: {
+    en: "There is no list to choose from right now (choices expire after 30 minutes). Ask again and answer with its number.",
+    es: "Ahora mismo no hay ninguna lista para elegir (las opciones caducan a los 30 minutos). Vuelve a preguntar y responde con su número.",
+    de: "Gerade gibt es keine Liste zur Auswahl (Auswahlen verfallen nach 30 Minuten). Frag noch einmal und antworte mit der Nummer.",
+    ar: "لا توجد قائمة للاختيار منها الآن (تنتهي صلاحية الخيارات بعد 30 دقيقة). اسأل مرة أخرى وأجب برقم الخيار.",
+  },
+  pickNumber: {
+    en: "Please pick a number from 1 to {n}.",
+    es: "Elige un número del 1 al {n}.",
+    de: "Bitte wähle eine Zahl von 1 bis {n}.",
+    ar: "اختر رقماً من 1 إلى {n}.",
+  },
+  whichDraft: {
+    en: "Which draft? I have not shown you one in this conversation — `drafts` lists those waiting.",
+    es: "¿Qué borrador? No te he mostrado ninguno en esta conversación — `drafts` muestra los pendientes.",
+    de: "Welcher Entwurf? Ich habe dir in diesem Gespräch keinen gezeigt — `drafts` listet die wartenden.",
+    ar: "أي مسودة؟ لم أعرض عليك أي مسودة في هذه المحادثة — الأمر `drafts` يعرض المسودات المنتظرة.",
+  },
+  whoRemind: {
+    en: 'Who should I remind? I do not know who "them" is in this conversation yet — say `remind NAME`.',
+    es: "¿A quién debo recordárselo? Todavía no sé a quién te refieres en esta conversación — escribe `remind NOMBRE`.",
+    de: "Wen soll ich erinnern? Ich weiß in diesem Gespräch noch nicht, wen du meinst — schreib `remind NAME`.",
+    ar: "من يجب أن أذكّر؟ لا أعرف بعد من تقصد في هذه المحادثة — اكتب `remind الاسم`.",
+  },
+  noListShown: {
+    en: "I have not shown you a list to pick from in this conversation.",
+    es: "No te he mostrado ninguna lista para elegir en esta conversación.",
+    de: "Ich habe dir in diesem Gespräch keine Liste zur Auswahl gezeigt.",
+    ar: "لم أعرض عليك قائمة للاختيار منها في هذه المحادثة.",
+  },
   source: {
     en: "Source: ask `sources?` for the definition.",
     es: "Fuente: pregunta `sources?` para ver la definición.",
@@ -66,7 +169,9 @@ const PHRASES = {
   },
 } as const;
 
-export function phrase(key: keyof typeof PHRASES, lang: Lang, vars: Record<string, string> = {}): string {
+export type PhraseKey = keyof typeof PHRASES;
+
+export function phrase(key: PhraseKey, lang: Lang, vars: Record<string, string> = {}): string {
   return PHRASES[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
 }
 

@@ -14,6 +14,7 @@ import {
   referenceFigures,
   type TypedFact,
 } from "../provenance/index.js";
+import { linkDomains } from "../tenancy/index.js";
 import { computeFigures, describeFigures, figureFacts } from "./figures.js";
 import { isoDay } from "./format.js";
 import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";
@@ -153,7 +154,7 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
       meta.provenance = { fallback: true, unsupported: guarded.unsupported };
     }
     // Links only to the tenant's own domain; no instructions picked up from data.
-    const findings = checkOutput(answer.text, { allowedDomains: tenantDomains(tenant?.settings) });
+    const findings = checkOutput(answer.text, { allowedDomains: linkDomains(tenant?.settings) });
     if (findings.length) {
       log.warn(
         {
@@ -205,13 +206,4 @@ async function foldOlderMessages(
   await deps.db.tenantTx(input.tenantId, (tx) =>
     saveSummary(tx, conversationId, referenceFigures(res.text.trim(), facts), last.createdAt),
   );
-}
-
-/** The domains a coach answer may link to: the tenant's own (settings.domain, settings.linkDomains). */
-function tenantDomains(settings: Record<string, unknown> | undefined): string[] {
-  const out: string[] = [];
-  if (typeof settings?.domain === "string") out.push(settings.domain);
-  if (Array.isArray(settings?.linkDomains))
-    for (const d of settings.linkDomains) if (typeof d === "string") out.push(d);
-  return out;
 }

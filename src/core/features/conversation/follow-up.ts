@@ -1,4 +1,5 @@
 import type { IntentArgs } from "../../intents/intent.js";
+import { guessLanguage, LANGS, type Lang, phrase } from "../ask/index.js";
 import type { ConversationState, Entity } from "./state.js";
 import { entityIntent } from "./turn.js";
 
@@ -42,30 +43,29 @@ function first(entities: Entity[], types: Entity["type"][]): Entity | undefined 
   return entities.find((e) => types.includes(e.type));
 }
 
+/** The language to answer a follow-up in: the message's own, else the conversation's. */
+function langFor(text: string, s: ConversationState): Lang {
+  const known = LANGS.find((l) => l === s.lang) ?? "en";
+  return guessLanguage(text, known);
+}
+
 export function resolveFollowUp(text: string, s: ConversationState): FollowUp {
+  const lang = langFor(text, s);
   const t = asciiDigits(text.trim().toLowerCase())
     .replace(/[?!.¿¡]+$/g, "")
     .trim();
   const num = NUMBER.exec(t);
   if (num) {
     const n = Number(num[1]);
-    if (!s.pending.length)
-      return {
-        kind: "reply",
-        text: "There is no list to choose from right now (choices expire after 30 minutes). Ask again and answer with its number.",
-      };
+    if (!s.pending.length) return { kind: "reply", text: phrase("noList", lang) };
     const choice = s.pending[n - 1];
-    if (!choice) return { kind: "reply", text: `Please pick a number from 1 to ${s.pending.length}.` };
+    if (!choice) return { kind: "reply", text: phrase("pickNumber", lang, { n: String(s.pending.length) }) };
     return { kind: "intent", args: choice.intent };
   }
   const approve = APPROVE.exec(t);
   if (approve) {
     const draft = first(s.entities, ["draft"]);
-    if (!draft)
-      return {
-        kind: "reply",
-        text: "Which draft? I have not shown you one in this conversation — `drafts` lists those waiting.",
-      };
+    if (!draft) return { kind: "reply", text: phrase("whichDraft", lang) };
     return /reject|decline/.test(approve[1] ?? "")
       ? { kind: "intent", args: { kind: "draft.reject", draftRef: draft.id } }
       : { kind: "intent", args: { kind: "draft.approve", draftRef: draft.id } };
@@ -73,11 +73,7 @@ export function resolveFollowUp(text: string, s: ConversationState): FollowUp {
   const remind = REMIND.exec(t);
   if ((remind && (remind[1] || t === remind[0].trim())) || REMIND_OTHER.test(t)) {
     const who = first(s.entities, ["customer", "deal", "invoice"]);
-    if (!who)
-      return {
-        kind: "reply",
-        text: 'Who should I remind? I do not know who "them" is in this conversation yet — say `remind NAME`.',
-      };
+    if (!who) return { kind: "reply", text: phrase("whoRemind", lang) };
     const query =
       who.type !== "customer" ? who.id : who.via === "invoice" ? `${who.name} about their invoice` : who.name;
     return { kind: "intent", args: { kind: "draft.create", query } };
@@ -98,7 +94,7 @@ export function resolveFollowUp(text: string, s: ConversationState): FollowUp {
     const e = s.entities.at(n === -1 ? -1 : n - 1);
     const i = e ? entityIntent(e) : null;
     if (i) return { kind: "intent", args: i };
-    return { kind: "reply", text: "I have not shown you a list to pick from in this conversation." };
+    return { kind: "reply", text: phrase("noListShown", lang) };
   }
   if (MORE.test(t)) {
     const e = first(s.entities, ["deal", "customer", "invoice"]);

@@ -23,6 +23,8 @@ export interface ConversationState {
   lastQuery: Record<string, unknown> | null;
   entities: Entity[];
   pending: PendingChoice[];
+  /** The language the person last wrote in (en, es, de, ar): how "2" or "remind them" is answered. */
+  lang?: string;
 }
 
 export interface ConversationKey {
@@ -54,14 +56,20 @@ export async function loadContext(tx: Tx, k: ConversationKey, now: Date): Promis
   if (!row || row.expiresAt <= now) return { ...EMPTY_STATE };
   const pendingLive = row.pendingExpiresAt && row.pendingExpiresAt > now;
   const pending = pendingLive ? ((row.pending?.choices as PendingChoice[] | undefined) ?? []) : [];
+  const lang = typeof row.pending?.lang === "string" ? row.pending.lang : undefined;
   return {
     lastQuery: row.lastQuery ?? null,
     entities: (row.entities as unknown as Entity[]) ?? [],
     pending,
+    ...(lang ? { lang } : {}),
   };
 }
 
-/** Writes the whole state after a turn; numbered choices get their own, shorter expiry. */
+/**
+ * Writes the whole state after a turn; numbered choices get their own, shorter expiry. The `pending`
+ * column holds what the next message is read against: the choices and the language they were
+ * offered in (kept after the choices expire, so "2" a day later is still answered in that language).
+ */
 export async function saveContext(
   tx: Tx,
   k: ConversationKey,
@@ -73,7 +81,7 @@ export async function saveContext(
   const values = {
     lastQuery: s.lastQuery,
     entities: s.entities as unknown as Record<string, unknown>[],
-    pending: s.pending.length ? { choices: s.pending } : null,
+    pending: s.pending.length || s.lang ? { choices: s.pending, ...(s.lang ? { lang: s.lang } : {}) } : null,
     pendingExpiresAt,
     expiresAt,
     updatedAt: now,

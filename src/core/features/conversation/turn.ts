@@ -1,5 +1,6 @@
 import type { Intent, IntentArgs } from "../../intents/intent.js";
 import type { Reply } from "../../ports/reply.js";
+import { guessLanguage, type Lang } from "../ask/index.js";
 import type { ConversationState, Entity, PendingChoice } from "./state.js";
 
 const MAX_ENTITIES = 10;
@@ -51,12 +52,19 @@ export function entityIntent(e: Entity): IntentArgs | null {
   }
 }
 
+/** The language of a typed message (unchanged when it has no words to tell by, e.g. "2"). */
+function languageOf(intent: Intent, prev: string | undefined): string | undefined {
+  if (intent.kind !== "coach.message" || typeof intent.text !== "string") return prev;
+  const g = guessLanguage(intent.text, (prev as Lang | undefined) ?? "en");
+  return g === "en" && !prev ? undefined : g;
+}
+
 /**
  * The state after a turn: the reply's buttons (or, without buttons, the rows it listed) become the
  * numbered choices; its entities replace the previous ones when it showed any; an answered business
  * query becomes the one "and last month?" re-runs.
  */
-export function nextState(prev: ConversationState, _intent: Intent, reply: Reply): ConversationState {
+export function nextState(prev: ConversationState, intent: Intent, reply: Reply): ConversationState {
   const m = (reply.meta ?? {}) as Record<string, unknown>;
   const entities = entitiesOf(reply);
   let pending: PendingChoice[] = (reply.actions ?? []).map((a) => ({ label: a.label, intent: a.intent }));
@@ -73,5 +81,7 @@ export function nextState(prev: ConversationState, _intent: Intent, reply: Reply
   const merged = entities?.every((e) => e.type === "draft")
     ? [...entities, ...prev.entities.filter((e) => e.type !== "draft")].slice(0, MAX_ENTITIES)
     : entities;
-  return { lastQuery, entities: merged ?? prev.entities, pending };
+  // The language of the turn: what an answer said it was written in, else what the person wrote.
+  const lang = typeof m.lang === "string" ? m.lang : languageOf(intent, prev.lang);
+  return { lastQuery, entities: merged ?? prev.entities, pending, ...(lang ? { lang } : {}) };
 }

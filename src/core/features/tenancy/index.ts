@@ -25,6 +25,15 @@ export async function requireTenant(db: Database, slug: string): Promise<Tenant>
   return t;
 }
 
+/** The hosts a model-written reply may link to: the tenant's own (settings.domain, settings.linkDomains). */
+export function linkDomains(settings: unknown): string[] {
+  const s = (settings ?? {}) as Record<string, unknown>;
+  const out: string[] = [];
+  if (typeof s.domain === "string") out.push(s.domain);
+  if (Array.isArray(s.linkDomains)) for (const d of s.linkDomains) if (typeof d === "string") out.push(d);
+  return out;
+}
+
 /** Every tenant, oldest first (jobs walk them in a stable order). */
 export async function listTenants(db: Database): Promise<Tenant[]> {
   return db.orm.select().from(tenants).orderBy(asc(tenants.createdAt));

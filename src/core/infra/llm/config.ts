@@ -46,6 +46,8 @@ export const llmEnvSchema = z.object({
   LLM_BREAKER_WINDOW_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Time model providers may take for one request in all (then the offline answer); hedges included. */
   LLM_DEADLINE_MS: z.coerce.number().int().min(100).default(7_500),
+  /** How long an answer waits for a model to phrase a computed result before using the template wording. */
+  LLM_PHRASE_DEADLINE_MS: z.coerce.number().int().min(100).default(4_000),
   /** A model call still silent after this long gets a hedged second call (0 = off). */
   LLM_HEDGE_AFTER_MS: z.coerce.number().int().min(0).default(2_500),
   LLM_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).default(30_000),

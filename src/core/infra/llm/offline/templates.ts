@@ -138,6 +138,8 @@ const HANDLERS: Record<string, OfflineHandler> = {
     reason: "no model: rules apply",
   }),
   "goal.extract_intent": goalIntent,
+  // The ask feature's template wording is the offline answer; it keeps its own when this is empty.
+  "ask.phrase": () => "",
 };
 
 export function offlineHandlerFor(promptId: string): OfflineHandler | undefined {

@@ -1,0 +1,102 @@
+import type { OpenAiRequestBody, OpenAiStep } from "./fake-openai-server.js";
+
+/**
+ * Scripted models for the `ask.phrase` prompt (the model phrases a computed result), used by the
+ * answer tests and `bench:answers --model`. They read the facts the way a model would — from the
+ * prompt the gateway sent — so the tests exercise the real prompt, the real client and the real
+ * wire protocol.
+ */
+export interface PromptFact {
+  id: string;
+  label?: string;
+  display: string;
+}
+export interface PromptResult {
+  answer: string;
+  period?: string;
+  facts: PromptFact[];
+  rows?: { n: number; name: string; facts: string[] }[];
+  say_first?: string;
+  /** "English", "Spanish", … from the prompt's rules. */
+  language: string;
+}
+
+const system = (b: OpenAiRequestBody) => b.messages.find((m) => m.role === "system")?.content ?? "";
+export const isPhrasePrompt = (b: OpenAiRequestBody) =>
+  system(b).includes("you only put the result into words");
+export const isQueryPrompt = (b: OpenAiRequestBody) =>
+  b.messages.some((m) => m.content.includes("fixed query language"));
+
+/** ⟦data name: Acme ⟧ → Acme. */
+export const unquote = (s: string) => s.replace(/^⟦data [\w.-]+: /, "").replace(/ ⟧$/, "");
+
+/** The computed result the phrase prompt carried (parsed from the system message). */
+export function promptResult(b: OpenAiRequestBody): PromptResult {
+  const sys = system(b);
+  const line = sys.split("The computed result (JSON):\n")[1]?.split("\n")[0] ?? "{}";
+  const language = /Write in (\w+)/.exec(sys)?.[1] ?? "English";
+  const r = JSON.parse(line) as Omit<PromptResult, "language">;
+  return { ...r, rows: r.rows?.map((x) => ({ ...x, name: unquote(x.name) })), language };
+}
+
+/** The headline: the fact to say first and, for a ranked list, the name of the first row. */
+export function headline(r: PromptResult): { display: string; name?: string } {
+  const id = r.say_first ?? r.facts[0]?.id ?? "";
+  const f = r.facts.find((x) => x.id === id);
+  const row = id.startsWith("rows.") ? r.rows?.find((x) => x.facts.includes(id)) : undefined;
+  return { display: f?.display ?? "", ...(row ? { name: row.name } : {}) };
+}
+
+/** What an honest model writes: the headline figure first, in the language it was asked for. */
+export function honestText(r: PromptResult, language = r.language): string {
+  const h = headline(r);
+  switch (language) {
+    case "Spanish":
+      return h.name
+        ? `${h.name} está en primer lugar con ${h.display}.`
+        : `El resultado es ${h.display}, según tus datos.`;
+    case "German":
+      return h.name
+        ? `${h.name} liegt vorne mit ${h.display}.`
+        : `Der Wert ist ${h.display}, laut deinen Daten.`;
+    case "Arabic":
+      return h.name ? `${h.name} في المقدمة بمبلغ ${h.display}.` : `النتيجة هي ${h.display} حسب بياناتك.`;
+    default:
+      return h.name
+        ? `${h.name} is at the top with ${h.display}.`
+        : `It is ${h.display} for ${r.answer.toLowerCase()}, from your own data.`;
+  }
+}
+
+/** Replies to the phrase prompt with `phrase(result)`; the query prompt gets `{"kind":"none"}` (rules read). */
+export function phraser(
+  phrase: (r: PromptResult, b: OpenAiRequestBody) => string,
+  query: (b: OpenAiRequestBody) => string = () => '{"kind":"none"}',
+): OpenAiStep {
+  return {
+    pick: (b) =>
+      isPhrasePrompt(b)
+        ? { reply: phrase(promptResult(b), b) }
+        : isQueryPrompt(b)
+          ? { reply: query(b) }
+          : {
+              reply:
+                b.response_format?.type === "json_object"
+                  ? '{"intent":"coach","args":{},"confidence":0.1}'
+                  : "ok",
+            },
+  };
+}
+
+/** A liar: the honest sentence with the headline figure changed (+7 % and 1,234 more). */
+export function liarText(r: PromptResult): string {
+  const h = headline(r);
+  const changed = h.display.replace(/\d[\d,.]*/, (n) => {
+    const v = Number(n.replace(/,/g, ""));
+    return Number.isFinite(v) ? Math.round(v * 1.07 + 1234).toLocaleString("en-US") : n;
+  });
+  return honestText({
+    ...r,
+    facts: r.facts.map((f) => (f.display === h.display ? { ...f, display: changed } : f)),
+  });
+}
