@@ -179,7 +179,7 @@ describe("the model phrases the computed result; the checker decides whether any
       await say("revenue in october", "owner@demo.example", c);
       const f = await say("and last month?", "owner@demo.example", c);
       expect(f.meta?.intent).toBe("ask");
-      expect((f.meta?.query as { measure: string }).measure).toBe("revenue");
+      expect(f.meta?.query).toMatchObject({ measure: "revenue" });
     });
   });
 
