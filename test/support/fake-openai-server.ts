@@ -42,6 +42,12 @@ export interface FakeOpenAi {
   enqueue(...steps: OpenAiStep[]): void;
   /** Reply used when the queue is empty (default: "fake answer from <model>"). */
   setDefault(step: OpenAiStep): void;
+  /** Respond to /v1/embeddings with this status (200 = deterministic bag-of-words vectors). */
+  embeddingsStatus: number;
+  /** Words embedded as another word (so "lift trucks" can mean "forklift" to the fake model). */
+  synonyms: Record<string, string>;
+  /** Embeddings requests only. */
+  embeddings(): RecordedRequest[];
   /** Respond to /v1/models with this status (e.g. 401 for a bad key). */
   modelsStatus: number;
   close(): Promise<void>;
@@ -69,6 +75,24 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       return json(res, 200, {
         object: "list",
         data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "fake" }],
+      });
+    }
+    if (req.method === "POST" && path === "/v1/embeddings") {
+      if (fake.embeddingsStatus !== 200)
+        return json(res, fake.embeddingsStatus, {
+          error: { message: "fake embeddings error", type: "server_error" },
+        });
+      const input = (body as unknown as { input: string | string[] }).input;
+      const inputs = Array.isArray(input) ? input : [input];
+      return json(res, 200, {
+        object: "list",
+        model: body.model,
+        data: inputs.map((t, index) => ({
+          object: "embedding",
+          index,
+          embedding: fakeEmbedding(t, fake.synonyms),
+        })),
+        usage: { prompt_tokens: inputs.reduce((n, t) => n + fakeTokens(t), 0), total_tokens: 0 },
       });
     }
     if (req.method !== "POST" || path !== "/v1/chat/completions")
@@ -146,6 +170,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       fallback = step;
     },
     modelsStatus: 200,
+    embeddingsStatus: 200,
+    synonyms: {},
+    embeddings: () => requests.filter((r) => r.path === "/v1/embeddings"),
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
@@ -153,6 +180,19 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     },
   };
   return fake;
+}
+
+/** A deterministic 64-dimension bag-of-words vector (unit length): shared words → higher cosine. */
+export function fakeEmbedding(text: string, synonyms: Record<string, string> = {}): number[] {
+  const v = new Array<number>(64).fill(0);
+  for (const raw of text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []) {
+    const w = synonyms[raw] ?? raw;
+    let h = 2166136261;
+    for (const ch of w) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
+    v[(h >>> 0) % 64]! += 1;
+  }
+  const n = Math.sqrt(v.reduce((a, b) => a + b * b, 0)) || 1;
+  return v.map((x) => x / n);
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -78,6 +78,12 @@ export interface LlmClient {
   chat(req: LlmRequest): Promise<LlmTextResult>;
   stream(req: LlmRequest): AsyncIterable<string>;
   structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>>;
+  /**
+   * Embeddings of `texts` from the configured embeddings model (`LLM_EMBEDDINGS_MODEL`), one vector per
+   * text in order; null when no embeddings model is configured. Throws on provider failure (callers
+   * degrade to text search). Optional so scripted test clients need not implement it.
+   */
+  embed?(ctx: LlmCallContext, texts: string[]): Promise<{ model: string; vectors: number[][] } | null>;
   /** True when a real model (not only the offline provider) is configured and healthy. */
   hasModel(): boolean;
   /** Provider health for /readyz. */

@@ -21,12 +21,12 @@ import {
   receivableInflows,
 } from "../../../src/core/features/cashflow/index.js";
 import { listDeals } from "../../../src/core/features/deals/queries.js";
+import { findSimilarDeals, type NeighbourStats } from "../../../src/core/features/similar/index.js";
 import { actorByEmail, requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { metricPoints, metricSeries } from "../../../src/core/infra/db/schema/index.js";
 import { createDispatcher, type Dispatcher } from "../../../src/core/intents/dispatcher.js";
 import type { Intent } from "../../../src/core/intents/intent.js";
 import { parseText } from "../../../src/core/intents/parse.js";
-
 import { formatMoney } from "../../../src/core/kernel/format.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
@@ -59,6 +59,14 @@ async function expected(d: TestDeps, tenantId: string, bucket: "week" | "month",
   );
   const basis = cashBasis(rows.series, rows.payments, now);
   const expenses = rows.series.find((x) => x.key === "monthly_expenses")!;
+  // The open deals' similar past deals, as `deal NAME` finds them (the simulation reads their outcomes).
+  const search = await findSimilarDeals(
+    d,
+    tenantId,
+    rows.deals.filter((x) => !x.isInvoiced).map((x) => x.id),
+  );
+  const similar = new Map<string, NeighbourStats>();
+  for (const [id, r] of search.results) if (r.ok) similar.set(id, r.stats);
   const outlookOf = (slip?: { id: string; days: number }, buckets = agg.buckets) =>
     buildOutlook({
       tenantId,
@@ -74,6 +82,7 @@ async function expected(d: TestDeps, tenantId: string, bucket: "week" | "month",
       calibration: calibrate(rows.history, rows.stages),
       horizonDays: days,
       at: buckets.map((b) => b.end),
+      similar,
       slip,
     });
   const outlook = outlookOf();

@@ -6,7 +6,8 @@
  * simulated balance first goes below zero, counting invoices and deals as they are likely to pay).
  */
 import { seedOf } from "../../kernel/random.js";
-import type { Calibration } from "./calibration.js";
+import { type NeighbourStats, shrinkWithNeighbours } from "../similar/index.js";
+import { CALIBRATION_PRIOR, type Calibration } from "./calibration.js";
 import { addDaysIso, diffDaysIso } from "./dates.js";
 import type { Receivable } from "./queries.js";
 import { projectDeal } from "./rules.js";
@@ -81,6 +82,11 @@ export interface OutlookInput {
   horizonDays: number;
   /** Extra dates to report bands for (e.g. "end of next month"). */
   at?: readonly string[];
+  /**
+   * Outcomes of each open deal's similar closed deals (similar feature): they move that deal's win
+   * probability and days to invoice, shrunk toward the calibrated values.
+   */
+  similar?: ReadonlyMap<string, NeighbourStats>;
   /** Shift one deal's (or invoice's) money by N days. */
   slip?: { id: string; days: number };
   paths?: number;
@@ -157,12 +163,22 @@ export function buildOutlook(input: OutlookInput): CashOutlook {
     const stage = cal.stages.find((s) => s.stageId === d.stageId);
     const owner = d.ownerUserId ? cal.owners.get(d.ownerUserId) : undefined;
     const timed = p.method === "llm" ? p : projectDeal(d, calibratedRules, input.today);
+    const base = {
+      winProbability: Math.min(0.999, (stage?.probability ?? d.probability) * (owner?.multiplier ?? 1)),
+      invoiceDay: Math.max(1, diffDaysIso(todayIso, timed.invoiceOn)),
+      daysInStage: p.daysInStage,
+    };
+    const near = input.similar?.get(d.id);
+    // A model's dates are kept as they are; the similar deals move the rules' timing and every win rate.
+    const adjusted = near
+      ? shrinkWithNeighbours(base, near, { win: CALIBRATION_PRIOR.stageWin, cycle: CALIBRATION_PRIOR.cycle })
+      : base;
     simDeals.push({
       id: d.id,
       label: d.name,
       valueMinor: d.valueMinor,
-      winProbability: Math.min(0.999, (stage?.probability ?? d.probability) * (owner?.multiplier ?? 1)),
-      invoiceDay: Math.max(1, diffDaysIso(todayIso, timed.invoiceOn) + slip(d.id)),
+      winProbability: adjusted.winProbability,
+      invoiceDay: Math.max(1, (p.method === "llm" ? base.invoiceDay : adjusted.invoiceDay) + slip(d.id)),
       termsDays: p.termsDays,
       customerKey,
     });

@@ -1,9 +1,10 @@
 import type { Deps } from "../../deps.js";
 import { mapLimit } from "../../kernel/concurrency.js";
 import { findDeal, listDeals } from "../deals/index.js";
+import { DEFAULT_K, findSimilarDeals, type NeighbourStats } from "../similar/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { aggregate, collectedWithin, sumByBucket } from "./aggregate.js";
-import { type Calibration, calibrate, summarizeCalibration } from "./calibration.js";
+import { CALIBRATION_PRIOR, type Calibration, calibrate, summarizeCalibration } from "./calibration.js";
 import { monthlyFromExpenseSeries, toMinor } from "./cash.js";
 import { addDaysIso, dayOf, diffDaysIso, maxIso } from "./dates.js";
 import {
@@ -102,6 +103,8 @@ export interface CashflowReport {
   /** The cash view the replies print, read off the outlook (P50 balances, expected runway). */
   cash: CashProjection;
   calibration: Calibration;
+  /** Outcomes of each open deal's similar closed deals, as the simulation used them. */
+  similar: Record<string, NeighbourStats>;
   topDeals: DealProjection[];
   /** `capped`: deals left to the rules because of MAX_MODEL_CALLS_PER_QUESTION. */
   llm: { asked: number; used: number; overridden: number; failed: number; capped: number };
@@ -227,6 +230,13 @@ export async function cashflowReport(
     bucket,
     now,
   );
+  // Similar past deals of every open deal still to be won (same search as `deal NAME`, whole tenant).
+  const similar = new Map<string, NeighbourStats>();
+  const openIds = deals.filter((d) => !d.isInvoiced).map((d) => d.id);
+  const search = openIds.length
+    ? await findSimilarDeals(deps, tenantId, openIds, { userId: opts.userId })
+    : undefined;
+  for (const [id, r] of search?.results ?? []) if (r.ok) similar.set(id, r.stats);
   const basis = cashBasis(data.series, data.payments, now);
   const calibration = calibrate(data.history, data.stageRules);
   const expenses =
@@ -247,6 +257,7 @@ export async function cashflowReport(
       calibration,
       horizonDays,
       at: [...aggregation.buckets.map((b) => b.end), ...(opts.at ?? [])],
+      similar,
       slip,
       paths: opts.paths,
     });
@@ -302,6 +313,9 @@ export async function cashflowReport(
     `Balances by date: the median of ${outlook.paths} seeded simulated paths (P10–P90 band beside it) over learned win rates, cycle times and payment delays, and monthly burn.`,
     "Cash runway = today's balance ÷ monthly burn (no new money). Expected runway = the median day the simulated balance first goes below zero.",
     summarizeCalibration(calibration),
+    similar.size
+      ? `Similar past deals: each open deal's ${DEFAULT_K} most similar of the ${search?.pool ?? 0} most recent closed deals move its win probability (those that reached its stage, against ${CALIBRATION_PRIOR.stageWin} pseudo-deals at the calibrated rate) and its days to invoice (won ones' median from this stage, against ${CALIBRATION_PRIOR.cycle} pseudo-deals at the rules' date).`
+      : `Similar past deals: ${search && search.pool > 0 ? `only ${search.pool} closed deals, too few to compare with` : "no closed deals yet"}; stage rates alone.`,
     ...(outlook.dataGaps.length
       ? [
           `Data gap: ${outlook.dataGaps.length} deal(s) sit in an invoiced stage with no invoice on file (${outlook.dataGaps.map((g) => g.dealName).join(", ")}); they are counted as receivables due after their terms — add the invoices so collections and reminders see them.`,
@@ -325,6 +339,7 @@ export async function cashflowReport(
     outlook,
     cash,
     calibration,
+    similar: Object.fromEntries(similar),
     topDeals,
     llm,
     assumptions,

@@ -4,6 +4,13 @@ import { bold } from "../../kernel/markdown/index.js";
 import { plural } from "../../kernel/text.js";
 import type { Field, Reply, Section, Source } from "../../ports/reply.js";
 import { type Actor, can, ownDealsOnly } from "../auth/index.js";
+import {
+  findSimilarDeals,
+  type SimilarResult,
+  type SimilarSearch,
+  similarSection,
+  similarSource,
+} from "../similar/index.js";
 import { type DealNote, type DealSummary, summarizeDeal } from "./deal-summary.js";
 import { type DealRow, findDeal, recentNotes } from "./queries.js";
 
@@ -15,7 +22,13 @@ const FALLBACK_NOTE: Record<NonNullable<DealSummary["fallback"]>, string> = {
 };
 
 /** Renders a deal summary: figures as fields from the row, language from the model (or code). */
-export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummary, mayDraft = true): Reply {
+export function dealSummaryReply(
+  deal: DealRow,
+  notes: DealNote[],
+  s: DealSummary,
+  mayDraft = true,
+  similar?: { search: SimilarSearch; result: SimilarResult; scope: "tenant" | "own" },
+): Reply {
   const fields: Field[] = [
     { label: "Stage", value: deal.stageName },
     { label: "Value", value: formatMoney(deal.valueMinor, deal.currency) },
@@ -48,6 +61,7 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
       title: "Last notes",
       text: notes.map((n) => `• ${n.createdAt.toISOString().slice(0, 10)}: ${n.body}`).join("\n"),
     });
+  if (similar) sections.push(similarSection(similar.result, deal.stageName));
   const sources: Source[] = [
     {
       label: "Deal record",
@@ -58,6 +72,7 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
       detail: `stages "${deal.stageName}": stuck after ${plural(deal.stuckAfterDays, "day")}, probability ${deal.probability}, checklist vs deals.facts`,
     },
   ];
+  if (similar) sources.push(similarSource(similar.search, similar.scope));
   if (s.source === "llm")
     sources.push({
       label: "Wording",
@@ -94,6 +109,18 @@ export function dealSummaryReply(deal: DealRow, notes: DealNote[], s: DealSummar
       checklist: s.checklist.items,
       // The refused figures are logged, never put in the reply (not even its metadata).
       ...(s.unsupportedFigures ? { refusedFigures: s.unsupportedFigures.length } : {}),
+      ...(similar
+        ? {
+            similar: similar.result.ok
+              ? {
+                  pool: similar.result.pool,
+                  ids: similar.result.neighbours.map((n) => n.id),
+                  ...similar.result.stats,
+                  embeddings: similar.search.text.embeddings,
+                }
+              : { pool: similar.result.pool, reason: similar.result.reason },
+          }
+        : {}),
     },
   };
 }
@@ -121,5 +148,18 @@ export async function dealSummaryReplyFor(deps: Deps, actor: Actor, query: strin
     found.deal,
     found.notes,
   );
-  return dealSummaryReply(found.deal, found.notes, summary, can(actor, "draft.create"));
+  // A rep compares only against their own closed deals (they see no one else's).
+  const own = ownDealsOnly(actor);
+  const search = await findSimilarDeals(deps, actor.tenantId, [found.deal.id], {
+    ownerUserId: own,
+    userId: actor.userId,
+  });
+  const result = search.results.get(found.deal.id);
+  return dealSummaryReply(
+    found.deal,
+    found.notes,
+    summary,
+    can(actor, "draft.create"),
+    result ? { search, result, scope: own ? "own" : "tenant" } : undefined,
+  );
 }

@@ -107,11 +107,17 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
+  // Extensions PGlite bundles but only loads when asked: pg_trgm (similar-deal text search, name
+  // index) and pgvector (deal embeddings). A data dir that used them needs them loaded on every open.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { vector } = await import("@electric-sql/pglite/vector");
+  const extensions = { pg_trgm, vector };
   let pg: InstanceType<typeof PGlite>;
-  if (opts.inMemory) pg = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  if (opts.inMemory)
+    pg = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir, extensions } : { extensions });
   else {
     mkdirSync(opts.dataDir, { recursive: true });
-    pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`);
+    pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`, { extensions });
   }
   await pg.waitReady;
   const orm = drizzle(pg, { schema }) as unknown as Orm;

@@ -57,6 +57,10 @@ export const llmEnvSchema = z.object({
   LLM_PRICES_JSON: jsonRecord.optional(),
   LLM_MODEL_LIMITS_JSON: jsonRecord.optional(),
   LLM_PROMPTS_DIR: z.string().optional(),
+  /** Embeddings model for similar-deal search (e.g. text-embedding-3-small, nomic-embed-text); unset = none. */
+  LLM_EMBEDDINGS_MODEL: z.string().optional(),
+  /** Which provider serves it; default: openai when configured, else ollama. */
+  LLM_EMBEDDINGS_PROVIDER: z.enum(["openai", "ollama"]).optional(),
 });
 
 export type LlmEnv = z.infer<typeof llmEnvSchema>;

@@ -10,6 +10,7 @@ import { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
 import { bookCacheHit, execute } from "./execute.js";
 import { prepare } from "./prepare.js";
+import { costMicros, priceFor } from "./pricing.js";
 import type { PromptRegistry } from "./prompts/registry.js";
 import type { GatewayState, HealthStatus } from "./state.js";
 import { streamAnswer } from "./stream.js";
@@ -147,6 +148,52 @@ export function createGateway(state: GatewayState): LlmGateway {
       const def = state.registry.get(req.promptId, req.promptVersion);
       const p = await prepare(state, req, def.output === "json");
       yield* streamAnswer(state, p, attemptsFor());
+    },
+
+    async embed(ctx, texts) {
+      const model = state.cfg.LLM_EMBEDDINGS_MODEL;
+      if (!model) return null;
+      const name: ProviderName =
+        state.cfg.LLM_EMBEDDINGS_PROVIDER ?? (state.providers.has("openai") ? "openai" : "ollama");
+      const provider = state.providers.get(name)?.provider;
+      if (!provider?.embed) throw new LlmError("connection", `embeddings provider ${name} is not configured`);
+      if (texts.length === 0) return { model, vectors: [] };
+      const t0 = performance.now();
+      const timeout = name === "openai" ? state.cfg.OPENAI_TIMEOUT_MS : state.cfg.OLLAMA_TIMEOUT_MS;
+      let outcome = "ok";
+      let errorCode: string | undefined;
+      let tokens = 0;
+      try {
+        const res = await provider.embed(model, texts, AbortSignal.timeout(timeout));
+        tokens = res.tokens;
+        return { model, vectors: res.vectors };
+      } catch (e) {
+        outcome = "error";
+        errorCode = isLlmError(e) ? e.subCode : "connection";
+        throw e;
+      } finally {
+        // Embedding calls are in the cost ledger like any other provider call.
+        state.ledger.add([
+          {
+            tenantId: ctx.tenantId,
+            userId: ctx.userId,
+            feature: ctx.feature,
+            provider: name,
+            model,
+            promptId: "embeddings",
+            promptVersion: 1,
+            tokensIn: tokens,
+            tokensOut: 0,
+            costMicros: costMicros(priceFor(state.prices, model, name === "ollama"), tokens, 0),
+            latencyMs: performance.now() - t0,
+            cacheHit: false,
+            route: name === "ollama" ? "local" : "small",
+            routeReason: `embeddings for ${texts.length} text(s)`,
+            outcome,
+            ...(errorCode ? { errorCode } : {}),
+          },
+        ]);
+      }
     },
 
     hasModel() {

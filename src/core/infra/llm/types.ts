@@ -42,6 +42,12 @@ export interface Provider {
   readonly isModel: boolean;
   complete(req: ProviderRequest, signal: AbortSignal): Promise<ProviderResponse>;
   stream(req: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderStreamChunk>;
+  /** Embeddings (OpenAI `/v1/embeddings`, Ollama `/api/embed`); absent on the offline provider. */
+  embed?(
+    model: string,
+    texts: string[],
+    signal: AbortSignal,
+  ): Promise<{ vectors: number[][]; tokens: number }>;
   /** Cheap reachability check (list models); throws on failure. */
   probe(signal: AbortSignal): Promise<void>;
 }

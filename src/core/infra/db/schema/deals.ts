@@ -39,6 +39,8 @@ export const deals = pgTable(
     index("deals_tenant_stage").on(t.tenantId, t.stageId),
     index("deals_tenant_name").on(t.tenantId, t.name),
     index("deals_tenant_external").on(t.tenantId, t.externalId),
+    // pg_trgm: similar-deal search by name, and `deal NAME` / ilike lookups.
+    index("deals_name_trgm").using("gin", t.name.op("gin_trgm_ops")),
   ],
 );
 

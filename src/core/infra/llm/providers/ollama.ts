@@ -99,6 +99,17 @@ export function createOllamaProvider(opts: OllamaProviderOptions): Provider {
         throw mapError(e, signal, state);
       }
     },
+    async embed(model, texts, signal) {
+      const state: CallState = {};
+      try {
+        const res = await clientFor(opts.host, signal, state).embed({ model, input: texts });
+        if (!Array.isArray(res?.embeddings) || res.embeddings.length !== texts.length)
+          throw new LlmError("bad_response", "ollama embeddings response does not match the input");
+        return { vectors: res.embeddings, tokens: res.prompt_eval_count ?? 0 };
+      } catch (e) {
+        throw mapError(e, signal, state);
+      }
+    },
     async probe(signal) {
       const state: CallState = {};
       try {

@@ -94,6 +94,20 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): Provider {
         throw mapOpenAiError(e, signal);
       }
     },
+    async embed(model, texts, signal) {
+      try {
+        const res = await client.embeddings.create(
+          { model, input: texts, encoding_format: "float" },
+          { signal },
+        );
+        const data = [...(res?.data ?? [])].sort((a, b) => a.index - b.index);
+        if (data.length !== texts.length || data.some((d) => !Array.isArray(d.embedding)))
+          throw new LlmError("bad_response", "openai embeddings response does not match the input");
+        return { vectors: data.map((d) => d.embedding), tokens: res.usage?.prompt_tokens ?? 0 };
+      } catch (e) {
+        throw mapOpenAiError(e, signal);
+      }
+    },
     async probe(signal) {
       try {
         await client.models.list({ signal });
