@@ -1,9 +1,16 @@
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { inboundTurns } from "../../infra/db/schema/index.js";
 import type { InboundTurnRow } from "../../ports/chat-adapter.js";
+import {
+  leaseEnd,
+  RESPONSE_URL_MAX_POSTS,
+  RESPONSE_URL_TTL_MS,
+  TURN_MAX_ATTEMPTS,
+  TURN_OWNER,
+  TURN_RENEW_MS,
+  toRow,
+} from "./row.js";
 
 export type { InboundTurnRow } from "../../ports/chat-adapter.js";
 
@@ -13,95 +20,19 @@ export type { InboundTurnRow } from "../../ports/chat-adapter.js";
  * recovery sweep, takes over a turn whose lease ran out (the worker died) and answers it.
  */
 
-/** How long a turn stays with its worker without a renewal (a kill -9 is noticed within this). */
-export const TURN_LEASE_MS = 15_000;
-/** Renewal period of the leases of a live worker. */
-export const TURN_RENEW_MS = 5_000;
-/** After this many takeovers a turn is given up (marked failed, message erased). */
-export const TURN_MAX_ATTEMPTS = 5;
-/** Slack: posts allowed per response_url, and how long it lives. */
-export const RESPONSE_URL_MAX_POSTS = 5;
-export const RESPONSE_URL_TTL_MS = 30 * 60_000;
-
-/** This process's identity as a turn owner. */
-export const TURN_OWNER = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-
-export interface NewTurn {
-  channel: string;
-  key: string;
-  kind: string;
-  account?: string;
-  payload: Record<string, unknown>;
-}
-
-export type Received =
-  /** First delivery: work on it. */
-  | { outcome: "new"; turn: InboundTurnRow }
-  /** A redelivery of a turn whose worker died: work on it again (it is late). */
-  | { outcome: "taken-over"; turn: InboundTurnRow }
-  /** Answered (or given up) already. */
-  | { outcome: "answered"; turn: InboundTurnRow }
-  /** Another live worker has it. */
-  | { outcome: "in-progress"; turn: InboundTurnRow };
-
-const toRow = (r: typeof inboundTurns.$inferSelect): InboundTurnRow => ({
-  id: r.id,
-  channel: r.channel,
-  key: r.key,
-  kind: r.kind,
-  account: r.account ?? undefined,
-  payload: r.payload ?? {},
-  status: r.status,
-  attempts: r.attempts,
-  placeholder: r.placeholder ?? undefined,
-  responsePosts: r.responsePosts,
-  receivedAt: r.receivedAt,
-});
-
-const leaseEnd = (deps: Deps) => new Date(deps.clock.now().getTime() + TURN_LEASE_MS);
-
-/**
- * Records a delivery (one INSERT; before the ack). A redelivery of a pending turn whose lease ran
- * out takes it over in the same statement; any other redelivery changes nothing.
- */
-export async function receiveTurn(deps: Deps, t: NewTurn, owner = TURN_OWNER): Promise<Received> {
-  const now = deps.clock.now();
-  const [row] = await deps.db.orm
-    .insert(inboundTurns)
-    .values({
-      channel: t.channel,
-      key: t.key,
-      kind: t.kind,
-      account: t.account ?? null,
-      payload: t.payload,
-      owner,
-      lockedUntil: leaseEnd(deps),
-      receivedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [inboundTurns.channel, inboundTurns.key],
-      set: { owner, lockedUntil: leaseEnd(deps), attempts: sql`${inboundTurns.attempts} + 1` },
-      setWhere: sql`${inboundTurns.status} = 'pending' and ${inboundTurns.lockedUntil} < ${now.toISOString()}::timestamptz`,
-    })
-    .returning();
-  if (row) return { outcome: row.attempts === 1 ? "new" : "taken-over", turn: toRow(row) };
-  const [existing] = await deps.db.orm
-    .select()
-    .from(inboundTurns)
-    .where(and(eq(inboundTurns.channel, t.channel), eq(inboundTurns.key, t.key)));
-  if (!existing) throw new Error("inbound turn vanished between insert and read");
-  return {
-    outcome: existing.status === "pending" ? "in-progress" : "answered",
-    turn: toRow(existing),
-  };
-}
-
-/** Several deliveries at once (a WhatsApp webhook batch): new ones are returned, the rest are not. */
-export async function receiveTurns(deps: Deps, list: NewTurn[], owner = TURN_OWNER): Promise<Received[]> {
-  const out: Received[] = [];
-  for (const t of list) out.push(await receiveTurn(deps, t, owner));
-  return out;
-}
+export { receiveTurn, receiveTurns } from "./record.js";
+export {
+  leaseEnd,
+  type NewTurn,
+  RESPONSE_URL_MAX_POSTS,
+  RESPONSE_URL_TTL_MS,
+  type Received,
+  TURN_LEASE_MS,
+  TURN_MAX_ATTEMPTS,
+  TURN_OWNER,
+  TURN_RENEW_MS,
+  toRow,
+} from "./row.js";
 
 /**
  * The recovery sweep's half: takes over pending turns of `channels` whose lease ran out (worker
@@ -211,8 +142,10 @@ export async function takeResponsePost(deps: Deps, id: string): Promise<boolean>
  * then nothing).
  */
 export async function noticeReplay(deps: Deps, id: string): Promise<boolean> {
-  const rows = await deps.db.rows<{ id: string }>(sql`
-    update inbound_turns set replay_noticed = 1 where id = ${id} and replay_noticed = 0 returning id`);
+  const rows = await deps.db.urgent(() =>
+    deps.db.rows<{ id: string }>(sql`
+    update inbound_turns set replay_noticed = 1 where id = ${id} and replay_noticed = 0 returning id`),
+  );
   return rows.length === 1;
 }
 

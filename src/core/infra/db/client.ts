@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { AppError } from "../../kernel/errors.js";
+import { PgliteGate } from "./pglite-gate.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -23,6 +24,12 @@ export interface Database {
   rows<T>(query: SQL): Promise<T[]>;
   /** Runs a multi-statement SQL script (simple protocol), as the connected login. */
   exec(script: string): Promise<void>;
+  /**
+   * Runs `fn` with its statements ahead of queued background work: for the little written before a
+   * channel's ack (the inbox record). Embedded PGlite shares this thread with the acks; on Postgres
+   * this just runs `fn`.
+   */
+  urgent<T>(fn: () => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /** PGlite only: the data dir as a tar (tests load a migrated copy instead of migrating again). */
@@ -94,6 +101,7 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
       exec: async (script) => {
         await client.unsafe(script).simple();
       },
+      urgent: (fn) => fn(),
       ping: async () => {
         try {
           await client`select 1`;
@@ -120,19 +128,27 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
     pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`, { extensions });
   }
   await pg.waitReady;
-  const orm = drizzle(pg, { schema }) as unknown as Orm;
+  // Every statement and transaction drizzle sends goes through the gate (see pglite-gate.ts).
+  const gate = new PgliteGate();
+  const gated = {
+    query: (...a: Parameters<typeof pg.query>) => gate.run(() => pg.query(...a)),
+    exec: (...a: Parameters<typeof pg.exec>) => gate.run(() => pg.exec(...a)),
+    transaction: <T>(fn: Parameters<typeof pg.transaction<T>>[0]) => gate.run(() => pg.transaction(fn)),
+  };
+  const orm = drizzle({ client: gated as unknown as InstanceType<typeof PGlite>, schema }) as unknown as Orm;
   return {
     kind: "pglite",
     orm,
     tenantTx: makeTenantTx(orm, opts.appRole),
     rows: async (query) => resultRows(await orm.execute(query)),
     exec: async (script) => {
-      await pg.exec(script);
+      await gated.exec(script);
     },
+    urgent: (fn) => gate.urgent(fn),
     dumpDataDir: () => pg.dumpDataDir("none"),
     ping: async () => {
       try {
-        await pg.query("select 1");
+        await gated.query("select 1");
         return true;
       } catch {
         return false;
