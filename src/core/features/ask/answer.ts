@@ -81,7 +81,8 @@ export function renderResult(r: QueryResult, currency: string, locale: string, l
       ? `${MEASURE_LABELS[r.query.measure]![lang]}${r.title.endsWith("(your deals)") ? ` (${WHAT.deals?.[lang] ?? ""})` : ""}`
       : r.title;
   let head = `${title}${period}`;
-  if (r.figure) {
+  if (r.figure && r.figure.value === null) head += `: ${phrase("noFigure", lang)}`;
+  else if (r.figure) {
     head += `: ${fmt(r.figure, currency, locale)}`;
     if (r.previous && r.figure.value !== null && r.previous.figure.value !== null) {
       const p = r.previous.figure.value;
@@ -102,7 +103,7 @@ export function renderResult(r: QueryResult, currency: string, locale: string, l
       );
   }
   if (r.rows) {
-    if (r.rows.length === 0) head += `: ${phrase("noData", lang)}`;
+    if (r.rows.length === 0) head += `: ${phrase("noneMatch", lang)}`;
     for (const [i, row] of r.rows.entries())
       lines.push(
         `${i + 1}. ${row.label} — ${fmt(row.figure, currency, locale)}${row.detail ? ` · ${row.detail}` : ""}`,

@@ -4,16 +4,18 @@ export type Lang = "en" | "es" | "de" | "ar";
 export function detectLanguage(text: string): Lang {
   if (/[\u0600-\u06FF]/.test(text)) return "ar";
   const t = ` ${text.toLowerCase()} `;
-  const es = (
-    t.match(
-      /\b(qué|que|cuánto|cuanto|cuál|cual|nos|mes|pasado|ventas|ingresos|facturas|quién|quien|debe|los|las|del|tratos|este)\b|¿/g,
-    ) ?? []
-  ).length;
-  const de = (
-    t.match(
-      /\b(wie|viel|was|wer|uns|der|die|das|letzten|monat|umsatz|rechnungen|schuldet|dieses|diesen|ist|hat|größte)\b/g,
-    ) ?? []
-  ).length;
+  const es =
+    (
+      t.match(
+        /\b(qué|que|cuánto|cuanto|cuál|cual|nos|mes|pasado|ventas|ingresos|facturas|quién|quien|debe|los|las|del|tratos|este|tasa|cierre|tamaño|medio|promedio|atascad[oa]s|estancad[oa]s|tenemos|hay|mis|muéstrame|muestrame|negocios|cuáles|cuales)\b|¿/g,
+      ) ?? []
+    ).length + (/[ñ¡]|[áéíóú]\w/.test(t) ? 1 : 0);
+  const de =
+    (
+      t.match(
+        /\b(wie|viel|was|wer|uns|der|die|das|letzten|monat|umsatz|rechnungen|schuldet|dieses|diesen|ist|hat|größte|welche|welcher|hängen|fest|haben|wir|offene|zeig|mir|meine|durchschnittlich\w*|quote|geschäfte|aufträge)\b/g,
+      ) ?? []
+    ).length + (/[äöüß]/.test(t) ? 1 : 0);
   if (es >= 2 && es >= de) return "es";
   if (de >= 2) return "de";
   return "en";
@@ -116,6 +118,20 @@ const PHRASES = {
     es: "Todavía no tengo datos para eso.",
     de: "Dafür habe ich noch keine Daten.",
     ar: "لا توجد بيانات لذلك بعد.",
+  },
+  /** A list that is empty because nothing matches (no stuck deals), not because data is missing. */
+  noneMatch: {
+    en: "none right now.",
+    es: "ninguno por ahora.",
+    de: "derzeit keine.",
+    ar: "لا يوجد حالياً.",
+  },
+  /** An average or rate over nothing (no won deals in the period): no figure, and why. */
+  noFigure: {
+    en: "no figure yet — nothing in this period to compute it from.",
+    es: "todavía sin cifra — no hay nada en este periodo para calcularla.",
+    de: "noch kein Wert — in diesem Zeitraum gibt es nichts, woraus er sich berechnen ließe.",
+    ar: "لا يوجد رقم بعد — لا شيء في هذه الفترة لحسابه.",
   },
   vs: { en: "vs", es: "frente a", de: "gegenüber", ar: "مقابل" },
   noTarget: {

@@ -24,6 +24,24 @@ const LEXICON: [RegExp, string][] = [
     " how many deals ",
   ],
   [/\b(cuántos|cuantos|cuántas|cuantas|wie viele)\b/g, " how many "],
+  // Measures named in one phrase (before single words are mapped).
+  [
+    /\b(tasa|ratio|índice|indice|porcentaje) de (cierre|éxito|exito|conversión|conversion|victorias)\b|\b(abschlussquote|gewinnquote|erfolgsquote|abschlussrate|gewinnrate)\b|معدل الفوز|نسبة الفوز|نسبة النجاح/g,
+    " win rate ",
+  ],
+  [
+    /\b(tamaño|valor|ticket) (medio|promedio)( de (los |las )?(tratos|negocios|ventas|oportunidades))?\b|\bdurchschnittlich\w* ?(deal|auftrags|geschäfts)?(größe|wert|volumen)\b|\b(dealgröße|auftragsgröße)\b|متوسط (حجم|قيمة) الصفق\S*/g,
+    " average deal size ",
+  ],
+  [
+    /\b(periodo|período|plazo) medio de cobro\b|\bdías (de|para|hasta el) cobro\b|\b(forderungslaufzeit|debitorenlaufzeit|zahlungsdauer)\b/g,
+    " dso ",
+  ],
+  [/\bciclo de ventas?\b|\b(verkaufszyklus|vertriebszyklus)\b|دورة المبيعات/g, " sales cycle "],
+  [
+    /\b(atascad[oa]s?|estancad[oa]s?|parad[oa]s?)\b|\b(hängen|hängt|stecken|steckt) fest\b|\b(festhängend\w*|feststeckend\w*|blockiert\w*)\b|عالق\S*|متوقف\S*/g,
+    " stuck ",
+  ],
   [/\b(ganamos|ganado|ganados|cerramos)\b|ربحنا|فزنا/g, " won "],
   [/\b(perdimos|perdidos|verloren)\b|خسرنا/g, " lost "],
   [/überfällig\S*|المتأخرة|المتأخر/g, " overdue "],

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, createCompany } from "../../../src/core/features/company/index.js";
+import { importCsv } from "../../../src/core/features/import/index.js";
+import { actorByEmail } from "../../../src/core/features/tenancy/index.js";
+import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
+import type { Intent } from "../../../src/core/intents/intent.js";
+import { parseText } from "../../../src/core/intents/parse.js";
+import { registry } from "../../../src/core/registry.js";
+import { createTestDeps, type TestDeps } from "../../support/deps.js";
+
+/**
+ * A company on its first day: three open deals, nothing won, nothing stuck, no invoices. Questions in
+ * the owner's words must say "none" / "no figure yet" — never "I have no data" (the deals are there)
+ * and never a bare "—" a person cannot read.
+ */
+describe("questions to a company on its first day", () => {
+  let d: TestDeps;
+  let tenantId: string;
+  const ask = async (text: string, who = "anna@harbor.example") => {
+    const actor = await actorByEmail(d.db, tenantId, who);
+    const reply = await createDispatcher(d, registry).dispatch({
+      ...parseText(text),
+      origin: { tenantId, userId: actor.userId, channel: "console", conversationId: randomUUID() },
+      idempotencyKey: randomUUID(),
+    } as Intent);
+    return reply.text;
+  };
+
+  beforeAll(async () => {
+    d = await createTestDeps();
+    tenantId = (
+      await createCompany(d, {
+        company: "Harbor Tools",
+        slug: "harbor",
+        currency: "EUR",
+        timezone: "Europe/Berlin",
+        owner: "anna@harbor.example",
+        pipeline: "simple",
+      })
+    ).tenant.id;
+    await addUser(d, tenantId, { email: "jo@harbor.example", role: "rep" });
+    const r = await importCsv(
+      d,
+      tenantId,
+      "deals",
+      "name,company,stage,value,owner_email\n" +
+        "Kiel retrofit,Kiel Werft,Qualified,12500,anna@harbor.example\n" +
+        "Bremen crane,Bremen Port,Proposal,8400,jo@harbor.example\n" +
+        "Hamburg forklifts,Hamburg Logistik,Lead,3200,\n",
+    );
+    expect(r.ok).toBe(true);
+  });
+  afterAll(() => d.cleanup());
+
+  it.each([
+    ["stuck deals?", /none right now/],
+    ["any deals stuck", /none right now/],
+    ["show me stuck deals", /none right now/],
+    ["¿tratos atascados?", /ninguno por ahora/],
+    ["welche deals hängen fest?", /derzeit keine/],
+  ])("%s → an empty list is 'none', not 'no data'", async (q, want) => {
+    const text = await ask(q);
+    expect(text).toMatch(want);
+    expect(text).not.toMatch(/no data|keine Daten|no tengo datos/);
+  });
+
+  it.each([
+    ["what's the average deal size", /Average deal size .*: no figure yet — nothing in this period/],
+    ["win rate", /Win rate .*: no figure yet/],
+    ["whats our DSO", /DSO .*: no figure yet/],
+    ["tasa de cierre", /todavía sin cifra/],
+    ["durchschnittliche dealgröße", /noch kein Wert/],
+  ])("%s → an average over nothing says so in words", async (q, want) => {
+    const text = await ask(q);
+    expect(text).toMatch(want);
+    expect(text).not.toMatch(/: —/);
+  });
+
+  it.each([
+    ["whats the biggest deal we have", /Kiel retrofit — €12,500/],
+    ["wie viele offene deals haben wir?", /3\b/],
+    ["my deals", /Bremen crane/],
+  ])("%s → the figures that do exist", async (q, want) => {
+    expect(await ask(q, q === "my deals" ? "jo@harbor.example" : undefined)).toMatch(want);
+  });
+
+  it("a rep's empty list is also 'none', and never shows the owner's deals", async () => {
+    const text = await ask("my stuck deals", "jo@harbor.example");
+    expect(text).toMatch(/none right now/);
+    expect(text).not.toContain("Kiel");
+  });
+});
