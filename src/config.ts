@@ -38,6 +38,26 @@ const coreEnvSchema = z.object({
   KEEL_SECRET: z.string().min(16, "at least 16 characters").optional(),
   /** Draft approvals expire after this many hours. */
   DRAFT_EXPIRY_HOURS: z.coerce.number().positive().default(72),
+  /** Inbound turns (Slack, WhatsApp) answered at once per channel in this replica; unset: 256 (16 on PGlite). */
+  KEEL_TURNS_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Turns waiting beyond that per channel; past it the person hears "busy, queued" and the inbox keeps the turn. */
+  KEEL_TURNS_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Turns of one person (running + waiting) per channel in this replica; more are shed like the above. */
+  KEEL_TURNS_PER_USER: z.coerce.number().int().min(1).max(1000).default(4),
+  /** A shed turn is picked up by the inbox sweep after this long at the earliest. */
+  KEEL_SHED_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** Outbox deliveries running at once in this replica when a reply is sent right after its turn. */
+  KEEL_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Deliveries waiting beyond that; past it the message stays in the outbox for the dispatcher (≤ 5 s). */
+  KEEL_OUTBOX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(32),
+  /** /readyz says degraded when more turns than this wait (in the inbox, or queued in this replica). */
+  KEEL_READY_MAX_BACKLOG: z.coerce.number().int().min(1).default(100),
+  /** /readyz says degraded when more outbox messages than this are due and unsent. */
+  KEEL_READY_MAX_OUTBOX: z.coerce.number().int().min(1).default(500),
+  /** /readyz says degraded when the 90th percentile of the last minute's model calls is slower (ms). */
+  KEEL_READY_MAX_LLM_MS: z.coerce.number().int().min(1).default(10_000),
+  /** HTTP status of a degraded /readyz: 200 (stay in rotation, the default) or 503 (leave it). */
+  KEEL_READY_DEGRADED_STATUS: z.enum(["200", "503"]).default("200"),
 });
 
 /**
@@ -102,6 +122,19 @@ export interface Config {
   http: { port: number; apiToken?: string; apiRateLimit: number };
   db: { url?: string; migrationUrl?: string; appRole: string; poolSize: number };
   redis: { url?: string };
+  /** Bounded queues and /readyz thresholds (README: Operations — scaling). */
+  load: {
+    turnsConcurrency?: number;
+    turnsQueue: number;
+    turnsPerUser: number;
+    shedRetryMs: number;
+    outboxConcurrency: number;
+    outboxQueue: number;
+    readyMaxBacklog: number;
+    readyMaxOutbox: number;
+    readyMaxLlmMs: number;
+    readyDegradedStatus: 200 | 503;
+  };
   llm: LlmEnv;
   email: EmailEnv;
   slack: SlackSettings;
@@ -135,6 +168,18 @@ function sections(env: Env): Config {
       poolSize: env.DATABASE_POOL_SIZE,
     },
     redis: { url: env.REDIS_URL },
+    load: {
+      turnsConcurrency: env.KEEL_TURNS_CONCURRENCY,
+      turnsQueue: env.KEEL_TURNS_QUEUE,
+      turnsPerUser: env.KEEL_TURNS_PER_USER,
+      shedRetryMs: env.KEEL_SHED_RETRY_SECONDS * 1000,
+      outboxConcurrency: env.KEEL_OUTBOX_CONCURRENCY,
+      outboxQueue: env.KEEL_OUTBOX_QUEUE,
+      readyMaxBacklog: env.KEEL_READY_MAX_BACKLOG,
+      readyMaxOutbox: env.KEEL_READY_MAX_OUTBOX,
+      readyMaxLlmMs: env.KEEL_READY_MAX_LLM_MS,
+      readyDegradedStatus: env.KEEL_READY_DEGRADED_STATUS === "503" ? 503 : 200,
+    },
     llm: pick(llmEnvSchema, env),
     email: pick(emailEnvSchema, env),
     slack: slackSettings(pick(slackEnvSchema, env)),

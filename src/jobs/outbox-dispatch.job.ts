@@ -1,4 +1,4 @@
-import { deliverDue, outboxDepth, tenantsWithDueOutbox } from "../core/features/outbox/index.js";
+import { deliverDue, outboxDepth, outboxQueue, tenantsWithDueOutbox } from "../core/features/outbox/index.js";
 import { forEachLimit } from "../core/kernel/concurrency.js";
 import type { JobDefinition } from "./types.js";
 
@@ -23,7 +23,8 @@ export const outboxDispatchJob: JobDefinition = {
       tenants,
       4,
       async (t) => {
-        const r = await deliverDue(deps, deps.channels, t, 50);
+        // Counted in the outbox queue's gauges; never refused (this is where shed sends end up).
+        const r = await outboxQueue(deps).run(() => deliverDue(deps, deps.channels, t, 50));
         sent += r.sent;
         failed += r.failed;
         dead += r.dead;

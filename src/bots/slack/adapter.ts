@@ -51,6 +51,8 @@ export class SlackAdapter implements ChatAdapter {
   readonly capabilities = slackCapabilities;
   /** Set by the runtime: answers a turn taken over from the inbox. */
   onResume?: (turn: InboundTurnRow) => void;
+  /** Set by the runtime: how many taken-over turns its queue has room for. */
+  resumeRoom?: () => number;
   private readonly log: Logger;
 
   constructor(

@@ -81,7 +81,13 @@ export function createSlackRuntime(
   const workspaces = new Workspaces(deps, settings, clients, repo);
   const pacer = new ChannelPacer(opts.paceMs ?? 1000, deps.store, log);
   const adapter = new SlackAdapter(deps, workspaces, pacer);
-  const tasks = new TaskTracker(opts.maxConcurrentWork ?? (deps.db.kind === "pglite" ? 16 : 256));
+  const load = deps.config.load;
+  const tasks = new TaskTracker({
+    concurrency: opts.maxConcurrentWork ?? load.turnsConcurrency ?? (deps.db.kind === "pglite" ? 16 : 256),
+    maxQueued: load.turnsQueue,
+    perKey: load.turnsPerUser,
+  });
+  deps.metrics.queues.add(tasks.queue);
   const transport = opts.transport ?? (settings.mode === "socket" ? "socket" : "http");
   let http: HonoReceiver | undefined;
   let receiver: Receiver;
@@ -129,6 +135,7 @@ export function createSlackRuntime(
   });
   const context: SlackContext = { deps, dispatcher, workspaces, adapter, pacer, tasks, log };
   adapter.onResume = (turn) => resumeTurn(context, turn);
+  adapter.resumeRoom = () => tasks.queue.room();
   registerCommands(app, context);
   registerConversation(app, context);
   registerActions(app, context);

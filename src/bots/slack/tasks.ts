@@ -1,18 +1,21 @@
-import type { LimitFunction } from "p-limit";
-import { limiter } from "../../core/kernel/concurrency.js";
+import { BoundedQueue, type QueueLimits, type Reservation } from "../../core/kernel/bounded-queue.js";
 
 /**
  * Background work started after an ack (slow replies, modal updates). Tracked so shutdown can wait
- * for it and tests can wait until the system is quiet; `limit` bounds how much of it runs at once,
- * so a burst of slow work (an embedded database, CPU-heavy replies) queues instead of starving the
- * event loop that answers Slack's next request within 3 s.
+ * for it and tests can wait until the system is quiet. Turns go through a bounded queue: a burst of
+ * slow work (an embedded database, a slow model) queues up to its bound instead of starving the
+ * event loop that answers Slack's next request within 3 s — and past the bound a turn is shed
+ * (answered "busy", kept in the inbox) rather than queued without end.
  */
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
-  private readonly limiter: LimitFunction;
+  readonly queue: BoundedQueue;
 
-  constructor(maxConcurrent = 64) {
-    this.limiter = limiter(maxConcurrent);
+  constructor(limits: number | QueueLimits = 64) {
+    this.queue = new BoundedQueue(
+      "slack_turns",
+      typeof limits === "number" ? { concurrency: limits, maxQueued: Number.MAX_SAFE_INTEGER } : limits,
+    );
   }
 
   track<T>(p: Promise<T>): Promise<T> {
@@ -21,9 +24,14 @@ export class TaskTracker {
     return p;
   }
 
-  /** Runs `fn` when fewer than `maxConcurrent` limited jobs are running (FIFO). */
+  /** Runs `fn` through the queue whatever its length (work admitted already: resumed turns, files). */
   limit<T>(fn: () => Promise<T>): Promise<T> {
-    return this.limiter(fn);
+    return this.queue.run(fn);
+  }
+
+  /** A place for one turn of `user`, or null when the queue (or that person's share) is full. */
+  reserve(user?: string): Reservation | null {
+    return this.queue.reserve(user);
   }
 
   /** Resolves once nothing is running (including work started while waiting). */
@@ -36,6 +44,6 @@ export class TaskTracker {
   }
 
   get queued(): number {
-    return this.limiter.pendingCount;
+    return this.queue.depth;
   }
 }

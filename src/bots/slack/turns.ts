@@ -1,4 +1,5 @@
 import {
+  deferTurn,
   type InboundTurnRow,
   leaseKeeper,
   markAnswered,
@@ -24,6 +25,10 @@ export const SORRY_TEXT = "Sorry, something went wrong; it has been logged.";
 /** A replayed slash command: said once, in the ack. */
 export const ALREADY_ANSWERED_TEXT = "Already answered — see the answer above.";
 export const STILL_WORKING_TEXT = "Still working on that one.";
+/** Said at once when the queue is full; the turn stays in the inbox and is answered later, here. */
+export const BUSY_TEXT = "I'm busy right now — your question is queued and I'll answer it here shortly.";
+/** Placeholders the answer replaces (never counted as a part of the answer). */
+const isPlaceholder = (text?: string) => text === THINKING_TEXT || text === BUSY_TEXT;
 const TURN_META = "keel_turn";
 const RESPONSE_URL_TIMEOUT_MS = 10_000;
 
@@ -229,7 +234,7 @@ export async function answerMessage(
       if (first) phTs = first.ts;
       const done = (i: number) => {
         const f = found.get(i);
-        if (!f || (i === 0 && f.text === THINKING_TEXT)) return undefined;
+        if (!f || (i === 0 && isPlaceholder(f.text))) return undefined;
         return `${m.channel}:${f.ts}`;
       };
       const ledger = { done, record: async () => {} };
@@ -272,7 +277,7 @@ export async function answerMessage(
       }
       // Part of the answer is out already: render it the same way again (no apology shifting the
       // parts) so only the missing parts are posted.
-      const partial = [...found.entries()].some(([i, f]) => !(i === 0 && f.text === THINKING_TEXT));
+      const partial = [...found.entries()].some(([i, f]) => !(i === 0 && isPlaceholder(f.text)));
       if (isLate && !partial) reply = late(reply);
       if (reply.ephemeral && !m.channel.startsWith("D")) {
         if (phTs) await w.client.chat.delete({ channel: m.channel, ts: phTs }).catch(() => {});
@@ -399,6 +404,54 @@ export async function answerCommand(
       if (ws) await deliverCommand(ctx, ws, turn, c, [{ text: SORRY_TEXT } as SlackMessage], true);
     },
   );
+}
+
+/**
+ * A turn that found the queue full: kept pending in the inbox (the sweep answers it after
+ * KEEL_SHED_RETRY_SECONDS, on whichever replica has room) — never dropped. `notify` tells the person
+ * at once, at most once a minute per person and channel across replicas, so a burst hears "busy"
+ * once rather than once per message.
+ */
+export async function shedTurn(
+  ctx: SlackContext,
+  turn: InboundTurnRow,
+  who: { channel: string; user: string },
+  notify: () => Promise<void>,
+): Promise<void> {
+  ctx.deps.metrics.queueShed.inc({ queue: "slack_turns" });
+  ctx.log.warn(
+    { turnId: turn.id, kind: turn.kind, inFlight: ctx.tasks.queue.inFlight, queued: ctx.tasks.queued },
+    "slack turn shed: queue full; the inbox answers it later",
+  );
+  try {
+    await deferTurn(ctx.deps, turn.id, ctx.deps.config.load.shedRetryMs);
+  } catch (err) {
+    // Still ours with a lease that runs out within TURN_LEASE_MS: the sweep takes it then.
+    ctx.log.error({ err, turnId: turn.id }, "shed turn not deferred; its lease will hand it over");
+  }
+  const first = await ctx.deps.store
+    .set(`slack:busy:${who.channel}:${who.user}`, "1", { nx: true, ttlMs: 60_000 })
+    .catch(() => true);
+  if (!first) return;
+  await notify().catch((err) =>
+    ctx.log.warn({ err, code: slackCode(err), turnId: turn.id }, "slack busy notice not posted"),
+  );
+}
+
+/** A mention or DM shed at a full queue: "busy" in its thread (the placeholder the answer replaces). */
+export function shedMessage(ctx: SlackContext, turn: InboundTurnRow, m: IncomingMessage): Promise<void> {
+  return shedTurn(ctx, turn, m, async () => {
+    const w = await ctx.workspaces.resolve(m.teamKey);
+    const ph = await ctx.pacer.run(m.channel, () =>
+      w.client.chat.postMessage({
+        channel: m.channel,
+        thread_ts: m.threadTs ?? m.ts,
+        text: BUSY_TEXT,
+        metadata: { event_type: TURN_META, event_payload: { turn_id: turn.id, part: 0 } },
+      }),
+    );
+    if (ph.ts) await setPlaceholder(ctx.deps, turn.id, `${m.channel}:${ph.ts}`);
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Deps } from "../../core/deps.js";
 import { MAX_FILE_BYTES, previewChatFile } from "../../core/features/file-import/index.js";
 import { continueChatSetup, setupInProgress, startChatSetup } from "../../core/features/onboarding/index.js";
-import { deliverDue, enqueue } from "../../core/features/outbox/index.js";
+import { deliverSoon, enqueue } from "../../core/features/outbox/index.js";
 import { actorForIdentity, tenantForChannel } from "../../core/features/tenancy/index.js";
 import { idempotencyKeys, outbox } from "../../core/infra/db/schema/index.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
@@ -16,6 +16,9 @@ import { type InboundMessage, whatsappToIntent } from "./to-intent.js";
 export const REFUSAL_TEXT =
   "Hi! This is a private business assistant and it does not recognise your number, so I can't help here. " +
   "If you work with this business, ask its owner to add your WhatsApp number in Keel.";
+
+/** Said at once when the queue of turns is full; the message stays in the inbox and is answered later. */
+export const BUSY_TEXT = "I'm busy right now — your message is queued and I'll answer it shortly.";
 
 export type InboundOutcome =
   | { status: "ignored"; reason: string }
@@ -81,7 +84,7 @@ export async function handleInbound(
   if (!actor && d.selfSetup && !home) {
     const reply = await selfSetupTurn(deps, msg);
     await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, "setup");
-    await deliverDue(deps, deps.channels, d.tenantId);
+    await deliverSoon(deps, deps.channels, d.tenantId);
     return { status: "setup" };
   }
   if (!actor) {
@@ -89,7 +92,7 @@ export async function handleInbound(
     // One refusal per number per day: a stranger cannot make the bot talk (or spend) in a loop.
     const day = deps.clock.now().toISOString().slice(0, 10);
     await commit(d, msg, key, { text: REFUSAL_TEXT }, `whatsapp:refusal:${msg.from}:${day}`, "refused");
-    await deliverDue(deps, deps.channels, d.tenantId);
+    await deliverSoon(deps, deps.channels, d.tenantId);
     return { status: "refused" };
   }
   if (msg.content.type === "document") {
@@ -106,7 +109,7 @@ export async function handleInbound(
             : Promise.reject(new Error("no way to download this file")),
     );
     await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, "file");
-    await deliverDue(deps, deps.channels, d.tenantId);
+    await deliverSoon(deps, deps.channels, d.tenantId);
     log.info("whatsapp file handled");
     return { status: "file" };
   }
@@ -136,7 +139,7 @@ export async function handleInbound(
     reply.outcome?.kind === "awaiting-edit" ? reply.outcome.draftId : undefined,
   );
   await commit(d, msg, key, reply, `whatsapp:reply:${msg.account}:${msg.messageId}`, intent.kind);
-  await deliverDue(deps, deps.channels, d.tenantId);
+  await deliverSoon(deps, deps.channels, d.tenantId);
   log.info({ kind: intent.kind }, "whatsapp message handled");
   return { status: "handled", kind: intent.kind };
 }

@@ -1,4 +1,37 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { LatencyWindow } from "../kernel/bounded-queue.js";
+
+/** What a bounded queue shows to the gauges and /readyz (kernel BoundedQueue fits). */
+export interface QueueSource {
+  readonly name: string;
+  readonly depth: number;
+  readonly inFlight: number;
+}
+
+/**
+ * The process's bounded queues by name (several sources of one name are summed: one per tenant's
+ * WhatsApp number, say). Gauges read them when scraped; /readyz reads them per probe.
+ */
+export class QueueBoard {
+  private readonly sources = new Set<QueueSource>();
+  add(q: QueueSource): void {
+    this.sources.add(q);
+  }
+  delete(q: QueueSource): void {
+    this.sources.delete(q);
+  }
+  /** depth and in-flight per queue name. */
+  totals(): Record<string, { depth: number; inFlight: number }> {
+    const out: Record<string, { depth: number; inFlight: number }> = {};
+    for (const q of this.sources) {
+      const t = out[q.name] ?? { depth: 0, inFlight: 0 };
+      t.depth += q.depth;
+      t.inFlight += q.inFlight;
+      out[q.name] = t;
+    }
+    return out;
+  }
+}
 
 /** One Prometheus registry per process (per Deps in tests). Features add their own metrics to it. */
 export function createMetrics(opts: { defaults?: boolean } = {}) {
@@ -34,7 +67,44 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
     labelNames: ["channel", "outcome"] as const,
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, intents, outboxDepth, outboxDelivered };
+  const queues = new QueueBoard();
+  new Gauge({
+    name: "keel_queue_depth",
+    help: "Work accepted and waiting, per bounded queue (this replica)",
+    labelNames: ["queue"] as const,
+    registers: [registry],
+    collect() {
+      for (const [queue, t] of Object.entries(queues.totals())) this.set({ queue }, t.depth);
+    },
+  });
+  new Gauge({
+    name: "keel_queue_in_flight",
+    help: "Work running now, per bounded queue (this replica)",
+    labelNames: ["queue"] as const,
+    registers: [registry],
+    collect() {
+      for (const [queue, t] of Object.entries(queues.totals())) this.set({ queue }, t.inFlight);
+    },
+  });
+  const queueShed = new Counter({
+    name: "keel_queue_shed_total",
+    help: "Work turned away at a full queue (answered busy, left for later, or left in the outbox)",
+    labelNames: ["queue"] as const,
+    registers: [registry],
+  });
+  /** Model call latencies of the last minute (the gateway adds them; /readyz reads the p90). */
+  const llmLatency = new LatencyWindow(60_000);
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    intents,
+    outboxDepth,
+    outboxDelivered,
+    queues,
+    queueShed,
+    llmLatency,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -101,6 +101,12 @@ export interface ChatAdapter {
    * they wait for the holder instead of failing. Channels every replica can send on leave it out.
    */
   deliversHere?(): boolean;
+  /**
+   * How many taken-over turns the channel can start now without passing its queue's bound; the
+   * recovery sweep takes at most this many (absent: no bound), so a busy replica leaves them to
+   * another or to a later sweep instead of queueing without end.
+   */
+  resumeRoom?(): number;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

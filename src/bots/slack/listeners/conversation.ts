@@ -1,14 +1,15 @@
 import type { App } from "@slack/bolt";
 import { type InboundTurnRow, receiveTurn } from "../../../core/features/inbox/index.js";
 import { afterAck, type SlackContext, teamKeyOf } from "../context.js";
-import { answerMessage, type IncomingMessage, incomingMessage, resumeTurn } from "../turns.js";
+import { answerMessage, type IncomingMessage, incomingMessage, resumeTurn, shedMessage } from "../turns.js";
 import { handleFileMessage, type SlackFile } from "./onboarding.js";
 
 export { type IncomingMessage, THINKING_TEXT } from "../turns.js";
 
 /**
  * Mentions and DMs. Over HTTP the receiver has already recorded the turn in the inbox before the
- * ack (and passes it in the context); in Socket Mode it is recorded here. Then: a "thinking…"
+ * ack (and passes it in the context); in Socket Mode it is recorded here. A full queue sheds the
+ * turn ("busy", answered later from the inbox). Then: a "thinking…"
  * placeholder in the thread, dispatch, and the placeholder becomes the answer. The thread is the
  * conversation: conversationId = channel, threadId = thread root ts.
  */
@@ -35,7 +36,9 @@ export async function handleMessage(
     t = r.turn;
   }
   const mine = t;
-  await ctx.tasks.limit(() => answerMessage(ctx, mine, m, false));
+  const slot = ctx.tasks.reserve(m.user);
+  if (!slot) return shedMessage(ctx, mine, m);
+  await slot.run(() => answerMessage(ctx, mine, m, false));
 }
 
 /** app_mention in channels and message.im in DMs (no edits, no bots, no other subtypes); CSV files in DMs. */

@@ -1,18 +1,21 @@
 import type { Deps } from "../../../core/deps.js";
 import {
+  deferTurn,
   type InboundTurnRow,
   leaseKeeper,
   markAnswered,
   releaseTurn,
 } from "../../../core/features/inbox/index.js";
 import type { Dispatcher } from "../../../core/intents/dispatcher.js";
+import { BoundedQueue } from "../../../core/kernel/bounded-queue.js";
 import { AppError } from "../../../core/kernel/errors.js";
 import type { ChatAdapter } from "../../../core/ports/chat-adapter.js";
 import { WhatsappAdapter } from "../adapter.js";
 import { allowlist, missingCloudKeys, type WhatsappConfig } from "../config.js";
-import { handleInbound, replySettled } from "../inbound.js";
+import { BUSY_TEXT, handleInbound, replySettled } from "../inbound.js";
 import { ActionMenu } from "../menu.js";
 import { ContactPacer } from "../pacer.js";
+import { toAddress } from "../phone.js";
 import { KeyedSerial } from "../serial.js";
 import type { InboundMessage } from "../to-intent.js";
 import { GraphClient } from "./graph-client.js";
@@ -58,14 +61,16 @@ export function createCloudWhatsapp(
       : undefined,
   });
   const menu = new ActionMenu(deps.store, c.WHATSAPP_ACTION_TTL_MINUTES * 60_000);
-  const adapter = new WhatsappAdapter({
-    deps,
-    transport,
-    menu,
-    pacer: new ContactPacer(c.WHATSAPP_PACING_MS, deps.store, deps.logger),
-    tenantId,
-  });
+  const pacer = new ContactPacer(c.WHATSAPP_PACING_MS, deps.store, deps.logger);
+  const adapter = new WhatsappAdapter({ deps, transport, menu, pacer, tenantId });
   const serial = new KeyedSerial();
+  const load = deps.config.load;
+  const queue = new BoundedQueue("whatsapp_turns", {
+    concurrency: load.turnsConcurrency ?? (deps.db.kind === "pglite" ? 16 : 256),
+    maxQueued: load.turnsQueue,
+    perKey: load.turnsPerUser,
+  });
+  deps.metrics.queues.add(queue);
   const inbound = {
     deps,
     dispatcher,
@@ -98,13 +103,39 @@ export function createCloudWhatsapp(
       }
     });
   };
-  // The recovery sweep hands back messages whose worker died (in order per contact).
+  // The recovery sweep hands back messages whose worker died or that were shed (in order per
+  // contact); it takes no more than the queue has room for.
   (adapter as ChatAdapter).resumeTurn = async (turn) => {
     const p = turn.payload as unknown as InboundMessage & { at: string };
     const m: InboundMessage = { ...p, at: new Date(p.at) };
     void serial
-      .run(m.from, () => answer(m, turn))
+      .run(m.from, () => queue.run(() => answer(m, turn)))
       .catch((err) => log.error({ err, turnId: turn.id }, "whatsapp turn resume failed"));
+  };
+  (adapter as ChatAdapter).resumeRoom = () => queue.room();
+  /**
+   * A message that found the queue full: kept pending in the inbox for the sweep (never dropped), and
+   * the contact hears "busy, queued" at once — at most once a minute per contact across replicas.
+   * Sent straight through the transport: the contact has just written, so the 24-hour window is open.
+   */
+  const shed = async (m: InboundMessage, turn: InboundTurnRow): Promise<void> => {
+    deps.metrics.queueShed.inc({ queue: "whatsapp_turns" });
+    log.warn(
+      { turnId: turn.id, inFlight: queue.inFlight, queued: queue.depth },
+      "whatsapp turn shed: queue full; the inbox answers it later",
+    );
+    await deferTurn(deps, turn.id, load.shedRetryMs).catch((err) =>
+      log.error({ err, turnId: turn.id }, "shed turn not deferred; its lease will hand it over"),
+    );
+    const to = toAddress(m.from);
+    const first = await deps.store
+      .set(`whatsapp:busy:${account}:${m.from}`, "1", { nx: true, ttlMs: 60_000 })
+      .catch(() => true);
+    if (!to || !first) return;
+    await pacer.wait(to);
+    await transport
+      .sendText(to, BUSY_TEXT)
+      .catch((err) => log.warn({ err, turnId: turn.id }, "whatsapp busy notice not sent"));
   };
   const routes = cloudWebhookRoutes({
     deps,
@@ -114,6 +145,8 @@ export function createCloudWhatsapp(
     serial,
     ackBudgetMs: opts.ackBudgetMs,
     onMessage: (m, turn) => answer(m, turn),
+    admit: (m) => queue.reserve(m.from),
+    onShed: shed,
     onStatuses: (s) => applyStatuses(deps, tenantId, s),
   });
   return { adapter, routes, drain: () => serial.drain() };

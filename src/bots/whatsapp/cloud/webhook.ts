@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../../../core/deps.js";
 import { type InboundTurnRow, receiveTurn } from "../../../core/features/inbox/index.js";
+import type { Reservation } from "../../../core/kernel/bounded-queue.js";
 import { repaired, type TextRepairs, wellFormedDeep } from "../../../core/kernel/text.js";
 import type { AppEnv } from "../../../http/app.js";
 import type { InboundMessage } from "../to-intent.js";
@@ -27,6 +28,12 @@ export interface CloudWebhookOptions {
    * loses nothing — the recovery sweep answers it.
    */
   inbox?: boolean;
+  /**
+   * A place in the bounded queue of turns for this contact's message, or null when it is full; then
+   * `onShed` runs instead of `onMessage` (the turn stays in the inbox). Only recorded turns are shed.
+   */
+  admit?(m: InboundMessage): Reservation | null;
+  onShed?(m: InboundMessage, turn: InboundTurnRow): Promise<unknown>;
   /** Runs work for one contact in order; the default runs it directly. */
   serial?: { run<T>(key: string, task: () => Promise<T>): Promise<T> };
 }
@@ -116,11 +123,15 @@ export function cloudWebhookRoutes(o: CloudWebhookOptions): Hono<AppEnv> {
         }
       }
       const work = Promise.all([
-        ...todo.map(({ m, turn }) =>
-          run(m.from, () => o.onMessage(m, turn)).catch((err) =>
-            log.error({ err }, "whatsapp message failed"),
-          ),
-        ),
+        ...todo.map(({ m, turn }) => {
+          // Admitted (or shed) now, before the ack, so a burst is counted from its first message.
+          const slot = turn && o.admit ? o.admit(m) : undefined;
+          if (slot === null && turn && o.onShed)
+            return o.onShed(m, turn).catch((err) => log.error({ err }, "whatsapp shed failed"));
+          return run(m.from, () =>
+            slot ? slot.run(() => o.onMessage(m, turn)) : o.onMessage(m, turn),
+          ).catch((err) => log.error({ err }, "whatsapp message failed"));
+        }),
         statuses.length
           ? run("statuses", () => o.onStatuses(statuses)).catch((err) =>
               log.error({ err }, "whatsapp statuses failed"),

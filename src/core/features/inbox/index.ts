@@ -118,6 +118,23 @@ export async function releaseTurn(deps: Deps, id: string, error: string, retryIn
     .where(and(eq(inboundTurns.id, id), eq(inboundTurns.status, "pending")));
 }
 
+/**
+ * A turn shed at a full queue: it stays pending without an owner and the sweep answers it after
+ * `retryInMs` at the earliest. The attempt is given back — being busy is not a failure of the turn,
+ * and a turn shed several times must never reach TURN_MAX_ATTEMPTS and be given up for it.
+ */
+export async function deferTurn(deps: Deps, id: string, retryInMs: number): Promise<void> {
+  await deps.db.orm
+    .update(inboundTurns)
+    .set({
+      owner: null,
+      lockedUntil: new Date(deps.clock.now().getTime() + retryInMs),
+      attempts: sql`greatest(${inboundTurns.attempts} - 1, 0)`,
+      lastError: "shed: queue full",
+    })
+    .where(and(eq(inboundTurns.id, id), eq(inboundTurns.status, "pending")));
+}
+
 /** Remembers the placeholder message that stands for the answer until it is ready. */
 export async function setPlaceholder(deps: Deps, id: string, ref: string): Promise<void> {
   await deps.db.orm.update(inboundTurns).set({ placeholder: ref }).where(eq(inboundTurns.id, id));

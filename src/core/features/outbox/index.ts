@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { outbox } from "../../infra/db/schema/index.js";
 import { scrubText } from "../../infra/safe-error.js";
+import { BoundedQueue } from "../../kernel/bounded-queue.js";
 import { asAppError, isAppError } from "../../kernel/errors.js";
 import {
   type ChannelKind,
@@ -276,6 +277,45 @@ export async function deliverDue(
   }
   clearInterval(renew);
   return report;
+}
+
+const queues = new WeakMap<Deps, BoundedQueue>();
+
+/**
+ * This replica's bounded queue of outbox deliveries (gauges: `queue="outbox"`): at most
+ * KEEL_OUTBOX_CONCURRENCY run at once, KEEL_OUTBOX_QUEUE more wait for a send right after a turn.
+ */
+export function outboxQueue(deps: Deps): BoundedQueue {
+  let q = queues.get(deps);
+  if (!q) {
+    q = new BoundedQueue("outbox", {
+      concurrency: deps.config.load.outboxConcurrency,
+      maxQueued: deps.config.load.outboxQueue,
+    });
+    queues.set(deps, q);
+    deps.metrics.queues.add(q);
+  }
+  return q;
+}
+
+/**
+ * Delivers a tenant's due messages right after a turn enqueued its reply, through the bounded
+ * outbox queue. Past the bound nothing is lost and nobody waits: the rows stay due, the dispatcher
+ * job sends them within ~5 s, and the caller gets an empty report at once.
+ */
+export async function deliverSoon(
+  deps: Deps,
+  channels: ChannelRegistry,
+  tenantId: string,
+  limit = 20,
+): Promise<DeliveryReport> {
+  const slot = outboxQueue(deps).reserve();
+  if (!slot) {
+    deps.metrics.queueShed.inc({ queue: "outbox" });
+    deps.logger.info({ tenantId }, "outbox queue full: left for the dispatcher");
+    return { sent: 0, failed: 0, dead: 0, results: [] };
+  }
+  return slot.run(() => deliverDue(deps, channels, tenantId, limit));
 }
 
 /** Renews claimed rows' leases while their sender lives (stops with the process, so a crash frees them). */

@@ -51,6 +51,10 @@ export const llmEnvSchema = z.object({
   /** A model call still silent after this long gets a hedged second call (0 = off). */
   LLM_HEDGE_AFTER_MS: z.coerce.number().int().min(0).default(2_500),
   LLM_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Model requests of one tenant running at once in this replica (a busy tenant cannot take every slot). */
+  LLM_TENANT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Requests of one tenant waiting beyond that; past it the answer says "busy" at once. */
+  LLM_TENANT_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   LLM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
   LLM_CONTEXT_STRATEGY: z.enum(["sliding_window", "keep_ends"]).default("keep_ends"),
   LLM_STARTUP_PROBE: bool.default(true),

@@ -16,6 +16,8 @@ export type LlmSubCode =
   | "invalid_output"
   | "offline_unsupported"
   | "all_providers_failed"
+  /** This tenant's queue of model requests in this replica is full (load shed, see tenant-queues). */
+  | "overloaded"
   | "context_overflow"
   | "prompt_unknown"
   | "prompt_variable_missing"
@@ -25,6 +27,8 @@ const USER_MESSAGES: Partial<Record<LlmSubCode, string>> = {
   invalid_output: "The language model returned an answer I could not use.",
   context_overflow: "That message is too long for me to read in one go. Please shorten it or split it up.",
   all_providers_failed: "No language model is reachable right now.",
+  overloaded:
+    "I'm answering a lot of questions for your company right now — please ask again in a minute for a full answer.",
   offline_unsupported: "This needs a language model, and none is available right now.",
 };
 

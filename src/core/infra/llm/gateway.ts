@@ -62,86 +62,96 @@ export function createGateway(state: GatewayState): LlmGateway {
     }
   }
 
+  /** A request of the tenant's queue: waits its turn, or fails at once as overloaded (see tenant-queues). */
+  const bounded = <T extends { meta: LlmCallMeta }>(req: LlmRequest, fn: () => Promise<T>): Promise<T> =>
+    state.tenantQueues ? state.tenantQueues.run(req.ctx.tenantId, fn, (v) => !v.meta.cacheHit) : fn();
+
+  async function structuredNow<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>> {
+    const attempts = attemptsFor();
+    const p = await prepare(state, req, true);
+    const primary = p.decision.chain[0];
+    if (p.cached?.invalid && primary) {
+      // This exact request already failed validation twice: not re-asked; the caller falls back.
+      await bookCacheHit(state, p, primary, p.cached);
+      throw new LlmError(
+        "invalid_output",
+        `${p.prompt.def.id}@${p.prompt.def.version}: cached invalid output`,
+      );
+    }
+    const first = await execute(state, p, { attempts, cacheRead: true, cacheWrite: false });
+    const parsed = parseStructured(schema, first.text);
+    const cacheable = (link: { provider: ProviderName }) =>
+      link.provider !== "offline" && link.provider === p.decision.chain[0]?.provider;
+    if (parsed.ok) {
+      if (!first.meta.cacheHit && cacheable(first.link))
+        await state.cache.set(p.cacheKey, {
+          text: first.text,
+          provider: first.link.provider,
+          model: first.link.model,
+          tokensIn: first.meta.tokensIn,
+          tokensOut: first.meta.tokensOut,
+          costMicros: first.meta.costMicros,
+        });
+      return { value: parsed.value, meta: first.meta };
+    }
+    const log = state.logger.child({ promptId: p.prompt.def.id, provider: first.link.provider });
+    if (first.link.provider === "offline") {
+      log.error({ subCode: "invalid_output" }, "offline template output failed validation");
+      throw new LlmError(
+        "invalid_output",
+        `offline output for ${p.prompt.def.id} failed validation: ${parsed.error}`,
+      );
+    }
+    log.warn({ subCode: "invalid_output" }, "structured output invalid, sending one repair request");
+    const repairP = await prepare({ ...state }, { ...req, noCache: true }, true, [
+      { role: "assistant", content: first.text },
+      { role: "user", content: repairInstruction(parsed.error) },
+    ]);
+    const second = await execute(state, repairP, { attempts, cacheRead: false, cacheWrite: false });
+    const repaired = parseStructured(schema, second.text);
+    if (!repaired.ok) {
+      log.error({ subCode: "invalid_output" }, "structured output still invalid after repair");
+      if (!first.meta.cacheHit && cacheable(first.link) && cacheable(second.link))
+        await state.cache.set(p.cacheKey, {
+          text: "",
+          provider: first.link.provider,
+          model: first.link.model,
+          tokensIn: first.meta.tokensIn + second.meta.tokensIn,
+          tokensOut: first.meta.tokensOut + second.meta.tokensOut,
+          costMicros: first.meta.costMicros + second.meta.costMicros,
+          invalid: repaired.error.slice(0, 200),
+        });
+      throw new LlmError("invalid_output", `${p.prompt.def.id}@${p.prompt.def.version}: ${repaired.error}`);
+    }
+    if (cacheable(second.link))
+      await state.cache.set(p.cacheKey, {
+        text: second.text,
+        provider: second.link.provider,
+        model: second.link.model,
+        tokensIn: second.meta.tokensIn,
+        tokensOut: second.meta.tokensOut,
+        costMicros: first.meta.costMicros + second.meta.costMicros,
+      });
+    return {
+      value: repaired.value,
+      meta: sumMeta(first.meta, second.meta, attempts.used, "repaired after invalid structured output"),
+    };
+  }
+
   const gateway: LlmGateway = {
     prompts: state.registry,
 
     async chat(req: LlmRequest): Promise<LlmTextResult> {
-      const def = state.registry.get(req.promptId, req.promptVersion);
-      const p = await prepare(state, req, def.output === "json");
-      const a = await execute(state, p, { attempts: attemptsFor(), cacheRead: true, cacheWrite: true });
-      return { text: a.text, meta: a.meta };
+      return bounded(req, async () => {
+        const def = state.registry.get(req.promptId, req.promptVersion);
+        const p = await prepare(state, req, def.output === "json");
+        const a = await execute(state, p, { attempts: attemptsFor(), cacheRead: true, cacheWrite: true });
+        return { text: a.text, meta: a.meta };
+      });
     },
 
-    async structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>> {
-      const attempts = attemptsFor();
-      const p = await prepare(state, req, true);
-      const primary = p.decision.chain[0];
-      if (p.cached?.invalid && primary) {
-        // This exact request already failed validation twice: not re-asked; the caller falls back.
-        await bookCacheHit(state, p, primary, p.cached);
-        throw new LlmError(
-          "invalid_output",
-          `${p.prompt.def.id}@${p.prompt.def.version}: cached invalid output`,
-        );
-      }
-      const first = await execute(state, p, { attempts, cacheRead: true, cacheWrite: false });
-      const parsed = parseStructured(schema, first.text);
-      const cacheable = (link: { provider: ProviderName }) =>
-        link.provider !== "offline" && link.provider === p.decision.chain[0]?.provider;
-      if (parsed.ok) {
-        if (!first.meta.cacheHit && cacheable(first.link))
-          await state.cache.set(p.cacheKey, {
-            text: first.text,
-            provider: first.link.provider,
-            model: first.link.model,
-            tokensIn: first.meta.tokensIn,
-            tokensOut: first.meta.tokensOut,
-            costMicros: first.meta.costMicros,
-          });
-        return { value: parsed.value, meta: first.meta };
-      }
-      const log = state.logger.child({ promptId: p.prompt.def.id, provider: first.link.provider });
-      if (first.link.provider === "offline") {
-        log.error({ subCode: "invalid_output" }, "offline template output failed validation");
-        throw new LlmError(
-          "invalid_output",
-          `offline output for ${p.prompt.def.id} failed validation: ${parsed.error}`,
-        );
-      }
-      log.warn({ subCode: "invalid_output" }, "structured output invalid, sending one repair request");
-      const repairP = await prepare({ ...state }, { ...req, noCache: true }, true, [
-        { role: "assistant", content: first.text },
-        { role: "user", content: repairInstruction(parsed.error) },
-      ]);
-      const second = await execute(state, repairP, { attempts, cacheRead: false, cacheWrite: false });
-      const repaired = parseStructured(schema, second.text);
-      if (!repaired.ok) {
-        log.error({ subCode: "invalid_output" }, "structured output still invalid after repair");
-        if (!first.meta.cacheHit && cacheable(first.link) && cacheable(second.link))
-          await state.cache.set(p.cacheKey, {
-            text: "",
-            provider: first.link.provider,
-            model: first.link.model,
-            tokensIn: first.meta.tokensIn + second.meta.tokensIn,
-            tokensOut: first.meta.tokensOut + second.meta.tokensOut,
-            costMicros: first.meta.costMicros + second.meta.costMicros,
-            invalid: repaired.error.slice(0, 200),
-          });
-        throw new LlmError("invalid_output", `${p.prompt.def.id}@${p.prompt.def.version}: ${repaired.error}`);
-      }
-      if (cacheable(second.link))
-        await state.cache.set(p.cacheKey, {
-          text: second.text,
-          provider: second.link.provider,
-          model: second.link.model,
-          tokensIn: second.meta.tokensIn,
-          tokensOut: second.meta.tokensOut,
-          costMicros: first.meta.costMicros + second.meta.costMicros,
-        });
-      return {
-        value: repaired.value,
-        meta: sumMeta(first.meta, second.meta, attempts.used, "repaired after invalid structured output"),
-      };
+    structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>> {
+      return bounded(req, () => structuredNow(schema, req));
     },
 
     async *stream(req: LlmRequest): AsyncIterable<string> {

@@ -16,6 +16,7 @@ import { loadPromptRegistry, PromptRegistryError } from "./prompts/registry.js";
 import { createOfflineProvider, OFFLINE_MODEL } from "./providers/offline.js";
 import type { ResilientProvider } from "./resilience.js";
 import type { GatewayState, ProviderSlot } from "./state.js";
+import { TenantQueues } from "./tenant-queues.js";
 import { DEFAULT_MODEL_LIMITS } from "./tokens.js";
 import type { ProviderName } from "./types.js";
 
@@ -159,7 +160,18 @@ export async function createLlm(deps: LlmDeps): Promise<LlmGateway> {
     metrics,
     prices: buildPriceTable(cfg.LLM_PRICES_JSON),
     limits: { ...DEFAULT_MODEL_LIMITS, ...numberRecord(cfg.LLM_MODEL_LIMITS_JSON) },
+    tenantQueues: new TenantQueues(
+      { concurrency: cfg.LLM_TENANT_CONCURRENCY, maxQueued: cfg.LLM_TENANT_QUEUE },
+      {
+        onShed: (tenantId) => {
+          deps.metrics.queueShed.inc({ queue: "llm" });
+          log.warn({ tenantId }, "llm request shed: the tenant's queue is full");
+        },
+        latency: deps.metrics.llmLatency,
+      },
+    ),
   };
+  deps.metrics.queues.add(state.tenantQueues!);
   const gateway = createGateway(state);
 
   if (providers.size === 1)

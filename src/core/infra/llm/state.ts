@@ -10,6 +10,7 @@ import { type PriceTable, priceFor } from "./pricing.js";
 import type { PromptRegistry } from "./prompts/registry.js";
 import type { ResilientProvider } from "./resilience.js";
 import type { RouterSettings } from "./router.js";
+import type { TenantQueues } from "./tenant-queues.js";
 import { modelLimit } from "./tokens.js";
 import type { Provider, ProviderName } from "./types.js";
 
@@ -39,6 +40,8 @@ export interface GatewayState {
   metrics: LlmMetrics;
   prices: PriceTable;
   limits: Record<string, number>;
+  /** Bounded model requests per tenant (absent: unbounded, e.g. unit tests of the request path). */
+  tenantQueues?: TenantQueues;
 }
 
 export function isLocalProvider(p: ProviderName): boolean {
