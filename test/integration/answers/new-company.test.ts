@@ -50,6 +50,15 @@ describe("questions to a company on its first day", () => {
         "Hamburg forklifts,Hamburg Logistik,Lead,3200,\n",
     );
     expect(r.ok).toBe(true);
+    const inv = await importCsv(
+      d,
+      tenantId,
+      "invoices",
+      "number,customer,issued_on,due_on,amount\n" +
+        'RE-101,Kiel Werft,01.10.2026,31.10.2026,"4.800,00"\n' +
+        'RE-102,Bremen Port,15.10.2026,14.11.2026,"1.250,50"\n',
+    );
+    expect(inv.ok).toBe(true);
   });
   afterAll(() => d.cleanup());
 
@@ -68,7 +77,8 @@ describe("questions to a company on its first day", () => {
   it.each([
     ["what's the average deal size", /Average deal size .*: no figure yet — nothing in this period/],
     ["win rate", /Win rate .*: no figure yet/],
-    ["whats our DSO", /DSO .*: no figure yet/],
+    ["whats our sales cycle", /: no figure yet/],
+    ["ciclo de ventas", /todavía sin cifra/],
     ["tasa de cierre", /todavía sin cifra/],
     ["durchschnittliche dealgröße", /noch kein Wert/],
   ])("%s → an average over nothing says so in words", async (q, want) => {
@@ -83,6 +93,16 @@ describe("questions to a company on its first day", () => {
     ["my deals", /Bremen crane/],
   ])("%s → the figures that do exist", async (q, want) => {
     expect(await ask(q, q === "my deals" ? "jo@harbor.example" : undefined)).toMatch(want);
+  });
+
+  it.each([
+    ["who owes us the most", "en"],
+    ["wer schuldet uns am meisten?", "de"],
+    ["¿quién nos debe más?", "es"],
+  ])("%s → the one customer who owes the most (%s)", async (q) => {
+    const text = await ask(q);
+    expect(text).toMatch(/1\. Kiel Werft — €4,800/);
+    expect(text).not.toMatch(/2\. Bremen/);
   });
 
   it("a rep's empty list is also 'none', and never shows the owner's deals", async () => {

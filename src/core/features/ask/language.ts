@@ -7,7 +7,7 @@ export function detectLanguage(text: string): Lang {
   const es =
     (
       t.match(
-        /\b(qué|que|cuánto|cuanto|cuál|cual|nos|mes|pasado|ventas|ingresos|facturas|quién|quien|debe|los|las|del|tratos|este|tasa|cierre|tamaño|medio|promedio|atascad[oa]s|estancad[oa]s|tenemos|hay|mis|muéstrame|muestrame|negocios|cuáles|cuales)\b|¿/g,
+        /\b(qué|que|cuánto|cuanto|cuál|cual|nos|mes|pasado|ventas|ingresos|facturas|quién|quien|debe|los|las|del|tratos|este|tasa|cierre|tamaño|medio|promedio|atascad[oa]s|estancad[oa]s|tenemos|hay|mis|muéstrame|muestrame|negocios|cuáles|cuales|ciclo|nuestro|nuestra|nuestros)\b|¿/g,
       ) ?? []
     ).length + (/[ñ¡]|[áéíóú]\w/.test(t) ? 1 : 0);
   const de =

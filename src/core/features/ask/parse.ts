@@ -62,6 +62,7 @@ const LEXICON: [RegExp, string][] = [
   [/\b(mes pasado|letzten monat|vormonat)\b|الشهر الماضي/g, " last month "],
   [/\b(este mes|diesen monat|dieser monat)\b|هذا الشهر/g, " this month "],
   [/\b(este trimestre|dieses quartal)\b/g, " this quarter "],
+  [/\bam meisten\b|\bmás\b(?! grande)/g, " most "],
   [/\b(mayor|más grande|größte[rns]?|meisten)\b|أكبر/g, " biggest "],
   [/\b(ganados|gewonnen\w*)\b/g, " won "],
   [/\b(cuánto|cuanto|wie viel|wieviel)\b|كم/g, " how much "],
