@@ -11,7 +11,16 @@ import { runCase, type Verdict } from "./run-case.js";
  * `npm run bench:answers`: both labelled question sets offline (no model), in-process, through the
  * real dispatcher; results to bench/results/answers.md. The held-out set's FIRST run is kept in
  * bench/results/answers-heldout-first-run.md (written once, never overwritten).
+ *
+ * `npm run bench:answers -- --model`: the same sets with a model configured (a local OpenAI-compatible
+ * server): once with an honest phrasing model, once with a liar that changes every headline figure.
+ * Counts who worded each reply and how many invented figures reached the user; results to
+ * bench/results/answers-model.md.
  */
+if (process.argv.includes("--model")) {
+  await import("./model-mode.js");
+  process.exit(0);
+}
 const d = await createTestDeps();
 await loadDemo(d);
 const tenants = new Map([

@@ -15,7 +15,17 @@ export async function runCase(
   deps: Deps,
   tenantId: string,
   c: Case & { before?: string[] },
-): Promise<{ verdict: Verdict; expected: Expected; got: string; ms: number }> {
+): Promise<{
+  verdict: Verdict;
+  expected: Expected;
+  got: string;
+  ms: number;
+  /** The whole reply text, and who worded it (model or template) when a model is configured. */
+  text: string;
+  phrasedBy?: string;
+  /** Why the model's wording was not used. */
+  refused?: string;
+}> {
   const actor = await actorByEmail(deps.db, tenantId, c.who);
   const tenant = await getTenant(deps.db, tenantId);
   const today = localToday(deps.clock.now(), tenant?.timezone ?? "UTC");
@@ -52,5 +62,13 @@ export async function runCase(
   else if (meta.intent === "ask" && expected.kind === "first" && rows.length)
     verdict = rows[0]!.label === expected.label ? "correct" : "wrong";
   else if (meta.intent === "ask") verdict = "wrong";
-  return { verdict, expected, got, ms };
+  return {
+    verdict,
+    expected,
+    got,
+    ms,
+    text: reply.text,
+    ...(typeof meta.phrasedBy === "string" ? { phrasedBy: meta.phrasedBy } : {}),
+    ...(typeof meta.phraseRefused === "string" ? { refused: meta.phraseRefused } : {}),
+  };
 }

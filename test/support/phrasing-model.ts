@@ -88,15 +88,18 @@ export function phraser(
   };
 }
 
-/** A liar: the honest sentence with the headline figure changed (+7 % and 1,234 more). */
-export function liarText(r: PromptResult): string {
+/** A liar: the honest sentence with the headline figure changed (+7 % and 1,234 more); `invented` is what it wrote. */
+export function lie(r: PromptResult): { text: string; invented: string } {
   const h = headline(r);
-  const changed = h.display.replace(/\d[\d,.]*/, (n) => {
+  const invented = h.display.replace(/\d[\d,.]*/, (n) => {
     const v = Number(n.replace(/,/g, ""));
     return Number.isFinite(v) ? Math.round(v * 1.07 + 1234).toLocaleString("en-US") : n;
   });
-  return honestText({
+  const text = honestText({
     ...r,
-    facts: r.facts.map((f) => (f.display === h.display ? { ...f, display: changed } : f)),
+    facts: r.facts.map((f) => (f.display === h.display ? { ...f, display: invented } : f)),
   });
+  return { text, invented };
 }
+
+export const liarText = (r: PromptResult) => lie(r).text;

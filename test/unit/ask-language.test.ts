@@ -52,6 +52,11 @@ describe("four languages in, typed queries out; answers in the asker's language"
     ["are we on track for our revenue goal", { measure: "revenue", compare: "target" }],
     ["revenue this month compared to last", { measure: "revenue", compare: "previous_period" }],
     ["QTD revenue", { measure: "revenue", window: { kind: "relative", unit: "quarter", offset: 0 } }],
+    // The suggestions Keel offers after "I didn't understand" must themselves be understood.
+    ["muéstrame mis tratos", { measure: "deals", filters: { ownerId: v.me } }],
+    ["zeig mir meine Deals", { measure: "deals", filters: { ownerId: v.me } }],
+    ["أرني صفقاتي", { measure: "deals", filters: { ownerId: v.me } }],
+    ["muéstrame los tratos abiertos", { measure: "deals" }],
   ])("%s", (text, want) => {
     expect(q(text)).toMatchObject(want);
   });

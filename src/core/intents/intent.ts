@@ -20,7 +20,8 @@ const k = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
  * `toIntent`), the dispatcher routes them by `kind`.
  */
 export const intentSchema = z.discriminatedUnion("kind", [
-  k("help", { topic: z.string().optional() }),
+  /** `lang`: the help word's language ("ayuda" → es), so the answer is in it. */
+  k("help", { topic: z.string().optional(), lang: z.enum(["en", "es", "de", "ar"]).optional() }),
   k("coach.message", { text: z.string() }),
   k("unknown", { text: z.string(), suggestion: z.string().optional() }),
   k("usage.error", { command: z.string(), message: z.string() }),

@@ -54,6 +54,12 @@ export function parseText(input: string): ParseResult {
     case "help":
     case "?":
       return { kind: "help", topic: rest[0] };
+    case "ayuda":
+      return { kind: "help", topic: rest[0], lang: "es" };
+    case "hilfe":
+      return { kind: "help", topic: rest[0], lang: "de" };
+    case "مساعدة":
+      return { kind: "help", topic: rest[0], lang: "ar" };
     case "deals": {
       const out: { kind: "deals.list"; owner?: string; stage?: string; stuck?: boolean } = {
         kind: "deals.list",

@@ -51,6 +51,21 @@ describe("conversation context: follow-ups, entities and numbered choices", () =
   const conv = (channel: Origin["channel"] = "console") => ({ channel, conversationId: `c-${randomUUID()}` });
   const meta = (r: Reply) => (r.meta ?? {}) as Record<string, unknown>;
 
+  it("a Spanish conversation keeps Spanish for a bad number, an unknown word and a dangling 'remind them'", async () => {
+    const c = conv();
+    const list = await say("owner@demo.example", "muéstrame los tratos abiertos", c);
+    expect(meta(list).lang).toBe("es");
+    const n = (meta(list).rows as unknown[]).length;
+    expect(n).toBeGreaterThan(1);
+    expect((await say("owner@demo.example", "99", c)).text).toBe(`Elige un número del 1 al ${n}.`);
+    expect((await say("owner@demo.example", "dels", c)).text).toMatch(/^No conozco «dels»/);
+    const c2 = conv();
+    await say("owner@demo.example", "¿cuánto dinero cobramos este mes?", c2);
+    expect((await say("owner@demo.example", "recuérdales", c2)).text).toMatch(/^¿A quién/);
+    // An answer that expired its choices still answers in the conversation's language.
+    expect((await say("owner@demo.example", "3", c2)).text).toMatch(/^Ahora mismo no hay ninguna lista/);
+  });
+
   it('"and last month?" re-runs the last query with the new window (English, Spanish, German, Arabic)', async () => {
     for (const follow of ["and last month?", "y el mes pasado?", "und letzten Monat?", "والشهر الماضي؟"]) {
       const c = conv();

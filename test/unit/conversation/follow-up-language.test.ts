@@ -5,7 +5,9 @@ import {
   nextState,
   resolveFollowUp,
 } from "../../../src/core/features/conversation/index.js";
+import { helpReply } from "../../../src/core/features/help/reply.js";
 import type { Intent } from "../../../src/core/intents/intent.js";
+import { parseText } from "../../../src/core/intents/parse.js";
 
 const empty = (lang?: string): ConversationState => ({
   lastQuery: null,
@@ -88,5 +90,27 @@ describe("follow-up and clarifying messages in the asker's language", () => {
     expect(writtenIn("Fjord Seafood: $41,250.", "de")).toBe(true);
     expect(writtenIn("الإيرادات في أكتوبر 41,250 دولار", "ar")).toBe(true);
     expect(writtenIn("Revenue was $41,250", "ar")).toBe(false);
+  });
+});
+
+describe("help and 'did you mean' in the asker's language", () => {
+  const commands = [{ name: "deals", usage: "deals", summary: "open deals" }];
+  it.each([
+    ["ayuda", "es"],
+    ["hilfe", "de"],
+    ["مساعدة", "ar"],
+    ["help", undefined],
+  ])("%s asks for help in its own language", (word, lang) => {
+    expect(parseText(word)).toMatchObject({ kind: "help", ...(lang ? { lang } : {}) });
+  });
+
+  it.each([
+    ["es", /^No conozco «dels». ¿Quisiste decir `deals`\?$/, "Comandos"],
+    ["de", /^„dels“ kenne ich nicht. Meintest du `deals`\?$/, "Befehle"],
+    ["ar", /^لا أعرف «dels». هل تقصد `deals`؟$/, "الأوامر"],
+    ["en", /^I don't know "dels". Did you mean `deals`\?$/, "Commands"],
+  ] as const)("%s: the near miss and the command list", (lang, want, title) => {
+    expect(helpReply("console", commands, "deals", "dels", lang).text).toMatch(want);
+    expect(helpReply("console", commands, undefined, undefined, lang).sections?.[0]?.title).toBe(title);
   });
 });

@@ -49,6 +49,11 @@ const LEXICON: [RegExp, string][] = [
   [/\b(este año|dieses jahr|diesem jahr)\b|هذا العام|هذه السنة/g, " this year "],
   [/\b(año pasado|letztes jahr|letzten jahr|vorjahr)\b|العام الماضي|السنة الماضية/g, " last year "],
   [/أكثر/g, " most "],
+  // "muéstrame mis tratos", "zeig mir meine Deals", "أرني صفقاتي" (the suggestions Keel itself offers).
+  [/\b(muéstrame|muestrame|enséñame|zeig mir|zeige mir|zeig)\b|أرني|اعرض/g, " show "],
+  [/صفقاتي/g, " my deals "],
+  [/\b(mis|meine|meinen)\b/g, " my "],
+  [/\b(abiertos|abiertas|offene|offenen)\b|المفتوحة/g, " open "],
   [/صفقة/g, " deals "],
   [
     /\b(ingresos|ventas|facturación|umsatz|erlös|erlöse|einnahmen)\b|الإيرادات|المبيعات|ايرادات/g,

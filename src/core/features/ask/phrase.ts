@@ -80,6 +80,16 @@ function plain(text: string): string {
 /** List markers ("1.", "2)") number lines; they are not figures. */
 const withoutListMarkers = (text: string) => text.replace(/^\s*\d{1,2}[.)]\s+/gm, "");
 
+/** Names shown whole are blanked before figures are read (longest first, any case). */
+function withoutNames(text: string, names: string[]): string {
+  let out = text;
+  for (const n of [...new Set(names)].sort((a, b) => b.length - a.length)) {
+    if (n.length < 3) continue;
+    out = out.replace(new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "⟨name⟩");
+  }
+  return out;
+}
+
 type Check = { ok: true; used: string[] } | { ok: false; reason: PhraseRefusal; detail: string[] };
 
 /** Every check a model's phrasing must pass before anyone sees it. Pure. */
@@ -91,11 +101,14 @@ export function checkPhrasing(
   if (!text) return { ok: false, reason: "empty", detail: [] };
   if (text.length > MAX_CHARS) return { ok: false, reason: "too_long", detail: [String(text.length)] };
   if (!writtenIn(text, input.lang)) return { ok: false, reason: "wrong_language", detail: [] };
-  // Figures: exactly this turn's facts (and what the asker wrote themselves), nothing else.
-  const figures = checkFigures(withoutListMarkers(text), factContext(f.facts, input.question));
+  const names = f.rows.flatMap((r) => [r.name, r.owner ?? "", r.stage ?? ""]).filter(Boolean);
+  // Figures: exactly this turn's facts (and what the asker wrote themselves), nothing else. A number
+  // inside a name written whole ("Atrium — 1,200 m² tiles") is part of the name, as in the template.
+  const figuresText = withoutNames(withoutListMarkers(text), names);
+  const ctx = factContext(f.facts, input.question);
+  const figures = checkFigures(figuresText, ctx);
   if (!figures.ok)
     return { ok: false, reason: "unsupported_figure", detail: figures.unsupported.slice(0, 10) };
-  const names = f.rows.flatMap((r) => [r.name, r.owner ?? "", r.stage ?? ""]);
   const findings = checkOutput(text, {
     allowedDomains: input.allowedDomains,
     customerFacing: true,
@@ -105,7 +118,8 @@ export function checkPhrasing(
     return { ok: false, reason: findings[0]!.flag, detail: findings.slice(0, 5).map((x) => x.detail) };
   // The answer first: the headline figure (or the first row, by name) must be in the reply.
   if (f.headline) {
-    const said = figures.used.includes(f.headline.factId);
+    // Counted without the "too small to be a claim" allowance: "0 deals" states a headline of 0.
+    const said = checkFigures(figuresText, ctx, { trivialMax: -1 }).used.includes(f.headline.factId);
     const named = !f.headline.name || text.toLowerCase().includes(f.headline.name.toLowerCase());
     if (!said || !named) return { ok: false, reason: "no_answer", detail: [f.headline.factId] };
   }
