@@ -45,6 +45,12 @@ export const intentSchema = z.discriminatedUnion("kind", [
   k("draft.edit", { draftRef: z.string().min(1), body: z.string().optional() }),
   k("drafts.list", { status: z.string().optional() }),
   k("draft.history", { draftRef: z.string().min(1) }),
+  /** `calibration`: learned stage settings waiting for the owner's approval. */
+  k("calibration.show", {}),
+  k("calibration.decide", {
+    proposalRef: z.string().min(1).max(20),
+    decision: z.enum(["approve", "reject"]),
+  }),
   k("cashflow.forecast", {
     horizonDays: z.number().int().positive().optional(),
     bucket: z.enum(["week", "month"]).optional(),

@@ -119,6 +119,14 @@ export function parseText(input: string): ParseResult {
       if (rest[0]?.toLowerCase() === "history")
         return rest[1] ? { kind: "draft.history", draftRef: rest[1] } : usageError("drafts");
       return rest.length === 0 || rest[0] === "pending" ? { kind: "drafts.list" } : usageError("drafts");
+    case "calibration":
+    case "calibrate": {
+      const verb = rest[0]?.toLowerCase();
+      if (!verb || verb === "proposals" || verb === "show") return { kind: "calibration.show" };
+      if ((verb === "approve" || verb === "reject") && rest[1] && rest.length === 2)
+        return { kind: "calibration.decide", proposalRef: rest[1], decision: verb };
+      return usageError("calibration");
+    }
     case "cashflow": {
       const m = /^if\s+(.+?)\s+slips\s+(-?\d+)\s*(?:days?|d)?$/i.exec(restText);
       if (m) return { kind: "cashflow.forecast", scenario: { deal: m[1]!, slipDays: Number(m[2]) } };
