@@ -2,7 +2,11 @@
  * M3 monthly benchmark: our forecaster vs R's forecast::ets / thetaf / auto.arima (run in the same
  * invocation, in a parallel R process) and the original competition submissions.
  *
- *   npx tsx bench/forecast/m3.ts [--limit N] [--validate] [--models combo,ets,...] [--no-r] [--r-cache FILE] [--no-wait] [--no-write]
+ *   npx tsx bench/forecast/m3.ts [--limit N] [--sample K] [--validate] [--season M | --no-dates] [--arima] [--models combo,ets,...] [--no-r] [--r-cache FILE] [--no-wait] [--no-write]
+ *
+ * By default the forecaster gets each series' monthly dates (from the M3 start year/period) and
+ * finds the seasonal period itself; `--season 12` passes the period explicitly, `--no-dates` gives it
+ * neither, so the period must be read from the data.
  *
  * --validate never reads the test rows: it holds out the last 18 training points instead. Use it
  * to compare design choices; the plain run scores the real test rows.
@@ -71,13 +75,43 @@ function summary(s: Score): Record<string, number | null> {
   };
 }
 
-function loadSeries(validate: boolean, limit: number): { id: string; train: number[]; test: number[] }[] {
+/** Monthly dates of each series from the meta file's start year and period. */
+function loadStarts(): Map<string, { year: number; month: number }> {
+  const lines = readFileSync(join(DATA, "m3-monthly-dev-meta.csv"), "utf8").trim().split("\n");
+  const head = (lines[0] as string).split(",");
+  const col = (name: string) => head.indexOf(name);
+  const out = new Map<string, { year: number; month: number }>();
+  for (const line of lines.slice(1)) {
+    const f = line.split(",");
+    out.set(f[col("series_id")] as string, {
+      year: Number(f[col("start_year")]),
+      month: Number(f[col("start_period")]),
+    });
+  }
+  return out;
+}
+
+function monthlyDates(start: { year: number; month: number }, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = start.month - 1 + i;
+    return `${start.year + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}-01`;
+  });
+}
+
+function loadSeries(
+  validate: boolean,
+  limit: number,
+): { id: string; train: number[]; test: number[]; dates: string[] }[] {
   const parsed = parseSeriesCsv(readFileSync(join(DATA, "m3-monthly-dev.csv"), "utf8"));
   if (!parsed.ok) throw new Error(parsed.reason);
+  const starts = loadStarts();
   return parsed.value.slice(0, limit).map((s: ParsedSeries) => {
-    const train = s.values.map((v) => v ?? Number.NaN);
-    if (validate) return { id: s.id, train: train.slice(0, -H), test: train.slice(-H) };
-    return { id: s.id, train, test: s.test.map((v) => v ?? Number.NaN) };
+    const all = s.values.map((v) => v ?? Number.NaN);
+    const train = validate ? all.slice(0, -H) : all;
+    const test = validate ? all.slice(-H) : s.test.map((v) => v ?? Number.NaN);
+    const start = starts.get(s.id);
+    if (!start) throw new Error(`${s.id}: no start date in the meta file`);
+    return { id: s.id, train, test, dates: monthlyDates(start, train.length) };
   });
 }
 
@@ -117,7 +151,12 @@ async function main(): Promise<void> {
   const validate = flag("--validate");
   const limit = Number(arg("--limit") ?? 714);
   const models = arg("--models")?.split(/,(?![^(]*\))/);
-  const series = loadSeries(validate, limit);
+  const season = arg("--season") === undefined ? undefined : Number(arg("--season"));
+  const noDates = flag("--no-dates");
+  const withArima = flag("--arima");
+  const sample = Number(arg("--sample") ?? 1);
+  // --sample K keeps every K-th series (all types, for design comparisons on a busy machine).
+  const series = loadSeries(validate, limit).filter((_, i) => i % sample === 0);
   const mode = validate ? "validate" : "test";
   const resultsDir = join(here, "..", "results");
   mkdirSync(resultsDir, { recursive: true });
@@ -132,18 +171,29 @@ async function main(): Promise<void> {
     { f: number[]; lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[]; ms: number }
   >();
   const modelCounts = new Map<string, number>();
+  const seasonCounts = new Map<string, number>();
   const t0 = Date.now();
   for (const [i, s] of series.entries()) {
     const start = performance.now();
-    const res = await forecast(s.train, { horizon: H, season: M, models });
+    const res = await forecast(s.train, {
+      horizon: H,
+      models,
+      ...(season !== undefined ? { season } : noDates ? {} : { dates: s.dates }),
+      ...(withArima ? { arima: true } : {}),
+    });
     ours.ms.push(performance.now() - start);
     if (!res.ok) {
       console.error(`${s.id}: ${res.reason}`);
       continue;
     }
     const v = res.value;
-    const key = v.model.replace(/\(.*$/, "");
+    const key =
+      v.model.includes("ARIMA") && v.model.startsWith("Combination")
+        ? "Combination with ARIMA"
+        : v.model.replace(/\(.*$/, "");
     modelCounts.set(key, (modelCounts.get(key) ?? 0) + 1);
+    const sk = `${v.seasonFrom}:${v.seasons.join("+") || "none"}`;
+    seasonCounts.set(sk, (seasonCounts.get(sk) ?? 0) + 1);
     score(ours, s.train, s.test, v.forecast, v.lower80, v.upper80, v.lower95, v.upper95);
     oursById.set(s.id, {
       f: v.forecast,
@@ -259,7 +309,13 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     mode,
     horizon: H,
-    ours: { ...summary(ours), models: Object.fromEntries([...modelCounts].sort((a, b) => b[1] - a[1])) },
+    seasonInput:
+      season !== undefined ? `--season ${season}` : noDates ? "none (--no-dates)" : "monthly dates",
+    ours: {
+      ...summary(ours),
+      models: Object.fromEntries([...modelCounts].sort((a, b) => b[1] - a[1])),
+      seasons: Object.fromEntries([...seasonCounts].sort((a, b) => b[1] - a[1])),
+    },
     r,
     competition,
     rCache: wantR ? rFile : null,
@@ -268,7 +324,8 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify(result, null, 2));
   if (!flag("--no-write")) {
-    const tag = validate || series.length !== 714 ? `-${mode}-${series.length}` : "";
+    const inputTag = `${season !== undefined ? `-season${season}` : noDates ? "-nodates" : ""}${withArima ? "-arima" : ""}`;
+    const tag = `${validate || series.length !== 714 ? `-${mode}-${series.length}` : ""}${inputTag}`;
     writeFileSync(join(resultsDir, `forecast-m3${tag}.json`), `${JSON.stringify(result, null, 2)}\n`);
     const rowsMd = [
       ["Keel (ours)", summary(ours)] as const,
@@ -288,6 +345,8 @@ async function main(): Promise<void> {
       ...rowsMd,
       "",
       `Models chosen: ${[...modelCounts].map(([k, v]) => `${k} ${v}`).join(", ")}`,
+      "",
+      `Season input: ${result.seasonInput}; periods used: ${[...seasonCounts].map(([k, v]) => `${k} ${v}`).join(", ")}`,
       "",
     ].join("\n");
     writeFileSync(join(resultsDir, `forecast-m3${tag}.md`), md);

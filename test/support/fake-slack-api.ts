@@ -45,8 +45,23 @@ export interface FakeMessage {
   edits?: number;
 }
 
+/** A file taken through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  /** The length announced to getUploadURLExternal. */
+  length: number;
+  altText?: string;
+  /** Bytes received at the upload URL (the file part of a multipart body, or the raw body). */
+  bytes?: Buffer;
+  /** Set by completeUploadExternal. */
+  completed?: { channelId?: string; threadTs?: string; title?: string; initialComment?: string };
+}
+
 export class FakeSlackApi {
   readonly calls: FakeCall[] = [];
+  /** Files uploaded with the files.uploadV2 flow, by file id. */
+  readonly uploads = new Map<string, FakeUpload>();
   /** Bodies POSTed to response_url endpoints, by id. */
   readonly responses: { id: string; body: Record<string, unknown>; at: number }[] = [];
   readonly messages: FakeMessage[] = [];
@@ -122,7 +137,8 @@ export class FakeSlackApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const bodyBytes = Buffer.concat(chunks);
+    const raw = bodyBytes.toString("utf8");
     const path = (req.url ?? "").split("?")[0]!;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -155,9 +171,17 @@ export class FakeSlackApi {
       res.end(file);
       return;
     }
-    if (path.startsWith("/upload/")) {
+    if (path.startsWith("/upload/v1/")) {
+      // files.slack.com's upload URL: the bytes as a multipart file part (what @slack/web-api sends) or raw.
+      const upload = this.uploads.get(path.slice("/upload/v1/".length));
+      if (req.method !== "POST" || !upload) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("Not Found");
+        return;
+      }
+      upload.bytes = filePart(bodyBytes, String(req.headers["content-type"] ?? ""));
       res.writeHead(200, { "content-type": "text/plain" });
-      res.end("OK - uploaded");
+      res.end(`OK - ${upload.bytes.length}`);
       return;
     }
     if (!path.startsWith("/api/")) return send(404, { ok: false, error: "unknown_path" });
@@ -274,10 +298,41 @@ export class FakeSlackApi {
         return this.oauthAccess(p);
       case "apps.connections.open":
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: "invalid_auth" };
-      case "files.getUploadURLExternal":
-        return { ok: true, upload_url: `${this.base}/upload/F0CHART`, file_id: "F0CHART" };
-      case "files.completeUploadExternal":
-        return { ok: true, files: [{ id: "F0CHART", title: "chart" }] };
+      case "files.getUploadURLExternal": {
+        // filename and length are required (docs.slack.dev/reference/methods/files.getUploadURLExternal).
+        const length = Number(p.length);
+        if (typeof p.filename !== "string" || !p.filename || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: "invalid_arguments" };
+        const id = `F0${String(this.uploads.size + 1).padStart(9, "0")}`;
+        this.uploads.set(id, {
+          id,
+          filename: p.filename,
+          length,
+          ...(typeof p.alt_text === "string" ? { altText: p.alt_text } : {}),
+        });
+        return { ok: true, upload_url: `${this.base}/upload/v1/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const files = (typeof p.files === "string" ? JSON.parse(p.files) : p.files) as
+          | { id: string; title?: string }[]
+          | undefined;
+        if (!Array.isArray(files) || files.length === 0) return { ok: false, error: "invalid_arguments" };
+        // A file whose bytes never arrived, or arrived short of the announced length, is not shared.
+        for (const f of files) {
+          const u = this.uploads.get(f.id);
+          if (!u?.bytes || u.bytes.length !== u.length) return { ok: false, error: "file_not_found" };
+        }
+        for (const f of files) {
+          const u = this.uploads.get(f.id)!;
+          u.completed = {
+            ...(p.channel_id ? { channelId: String(p.channel_id) } : {}),
+            ...(p.thread_ts ? { threadTs: String(p.thread_ts) } : {}),
+            ...(f.title ? { title: f.title } : {}),
+            ...(p.initial_comment ? { initialComment: String(p.initial_comment) } : {}),
+          };
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? "" })) };
+      }
       default:
         return { ok: true };
     }
@@ -310,6 +365,26 @@ function viewProblems(view: unknown): string[] {
     }
   });
   return out;
+}
+
+/** The file part of a multipart/form-data body (the first part with a filename, else the first), or the body itself. */
+function filePart(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!contentType.startsWith("multipart/form-data") || !boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const parts: { headers: string; data: Buffer }[] = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length + 2; // past the delimiter and its CRLF
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start, next - 2); // minus the CRLF before the next delimiter
+    const split = part.indexOf("\r\n\r\n");
+    if (split >= 0)
+      parts.push({ headers: part.subarray(0, split).toString("utf8"), data: part.subarray(split + 4) });
+    at = next;
+  }
+  return (parts.find((p) => /filename=/i.test(p.headers)) ?? parts[0])?.data ?? body;
 }
 
 function parseParams(raw: string, contentType: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { unicodeChart } from "../../core/kernel/chart/index.js";
 import { markdownToPlain } from "../../core/kernel/markdown/index.js";
 import { chunkText } from "../../core/kernel/render/chunk.js";
 import type { Reply } from "../../core/ports/reply.js";
@@ -22,7 +23,11 @@ export function renderConsole(reply: Reply): string {
     if (s.text) out.push(stripMarkdown(s.text));
     for (const f of s.fields ?? []) out.push(`  ${f.label}: ${stripMarkdown(f.value)}`);
   }
-  if (reply.image)
+  if (reply.image?.charts?.length) {
+    // The terminal shows no images: the same chart data drawn as text rows.
+    for (const c of reply.image.charts) out.push("", unicodeChart(c));
+    if (reply.image.path) out.push(`[chart saved to ${reply.image.path}]`);
+  } else if (reply.image)
     out.push("", `[chart: ${reply.image.alt}${reply.image.path ? ` — saved to ${reply.image.path}` : ""}]`);
   if (reply.actions?.length) {
     out.push(

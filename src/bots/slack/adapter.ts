@@ -203,11 +203,8 @@ export class SlackAdapter implements ChatAdapter {
     return ids;
   }
 
-  private async uploadImage(
-    ws: Workspace,
-    opts: PostOptions,
-    image: NonNullable<Reply["image"]>,
-  ): Promise<void> {
+  /** Shares a reply's chart in a channel (files.uploadV2); a failure is logged, never thrown. */
+  async uploadImage(ws: Workspace, opts: PostOptions, image: NonNullable<Reply["image"]>): Promise<void> {
     try {
       await ws.client.filesUploadV2({
         channel_id: opts.channel,

@@ -397,8 +397,15 @@ export async function answerCommand(
       if (isLate) reply = late(reply);
       const ephemeral =
         Boolean(reply.ephemeral) || isPrivateCommand(c.command, c.text) || args.kind === "help";
-      const { messages } = await ctx.adapter.prepare(reply, w.teamKey);
+      const image = reply.image?.pngBase64 ? reply.image : undefined;
+      // A shared file cannot be ephemeral: a private answer's chart is described in words instead.
+      const shown =
+        image && ephemeral
+          ? { ...reply, image: { alt: image.alt, ...(image.title ? { title: image.title } : {}) } }
+          : reply;
+      const { messages } = await ctx.adapter.prepare(shown, w.teamKey);
       await deliverCommand(ctx, w, turn, c, messages, ephemeral);
+      if (image && !ephemeral) await ctx.adapter.uploadImage(w, { channel: c.channelId }, image);
     },
     async () => {
       if (ws) await deliverCommand(ctx, ws, turn, c, [{ text: SORRY_TEXT } as SlackMessage], true);

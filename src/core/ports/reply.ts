@@ -1,4 +1,5 @@
 import type { IntentArgs } from "../intents/intent.js";
+import type { ChartInput } from "../kernel/chart/index.js";
 
 /**
  * The neutral reply every feature returns. Channels render it natively (Slack Block Kit, WhatsApp
@@ -23,6 +24,8 @@ export interface ReplyImage {
   path?: string;
   alt: string;
   title?: string;
+  /** The data drawn (one or more charts), for channels that draw text instead (console). */
+  charts?: ChartInput[];
 }
 
 /** What pressing an action does: an intent payload minus its origin. Adapters never trust it from the wire;

@@ -4,6 +4,7 @@ import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { cashHeadline } from "./cash-text.js";
+import { cashFanImage } from "./chart.js";
 import { cashflowReport } from "./report.js";
 
 /**
@@ -16,7 +17,12 @@ export async function cashBalanceForecastReply(deps: Deps, actor: Actor, weeks =
   const o = r.outlook;
   const c = r.currency;
   const bands = o.bands.filter((b) => b.day > 0 && b.day % 7 === 0).slice(0, h);
+  const image = await cashFanImage(o).catch((err: unknown) => {
+    deps.logger.warn({ err }, "cash fan chart failed; answering with text only");
+    return null;
+  });
   return {
+    ...(image ? { image } : {}),
     text:
       `Cash balance for the next ${plural(h, "week")} from the cash engine (not a curve fit of past balances: ` +
       `it knows the open invoices, the pipeline and the burn).\n${cashHeadline(o)}`,

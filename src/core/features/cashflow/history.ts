@@ -71,7 +71,8 @@ export async function forecastCollections(
   let steps = 0;
   for (let s = current; s <= last.end; s = periodAfter(s, kind)) steps++;
   const values = history.periods.map((p) => p.amountMinor);
-  const res = await forecast(values, { horizon: steps });
+  // The periods' dates give the seasonality (monthly → 12).
+  const res = await forecast(values, { horizon: steps, dates: history.periods.map((p) => p.start) });
   if (!res.ok) return { ok: false, reason: res.reason };
   const f = res.value;
   const byBucket = buckets.map((b) => {

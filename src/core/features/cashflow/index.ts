@@ -6,6 +6,7 @@ export type { Calibration, CalibrationHistory, StageCalibration } from "./calibr
 export { calibrate, calibrationProposals, describeCalibration, summarizeCalibration } from "./calibration.js";
 export { monthlyFromExpenseSeries, projectCash, RUNWAY_CAP_DAYS, runwayDeltaDays } from "./cash.js";
 export { cashHeadline, cashRunwayText, runwayText } from "./cash-text.js";
+export { cashFanImage, cashFanInput, type FanView, fanView } from "./chart.js";
 export * from "./feature.js";
 export type { CollectionsHistory, HistoryForecast, PaymentRow } from "./history.js";
 export { collectionsHistory, forecastCollections, trailingMonthlyCollections } from "./history.js";

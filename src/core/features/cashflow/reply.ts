@@ -1,3 +1,4 @@
+import type { Deps } from "../../deps.js";
 import type { Handler } from "../../intents/dispatcher.js";
 import { formatMoney, formatNumber } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
@@ -7,8 +8,9 @@ import { cashBalanceForecastReply } from "./balance-forecast.js";
 import { balanceDay, balanceOnReply } from "./balance-reply.js";
 import { describeCalibration } from "./calibration.js";
 import { cashHeadline, cashRunwayText, pct, runwayText } from "./cash-text.js";
+import { cashFanImage } from "./chart.js";
 import { addDaysIso } from "./dates.js";
-import { bandOn } from "./outlook.js";
+import { bandOn, type CashOutlook } from "./outlook.js";
 import type { CashflowReport, ScenarioResult } from "./report.js";
 import { cashflowReport } from "./report.js";
 import type { DealProjection, RuleId, Runway } from "./types.js";
@@ -271,7 +273,26 @@ export function cashflowReply(r: CashflowReport): Reply {
   };
 }
 
-/** The `cashflow.forecast` intent: finance, managers, owners and viewers may read it (`cashflow.read`). */
+/**
+ * Adds the balance fan chart to a cash reply. A chart that cannot be drawn leaves the text answer
+ * (which carries every figure) and a log line.
+ */
+export async function withFanChart(
+  deps: Deps,
+  reply: Reply,
+  outlook: CashOutlook,
+  opts: { until?: string } = {},
+): Promise<Reply> {
+  try {
+    const image = await cashFanImage(outlook, opts);
+    return image ? { ...reply, image } : reply;
+  } catch (err) {
+    deps.logger.warn({ err }, "cash fan chart failed; answering with text only");
+    return reply;
+  }
+}
+
+/** The `cashflow.forecast` intent: finance, managers and owners may read it (`cashflow.read`). */
 export const cashflowHandler: Handler<"cashflow.forecast"> = async (deps, intent, actor) => {
   if (intent.weeks) return cashBalanceForecastReply(deps, actor, intent.weeks);
   if (intent.on) {
@@ -283,7 +304,7 @@ export const cashflowHandler: Handler<"cashflow.forecast"> = async (deps, intent
       at: [day.on],
       userId: actor.userId,
     });
-    return balanceOnReply(r, day);
+    return withFanChart(deps, balanceOnReply(r, day), r.outlook, { until: day.on });
   }
   const report = await cashflowReport(deps, actor.tenantId, {
     horizonDays: intent.horizonDays,
@@ -291,5 +312,5 @@ export const cashflowHandler: Handler<"cashflow.forecast"> = async (deps, intent
     scenario: intent.scenario,
     userId: actor.userId,
   });
-  return cashflowReply(report);
+  return withFanChart(deps, cashflowReply(report), report.outlook);
 };

@@ -3,7 +3,14 @@ import type { Deps } from "../../deps.js";
 import { tenants } from "../../infra/db/schema/index.js";
 import type { LlmClient } from "../../ports/llm.js";
 import type { Runway } from "../cashflow/index.js";
-import { cashflowReport, cashHeadline, cashRunwayText, runwayText } from "../cashflow/index.js";
+import {
+  cashflowReport,
+  cashHeadline,
+  cashRunwayText,
+  type FanView,
+  fanView,
+  runwayText,
+} from "../cashflow/index.js";
 import { forecast } from "../forecast/index.js";
 import {
   type ApprovalsData,
@@ -36,6 +43,8 @@ export interface CashPart {
   band: { p10: number; p90: number } | null;
   next: { days: number; weightedMinor: number }[];
   positions: { label: string; end: string; balanceMinor: number }[];
+  /** The simulated balance bands by week (the fan chart). */
+  fan: FanView;
 }
 
 export interface RevenuePart {
@@ -44,7 +53,15 @@ export interface RevenuePart {
   unit: string;
   dates: string[];
   actual: number[];
-  forecast: { model: string; smape: number; point: number[]; lower80: number[]; upper80: number[] };
+  forecast: {
+    model: string;
+    smape: number;
+    point: number[];
+    lower80: number[];
+    upper80: number[];
+    lower95?: number[];
+    upper95?: number[];
+  };
 }
 
 export interface DigestData {
@@ -87,7 +104,7 @@ async function revenuePart(series: readonly SeriesData[]): Promise<Part<RevenueP
     return { ok: false, note: "No daily revenue series with four weeks of history to forecast." };
   const res = await forecast(s.values, {
     horizon: REVENUE_HORIZON_DAYS,
-    season: 7,
+    dates: s.dates,
     models: DIGEST_FORECAST_MODELS,
   });
   if (!res.ok) return { ok: false, note: `Revenue forecast unavailable: ${res.reason}` };
@@ -105,6 +122,8 @@ async function revenuePart(series: readonly SeriesData[]): Promise<Part<RevenueP
       point: f.forecast,
       lower80: f.lower80,
       upper80: f.upper80,
+      lower95: f.lower95,
+      upper95: f.upper95,
     },
   };
 }
@@ -144,6 +163,7 @@ export async function composeDigest(
       })(),
       next: r.next.map((n) => ({ days: n.days, weightedMinor: n.weightedMinor })),
       positions: r.cash.positions,
+      fan: fanView(r.outlook),
     };
   });
   const db = await deps.db.tenantTx(tenantId, async (tx) => ({

@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type ChartInput, chartGeometry, renderChartPng } from "../../kernel/chart/index.js";
 import { formatCostMicros, formatMoney, formatNumber } from "../../kernel/format.js";
 import { bold } from "../../kernel/markdown/index.js";
 import { plural } from "../../kernel/text.js";
 import type { Field, Reply, ReplyImage, Section } from "../../ports/reply.js";
-import { type ChartInput, chartGeometry } from "./chart.js";
+import { cashFanInput } from "../cashflow/index.js";
 import type { DigestData } from "./compose.js";
-import { renderChartPng } from "./png.js";
 
 /** Days of actual revenue shown before the forecast. */
 export const CHART_ACTUAL_DAYS = 42;
@@ -138,6 +138,25 @@ function llmSection(d: DigestData): Section {
   };
 }
 
+/**
+ * The digest's charts, stacked in one image: the cash balance fan chart (only where the audience may
+ * see cash — `digestFor` has already hidden it otherwise) and revenue vs its forecast with intervals.
+ */
+export function digestCharts(d: DigestData): ChartInput[] {
+  const out: ChartInput[] = [];
+  if (d.cash.ok) {
+    const fan = cashFanInput(d.cash.fan);
+    if (fan) out.push(fan);
+  }
+  const revenue = d.revenue.ok ? digestChartInput(d) : null;
+  if (revenue) out.push(revenue);
+  if (!out.length) {
+    const fallback = digestChartInput(d);
+    if (fallback) out.push(fallback);
+  }
+  return out;
+}
+
 /** The chart data: revenue vs its forecast when there is a revenue series, else the cash projection. */
 export function digestChartInput(d: DigestData): ChartInput | null {
   if (d.revenue.ok) {
@@ -151,8 +170,16 @@ export function digestChartInput(d: DigestData): ChartInput | null {
       title: `${r.name}: last ${plural(dates.length, "day")} and ${future.length}-day forecast`,
       labels: [...dates, ...future],
       actual: r.actual.slice(-CHART_ACTUAL_DAYS),
-      forecast: { point: r.forecast.point, lower: r.forecast.lower80, upper: r.forecast.upper80 },
+      forecast: {
+        point: r.forecast.point,
+        lower: r.forecast.lower80,
+        upper: r.forecast.upper80,
+        ...(r.forecast.lower95 && r.forecast.upper95
+          ? { lower95: r.forecast.lower95, upper95: r.forecast.upper95 }
+          : {}),
+      },
       unit: r.unit,
+      ...(r.forecast.lower95 ? { legend: "forecast, 80 % and 95 % intervals" } : {}),
     };
   }
   if (d.cash.ok && d.cash.positions.length > 1) {
@@ -205,13 +232,15 @@ export async function digestImage(
   d: DigestData,
   opts: { saveDir?: string; name?: string } = {},
 ): Promise<(ReplyImage & { renderer: string }) | null> {
-  const input = digestChartInput(d);
-  if (!input) return null;
-  const chart = await renderChartPng(chartGeometry(input, 640, 320));
+  const charts = digestCharts(d);
+  if (!charts.length) return null;
+  const chart = await renderChartPng(charts.map((c) => chartGeometry(c, 640, 320)));
+  const title = charts.map((c) => c.title).join(" · ");
   const image: ReplyImage & { renderer: string } = {
     pngBase64: chart.png.toString("base64"),
-    alt: input.title,
-    title: input.title,
+    alt: title,
+    title,
+    charts,
     renderer: chart.renderer,
   };
   if (opts.saveDir) {

@@ -1,9 +1,12 @@
 import type { Deps } from "../../deps.js";
+import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { findAndLoad } from "../series/index.js";
+import { chartImage, forecastChartInput } from "./chart.js";
 import { describeForecast } from "./describe.js";
 import { forecast } from "./engine.js";
+import type { ForecastResult } from "./types.js";
 
 /** Metrics that are levels or ratios are averaged per week; flows (money in, orders, visits) are summed. */
 export function isLevelMetric(key: string, unit: string): boolean {
@@ -31,6 +34,24 @@ export function toWeekly(
   return { weekStarts: full, values: full.map((k) => (level ? weeks.get(k)!.sum / 7 : weeks.get(k)!.sum)) };
 }
 
+const fmtPlain = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2));
+
+const ADJECTIVE: Record<NonNullable<ForecastResult["frequency"]>, string> = {
+  day: "daily",
+  week: "weekly",
+  month: "monthly",
+  quarter: "quarterly",
+  year: "yearly",
+};
+
+/** Where the seasonality came from, in words. */
+export function seasonText(f: Pick<ForecastResult, "seasons" | "seasonFrom" | "frequency">): string {
+  const periods = f.seasons.length ? `seasonal period ${f.seasons.join(" and ")}` : "no seasonal period";
+  if (f.seasonFrom === "dates") return `${periods} from the ${ADJECTIVE[f.frequency ?? "day"]} dates`;
+  if (f.seasonFrom === "data") return `${periods} found in the data (autocorrelation test)`;
+  return `${periods} as given`;
+}
+
 /** `forecast <metric> [weeks]`: weekly forecast with intervals and the backtest error in words. */
 export async function forecastMetricReply(
   deps: Deps,
@@ -50,9 +71,26 @@ export async function forecastMetricReply(
       ? toWeekly(dates, values, isLevelMetric(series.key, series.unit))
       : { weekStarts: dates, values };
   const periodLabel = series.frequency === "month" ? "month" : "week";
-  const res = await forecast(weekly.values, { horizon: h, season: periodLabel === "week" ? 52 : 12 });
+  // The dates say the seasonal periods (weekly → 52 once three years are there, monthly → 12).
+  const res = await forecast(weekly.values, { horizon: h, dates: weekly.weekStarts });
   if (!res.ok) return { text: `I can't forecast ${series.name} yet: ${res.reason}` };
   const f = res.value;
+  const title = `${series.name}: ${plural(h, periodLabel)} ahead`;
+  const image = await chartImage(
+    [
+      forecastChartInput({
+        title,
+        dates: weekly.weekStarts,
+        values: weekly.values,
+        result: f,
+        unit: series.unit,
+      }),
+    ],
+    `${title}, forecast ${fmtPlain(f.forecast[0]!)} to ${fmtPlain(f.forecast[h - 1]!)} with 80 % range ${fmtPlain(f.lower80[h - 1]!)}–${fmtPlain(f.upper80[h - 1]!)} at the end`,
+  ).catch((err: unknown) => {
+    deps.logger.warn({ err, metric: series.key }, "forecast chart failed; answering with text only");
+    return null;
+  });
   const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2));
   return {
     text: describeForecast(f, { metricName: series.name.toLowerCase(), unit: series.unit, periodLabel }),
@@ -67,9 +105,12 @@ export async function forecastMetricReply(
       },
       {
         label: "Forecast model",
-        detail: `${f.model}, chosen by rolling-origin backtest (sMAPE ${f.backtest.smape.toFixed(1)} % over ${f.backtest.origins} origins)`,
+        detail: `${f.model}, chosen by rolling-origin backtest (sMAPE ${f.backtest.smape.toFixed(1)} % over ${f.backtest.origins} origins); ${seasonText(f)}`,
       },
     ],
+    ...(image
+      ? { image: { pngBase64: image.pngBase64, alt: image.alt, title: image.title, charts: image.charts } }
+      : {}),
     meta: {
       metric: series.key,
       model: f.model,
@@ -80,6 +121,9 @@ export async function forecastMetricReply(
       lower95: f.lower95,
       upper95: f.upper95,
       backtest: f.backtest,
+      seasons: f.seasons,
+      seasonFrom: f.seasonFrom,
+      chartRenderer: image?.renderer ?? null,
     },
   };
 }

@@ -36,8 +36,13 @@ function etsOutput(fit: EtsFit, h: number, name = etsName(fit.spec)): ModelOutpu
   };
 }
 
+const MAX_ETS_SEASON = 24;
+
 /** Automatic ETS selected by AICc (in backtests: the form chosen on the full history, refitted). */
 export const ets: ModelFn = (y, m, h, ctx) => {
+  // Seasonal ETS states beyond two dozen (weekly data's 52) are neither estimable nor fast: as R's
+  // `ets` refuses them, the long pattern is taken out by decomposition and ETS models the rest.
+  if (m > MAX_ETS_SEASON) return onAdjusted(y, m, (adj) => ets(adj, 1, h, ctx));
   // Two-stage selection (see autoEtsRefined): nearly the accuracy of optimising every form fully,
   // at a fraction of the time.
   const fit = ctx.etsSpec ? fitEts(y, ctx.etsSpec, m) : autoEtsRefined(y, m);

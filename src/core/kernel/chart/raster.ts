@@ -98,15 +98,35 @@ export function encodePng(w: number, h: number, rgbPixels: Uint8Array): Buffer {
 
 /** Draws the chart geometry without text and returns PNG bytes. */
 export function rasterizeChart(g: ChartGeometry): Buffer {
+  return encodePng(g.width, g.height, drawChart(g));
+}
+
+/** Charts of the same width stacked top to bottom in one PNG (rows are contiguous, so pixels concatenate). */
+export function rasterizeCharts(gs: readonly ChartGeometry[]): Buffer {
+  const width = (gs[0] as ChartGeometry).width;
+  if (gs.some((g) => g.width !== width)) throw new Error("stacked charts must share a width");
+  const px = gs.map(drawChart);
+  const all = new Uint8Array(px.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of px) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return encodePng(width, all.length / (width * 3), all);
+}
+
+function drawChart(g: ChartGeometry): Uint8Array {
   const c = CHART_COLORS;
   const cv = new Canvas(g.width, g.height, rgb(c.background));
   const { left, right, bottom } = g.plot;
   for (const t of g.yTicks) cv.line({ x: left, y: t.y }, { x: right, y: t.y }, rgb(c.grid));
   for (const t of g.xTicks) cv.line({ x: t.x, y: bottom }, { x: t.x, y: bottom + 5 }, rgb(c.axis));
+  cv.polygon(g.band95, rgb(c.band95));
   cv.polygon(g.band, rgb(c.band));
+  if (g.zeroY !== null) cv.line({ x: left, y: g.zeroY }, { x: right, y: g.zeroY }, rgb(c.zero), 1, [3, 3]);
   cv.polyline(g.actual, rgb(c.actual), 2);
   cv.polyline(g.forecast, rgb(c.forecast), 2, [6, 4]);
   cv.line({ x: left, y: bottom }, { x: right, y: bottom }, rgb(c.axis));
   cv.line({ x: left, y: g.plot.top }, { x: left, y: bottom }, rgb(c.axis));
-  return encodePng(g.width, g.height, cv.px);
+  return cv.px;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { type ChartGeometry, chartSvg } from "./chart.js";
-import { rasterizeChart } from "./raster.js";
+import { type ChartGeometry, stackedSvg } from "./chart.js";
+import { rasterizeCharts } from "./raster.js";
 
 export interface RenderedChart {
   png: Buffer;
@@ -54,11 +54,15 @@ function fonts(): Record<string, unknown> {
 }
 
 /**
- * Renders a chart to PNG without a browser: SVG → PNG with resvg when available, otherwise the
- * built-in rasteriser (no text). Never throws for a missing renderer.
+ * Renders a chart (or several of the same width, stacked) to PNG without a browser: SVG → PNG with
+ * resvg when available, otherwise the built-in rasteriser (no text). Never throws for a missing renderer.
  */
-export async function renderChartPng(g: ChartGeometry): Promise<RenderedChart> {
-  const svg = chartSvg(g);
+export async function renderChartPng(
+  chart: ChartGeometry | readonly ChartGeometry[],
+): Promise<RenderedChart> {
+  const gs: readonly ChartGeometry[] = Array.isArray(chart) ? chart : [chart as ChartGeometry];
+  if (gs.length === 0) throw new Error("no chart to render");
+  const svg = stackedSvg(gs);
   const mod = await loadResvg();
   if (mod?.renderAsync || mod?.Resvg) {
     try {
@@ -72,5 +76,5 @@ export async function renderChartPng(g: ChartGeometry): Promise<RenderedChart> {
       // fall through to the built-in renderer
     }
   }
-  return { png: rasterizeChart(g), svg, renderer: "builtin" };
+  return { png: rasterizeCharts(gs), svg, renderer: "builtin" };
 }
