@@ -341,4 +341,34 @@ describe("lossless CSV imports", () => {
     expect((await deal("Hamburg forklifts")).valueMinor).toBe(410_000);
     await d.db.orm.update(tenants).set({ settings: {} }).where(eq(tenants.id, t));
   });
+
+  it("a semicolon export from a German Excel: cells with decimal commas stay whole, ja/nein read as yes/no", async () => {
+    const invoicesCsv =
+      "\uFEFFnumber;customer;issued_on;due_on;amount\r\n" +
+      "RE-7;Kieler Werft;01.11.2026;01.12.2026;2.400,00\r\n" +
+      "RE-8;Lübecker Hafen;05.11.2026;05.12.2026;99,90\r\n";
+    const r = await importCsv(d, t, "invoices", invoicesCsv);
+    expect(r.messages).toEqual([]);
+    const rows = await q((tx) => tx.select().from(invoices));
+    expect(rows.find((i) => i.number === "RE-7")).toMatchObject({
+      amountMinor: 240_000,
+      issuedOn: "2026-11-01",
+      customer: "Kieler Werft",
+    });
+    expect(rows.find((i) => i.number === "RE-8")?.amountMinor).toBe(9_990);
+    const pay = await importCsv(
+      d,
+      t,
+      "payments",
+      "invoice_number;paid_on;amount;overpayment\nRE-8;10.11.2026;99,90;nein\n",
+    );
+    expect(pay.messages).toEqual([]);
+    const more = await importCsv(
+      d,
+      t,
+      "payments",
+      "invoice_number;paid_on;amount;overpayment\nRE-8;11.11.2026;5,00;vielleicht\n",
+    );
+    expect(more.messages).toEqual(['line 2, overpayment "vielleicht": expected yes or no']);
+  });
 });

@@ -136,8 +136,8 @@ export const email: CellParser<string> = (raw) =>
 
 export const yesNo: CellParser<boolean> = (raw) => {
   const v = raw.toLowerCase();
-  if (["true", "yes", "y", "1"].includes(v)) return ok(true);
-  if (["false", "no", "n", "0"].includes(v)) return ok(false);
+  if (["true", "yes", "y", "1", "ja", "j", "sí", "si", "x", "wahr", "verdadero"].includes(v)) return ok(true);
+  if (["false", "no", "n", "0", "nein", "falsch", "falso", "-"].includes(v)) return ok(false);
   return bad("yes or no");
 };
 

@@ -65,11 +65,32 @@ function asBadInput(e: unknown): unknown {
 
 const headerOf = (cells: string[]) => cells.map((h) => h.trim().toLowerCase());
 
+/**
+ * The separator a file uses, read from its header line: "," by default; ";" from European spreadsheet
+ * exports (where the comma is the decimal mark, so "12,50" must not split a cell); a tab from TSV.
+ * Counted outside quotes; the most frequent wins.
+ */
+export function sniffDelimiter(headerLine: string): "," | ";" | "\t" {
+  const counts = { ",": 0, ";": 0, "\t": 0 };
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch as keyof typeof counts]++;
+  }
+  const best = (Object.entries(counts) as [keyof typeof counts, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  return best[1] > counts[","] ? best[0] : ",";
+}
+
+const firstLine = (text: string) => text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+
 /** Parses a whole CSV text in memory (small files: forecasts, tests). Throws AppError(bad_input) on broken quoting. */
 export function parseCsv(text: string): CsvTable {
   let rows: Parsed[];
   try {
-    rows = csvParseSync().parse(text, OPTIONS) as unknown as Parsed[];
+    rows = csvParseSync().parse(text, {
+      ...OPTIONS,
+      delimiter: sniffDelimiter(firstLine(text)),
+    }) as unknown as Parsed[];
   } catch (e) {
     throw asBadInput(e);
   }
@@ -83,13 +104,46 @@ export function parseCsv(text: string): CsvTable {
  * then yields records as they are parsed.
  */
 export async function openCsv(source: Readable | string | AsyncIterable<string | Buffer>): Promise<CsvFile> {
-  const input =
+  const original =
     typeof source === "string"
       ? Readable.from([source])
       : source instanceof Readable
         ? source
         : Readable.from(source);
-  const parser = input.pipe(csvParse().parse(OPTIONS));
+  // Read up to the end of the header line (at most 64 KiB) to see which separator the file uses, then
+  // parse the whole stream — what was read first included — with it.
+  const chunks = original[Symbol.asyncIterator]() as AsyncIterator<string | Buffer>;
+  const head: Buffer[] = [];
+  let seen = 0;
+  let done = false;
+  try {
+    while (seen < 65_536) {
+      const n = await chunks.next();
+      if (n.done) {
+        done = true;
+        break;
+      }
+      const b = typeof n.value === "string" ? Buffer.from(n.value) : n.value;
+      head.push(b);
+      seen += b.length;
+      if (b.includes(10)) break;
+    }
+  } catch (e) {
+    throw asBadInput(e);
+  }
+  const delimiter = sniffDelimiter(firstLine(Buffer.concat(head).toString("utf8")));
+  const input = Readable.from(
+    (async function* () {
+      yield* head;
+      if (done) return;
+      for (;;) {
+        const n = await chunks.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    })(),
+  );
+  const parser = input.pipe(csvParse().parse({ ...OPTIONS, delimiter }));
   input.on("error", (e) => parser.destroy(e));
   const it = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
   let first: IteratorResult<Parsed>;
