@@ -31,14 +31,14 @@ export interface CloudHarness {
 export async function cloudHarness(
   env: Record<string, string> = {},
   clock?: Clock,
-  opts: { logger?: Logger; accessToken?: string } = {},
+  opts: { logger?: Logger; accessToken?: string; depsEnv?: Record<string, string> } = {},
 ): Promise<CloudHarness> {
   const accessToken = opts.accessToken ?? TOKEN;
   const graph = await startFakeGraphApi({ accessToken, phoneNumberId: PNID });
-  const d = await createTestDeps(
-    {},
-    { ...(clock ? { clock } : {}), ...(opts.logger ? { logger: opts.logger } : {}) },
-  );
+  const d = await createTestDeps(opts.depsEnv ?? {}, {
+    ...(clock ? { clock } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   await loadDemo(d);
   const c = loadConfig({
     WHATSAPP_TRANSPORT: "cloud",

@@ -28,6 +28,8 @@ export interface CloudWhatsapp {
   routes: ReturnType<typeof cloudWebhookRoutes>;
   /** Waits for webhook work still running after the acknowledgement. */
   drain(): Promise<void>;
+  /** The bounded queue of this number's turns (gauges: `queue="whatsapp_turns"`). */
+  queue: BoundedQueue;
 }
 
 /** Wires the Cloud API transport for one tenant: Graph client, adapter, inbound path and webhook routes. */
@@ -149,5 +151,5 @@ export function createCloudWhatsapp(
     onShed: shed,
     onStatuses: (s) => applyStatuses(deps, tenantId, s),
   });
-  return { adapter, routes, drain: () => serial.drain() };
+  return { adapter, routes, drain: () => serial.drain(), queue };
 }
