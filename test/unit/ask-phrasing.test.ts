@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerFacts, checkPhrasing, type QueryResult } from "../../src/core/features/ask/index.js";
+import { answerFacts, checkPhrasing, type QueryResult, toneOf } from "../../src/core/features/ask/index.js";
 
 /** A computed result as the executor returns it: overdue invoices by customer, top 3. */
 const ranked: QueryResult = {
@@ -120,5 +120,19 @@ describe("a model's phrasing of a computed result: shown only when it states exa
     expect(
       check("Fjord Seafood owes $41,250 — over your 10,000 limit.", ranked, "who owes more than 10,000").ok,
     ).toBe(true);
+  });
+});
+
+describe("the asker's tone, for the model to match", () => {
+  it.each([
+    ["whats the overdue total lol", "casual"],
+    ["how much is overdue", "casual"],
+    ["Could you please tell me the revenue for October?", "formal"],
+    ["¿Podría usted decirme los ingresos de octubre?", "formal"],
+    ["Können Sie mir den Umsatz im Oktober zeigen?", "formal"],
+    ["What was revenue in October?", "neutral"],
+    ["ما هي الإيرادات في أكتوبر", "neutral"],
+  ] as const)("%s → %s", (text, tone) => {
+    expect(toneOf(text)).toBe(tone);
   });
 });

@@ -203,6 +203,14 @@ export function parseText(input: string): ParseResult {
         : usageError("settings");
     case "sources":
     case "sources?":
+    case "fuentes":
+    case "fuentes?":
+    case "¿fuentes?":
+    case "quellen":
+    case "quellen?":
+    case "المصادر":
+    case "المصادر؟":
+    case "مصادر؟":
       return { kind: "sources.show" };
     case "sync":
     case "connectors": {

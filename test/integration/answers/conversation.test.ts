@@ -64,6 +64,11 @@ describe("conversation context: follow-ups, entities and numbered choices", () =
     expect((await say("owner@demo.example", "recuérdales", c2)).text).toMatch(/^¿A quién/);
     // An answer that expired its choices still answers in the conversation's language.
     expect((await say("owner@demo.example", "3", c2)).text).toMatch(/^Ahora mismo no hay ninguna lista/);
+    const c3 = conv();
+    expect(meta(await say("owner@demo.example", "ingresos del trimestre pasado", c3)).intent).toBe("ask");
+    expect((await say("owner@demo.example", "¿fuentes?", c3)).text).toMatch(
+      /^Fuentes de mi última respuesta/,
+    );
   });
 
   it('"and last month?" re-runs the last query with the new window (English, Spanish, German, Arabic)', async () => {

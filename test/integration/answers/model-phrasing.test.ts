@@ -122,6 +122,11 @@ describe("the model phrases the computed result; the checker decides whether any
       expect(r.say_first).toBe("answer.value");
       expect(r.facts.find((f) => f.id === "answer.value")?.display).toBe(usd(await overdueMinor()));
       expect(r.language).toBe("English");
+      // The asker typed in lower case: the model is asked to match a casual tone.
+      const system = phraseCalls()
+        .at(-1)!
+        .body.messages.find((m) => m.role === "system")!.content;
+      expect(system).toMatch(/in a casual, friendly/);
     });
 
     it("Spanish question → the model is asked for Spanish and its Spanish reply is shown", async () => {

@@ -3,7 +3,7 @@ export { type AskOutcome, askQuestion, isNonsense, loadVocabulary, renderResult 
 export { allowed, DEFINITIONS, type MeasureDefinition } from "./definitions.js";
 export { type ExecuteContext, executeQuery, type Figure, type QueryResult } from "./execute.js";
 export { type AnswerFacts, answerFacts, type PhraseFact } from "./facts.js";
-export { detectLanguage, guessLanguage, LANGS, type Lang, phrase, writtenIn } from "./language.js";
+export { detectLanguage, guessLanguage, LANGS, type Lang, phrase, toneOf, writtenIn } from "./language.js";
 export { checkModelQuery, type ModelRejection, parseWithModel } from "./model.js";
 export { followUpQuery, normalise, parseQuestion, parseWindow, type Vocabulary } from "./parse.js";
 export { checkPhrasing, type PhraseRefusal, phraseAnswer } from "./phrase.js";

@@ -10,6 +10,8 @@ const SKIP: ReadonlySet<string> = new Set(["sources.show", "help", "unknown", "u
 export interface RememberedSources {
   /** First line of the reply the sources belong to. */
   about: string;
+  /** The language that reply was written in (en, es, de, ar), for the "sources?" answer. */
+  lang?: string;
   kind: string;
   at: string;
   sources: Source[];
@@ -25,8 +27,10 @@ export async function rememberSources(
   reply: Reply,
   now: Date,
 ): Promise<void> {
+  const lang = (reply.meta as { lang?: unknown } | undefined)?.lang;
   const value: RememberedSources = {
     about: reply.text.split("\n")[0]!.slice(0, 160),
+    ...(typeof lang === "string" ? { lang } : {}),
     kind,
     at: now.toISOString(),
     sources: reply.sources ?? [],
@@ -43,17 +47,43 @@ export async function lastSources(
   return raw ? (JSON.parse(raw) as RememberedSources) : null;
 }
 
+type Words = { none: string; noFigures: (about: string) => string; head: (about: string) => string };
+/** In the language of the answer the sources belong to (the definitions themselves stay as written). */
+const WORDS: Record<string, Words> = {
+  en: {
+    none: "I have not given you any figures in this conversation yet.",
+    noFigures: (a) => `My last answer ("${a}") had no figures that need a source.`,
+    head: (a) => `Sources for my last answer ("${a}"):`,
+  },
+  es: {
+    none: "Todavía no te he dado ninguna cifra en esta conversación.",
+    noFigures: (a) => `Mi última respuesta («${a}») no tenía cifras que necesiten una fuente.`,
+    head: (a) => `Fuentes de mi última respuesta («${a}»):`,
+  },
+  de: {
+    none: "Ich habe dir in diesem Gespräch noch keine Zahlen genannt.",
+    noFigures: (a) => `Meine letzte Antwort („${a}“) hatte keine Zahlen, die eine Quelle brauchen.`,
+    head: (a) => `Quellen meiner letzten Antwort („${a}“):`,
+  },
+  ar: {
+    none: "لم أعطك أي أرقام في هذه المحادثة بعد.",
+    noFigures: (a) => `إجابتي الأخيرة («${a}») لم تتضمن أرقاماً تحتاج إلى مصدر.`,
+    head: (a) => `مصادر إجابتي الأخيرة («${a}»):`,
+  },
+};
+
 /** The reply to "sources?": where every figure of the previous answer in this conversation came from. */
 export async function sourcesReply(store: Store, tenantId: string, conversationId: string): Promise<Reply> {
   const last = await lastSources(store, tenantId, conversationId);
-  if (!last) return { text: "I have not given you any figures in this conversation yet." };
+  if (!last) return { text: WORDS.en!.none };
+  const w = WORDS[last.lang ?? "en"] ?? WORDS.en!;
   if (last.sources.length === 0)
     return {
-      text: `My last answer ("${last.about}") had no figures that need a source.`,
+      text: w.noFigures(last.about),
       meta: { about: last.kind },
     };
   return {
-    text: `Sources for my last answer ("${last.about}"):`,
+    text: w.head(last.about),
     fields: last.sources.map((s) => ({ label: s.label, value: s.detail })),
     sources: last.sources,
     meta: { about: last.kind, at: last.at },
