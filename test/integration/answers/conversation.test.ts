@@ -55,6 +55,9 @@ describe("conversation context: follow-ups, entities and numbered choices", () =
     const c = conv();
     const list = await say("owner@demo.example", "muéstrame los tratos abiertos", c);
     expect(meta(list).lang).toBe("es");
+    // No model configured: the template answers, untouched by the phrasing step.
+    expect(meta(list).phrasedBy).toBeUndefined();
+    expect(list.text).toMatch(/^Tratos/);
     const n = (meta(list).rows as unknown[]).length;
     expect(n).toBeGreaterThan(1);
     expect((await say("owner@demo.example", "99", c)).text).toBe(`Elige un número del 1 al ${n}.`);
