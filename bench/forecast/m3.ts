@@ -94,7 +94,8 @@ function loadStarts(): Map<string, { year: number; month: number }> {
 function monthlyDates(start: { year: number; month: number }, n: number): string[] {
   return Array.from({ length: n }, (_, i) => {
     const k = start.month - 1 + i;
-    return `${start.year + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}-01`;
+    // Series of unknown start begin in year 1 (written 0001 in ISO dates).
+    return `${String(start.year + Math.floor(k / 12)).padStart(4, "0")}-${String((k % 12) + 1).padStart(2, "0")}-01`;
   });
 }
 

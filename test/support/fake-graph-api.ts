@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { filePart } from "./multipart.js";
 
 /** One request the fake Graph API received. */
 export interface GraphCall {
@@ -11,10 +12,19 @@ export interface GraphCall {
   body: Record<string, unknown> | string;
 }
 
+/** Media uploaded with POST /{phone-number-id}/media: the file part's bytes and its declared type. */
+export interface GraphUpload {
+  id: string;
+  bytes: Buffer;
+  type: string;
+}
+
 export interface FakeGraphApi {
   /** Base URL like WHATSAPP_GRAPH_API_URL, e.g. http://127.0.0.1:1234/v21.0 */
   url: string;
   calls: GraphCall[];
+  /** Media uploaded for outbound messages, by media id. */
+  uploads: Map<string, GraphUpload>;
   /** Message sends only (POST /{phone-number-id}/messages), parsed. */
   messages(): Record<string, unknown>[];
   /** Inbound media the webhook refers to: GET /{media-id} answers its URL, the URL answers the bytes. */
@@ -26,10 +36,10 @@ export interface FakeGraphApi {
 }
 
 const read = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
+  new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 
@@ -49,8 +59,10 @@ export async function startFakeGraphApi(opts: {
   let seq = 0;
   const media = new Map<string, { bytes: Buffer; mimeType: string }>();
   let base = "";
+  const uploads = new Map<string, GraphUpload>();
   const server: Server = createServer(async (req, res) => {
-    const text = await read(req);
+    const raw = await read(req);
+    const text = raw.toString("utf8");
     const path = req.url ?? "/";
     const contentType = req.headers["content-type"];
     let body: Record<string, unknown> | string = text;
@@ -110,7 +122,10 @@ export async function startFakeGraphApi(opts: {
     if (path === `/${version}/${opts.phoneNumberId}/media`) {
       if (!contentType?.startsWith("multipart/form-data") || !text.includes('name="messaging_product"'))
         return graphError(400, 100, "Invalid parameter");
-      return send(200, { id: `media${++seq}` });
+      const id = `media${++seq}`;
+      const type = /name="type"\r\n\r\n([^\r]*)/.exec(text)?.[1] ?? "";
+      uploads.set(id, { id, bytes: filePart(raw, contentType), type });
+      return send(200, { id });
     }
     return graphError(400, 100, "Unknown path components");
   });
@@ -120,6 +135,7 @@ export async function startFakeGraphApi(opts: {
   return {
     url: `http://127.0.0.1:${port}/${version}`,
     calls,
+    uploads,
     messages: () =>
       calls
         .filter((c) => c.path.endsWith("/messages") && typeof c.body === "object")

@@ -22,11 +22,14 @@ export const fanView = (o: CashOutlook): FanView => ({
 
 /**
  * The fan chart of the cash balance: today's balance, then the simulated median with its P10–P90 band
- * at every weekly checkpoint (plus the horizon and any asked-for date) — the cash engine's own
+ * every 7 days (plus the last day: the horizon or the asked-for date) — the cash engine's own
  * bands, so the picture shows the same figures as the text. Amounts in major units.
  */
 export function cashFanInput(o: FanView, opts: { until?: string } = {}): ChartInput | null {
-  const ahead = o.bands.filter((b) => b.day > 0 && (!opts.until || b.on <= opts.until));
+  const inRange = o.bands.filter((b) => b.day > 0 && (!opts.until || b.on <= opts.until));
+  // Evenly spaced weeks (bucket ends would bunch the x axis), plus the last day asked about.
+  const lastDay = inRange.at(-1)?.day;
+  const ahead = inRange.filter((b) => b.day % 7 === 0 || b.day === lastDay);
   const start = o.bands.find((b) => b.day === 0);
   if (!start || ahead.length < 1) return null;
   const known = o.openingKnown;
@@ -53,6 +56,7 @@ export async function cashFanImage(
   const input = cashFanInput(o, opts);
   if (!input) return null;
   const last = o.bands.filter((b) => b.day > 0 && (!opts.until || b.on <= opts.until)).at(-1);
+  // (the fan's last point is this band: cashFanInput always keeps the last day)
   const c = o.currency;
   const alt = last
     ? `${input.title}: median ${formatMoney(last.p50, c)} on ${last.on}, P10 ${formatMoney(last.p10, c)}, P90 ${formatMoney(last.p90, c)}`

@@ -24,10 +24,17 @@ const MAX_MISSING_SHARE = 0.5;
 /** Share of gaps that must be whole steps of the frequency. */
 const MIN_CONFORMING = 0.9;
 
+/** Date.UTC, also for years 0–99 (which Date.UTC reads as 1900–1999; M3 dates unknown series from year 1). */
+function utc(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.getTime();
+}
+
 function parseDay(s: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s.trim());
   if (!m) return null;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const t = utc(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   const d = new Date(t);
   // Rejects 2026-02-30 and the like (Date.UTC rolls them over).
   if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) return null;
@@ -128,8 +135,8 @@ function addSteps(f: Frequency, t: number, k: number): string {
   const target = d.getUTCMonth() + k * per;
   const year = d.getUTCFullYear() + Math.floor(target / 12);
   const month = ((target % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay))).toISOString().slice(0, 10);
+  const lastDay = new Date(utc(year, month + 1, 0)).getUTCDate();
+  return new Date(utc(year, month, Math.min(d.getUTCDate(), lastDay))).toISOString().slice(0, 10);
 }
 
 /** The `h` dates after the last grid date. */

@@ -41,6 +41,7 @@ export function unicodeChart(input: ChartInput, opts: { width?: number; rows?: n
     const p = point[i] as number;
     const row = Array.from({ length: width }, (_, c): string => (c === zero ? "│" : " "));
     for (let c = col(Math.min(l, u)); c <= col(Math.max(l, u)); c++) row[c] = "░";
+    if (zero >= 0) row[zero] = "│";
     row[col(p)] = "●";
     lines.push(
       `${(labels[i] ?? `+${i + 1}`).padEnd(labelWidth)} ${row.join("")} ${compactNumber(p)} (${compactNumber(l)}–${compactNumber(u)})`,
