@@ -10,6 +10,10 @@ export interface GraphCall {
   contentType?: string;
   /** Parsed JSON for /messages; the raw text for multipart /media. */
   body: Record<string, unknown> | string;
+  /** When the request arrived (ms since epoch): pacing checks. */
+  at: number;
+  /** The message id answered to a message send. */
+  messageId?: string;
 }
 
 /** Media uploaded with POST /{phone-number-id}/media: the file part's bytes and its declared type. */
@@ -67,13 +71,15 @@ export async function startFakeGraphApi(opts: {
     const contentType = req.headers["content-type"];
     let body: Record<string, unknown> | string = text;
     if (contentType?.startsWith("application/json")) body = JSON.parse(text) as Record<string, unknown>;
-    calls.push({
+    const call: GraphCall = {
       method: req.method ?? "GET",
       path,
       authorization: req.headers.authorization,
       contentType,
       body,
-    });
+      at: Date.now(),
+    };
+    calls.push(call);
     const send = (status: number, json: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(json));
@@ -113,10 +119,12 @@ export async function startFakeGraphApi(opts: {
       // `to` (phone digits) or `recipient` (a business-scoped user id), as the Cloud API takes them.
       if (b.messaging_product !== "whatsapp" || !(b.to || b.recipient) || !b.type)
         return graphError(400, 100, "Invalid parameter");
+      const messageId = `wamid.FAKE${++seq}`;
+      call.messageId = messageId;
       return send(200, {
         messaging_product: "whatsapp",
         contacts: [b.to ? { input: b.to, wa_id: b.to } : { input: b.recipient, user_id: b.recipient }],
-        messages: [{ id: `wamid.FAKE${++seq}` }],
+        messages: [{ id: messageId }],
       });
     }
     if (path === `/${version}/${opts.phoneNumberId}/media`) {
