@@ -127,14 +127,12 @@ function summarize(
   // (the system is saturated by then), per second.
   const from = started + (seconds * 1000) / 2;
   const to = started + seconds * 1000;
-  const answerAt = r.slack.answerMs.map((ms, i) => ({ ms, i }));
   const slack = c.deliveries.filter((d) => d.kind === "slack");
   let inWindow = 0;
   for (const d of slack) {
     const at = answerTime(c, d.channel!, d.ts!);
     if (at !== undefined && at >= from && at < to) inWindow++;
   }
-  void answerAt;
   return {
     name,
     replicas: c.replicas.length,
@@ -239,10 +237,10 @@ if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
 const results: RunResult[] = [];
 const only = values.only?.split(",");
 const want = (k: string) => !only || only.includes(k);
-let a: RunResult | undefined;
-let b: RunResult | undefined;
-if (want("A")) results.push((a = await saturate("A: 1 replica, above capacity", 1, RATE)));
-if (want("B")) results.push((b = await saturate("B: 3 replicas, same offer", 3, RATE)));
+const a = want("A") ? await saturate("A: 1 replica, above capacity", 1, RATE) : undefined;
+if (a) results.push(a);
+const b = want("B") ? await saturate("B: 3 replicas, same offer", 3, RATE) : undefined;
+if (b) results.push(b);
 const sustained = b?.answeredPerS || RATE / 2;
 if (want("C"))
   results.push(
