@@ -6,6 +6,7 @@
  */
 import { cashflowFeature } from "./features/cashflow/index.js";
 import { coachFeature } from "./features/coach/index.js";
+import { collectionsFeature } from "./features/collections/index.js";
 import { connectorsFeature } from "./features/connectors/index.js";
 import { rememberTurn } from "./features/conversation/index.js";
 import { dealsFeature } from "./features/deals/index.js";
@@ -29,6 +30,7 @@ export const FEATURES = [
   helpFeature,
   dealsFeature,
   invoicesFeature,
+  collectionsFeature,
   draftsFeature,
   cashflowFeature,
   forecastFeature,

@@ -32,6 +32,8 @@ export const intentSchema = z.discriminatedUnion("kind", [
   }),
   k("deal.show", { query: z.string().min(1) }),
   k("invoices.overdue", {}),
+  /** "chase the overdue invoices": a batch of reminder drafts, biggest cash impact first. */
+  k("collections.chase", { limit: z.number().int().positive().max(50).optional() }),
   k("draft.create", {
     query: z.string().min(1),
     tone: z.string().optional(),

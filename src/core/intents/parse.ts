@@ -23,6 +23,23 @@ const usageError = (command: string): ParseResult => ({
 const int = (s: string | undefined): number | undefined =>
   s !== undefined && /^\d+$/.test(s) ? Number.parseInt(s, 10) : undefined;
 
+/**
+ * Asking for the collections batch in English, Spanish or German: "collections ranked by cash impact",
+ * "chase the overdue invoices", "cobrar las facturas vencidas", "überfällige Rechnungen mahnen".
+ */
+const COLLECTIONS_PHRASE = new RegExp(
+  [
+    String.raw`\bcollections?\b.{0,40}\b(?:cash\s+impact|impact|rank(?:ed|ing)?|priorit)`,
+    String.raw`\b(?:chase|chasing|nudge|remind)\s+(?:up\s+)?(?:all\s+)?(?:the\s+|our\s+)?(?:overdue|late|unpaid|outstanding)\s+(?:invoices?|bills|payments|payers|customers)`,
+    String.raw`\b(?:cobr(?:ar|a|anza)|reclam(?:ar|a)|recordatorios?|record(?:ar|a)|perseguir)\b.{0,30}\b(?:facturas?|pagos?)\s+(?:vencid|atrasad|pendient|impagad)`,
+    String.raw`\bcobranzas?\b.{0,40}\b(?:impacto|caja|priori)`,
+    String.raw`(?:überfällige|offene|ausstehende|unbezahlte)\s+rechnungen\b.{0,30}(?:mahnen|anmahnen|eintreiben|nachfassen|erinnern)`,
+    String.raw`\bmahn(?:ung(?:en)?|lauf)\b.{0,40}(?:überfällig|offen|rechnung)`,
+    String.raw`\binkasso\b.{0,40}(?:wirkung|liquidität|cash|priori)`,
+  ].join("|"),
+  "iu",
+);
+
 export function closestCommand(word: string): string | undefined {
   let best: { name: string; d: number } | undefined;
   for (const c of COMMANDS) {
@@ -96,7 +113,27 @@ export function parseText(input: string): ParseResult {
         : usageError("invoices");
     case "overdue":
       return { kind: "invoices.overdue" };
+    case "collections":
+    case "collection": {
+      const n = rest.length === 1 ? int(rest[0]!) : undefined;
+      if (rest.length === 0) return { kind: "collections.chase" };
+      if (n !== undefined && n > 0 && n <= 50) return { kind: "collections.chase", limit: n };
+      if (COLLECTIONS_PHRASE.test(text)) return { kind: "collections.chase" };
+      return usageError("collections");
+    }
+    case "chase": {
+      // "chase the overdue invoices" is the batch; "chase Acme" is a reminder for one subject.
+      if (
+        !restText ||
+        /^(?:(?:all|the|my|our)\s+)*(?:overdue|late|unpaid|outstanding)\b|^(?:invoices|payers|customers)$/i.test(
+          restText,
+        )
+      )
+        return { kind: "collections.chase" };
+      return { kind: "draft.create", query: restText };
+    }
     case "remind": {
+      if (COLLECTIONS_PHRASE.test(text)) return { kind: "collections.chase" };
       // "anyway" / "--force" at the end: the user insists on a closed deal or a paid invoice.
       const forced = /\s+(?:anyway|--force)$/i.exec(restText);
       const query = forced ? restText.slice(0, forced.index).trim() : restText;
@@ -220,6 +257,7 @@ export function parseText(input: string): ParseResult {
   }
   // Natural phrasings that map straight to features without a model.
   const lower = text.toLowerCase();
+  if (COLLECTIONS_PHRASE.test(lower)) return { kind: "collections.chase" };
   const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);
   if (why) return { kind: "insights.why", metric: why[1]! };
   // A lone business word ("dso", "revenue") is a question for the coach, not a mistyped command.

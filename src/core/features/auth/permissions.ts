@@ -19,7 +19,9 @@ export type Permission =
   | "digest.manage"
   | "settings.manage"
   /** Import files sent in chat (contacts, deals, invoices, payments, metrics, notes). */
-  | "data.import";
+  | "data.import"
+  /** Draft a batch of collection reminders for the overdue invoices (finance and the owner). */
+  | "collections.chase";
 
 export const PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [
@@ -36,6 +38,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "digest.manage",
     "settings.manage",
     "data.import",
+    "collections.chase",
   ],
   manager: [
     "deals.read",
@@ -62,6 +65,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "plan.run",
     "usage.read",
     "data.import",
+    "collections.chase",
   ],
   // Read-only: the pipeline and business metrics, never money owed or cash (a rep may not see those either).
   viewer: ["deals.read", "deals.read.all", "metrics.read"],
