@@ -65,12 +65,22 @@ export async function importCommand(argv: string[], io: Io, ctx: CliContext): Pr
       );
       return 2;
     }
+    const columns = [
+      r.renamed?.length ? `Read ${r.renamed.map((c) => `"${c.column}" as ${c.field}`).join(", ")}.\n` : "",
+      r.ignored?.length
+        ? `Left out ${plural(r.ignored.length, "column")} Keel has no field for: ${r.ignored
+            .slice(0, 12)
+            .map((c) => `"${c}"`)
+            .join(", ")}${r.ignored.length > 12 ? ` and ${r.ignored.length - 12} more` : ""}.\n`
+        : "",
+    ].join("");
     const fields = Object.entries(r.fields)
       .map(([f, n]) => `${f} ${n}`)
       .join(", ");
     io.stdout.write(
       `${dry ? "Dry run, nothing written: would import" : "Imported"} ${plural(r.rows, `${kind.replace(/s$/, "")} row`)} into ${tenant.slug}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged.\n` +
-        (fields ? `Changed fields (rows): ${fields}.\n` : ""),
+        (fields ? `Changed fields (rows): ${fields}.\n` : "") +
+        columns,
     );
     return 0;
   });

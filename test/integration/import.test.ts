@@ -160,7 +160,7 @@ describe("lossless CSV imports", () => {
 
   it("unknown or missing columns, empty files and broken quoting are clear errors", async () => {
     expect((await importCsv(d, t, "deals", "name,vlaue\nX,1\n")).messages[0]).toMatch(
-      /^line 1, vlaue: expected a known column \(external_id, name/,
+      /^line 1, vlaue: expected a known column — did you mean value\?/,
     );
     expect((await importCsv(d, t, "metrics", "date,value\n2026-01-01,1\n")).messages).toEqual([
       "line 1, metric: expected this column in the header",
@@ -370,5 +370,56 @@ describe("lossless CSV imports", () => {
       "invoice_number;paid_on;amount;overpayment\nRE-8;11.11.2026;5,00;vielleicht\n",
     );
     expect(more.messages).toEqual(['line 2, overpayment "vielleicht": expected yes or no']);
+  });
+
+  it("a CRM export as it comes (Pipedrive-style headers, extra columns): read under Keel's names, the rest left out and listed", async () => {
+    const pipedrive =
+      "Deal - ID,Deal - Title,Deal - Organization,Deal - Value,Deal - Currency,Deal - Stage,Deal - Owner,Deal - Expected close date,Deal - Label,Deal - Lost reason,Deal - Weighted value\n" +
+      "901,Ferry refit,Fjord Lines,45000,EUR,Proposal Sent,Ana Ruiz,2027-03-01,hot,,13500\n" +
+      "902,Dock lighting,Porto Marina,7200,EUR,Lead,Ana Ruiz,2027-04-15,,,720\n";
+    const r = await importCsv(d, t, "deals", pipedrive);
+    expect(r.messages).toEqual([]);
+    expect(r).toMatchObject({ ok: true, created: 2 });
+    expect(r.renamed).toEqual(
+      expect.arrayContaining([
+        { column: "deal - id", field: "external_id" },
+        { column: "deal - title", field: "name" },
+        { column: "deal - organization", field: "company" },
+        { column: "deal - value", field: "value" },
+        { column: "deal - expected close date", field: "expected_close_on" },
+      ]),
+    );
+    // "Owner" holds a name, Keel wants an e-mail: left out rather than every row refused.
+    expect(r.ignored).toEqual([
+      "deal - owner",
+      "deal - label",
+      "deal - lost reason",
+      "deal - weighted value",
+    ]);
+    expect(await deal("Ferry refit")).toMatchObject({
+      externalId: "901",
+      company: "Fjord Lines",
+      valueMinor: 4_500_000,
+      expectedCloseOn: "2027-03-01",
+    });
+    // Two columns for one field is a question for the person, not a guess.
+    const twice = await importCsv(d, t, "deals", "Title,Deal Name,Stage,Value\nA,B,Lead,1\n");
+    expect(twice.messages).toEqual(["line 1, deal name: expected one column for name (title already is)"]);
+  });
+
+  it("an accounting export in German: Rechnungsnummer, Kunde, Rechnungsdatum, Fällig am, Betrag", async () => {
+    const csv =
+      "Rechnungsnummer;Kunde;Rechnungsdatum;Fällig am;Betrag;Steuer;Notiz\n" +
+      "RE-9001;Kieler Werft;02.11.2026;02.12.2026;1.190,00;190,00;Teillieferung\n";
+    const r = await importCsv(d, t, "invoices", csv);
+    expect(r.messages).toEqual([]);
+    expect(r.ignored).toEqual(["steuer", "notiz"]);
+    const [inv] = await q((tx) => tx.select().from(invoices).where(eq(invoices.number, "RE-9001")));
+    expect(inv).toMatchObject({
+      customer: "Kieler Werft",
+      issuedOn: "2026-11-02",
+      dueOn: "2026-12-02",
+      amountMinor: 119_000,
+    });
   });
 });

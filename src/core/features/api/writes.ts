@@ -42,6 +42,7 @@ export async function upsertItems(
         {
           header,
           headerLine: -1,
+          strictHeader: true,
           records: items.map((item, line) => ({
             line,
             cells: Object.keys(item).length,

@@ -46,9 +46,18 @@ function summary(r: ImportReport): string {
     .slice(0, 8)
     .map(([f, n]) => `${f} ${n}`)
     .join(", ");
+  const renamed = (r.renamed ?? []).map((c) => `${escapeMarkdown(c.column)} → ${c.field}`).join(", ");
+  const left = r.ignored ?? [];
+  const ignored =
+    left
+      .slice(0, 12)
+      .map((c) => escapeMarkdown(c))
+      .join(", ") + (left.length > 12 ? ` and ${left.length - 12} more` : "");
   return (
     `${plural(r.rows, "row")}: ${bold(String(r.created))} new, ${bold(String(r.updated))} updated, ${r.unchanged} unchanged` +
-    (changed ? `\nFields that would change: ${changed}` : "")
+    (changed ? `\nFields that would change: ${changed}` : "") +
+    (renamed ? `\nColumns read as: ${renamed}` : "") +
+    (ignored ? `\nLeft out (no Keel field): ${ignored}` : "")
   );
 }
 

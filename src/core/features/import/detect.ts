@@ -1,3 +1,4 @@
+import { planHeader } from "./headers.js";
 import { KINDS } from "./kinds/index.js";
 import { IMPORT_KINDS, type ImportKind } from "./types.js";
 
@@ -7,12 +8,13 @@ import { IMPORT_KINDS, type ImportKind } from "./types.js";
  * know. Empty when none fits.
  */
 export function detectImportKind(header: readonly string[]): ImportKind[] {
-  const cols = header.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const cols = header.map((h) => h.trim()).filter(Boolean);
   const scored = IMPORT_KINDS.map((kind) => {
     const spec = KINDS[kind]();
-    const known = Object.keys(spec.columns);
-    const fits = spec.required.every((group) => group.some((c) => cols.includes(c)));
-    const score = cols.filter((c) => known.includes(c)).length / Math.max(cols.length, 1);
+    // Names and aliases ("Deal - Title", "Invoice Date") as the import itself will read them.
+    const fields = planHeader(kind, cols, Object.keys(spec.columns)).fieldOf.filter((f) => f !== null);
+    const fits = spec.required.every((group) => group.some((c) => fields.includes(c)));
+    const score = fields.length / Math.max(cols.length, 1);
     return { kind, fits, score };
   }).filter((k) => k.fits && k.score > 0);
   const best = Math.max(0, ...scored.map((k) => k.score));

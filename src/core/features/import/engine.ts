@@ -4,6 +4,7 @@ import type { Tx } from "../../infra/db/client.js";
 import { openCsv } from "../../kernel/csv/index.js";
 import { getTenant } from "../tenancy/index.js";
 import { decimalMarkOf } from "./fields.js";
+import { planHeader } from "./headers.js";
 import { KINDS } from "./kinds/index.js";
 import type { BatchCtx, ImportIssue, ImportKind, ImportReport, KindSpec, RowIn } from "./types.js";
 
@@ -24,6 +25,8 @@ export interface RecordSource {
       }>;
   /** Where header problems are reported (1 for a CSV header row; 0 for sources without one). */
   headerLine?: number;
+  /** Only Keel's own column names (the REST API); a file's header is read with aliases instead. */
+  strictHeader?: boolean;
 }
 
 /**
@@ -114,11 +117,17 @@ export async function importRecords(
   };
   const headerLine = source.headerLine ?? 1;
   const known = Object.keys(spec.columns);
-  for (const h of source.header)
-    if (!known.includes(h))
-      push({ line: headerLine, field: h, value: "", expected: `a known column (${known.join(", ")})` });
+  const plan = planHeader(kind, source.header, known, source.strictHeader);
+  for (const p of plan.problems) push({ line: headerLine, field: p.column, value: "", expected: p.expected });
+  report.renamed = plan.renamed;
+  report.ignored = plan.ignored;
+  const columns = source.header.flatMap((column, i) => {
+    const field = plan.fieldOf[i];
+    return field ? [{ column, field }] : [];
+  });
+  const fields = columns.map((c) => c.field);
   for (const group of spec.required)
-    if (!group.some((c) => source.header.includes(c)))
+    if (!group.some((c) => fields.includes(c)))
       push({ line: headerLine, field: group.join(" or "), value: "", expected: "this column in the header" });
   if (report.errorCount) return report;
   const ctx: BatchCtx = {
@@ -126,7 +135,7 @@ export async function importRecords(
     tenantId: at.tenantId,
     currency: at.currency,
     now: at.now,
-    header: new Set(source.header),
+    header: new Set(fields),
     issue: (row, field, expected, value) => {
       row.failed = true;
       push({ line: row.line, field, value: value ?? row.raw[field] ?? "", expected });
@@ -142,12 +151,13 @@ export async function importRecords(
   let batch: RowIn[] = [];
   for await (const rec of source.records) {
     report.rows++;
-    const row: RowIn = { line: rec.line, raw: rec.fields, values: {}, empty: new Set(), failed: false };
-    for (const col of Object.keys(rec.fields)) {
-      const raw = rec.fields[col] ?? "";
-      if (raw === "") row.empty.add(col);
+    const raw: Record<string, string> = {};
+    for (const { column, field } of columns) raw[field] = rec.fields[column] ?? "";
+    const row: RowIn = { line: rec.line, raw, values: {}, empty: new Set(), failed: false };
+    for (const [col, cellText] of Object.entries(raw)) {
+      if (cellText === "") row.empty.add(col);
       else {
-        const cell = spec.columns[col]!(raw, cellOpts);
+        const cell = spec.columns[col]!(cellText, cellOpts);
         if (cell.ok) row.values[col] = cell.value;
         else ctx.issue(row, col, cell.expected);
       }

@@ -62,6 +62,10 @@ export interface ImportReport {
   /** The first issues (at most 1000, so memory stays flat); `errorCount` counts them all. */
   errors: ImportIssue[];
   errorCount: number;
+  /** Columns read under another name ("Deal - Title" → name). */
+  renamed?: { column: string; field: string }[];
+  /** Columns of the file Keel has no field for: left out. */
+  ignored?: string[];
 }
 
 export function formatIssue(i: ImportIssue): string {
