@@ -202,6 +202,17 @@ describe("API rate limits and intent de-duplication across two replicas", () => 
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
   });
 
+  it.runIf(realRedis)("Redis gone: /readyz says unavailable (503) and names the store", async () => {
+    const dead = await RedisStore.connect(process.env.REDIS_URL!, `keel:test:gone:${randomUUID()}:`);
+    await dead.close();
+    const res = await createHttpApp({ ...d, store: dead }).request("/readyz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      status: "unavailable",
+      checks: { store: "down", database: "ok" },
+    });
+  });
+
   it("the same intent delivered to both replicas is handled once; the second gets the first reply", async () => {
     const demo = await requireTenant(d.db, "demo");
     const owner = await actorForIdentity(d.db, demo.id, "slack", "U0OWNER");
