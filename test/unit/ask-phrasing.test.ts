@@ -116,6 +116,14 @@ describe("a model's phrasing of a computed result: shown only when it states exa
     expect(r2.ok ? "" : r2.reason).toBe("unsupported_figure");
   });
 
+  it("names do not decide the language: an English-named customer in a Spanish reply", () => {
+    const coffee: QueryResult = {
+      ...ranked,
+      rows: [{ label: "The Coffee House of the West", figure: { value: 1_850_000, unit: "money" } }],
+    };
+    expect(check("The Coffee House of the West debe $18,500.", coffee, "quién debe más", "es").ok).toBe(true);
+  });
+
   it("figures the asker wrote are theirs to repeat", () => {
     expect(
       check("Fjord Seafood owes $41,250 — over your 10,000 limit.", ranked, "who owes more than 10,000").ok,

@@ -100,8 +100,10 @@ export function checkPhrasing(
 ): Check {
   if (!text) return { ok: false, reason: "empty", detail: [] };
   if (text.length > MAX_CHARS) return { ok: false, reason: "too_long", detail: [String(text.length)] };
-  if (!writtenIn(text, input.lang)) return { ok: false, reason: "wrong_language", detail: [] };
   const names = f.rows.flatMap((r) => [r.name, r.owner ?? "", r.stage ?? ""]).filter(Boolean);
+  // Names ("The Coffee Company") say nothing about the language the reply is written in.
+  if (!writtenIn(withoutNames(text, names), input.lang))
+    return { ok: false, reason: "wrong_language", detail: [] };
   // Figures: exactly this turn's facts (and what the asker wrote themselves), nothing else. A number
   // inside a name written whole ("Atrium — 1,200 m² tiles") is part of the name, as in the template.
   const figuresText = withoutNames(withoutListMarkers(text), names);
@@ -115,7 +117,14 @@ export function checkPhrasing(
     slots: [...names, input.question],
   });
   if (findings.length)
-    return { ok: false, reason: findings[0]!.flag, detail: findings.slice(0, 5).map((x) => x.detail) };
+    return {
+      ok: false,
+      reason: findings[0]!.flag,
+      // An e-mail address is logged by its domain only (no personal data in logs).
+      detail: findings
+        .slice(0, 5)
+        .map((x) => (x.flag === "contact" ? x.detail.replace(/^.*@/, "@") : x.detail)),
+    };
   // The answer first: the headline figure (or the first row, by name) must be in the reply.
   if (f.headline) {
     // Counted without the "too small to be a claim" allowance: "0 deals" states a headline of 0.
@@ -141,9 +150,16 @@ export async function phraseAnswer(deps: Deps, input: PhraseInput): Promise<Repl
   if (!f.headline) return template;
   const log = deps.logger.child({ feature: PROMPT_ID, tenantId: input.tenantId });
   const refuse = (reason: PhraseRefusal, extra: Record<string, unknown> = {}): Reply => {
+    // Offline routing (no model for this request) is expected; a model that failed, was late or
+    // wrote something the checks refused is worth a warning — a refused figure is a provenance violation.
     const level = reason === "offline" ? "info" : "warn";
     log[level](
-      { promptId: PROMPT_ID, reason, ...extra, ...(reason === "offline" ? {} : { provenance: "violation" }) },
+      {
+        promptId: PROMPT_ID,
+        reason,
+        ...extra,
+        ...(reason === "unsupported_figure" ? { provenance: "violation" } : {}),
+      },
       "model phrasing not used; answering with the template wording",
     );
     return { ...template, meta: { ...template.meta, phrasedBy: "template", phraseRefused: reason } };
@@ -185,7 +201,8 @@ export async function phraseAnswer(deps: Deps, input: PhraseInput): Promise<Repl
       promptVersion: version,
       provider: res.meta.provider,
       model: res.meta.model,
-      unsupported: check.detail,
+      // What was refused (figures, hosts, the missing headline's id) — never the reply itself.
+      [check.reason === "unsupported_figure" ? "unsupported" : "detail"]: check.detail,
     });
   return {
     ...template,
