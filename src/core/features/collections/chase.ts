@@ -20,7 +20,11 @@ import { IMPACT_WINDOW_DAYS, type Ranked, rankByCashImpact } from "./rank.js";
 
 /** Drafts one request writes at most (each needs a person's decision; more is a wall of cards). */
 export const MAX_BATCH = 10;
-const WRITE_CONCURRENCY = 3;
+/**
+ * One draft at a time: the drafts repository numbers drafts per tenant with max(seq) + 1, so two
+ * inserts in parallel transactions would collide (seen on Postgres; PGlite serialises anyway).
+ */
+const WRITE_CONCURRENCY = 1;
 
 export async function chaseOverdue(
   deps: Deps,
