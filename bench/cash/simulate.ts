@@ -3,6 +3,7 @@
  * searched two years out. Goal (issue "Cash you can bank on"): ≤ 1 s. Writes bench/results/cash.md.
  */
 import { writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { simulateCash } from "../../src/core/features/cashflow/simulate.js";
 import { mulberry32 } from "../../src/core/kernel/random.js";
 
@@ -54,6 +55,9 @@ for (let i = 0; i < 5; i++) {
 runs.sort((a, b) => a - b);
 const median = runs[2]!;
 const line = `| 10,000 paths × (500 deals + 200 invoices), runway to 730 days | ${median.toFixed(0)} ms median of 5 (min ${runs[0]!.toFixed(0)}, max ${runs[4]!.toFixed(0)}) | ≤ 1,000 ms | ${median <= 1000 ? "met" : "NOT met"} |`;
-const out = `# Cash simulation benchmark\n\n\`npm run bench:cash\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.env.BENCH_NOTE ?? "machine shared with other work"}.\n\n| case | time | goal | |\n|---|---|---|---|\n${line}\n`;
+const load = loadavg()
+  .map((v) => v.toFixed(2))
+  .join(" / ");
+const out = `# Cash simulation benchmark\n\n\`npm run bench:cash\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, load average ${load} (1/5/15 min) on ${availableParallelism()} cores, ${process.env.BENCH_NOTE ?? "machine shared with other work"}.\n\n| case | time | goal | |\n|---|---|---|---|\n${line}\n`;
 writeFileSync(new URL("../results/cash.md", import.meta.url), out);
 console.log(out);
