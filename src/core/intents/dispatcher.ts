@@ -2,13 +2,14 @@ import type { Deps } from "../deps.js";
 import { actorById } from "../features/tenancy/index.js";
 import { AppError, asAppError } from "../kernel/errors.js";
 import type { Reply } from "../ports/reply.js";
+import type { DispatchOptions } from "./feature.js";
 import { type Intent, type IntentKind, intentSchema } from "./intent.js";
 import type { Registry } from "./registry.js";
 
-export type { Handler } from "./feature.js";
+export type { DispatchOptions, Handler, ProgressSink } from "./feature.js";
 
 export interface Dispatcher {
-  dispatch(intent: Intent): Promise<Reply>;
+  dispatch(intent: Intent, opts?: DispatchOptions): Promise<Reply>;
   handles(kind: IntentKind): boolean;
 }
 
@@ -22,7 +23,7 @@ const DEDUPE_TTL_MS = 10 * 60_000;
 export function createDispatcher(deps: Deps, registry: Registry): Dispatcher {
   return {
     handles: (kind) => registry.has(kind),
-    async dispatch(raw: Intent): Promise<Reply> {
+    async dispatch(raw: Intent, opts?: DispatchOptions): Promise<Reply> {
       const parsed = intentSchema.safeParse(raw);
       if (!parsed.success) {
         deps.logger.warn(
@@ -52,7 +53,7 @@ export function createDispatcher(deps: Deps, registry: Registry): Dispatcher {
         const actor = await actorById(deps.db, intent.origin.tenantId, intent.origin.userId);
         if (!actor)
           throw new AppError("forbidden", "I don't know you in this workspace yet. Ask an owner to add you.");
-        reply = await registry.run(deps, intent, actor);
+        reply = await registry.run(deps, intent, actor, opts);
       } catch (e) {
         const err = asAppError(e);
         outcome = err.code;

@@ -37,8 +37,22 @@ export interface CommandSpec {
   aliases?: string[];
 }
 
+/**
+ * Receives an answer's validated text while it is still being written, so a channel that can edit
+ * its placeholder (Slack) shows it growing. Only text that passed the same checks as the final
+ * reply is ever given to it; the final reply replaces it.
+ */
+export type ProgressSink = (text: string) => void;
+
+/** Per-dispatch options from the channel. */
+export interface DispatchOptions {
+  progress?: ProgressSink;
+}
+
 /** What a handler may ask of the registry. */
 export interface HandlerContext {
+  /** Set when the channel can show a partial answer (see ProgressSink). */
+  progress?: ProgressSink;
   /** Runs another intent (same origin, same actor) through the registry, permission check included. */
   route(args: IntentArgs): Promise<Reply>;
   /** Every feature's help lines, in registry order. */

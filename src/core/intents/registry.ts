@@ -1,7 +1,14 @@
 import type { Deps } from "../deps.js";
 import { type Actor, type Permission, requirePermission } from "../features/auth/index.js";
 import type { Reply } from "../ports/reply.js";
-import type { CommandSpec, FeatureDefinition, Handler, HandlerContext, IntentSpec } from "./feature.js";
+import type {
+  CommandSpec,
+  DispatchOptions,
+  FeatureDefinition,
+  Handler,
+  HandlerContext,
+  IntentSpec,
+} from "./feature.js";
 import { type Intent, type IntentKind, makeIntent } from "./intent.js";
 
 /** The one table of features, built once at start-up from FEATURES (src/core/registry.ts). */
@@ -15,7 +22,7 @@ export interface Registry {
   /** Which feature handles a kind. */
   featureOf(kind: IntentKind): string;
   /** Checks the permission, then runs the handler; `onReply` hooks run after a top-level success. */
-  run(deps: Deps, intent: Intent, actor: Actor): Promise<Reply>;
+  run(deps: Deps, intent: Intent, actor: Actor, opts?: DispatchOptions): Promise<Reply>;
 }
 
 export interface RegistryOptions {
@@ -49,13 +56,19 @@ export function buildRegistry(
     return e;
   };
 
-  const execute = async (deps: Deps, intent: Intent, actor: Actor): Promise<Reply> => {
+  const execute = async (
+    deps: Deps,
+    intent: Intent,
+    actor: Actor,
+    progress?: DispatchOptions["progress"],
+  ): Promise<Reply> => {
     const { spec } = entry(intent.kind);
     if (spec.permission !== "anyone")
       requirePermission(actor, spec.permission, spec.refusal?.replaceAll("{role}", actor.role));
     const ctx: HandlerContext = {
       commands,
-      route: (args) => execute(deps, makeIntent(args, intent.origin, intent.idempotencyKey), actor),
+      route: (args) => execute(deps, makeIntent(args, intent.origin, intent.idempotencyKey), actor, progress),
+      ...(progress ? { progress } : {}),
     };
     return (spec.handle as Handler<IntentKind>)(deps, intent as never, actor, ctx);
   };
@@ -66,8 +79,8 @@ export function buildRegistry(
     has: (kind): kind is IntentKind => specs.has(kind),
     permissionOf: (kind) => entry(kind).spec.permission,
     featureOf: (kind) => entry(kind).feature,
-    async run(deps, intent, actor) {
-      const reply = await execute(deps, intent, actor);
+    async run(deps, intent, actor, runOpts) {
+      const reply = await execute(deps, intent, actor, runOpts?.progress);
       await opts.onReply?.(deps, intent, reply);
       return reply;
     },

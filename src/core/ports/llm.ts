@@ -74,8 +74,16 @@ export interface LlmStructuredResult<T> {
   meta: LlmCallMeta;
 }
 
+export interface LlmChatOptions {
+  /**
+   * Stream the answer: called with the whole text so far after each chunk from the model. The text
+   * is unchecked — the caller validates before showing any of it. The result is the same as without.
+   */
+  onText?: (textSoFar: string) => void;
+}
+
 export interface LlmClient {
-  chat(req: LlmRequest): Promise<LlmTextResult>;
+  chat(req: LlmRequest, opts?: LlmChatOptions): Promise<LlmTextResult>;
   stream(req: LlmRequest): AsyncIterable<string>;
   structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>>;
   /**

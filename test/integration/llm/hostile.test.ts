@@ -86,6 +86,27 @@ describe("a hostile model against the real gateway", () => {
     }
   });
 
+  it.each([
+    ["an attacker e-mail", "Email refunds@attacker.example for a refund.", /attacker\.example/],
+    ["a channel-wide mention", "@channel <!everyone> look at this", /@channel|<!everyone>/],
+    ["an attacker link", "Pay at https://attacker.example/pay now.", /attacker\.example/],
+  ])("answers from the template when a coach answer repeats %s from data", async (_w, planted, marker) => {
+    // Stage names back to clean ones: the template shows them as typed.
+    await deps.db.tenantTx(t.tenantId, (tx) =>
+      tx.update(stages).set({ name: "Lead" }).where(eq(stages.position, 1)),
+    );
+    openai.setDefault({ reply: `${honest()} ${planted}` });
+    const reply = await ask("How is my pipeline?", `C-out-${planted.length}`);
+    expect(reply.text).not.toMatch(marker);
+    expect(reply.meta?.outputFlags).toBeTruthy();
+  });
+
+  it("keeps the asker's own e-mail address when the answer repeats it", async () => {
+    openai.setDefault({ reply: "I cannot send e-mail to ann@hostile-co.test myself; use `remind`." });
+    const reply = await ask("Can you e-mail ann@hostile-co.test the pipeline?", "C-own-mail");
+    expect(reply.text).toContain("ann@hostile-co.test");
+  });
+
   it("flags a customer-facing draft carrying a planted link, mention or instruction", async () => {
     openai.setDefault(obedient(() => "Hi, following up on our proposal. Best, Ann"));
     const write = createLlmDraftWriter({

@@ -268,6 +268,9 @@ export const FORMS: Form[] = ALL.filter(
 export const REFUSED: { text: string; facts: TypedFact[] }[] = [
   { text: "+27.6%", facts: [percent("p", -27.6)] },
   { text: "3x growth", facts: [count("n", 3)] },
+  // Zero at a coarse precision is not a rounding of a real amount (found by bench:llm-truth).
+  { text: "Also worth knowing: 0.000bn.", facts: [money("m", 1_500_000, "USD")] },
+  { text: "0k in new deals", facts: [count("n", 300)] },
   { text: "€41,250", facts: [money("m", 4_125_000, "USD")] },
   { text: "41,250 GBP", facts: [money("m", 4_125_000, "USD")] },
   { text: "$9,999,999", facts: [count("n", 3), money("m", 4_125_000, "USD")] },

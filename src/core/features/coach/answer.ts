@@ -1,13 +1,15 @@
 import { eq } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { tenants } from "../../infra/db/schema/index.js";
-import { isLlmError, quoteData } from "../../infra/llm/index.js";
+import { echoesCanary, isLlmError, quoteData } from "../../infra/llm/index.js";
+import type { ProgressSink } from "../../intents/feature.js";
 import { isAppError } from "../../kernel/errors.js";
 import { bold } from "../../kernel/markdown/index.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
 import type { Reply } from "../../ports/reply.js";
 import { type DataScope, scopeKey } from "../auth/index.js";
 import {
+  checkFigures,
   checkOutput,
   factContext,
   guardFigures,
@@ -18,6 +20,7 @@ import { linkDomains } from "../tenancy/index.js";
 import { computeFigures, describeFigures, figureFacts } from "./figures.js";
 import { isoDay } from "./format.js";
 import { appendTurn, dueForFolding, historyForModel, loadHistory, saveSummary } from "./history.js";
+import { checkedProgress } from "./progress.js";
 import { refersToEarlierTurns } from "./refers.js";
 
 export interface CoachInput {
@@ -30,6 +33,8 @@ export interface CoachInput {
   conversationId: string;
   threadId?: string;
   text: string;
+  /** Shows the answer growing (Slack edits its placeholder); only checked sentences reach it. */
+  onProgress?: ProgressSink;
 }
 
 /** No scope given: the caller acts for the whole business (jobs, tests). */
@@ -104,23 +109,42 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
   // reused by anyone with the same data scope and no one's earlier words reach another's reply.
   const withHistory = history !== null && refersToEarlierTurns(text);
 
+  const outputPolicy = {
+    allowedDomains: linkDomains(tenant?.settings),
+    customerFacing: true,
+    slots: [text],
+  };
+  const context = factContext(facts, text);
+  const onText = input.onProgress
+    ? checkedProgress(
+        input.onProgress,
+        (prefix) =>
+          !echoesCanary(prefix, input.tenantId) &&
+          checkFigures(prefix, context).ok &&
+          checkOutput(prefix, outputPolicy).length === 0,
+      )
+    : undefined;
+
   let answer: { text: string; meta: LlmCallMeta };
   try {
-    answer = await deps.llm.chat({
-      ctx: { tenantId: input.tenantId, userId: input.userId, feature: "coach" },
-      promptId: "coach.answer",
-      variables: {
-        tenant_name: tenant?.name ?? "your business",
-        today: isoDay(now),
-        figures: forModel.text,
-        summary: withHistory && history?.summary ? quoteData("summary", history.summary) : "(none)",
-        question: text,
-        facts: described.facts,
+    answer = await deps.llm.chat(
+      {
+        ctx: { tenantId: input.tenantId, userId: input.userId, feature: "coach" },
+        promptId: "coach.answer",
+        variables: {
+          tenant_name: tenant?.name ?? "your business",
+          today: isoDay(now),
+          figures: forModel.text,
+          summary: withHistory && history?.summary ? quoteData("summary", history.summary) : "(none)",
+          question: text,
+          facts: described.facts,
+        },
+        history: withHistory && history ? historyForModel(history) : [],
+        routingText: text,
+        cacheScope: scopeKey(input.scope ?? ALL_SCOPE),
       },
-      history: withHistory && history ? historyForModel(history) : [],
-      routingText: text,
-      cacheScope: scopeKey(input.scope ?? ALL_SCOPE),
-    });
+      onText ? { onText } : undefined,
+    );
   } catch (e) {
     if (isLlmError(e) && e.subCode === "context_overflow") {
       log.info({ outcome: "too_long" }, "coach question over the context limit");
@@ -147,14 +171,15 @@ export async function answerCoach(deps: Deps, input: CoachInput): Promise<Reply>
       ...(answer.meta.promptVersion !== undefined ? { promptVersion: answer.meta.promptVersion } : {}),
       llmText: answer.text,
       fallbackText: templateText,
-      context: factContext(facts, text),
+      context,
     });
     if (guarded.usedFallback) {
       answer = { ...answer, text: guarded.text };
       meta.provenance = { fallback: true, unsupported: guarded.unsupported };
     }
-    // Links only to the tenant's own domain; no instructions picked up from data.
-    const findings = checkOutput(answer.text, { allowedDomains: linkDomains(tenant?.settings) });
+    // Links only to the tenant's own domain; no instructions, e-mail addresses or @-mentions picked up
+    // from data — only what the asker wrote themselves may come back.
+    const findings = checkOutput(answer.text, outputPolicy);
     if (findings.length) {
       log.warn(
         {

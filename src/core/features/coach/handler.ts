@@ -49,5 +49,6 @@ export const coachHandler: Handler<"coach.message"> = async (deps, intent, actor
     conversationId: intent.origin.conversationId,
     threadId: intent.origin.threadId,
     text: intent.text,
+    ...(ctx.progress ? { onProgress: ctx.progress } : {}),
   });
 };

@@ -19,6 +19,7 @@ const FALLBACK_NOTE: Record<NonNullable<DealSummary["fallback"]>, string> = {
   offline: "no language model answered",
   llm_failed: "the language model failed",
   provenance: "the model's summary stated figures not in the record",
+  output_check: "the model's summary contained a link, contact, mention or instruction",
 };
 
 /** Renders a deal summary: figures as fields from the row, language from the model (or code). */

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Deps } from "../../deps.js";
+import { quoteData } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
 import { plural } from "../../kernel/text.js";
 import type { LlmCallMeta } from "../../ports/llm.js";
-import { checkFigures, collectFigures } from "../provenance/index.js";
+import { checkFigures, checkOutput, collectComputed } from "../provenance/index.js";
 import { type ChecklistCompliance, checklistCompliance } from "./checklist.js";
 import type { DealRow } from "./queries.js";
 
@@ -30,32 +31,34 @@ export interface DealSummary {
   confidence: number;
   source: "llm" | "deterministic";
   /** Why the deterministic summary was used. */
-  fallback?: "no_model" | "llm_failed" | "offline" | "provenance";
+  fallback?: "no_model" | "llm_failed" | "offline" | "provenance" | "output_check";
   unsupportedFigures?: string[];
   llm?: Pick<LlmCallMeta, "provider" | "model" | "promptId" | "promptVersion">;
 }
 
 /** The computed record the model sees, and the only source of figures it may use. */
 export function dealContext(deal: DealRow, notes: DealNote[], checklist: ChecklistCompliance) {
+  // What people typed (names, next step, notes) is quoted data: never an instruction, never a source.
+  const typed = (name: string, v: string | null) => (v === null ? null : quoteData(name, v));
   return {
     deal: {
-      name: deal.name,
-      company: deal.company,
-      stage: deal.stageName,
+      name: typed("deal_name", deal.name),
+      company: typed("company", deal.company),
+      stage: typed("stage", deal.stageName),
       value: formatMoney(deal.valueMinor, deal.currency),
       value_amount: deal.valueMinor / 100,
       currency: deal.currency,
-      owner: deal.ownerName,
+      owner: typed("owner", deal.ownerName),
       days_in_stage: deal.daysInStage,
       stuck_after_days: deal.stuckAfterDays,
       stuck: deal.stuck,
       probability: deal.probability,
-      next_step: deal.nextStep,
+      next_step: typed("next_step", deal.nextStep),
       expected_close_on: deal.expectedCloseOn,
       payment_terms_days: deal.paymentTermsDays,
       missing: checklist.missing,
     },
-    notes: notes.map((n) => `${n.createdAt.toISOString().slice(0, 10)}: ${n.body}`),
+    notes: notes.map((n) => `${n.createdAt.toISOString().slice(0, 10)}: ${quoteData("note", n.body)}`),
     checklist: checklist.items.map((i) => ({ item: i.item, done: i.done })),
   };
 }
@@ -115,7 +118,9 @@ export async function summarizeDeal(
     const said = [value.summary, value.next_action, ...value.blockers, ...value.missing_information].join(
       "\n",
     );
-    const check = checkFigures(said, collectFigures(variables));
+    // Figures only from the record's computed values (amounts, days, dates) — a figure written in a
+    // note or a name is text someone typed, not a source.
+    const check = checkFigures(said, collectComputed(variables));
     if (!check.ok) {
       log.warn(
         { unsupported: check.unsupported.slice(0, 10), provenance: "violation" },
@@ -125,6 +130,15 @@ export async function summarizeDeal(
         ...deterministicSummary(deal, checklist, "provenance"),
         unsupportedFigures: check.unsupported,
       };
+    }
+    // A summary is Keel's own words: no links, contacts, mentions or payment instructions in it.
+    const findings = checkOutput(said, { allowedDomains: [], customerFacing: true, slots: [] });
+    if (findings.length) {
+      log.warn(
+        { findings: findings.map((f) => f.flag), promptVersion: meta.promptVersion },
+        "deal summary failed an output check; using the deterministic summary",
+      );
+      return deterministicSummary(deal, checklist, "output_check");
     }
     const missing = [...checklist.missing];
     for (const m of value.missing_information)

@@ -27,6 +27,9 @@ export interface FigureCheckOptions {
 const EPS = 1e-9;
 
 function near(r: Reading, v: number, signed: boolean): boolean {
+  // A figure written as zero ("0.000bn", "0k") says nothing about a fact of 1 or more, however
+  // coarse its precision: it stands only for a zero (or a fraction below one, e.g. 0.04 as "0.0").
+  if (r.value === 0 && Math.abs(v) >= 1) return false;
   const tol = r.tolerance + EPS + Math.abs(r.value) * 1e-12;
   // Without a written sign, "fell 27.6 %" states the size of a change of −27.6.
   return signed ? Math.abs(r.value - v) <= tol : Math.abs(Math.abs(r.value) - Math.abs(v)) <= tol;
@@ -123,6 +126,10 @@ function trivial(m: NumberMention, trivialMax: number): boolean {
   return (
     (m.kind === "number" || m.kind === "ordinal") &&
     !m.signed &&
+    // "0.000bn", "1.0x", "$0": a scale, decimals or a currency make it a claim, however small.
+    m.scale === 1 &&
+    !m.currency &&
+    !/[.,]\d/.test(m.raw) &&
     m.readings.length === 1 &&
     Number.isInteger(m.value) &&
     m.value >= 0 &&

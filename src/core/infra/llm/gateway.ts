@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import type {
   LlmCallMeta,
+  LlmChatOptions,
   LlmClient,
   LlmRequest,
   LlmStructuredResult,
@@ -9,13 +10,14 @@ import type {
 import { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
 import { bookCacheHit, execute } from "./execute.js";
-import { prepare } from "./prepare.js";
+import { type PreparedRequest, prepare } from "./prepare.js";
 import { costMicros, priceFor } from "./pricing.js";
 import type { PromptRegistry } from "./prompts/registry.js";
 import type { GatewayState, HealthStatus } from "./state.js";
 import { streamAnswer } from "./stream.js";
 import { parseStructured, repairInstruction } from "./structured.js";
 import type { ProviderName } from "./types.js";
+import { echoesCanary } from "./untrusted.js";
 
 const PROBE_TTL_MS = 15_000;
 const PROBE_TIMEOUT_MS = 2_000;
@@ -138,13 +140,58 @@ export function createGateway(state: GatewayState): LlmGateway {
     };
   }
 
+  /**
+   * A chat answer streamed from the provider: `onText` sees the text grow; the result is the whole
+   * answer with its meta, as from a plain call. A stream that broke off, or that echoed the system
+   * prompt's canary, is not an answer: the offline provider answers instead (as a failed plain call
+   * would fall back to it), so the caller's final text never comes from a refused stream.
+   */
+  async function streamedChat(p: PreparedRequest, onText: (t: string) => void): Promise<LlmTextResult> {
+    const attempts = attemptsFor();
+    const it = streamAnswer(state, p, attempts);
+    let text = "";
+    let r = await it.next();
+    while (!r.done) {
+      text += r.value;
+      try {
+        onText(text);
+      } catch (err) {
+        state.logger.warn({ err }, "llm stream listener failed");
+      }
+      r = await it.next();
+    }
+    const out = r.value;
+    if (out?.complete && !(out.link.provider !== "offline" && echoesCanary(out.text, p.req.ctx.tenantId)))
+      return { text: out.text, meta: out.meta };
+    const offline = p.decision.chain.find((l) => l.provider === "offline");
+    if (!offline)
+      throw new LlmError(
+        "all_providers_failed",
+        "the streamed answer was refused and no offline answer exists",
+      );
+    state.logger.warn(
+      { promptId: p.prompt.def.id, provider: out?.link.provider ?? "none" },
+      "streamed answer cut off or refused; answering offline",
+    );
+    const again = {
+      ...p,
+      decision: { ...p.decision, chain: [offline] },
+      ledger: [],
+      reservation: null,
+      cached: null,
+    };
+    const a = await execute(state, again, { attempts, cacheRead: false, cacheWrite: false });
+    return { text: a.text, meta: a.meta };
+  }
+
   const gateway: LlmGateway = {
     prompts: state.registry,
 
-    async chat(req: LlmRequest): Promise<LlmTextResult> {
+    async chat(req: LlmRequest, opts?: LlmChatOptions): Promise<LlmTextResult> {
       return bounded(req, async () => {
         const def = state.registry.get(req.promptId, req.promptVersion);
         const p = await prepare(state, req, def.output === "json");
+        if (opts?.onText && def.output !== "json") return streamedChat(p, opts.onText);
         const a = await execute(state, p, { attempts: attemptsFor(), cacheRead: true, cacheWrite: true });
         return { text: a.text, meta: a.meta };
       });

@@ -36,7 +36,7 @@ export {
 export { decideRoute, type RouteDecision, type RouterSettings } from "./router.js";
 export { detectSensitive } from "./sensitivity.js";
 export { countMessageTokens, countTextTokens, tokenFamily } from "./tokens.js";
-export { canaryFor, DATA_POLICY, guardSystem, quoteData } from "./untrusted.js";
+export { canaryFor, DATA_POLICY, echoesCanary, guardSystem, quoteData } from "./untrusted.js";
 export {
   cacheLine,
   monthRange,

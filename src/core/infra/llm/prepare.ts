@@ -111,7 +111,13 @@ export async function prepare(
     state.budget.rateLimited(tenantId),
     state.budget.usage(tenantId, userId),
   ]);
-  const everything = [prompt.user, ...(req.history ?? []).map((m) => m.content)].join("\n");
+  // Sensitivity reads everything the model would see that came from data or people: the user turn,
+  // every variable (figures, deal records and notes go into the system section) and the history.
+  const everything = [
+    prompt.user,
+    ...Object.values(req.variables).map((v) => (typeof v === "string" ? v : JSON.stringify(v ?? ""))),
+    ...(req.history ?? []).map((m) => m.content),
+  ].join("\n");
   const route = (budgetShare: number) =>
     decideRoute(
       {

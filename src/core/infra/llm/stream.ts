@@ -1,3 +1,4 @@
+import type { LlmCallMeta } from "../../ports/llm.js";
 import type { AttemptBudget } from "./attempts.js";
 import { isLlmError } from "./errors.js";
 import {
@@ -11,9 +12,11 @@ import {
   usableCached,
 } from "./execute.js";
 import type { PreparedRequest } from "./prepare.js";
+import type { ChainLink } from "./router.js";
 import type { GatewayState } from "./state.js";
 import { countTextTokens } from "./tokens.js";
 import type { ProviderStreamChunk } from "./types.js";
+import { echoesCanary } from "./untrusted.js";
 
 /**
  * Streaming: the chain and resilience apply until the first chunk arrives (a stream cannot be
@@ -24,14 +27,19 @@ export async function* streamAnswer(
   state: GatewayState,
   p: PreparedRequest,
   attempts: AttemptBudget,
-): AsyncGenerator<string> {
+): AsyncGenerator<string, StreamOutcome> {
   const { decision } = p;
   const primary = decision.chain[0];
   const cached = usableCached(p);
   if (primary && cached) {
-    await bookCacheHit(state, p, primary, cached);
+    const { reason, saved } = await bookCacheHit(state, p, primary, cached);
     yield cached.text;
-    return;
+    return {
+      text: cached.text,
+      link: primary,
+      complete: true,
+      meta: streamMeta(p, primary, reason, { cacheHit: true, savedMicros: saved, attempts: 0 }),
+    };
   }
   const failed: string[] = [];
   for (const [i, link] of decision.chain.entries()) {
@@ -108,7 +116,21 @@ export async function* streamAnswer(
       latencyMs: performance.now() - t0,
       ...(outcome === "ok" ? {} : { errorCode: "stream_broken" }),
     });
-    if (outcome === "ok")
+    const answered = {
+      text,
+      link,
+      complete: outcome === "ok",
+      meta: streamMeta(p, link, reason, {
+        tokensIn,
+        tokensOut,
+        costMicros: cost,
+        attempts: attempts.used,
+        providerMs: performance.now() - t0,
+        ...(failed.length ? { fallbacks: failed } : {}),
+      }),
+    };
+    // Never cached when the model echoed its system prompt: that answer is refused by the caller.
+    if (outcome === "ok" && !(slot.provider.isModel && echoesCanary(text, p.req.ctx.tenantId)))
       void cacheAnswer(state, p, link, i, slot.provider.isModel, {
         text,
         tokensIn,
@@ -116,8 +138,37 @@ export async function* streamAnswer(
         costMicros: cost,
       });
     await finish(state, p, cost);
-    return;
+    return answered;
   }
   await finish(state, p, 0);
   yield "No language model is reachable right now, and this request has no offline answer.";
+  return null;
+}
+
+/** How a stream ended: the full text and its meta, or null when no provider could start one. */
+export type StreamOutcome = { text: string; link: ChainLink; complete: boolean; meta: LlmCallMeta } | null;
+
+function streamMeta(
+  p: PreparedRequest,
+  link: ChainLink,
+  reason: string,
+  extra: Partial<LlmCallMeta>,
+): LlmCallMeta {
+  return {
+    provider: link.provider,
+    model: link.model,
+    route: link.route,
+    routeReason: reason,
+    tokensIn: 0,
+    tokensOut: 0,
+    costMicros: 0,
+    cacheHit: false,
+    latencyMs: performance.now() - p.startedAt,
+    promptId: p.prompt.def.id,
+    promptVersion: p.prompt.def.version,
+    complexity: p.decision.complexity,
+    sensitive: p.decision.sensitive,
+    warnings: p.primaryFit.warnings,
+    ...extra,
+  };
 }
