@@ -73,6 +73,17 @@ describe("a model's phrasing of a computed result: shown only when it states exa
   });
 
   it.each([
+    ["Los ingresos de octubre fueron de unos 41 mil $.", "es", true],
+    ["Los ingresos de octubre fueron de unos 45 mil $.", "es", false],
+    ["Der Umsatz im Oktober lag bei rund 41,3 Tsd. $.", "de", true],
+    ["Der Umsatz im Oktober lag bei 0,05 Mio. $.", "de", false],
+    ["بلغت الإيرادات في أكتوبر حوالي 41 ألف دولار.", "ar", true],
+    ["بلغت الإيرادات في أكتوبر حوالي 48 ألف دولار.", "ar", false],
+  ] as const)("scale words in the asker's language are read: %s", (text, lang, ok) => {
+    expect(check(text, revenue, "ingresos de octubre", lang).ok).toBe(ok);
+  });
+
+  it.each([
     ["Revenue in October was $45,000.", "unsupported_figure"],
     ["Revenue was $41,250.50, so roughly $495k a year.", "unsupported_figure"],
     ["Revenue was $41,250.50 — +24 % on September.", "unsupported_figure"],

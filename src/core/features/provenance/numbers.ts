@@ -57,8 +57,10 @@ const CUR_CODE =
   "(?-i:USD|EUR|GBP|JPY|CAD|AUD|NZD|INR|CNY|RMB|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|AED|SAR|SGD|HKD|KRW|TRY|ILS|RUB|NGN|KES|EGP|MAD|THB|IDR|PHP|VND|MYR|ARS|CLP|COP|PEN|UAH|RON|BGN)";
 const CUR_WORD = "dollars?|euros?|pounds?|bucks|yen|rupees?|francs?";
 const SPACED_EUR = "€|(?-i:EUR|CHF|PLN|SEK|NOK|DKK|CZK|HUF)|kr|zł|Kč";
+// Spanish, German and Arabic scale words too ("125,8 mil $", "1,2 Mio.", "125.8 ألف"): a reply in
+// the asker's language rounds that way, and a scale the reader skipped would misread the figure.
 const MULT =
-  "k|K|thousand|thousands|m|M|mn|mm|mio|million|millions|b|B|bn|bln|billion|billions|mrd|tn|trillion|lakhs?|crores?";
+  "k|K|thousand|thousands|m|M|mn|mm|mio\\.?|million|millions|b|B|bn|bln|billion|billions|mrd\\.?|tn|trillion|lakhs?|crores?|mil millones|mil|millón|millones|tsd\\.?|tausend|millionen|milliarden|ألف|آلاف|مليون|ملايين|مليار";
 const PCT = "%|‰|percentage points?|percent|per\\s?cent|pct|pp|bps|basis points";
 const DUR =
   "business days?|working days?|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y|hours?|hrs?|h|minutes?|mins?";
@@ -113,6 +115,19 @@ const SCALES: Record<string, number> = {
   lakhs: 1e5,
   crore: 1e7,
   crores: 1e7,
+  "mil millones": 1e9,
+  mil: 1e3,
+  millón: 1e6,
+  millones: 1e6,
+  tsd: 1e3,
+  tausend: 1e3,
+  millionen: 1e6,
+  milliarden: 1e9,
+  ألف: 1e3,
+  آلاف: 1e3,
+  مليون: 1e6,
+  ملايين: 1e6,
+  مليار: 1e9,
 };
 const DAYS: [RegExp, number][] = [
   [/^(business|working) days?$/, 1.4],
@@ -212,7 +227,7 @@ function toMention(raw: string, g: Record<string, string | undefined>, after: st
     const f = pct === "bps" || pct === "basis points" ? 0.01 : pct === "‰" ? 0.1 : 1;
     readings = readings.map((r) => ({ value: r.value * f, tolerance: r.tolerance * f }));
   } else if (g.mult) {
-    scale = SCALES[g.mult.toLowerCase()] ?? 1;
+    scale = SCALES[g.mult.toLowerCase().replace(/\.$/, "")] ?? 1;
     readings = readings.map((r) => ({ value: r.value * scale, tolerance: r.tolerance * scale }));
   } else if (g.x) kind = "ratio";
   else if (g.times) kind = "times";
