@@ -140,7 +140,7 @@ export async function cashOn(deps: Deps, actor: Actor, on: string) {
 export async function metricForecast(deps: Deps, actor: Actor, metric: string, periods: number) {
   if (!canReadMetric(actor, metric))
     throw new AppError("forbidden", `Your role (${actor.role}) may not read the metric ${metric}.`);
-  const reply = await forecastMetricReply(deps, actor, metric, periods);
+  const reply = await forecastMetricReply(deps, actor, metric, periods, { chart: false });
   const m = reply.meta as
     | {
         metric: string;

@@ -58,6 +58,7 @@ export async function forecastMetricReply(
   actor: Actor,
   metric: string,
   horizon?: number,
+  opts: { chart?: boolean } = {},
 ): Promise<Reply> {
   const found = await deps.db.tenantTx(actor.tenantId, (tx) => findAndLoad(tx, metric));
   if (!found.loaded)
@@ -76,21 +77,25 @@ export async function forecastMetricReply(
   if (!res.ok) return { text: `I can't forecast ${series.name} yet: ${res.reason}` };
   const f = res.value;
   const title = `${series.name}: ${plural(h, periodLabel)} ahead`;
-  const image = await chartImage(
-    [
-      forecastChartInput({
-        title,
-        dates: weekly.weekStarts,
-        values: weekly.values,
-        result: f,
-        unit: series.unit,
-      }),
-    ],
-    `${title}, forecast ${fmtPlain(f.forecast[0]!)} to ${fmtPlain(f.forecast[h - 1]!)} with 80 % range ${fmtPlain(f.lower80[h - 1]!)}–${fmtPlain(f.upper80[h - 1]!)} at the end`,
-  ).catch((err: unknown) => {
-    deps.logger.warn({ err, metric: series.key }, "forecast chart failed; answering with text only");
-    return null;
-  });
+  // The REST API reads only the figures: no picture drawn for it.
+  const image =
+    opts.chart === false
+      ? null
+      : await chartImage(
+          [
+            forecastChartInput({
+              title,
+              dates: weekly.weekStarts,
+              values: weekly.values,
+              result: f,
+              unit: series.unit,
+            }),
+          ],
+          `${title}, forecast ${fmtPlain(f.forecast[0]!)} to ${fmtPlain(f.forecast[h - 1]!)} with 80 % range ${fmtPlain(f.lower80[h - 1]!)}–${fmtPlain(f.upper80[h - 1]!)} at the end`,
+        ).catch((err: unknown) => {
+          deps.logger.warn({ err, metric: series.key }, "forecast chart failed; answering with text only");
+          return null;
+        });
   const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2));
   return {
     text: describeForecast(f, { metricName: series.name.toLowerCase(), unit: series.unit, periodLabel }),
