@@ -104,3 +104,56 @@ describe("config", () => {
     expect(loadConfig({ WHATSAPP_TRANSPORT: "webjs" }).whatsapp.WHATSAPP_TRANSPORT).toBe("webjs");
   });
 });
+
+describe("config: load section (bounded queues, readiness)", () => {
+  it("defaults: generous queues, degraded /readyz stays in rotation, concurrency left to the database kind", () => {
+    const c = loadConfig({});
+    expect(c.load).toEqual({
+      turnsConcurrency: undefined,
+      turnsQueue: 200,
+      turnsPerUser: 4,
+      shedRetryMs: 15_000,
+      outboxConcurrency: 8,
+      outboxQueue: 32,
+      readyMaxBacklog: 100,
+      readyMaxOutbox: 500,
+      readyMaxLlmMs: 10_000,
+      readyDegradedStatus: 200,
+    });
+    expect([c.llm.LLM_TENANT_CONCURRENCY, c.llm.LLM_TENANT_QUEUE]).toEqual([4, 16]);
+  });
+
+  it("parses operator values once, seconds to ms and the status to a number", () => {
+    const c = loadConfig({
+      KEEL_TURNS_CONCURRENCY: "32",
+      KEEL_TURNS_QUEUE: "0",
+      KEEL_SHED_RETRY_SECONDS: "30",
+      KEEL_READY_DEGRADED_STATUS: "503",
+      LLM_TENANT_QUEUE: "0",
+    });
+    expect(c.load).toMatchObject({
+      turnsConcurrency: 32,
+      turnsQueue: 0,
+      shedRetryMs: 30_000,
+      readyDegradedStatus: 503,
+    });
+    expect(c.llm.LLM_TENANT_QUEUE).toBe(0);
+  });
+
+  it("refuses nonsense with the key named: words, zero concurrency, a status that is neither 200 nor 503", () => {
+    const e = problems({
+      KEEL_TURNS_QUEUE: "lots",
+      KEEL_TURNS_CONCURRENCY: "0",
+      KEEL_READY_DEGRADED_STATUS: "502",
+      LLM_TENANT_CONCURRENCY: "-1",
+      KEEL_SHED_RETRY_SECONDS: "1.5",
+    });
+    expect(e.problems.map((p) => p.key).sort()).toEqual([
+      "KEEL_READY_DEGRADED_STATUS",
+      "KEEL_SHED_RETRY_SECONDS",
+      "KEEL_TURNS_CONCURRENCY",
+      "KEEL_TURNS_QUEUE",
+      "LLM_TENANT_CONCURRENCY",
+    ]);
+  });
+});
