@@ -5,6 +5,7 @@ import { missingCloudKeys, type WhatsappConfig, whatsappEnvSchema } from "./bots
 import { type LlmEnv, llmEnvSchema } from "./core/infra/llm/config.js";
 import { type PipedriveEnv, pipedriveEnvSchema } from "./core/infra/pipedrive/config.js";
 import { type StripeEnv, stripeEnvSchema } from "./core/infra/stripe/config.js";
+import { type TelemetryEnv, telemetryEnvSchema } from "./core/infra/telemetry/config.js";
 import { envBool, envUrl } from "./core/kernel/env.js";
 
 /** Keys of the core: process, HTTP, database, store. Feature areas declare theirs in their folders. */
@@ -73,6 +74,7 @@ const envSchema = z
     ...whatsappEnvSchema.shape,
     ...stripeEnvSchema.shape,
     ...pipedriveEnvSchema.shape,
+    ...telemetryEnvSchema.shape,
   })
   .superRefine((env, ctx) => {
     const problem = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
@@ -141,6 +143,7 @@ export interface Config {
   whatsapp: WhatsappConfig;
   stripe: StripeEnv;
   pipedrive: PipedriveEnv;
+  telemetry: TelemetryEnv;
 }
 
 function pick<T extends z.ZodObject>(schema: T, env: Env): z.infer<T> {
@@ -186,6 +189,7 @@ function sections(env: Env): Config {
     whatsapp: pick(whatsappEnvSchema, env),
     stripe: pick(stripeEnvSchema, env),
     pipedrive: pick(pipedriveEnvSchema, env),
+    telemetry: pick(telemetryEnvSchema, env),
   };
 }
 

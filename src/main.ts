@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { createKeel, type Keel } from "./app.js";
@@ -6,6 +7,7 @@ import type { CliContext, Io } from "./cli/io.js";
 import type { Config } from "./config.js";
 import { tenants } from "./core/infra/db/schema/index.js";
 import type { Logger } from "./core/infra/logger.js";
+import { tracesExporter } from "./core/infra/telemetry/config.js";
 import { loadDemo } from "./demo/load.js";
 import { createHttpApp, type Mount } from "./http/app.js";
 
@@ -25,6 +27,12 @@ export async function startKeel(config: Config, opts: { io?: Io; logger?: Logger
   const out = opts.io?.stdout ?? process.stdout;
   const keel = await createKeel(config, { migrate: true, logger: opts.logger });
   const stops: (() => Promise<void>)[] = [];
+  // Traces only when OTEL_* ask for it: the SDK is imported only then (see core/infra/telemetry).
+  if (tracesExporter(config.telemetry)) {
+    const { startTracing } = await import("./core/infra/telemetry/sdk.js");
+    const tracing = await startTracing(config.telemetry, keel.deps.logger, { version: keelVersion() });
+    if (tracing) stops.push(() => tracing.shutdown());
+  }
   const stopAll = async () => {
     for (const stop of stops.reverse())
       await stop().catch((err) => keel.deps.logger.error({ err }, "stop failed"));
@@ -85,6 +93,17 @@ async function listen(
       await keel.close();
     },
   };
+}
+
+function keelVersion(): string | undefined {
+  try {
+    // src/main.ts and dist/main.js both sit one level below package.json.
+    return (
+      JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string }
+    ).version;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startCommand(argv: string[], io: Io, ctx: CliContext): Promise<number> {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../core/deps.js";
+import { span } from "../core/infra/telemetry/trace.js";
 import { asAppError } from "../core/kernel/errors.js";
 import { API_PREFIX, createApi } from "./api/index.js";
 import { MAX_BODY_BYTES } from "./body.js";
@@ -41,7 +42,23 @@ export function createHttpApp(deps: Deps, mounts: Mount[] = []): Hono<AppEnv> {
     const started = performance.now();
     const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
     c.set("requestId", requestId);
-    await next();
+    // One server span per request (path only: a query string can carry a verify token); a caller's
+    // traceparent header is continued. Work started here — an answer after the ack — stays in it.
+    await span(
+      `${c.req.method} ${c.req.path}`,
+      {
+        kind: "server",
+        parent: c.req.header("traceparent"),
+        attributes: { "http.request.method": c.req.method, "url.path": c.req.path },
+      },
+      async (s) => {
+        await next();
+        const route = c.req.routePath || "unmatched";
+        s.setName(`${c.req.method} ${route}`);
+        s.setAttributes({ "http.route": route, "http.response.status_code": c.res.status });
+        if (c.res.status >= 500) s.fail({ name: "HttpError", code: String(c.res.status) });
+      },
+    );
     const route = c.req.routePath || "unmatched";
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });

@@ -15,6 +15,7 @@ const KEEP_TURNS_MS = 7 * 24 * 3_600_000;
 export const inboxRecoveryJob: JobDefinition = {
   name: "inbox-recovery",
   schedule: "*/5 * * * * *",
+  trace: false,
   description: "Answers inbound turns left unanswered by a crash or an outage",
   leaseMs: 60_000,
   async run(deps, ctx) {

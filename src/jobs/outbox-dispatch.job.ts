@@ -11,6 +11,7 @@ import type { JobDefinition } from "./types.js";
 export const outboxDispatchJob: JobDefinition = {
   name: "outbox-dispatch",
   schedule: "*/5 * * * * *",
+  trace: false,
   description: "Outbox delivery with retries, idempotency checks, dead letters and pacing",
   leaseMs: 2 * 60_000,
   perRunner: true,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../core/deps.js";
+import { span } from "../core/infra/telemetry/trace.js";
 import { releaseRuns, runClaimed } from "./claims.js";
 import { previousSlot } from "./cron-slots.js";
 import { jobMetrics } from "./metrics.js";
@@ -64,6 +65,23 @@ export function createScheduler(
     const slot = previousSlot(job.schedule, at);
     if (!slot) return { job: job.name, status: "skipped", reason: "no-slot" };
     const fireKey = `${job.name}:${slot.toISOString()}${job.perRunner ? `:${runner}` : ""}`;
+    if (job.trace === false) return claimAndRun(job, at, slot, fireKey);
+    // Each run is the root of its own trace; what it enqueues is delivered in that trace.
+    const attributes = { "keel.job.name": job.name, "keel.job.slot": slot.toISOString() };
+    return span(`job ${job.name}`, { root: true, attributes }, async (s) => {
+      const out = await claimAndRun(job, at, slot, fireKey);
+      s.setAttributes({ "keel.job.status": out.status });
+      if (out.status === "failed") s.fail({ name: "JobFailed" });
+      return out;
+    });
+  }
+
+  async function claimAndRun(
+    job: JobDefinition,
+    at: Date,
+    slot: Date,
+    fireKey: string,
+  ): Promise<FireOutcome> {
     const log = deps.logger.child({ job: job.name, fireKey, runner });
     const r = await runClaimed(
       deps,

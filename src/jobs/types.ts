@@ -49,4 +49,9 @@ export interface JobDefinition {
   catchUp?: boolean;
   /** A fire claimed longer ago than this by a silent runner may be taken over (default 10 min). */
   leaseMs?: number;
+  /**
+   * A trace per run (default true). Sweeps that run every few seconds say false: the turns and
+   * outbox messages they pick up carry their own traces, so nothing is lost but the noise.
+   */
+  trace?: boolean;
 }

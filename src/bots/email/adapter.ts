@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
+import { span } from "../../core/infra/telemetry/trace.js";
 import type {
   ChannelCapabilities,
   ChatAdapter,
@@ -51,16 +52,18 @@ export class EmailAdapter implements ChatAdapter {
       ? [{ filename: "chart.png", content: reply.image.pngBase64, encoding: "base64" as const }]
       : [];
     if (reply.actions?.length) warnings.push("email has no buttons: actions omitted");
-    const info = await this.transport.sendMail({
-      from: this.opts.from,
-      to: target.address,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      attachments,
-      ...(messageId ? { messageId } : {}),
-      ...(target.threadId ? { inReplyTo: target.threadId, references: [target.threadId] } : {}),
-    });
+    const info = await span("email send", { kind: "client", attributes: { "rpc.system": "smtp" } }, () =>
+      this.transport.sendMail({
+        from: this.opts.from,
+        to: target.address,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments,
+        ...(messageId ? { messageId } : {}),
+        ...(target.threadId ? { inReplyTo: target.threadId, references: [target.threadId] } : {}),
+      }),
+    );
     return {
       messageIds: [String(info.messageId ?? messageId ?? "")],
       ...(warnings.length ? { warnings } : {}),

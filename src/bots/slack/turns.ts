@@ -9,6 +9,7 @@ import {
   TURN_MAX_ATTEMPTS,
   takeResponsePost,
 } from "../../core/features/inbox/index.js";
+import { span } from "../../core/infra/telemetry/trace.js";
 import type { Reply } from "../../core/ports/reply.js";
 import { afterAck, type SlackContext, slackCode, toIntent } from "./context.js";
 import { setupTurn } from "./listeners/onboarding.js";
@@ -152,6 +153,21 @@ const errorCode = (err: unknown) => `slack:${slackCode(err) ?? (err as Error)?.n
  * the turn pending for the recovery sweep; the last allowed attempt says sorry instead and gives up.
  */
 async function guarded(
+  ctx: SlackContext,
+  turn: InboundTurnRow,
+  work: () => Promise<void>,
+  giveUp: () => Promise<void>,
+): Promise<void> {
+  const attributes = {
+    "keel.channel": "slack",
+    "keel.turn.id": turn.id,
+    "keel.turn.kind": turn.kind,
+    "keel.turn.attempt": turn.attempts,
+  };
+  await span("slack.turn", { attributes }, () => held(ctx, turn, work, giveUp));
+}
+
+async function held(
   ctx: SlackContext,
   turn: InboundTurnRow,
   work: () => Promise<void>,
@@ -302,7 +318,13 @@ export async function answerMessage(
 }
 
 /** POSTs to a response_url (Slack answers 200 "ok", or 404 once it is used up or expired). */
-async function postResponse(url: string, body: Record<string, unknown>): Promise<void> {
+function postResponse(url: string, body: Record<string, unknown>): Promise<void> {
+  return span("slack response_url", { kind: "client", attributes: { "rpc.method": "response_url" } }, () =>
+    postResponseNow(url, body),
+  );
+}
+
+async function postResponseNow(url: string, body: Record<string, unknown>): Promise<void> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -1,6 +1,7 @@
 import { LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } from "@slack/web-api";
 import type { Logger } from "../../core/infra/logger.js";
 import { scrubText } from "../../core/infra/safe-error.js";
+import { span } from "../../core/infra/telemetry/trace.js";
 
 export interface ClientFactoryOptions {
   apiUrl?: string;
@@ -35,6 +36,21 @@ export function slackLogger(logger: Logger): SlackLogger {
   };
 }
 
+/** A WebClient whose every Web API call is a client span named after the method (no arguments). */
+class TracedWebClient extends WebClient {
+  override apiCall(method: string, options?: Parameters<WebClient["apiCall"]>[1]) {
+    return span(
+      `slack ${method}`,
+      { kind: "client", attributes: { "rpc.system": "slack", "rpc.method": method } },
+      async (s) => {
+        const res = await super.apiCall(method, options);
+        s.setAttributes({ "keel.slack.ok": res.ok === true });
+        return res;
+      },
+    );
+  }
+}
+
 /** Web API clients per token, all pointing at the configured base URL (a local fake in tests). */
 export class ClientFactory {
   private readonly clients = new Map<string, WebClient>();
@@ -53,7 +69,7 @@ export class ClientFactory {
     const key = token ?? "";
     let c = this.clients.get(key);
     if (!c) {
-      c = new WebClient(token, this.options);
+      c = new TracedWebClient(token, this.options);
       this.clients.set(key, c);
     }
     return c;

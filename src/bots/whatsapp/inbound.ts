@@ -5,6 +5,7 @@ import { continueChatSetup, setupInProgress, startChatSetup } from "../../core/f
 import { deliverSoon, enqueue } from "../../core/features/outbox/index.js";
 import { actorForIdentity, tenantForChannel } from "../../core/features/tenancy/index.js";
 import { idempotencyKeys, outbox } from "../../core/infra/db/schema/index.js";
+import { span } from "../../core/infra/telemetry/trace.js";
 import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import { type Intent, makeIntent } from "../../core/intents/intent.js";
 import { repaired, type TextRepairs, wellFormed } from "../../core/kernel/text.js";
@@ -51,10 +52,27 @@ export interface InboundDeps {
  * outbox. The message id is recorded in the same transaction that enqueues the reply, so a retried
  * webhook or a re-emitted event produces one reply.
  */
-export async function handleInbound(
+export function handleInbound(
   d: InboundDeps,
   raw: InboundMessage,
   opts: { attempt?: number } = {},
+): Promise<InboundOutcome> {
+  const attributes = {
+    "keel.channel": "whatsapp",
+    "keel.whatsapp.message_type": raw.content.type,
+    "keel.turn.attempt": opts.attempt ?? 1,
+  };
+  return span("whatsapp.turn", { attributes }, async (s) => {
+    const outcome = await inbound(d, raw, opts);
+    s.setAttributes({ "keel.turn.outcome": outcome.status });
+    return outcome;
+  });
+}
+
+async function inbound(
+  d: InboundDeps,
+  raw: InboundMessage,
+  opts: { attempt?: number },
 ): Promise<InboundOutcome> {
   const { deps } = d;
   const msg = storable(raw);

@@ -1,5 +1,6 @@
 import { type Logger, pino } from "pino";
 import { safeError } from "./safe-error.js";
+import { currentTraceIds } from "./telemetry/trace.js";
 
 export type { Logger };
 
@@ -59,6 +60,8 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       // Errors are logged through a whitelist (safe-error.ts): type, message, codes, stack, causes.
       serializers: { err: safeError, error: safeError },
+      // trace_id/span_id of the active span (tracing on): a log line and its trace find each other.
+      mixin: () => currentTraceIds() ?? {},
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -1,3 +1,4 @@
+import { span } from "../../../core/infra/telemetry/trace.js";
 import { AppError } from "../../../core/kernel/errors.js";
 
 /** Graph API error codes worth retrying later (throughput, pair rate, temporary). */
@@ -41,7 +42,23 @@ export class GraphClient {
     return `${this.o.baseUrl.replace(/\/+$/, "")}/${this.o.phoneNumberId}/${path}`;
   }
 
-  private async call<T>(path: string, body: string | FormData): Promise<T> {
+  /** One Graph API POST as a client span (the path's last segment; never the body or the number). */
+  private call<T>(path: string, body: string | FormData): Promise<T> {
+    return span(
+      `whatsapp.graph ${path}`,
+      { kind: "client", attributes: { "rpc.system": "whatsapp-cloud", "rpc.method": path } },
+      async (s) => {
+        try {
+          return await this.post<T>(path, body);
+        } catch (e) {
+          if (e instanceof GraphApiError) s.setAttributes({ "http.response.status_code": e.status });
+          throw e;
+        }
+      },
+    );
+  }
+
+  private async post<T>(path: string, body: string | FormData): Promise<T> {
     let res: Response;
     try {
       res = await this.fetch(this.url(path), {

@@ -1,11 +1,14 @@
 import { NotLeaseHolder } from "../../../core/features/leases/index.js";
 import type { Logger } from "../../../core/infra/logger.js";
+import { span } from "../../../core/infra/telemetry/trace.js";
 import { AppError } from "../../../core/kernel/errors.js";
 import { type ChannelCapabilities, DeliveryDeferred } from "../../../core/ports/chat-adapter.js";
 import { toChatId, toE164 } from "../phone.js";
 import type { InboundContent, InboundMessage } from "../to-intent.js";
 import type { WhatsappTransport } from "../transport.js";
 import type { SupervisedClient, Supervisor } from "./supervisor.js";
+
+const SEND_ATTRS = { "rpc.system": "whatsapp-web.js", "rpc.method": "sendMessage" };
 
 /** whatsapp-web.js: no native buttons (deprecated on WhatsApp Web), so actions are numbered options. */
 export const webjsCapabilities: ChannelCapabilities = {
@@ -172,15 +175,19 @@ export class WebjsTransport implements WhatsappTransport {
     return this.client();
   }
 
-  async sendText(to: string, text: string): Promise<string> {
-    const m = await (await this.fenced()).sendMessage(toChatId(to), text);
-    return this.sentId(m, "text");
+  sendText(to: string, text: string): Promise<string> {
+    return span("whatsapp.webjs sendMessage", { kind: "client", attributes: SEND_ATTRS }, async () => {
+      const m = await (await this.fenced()).sendMessage(toChatId(to), text);
+      return this.sentId(m, "text");
+    });
   }
 
-  async sendImage(to: string, pngBase64: string, caption?: string): Promise<string> {
-    const media = this.o.makeMedia("image/png", pngBase64, "chart.png");
-    const m = await (await this.fenced()).sendMessage(toChatId(to), media, caption ? { caption } : {});
-    return this.sentId(m, "image");
+  sendImage(to: string, pngBase64: string, caption?: string): Promise<string> {
+    return span("whatsapp.webjs sendMessage", { kind: "client", attributes: SEND_ATTRS }, async () => {
+      const media = this.o.makeMedia("image/png", pngBase64, "chart.png");
+      const m = await (await this.fenced()).sendMessage(toChatId(to), media, caption ? { caption } : {});
+      return this.sentId(m, "image");
+    });
   }
 
   /**

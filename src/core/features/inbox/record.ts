@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { inboundTurns } from "../../infra/db/schema/index.js";
+import { span } from "../../infra/telemetry/trace.js";
 import type { InboundTurnRow } from "../../ports/chat-adapter.js";
 import { leaseEnd, type NewTurn, type Received, TURN_OWNER, toRow } from "./row.js";
 
@@ -23,7 +24,19 @@ interface Waiting {
  * embedded database a single-row INSERT costs about four times its share of a batched one.
  */
 export function receiveTurn(deps: Deps, t: NewTurn, owner = TURN_OWNER): Promise<Received> {
-  return recorderOf(deps).record(t, owner);
+  return span(
+    "inbox.record",
+    { attributes: { "keel.channel": t.channel, "keel.turn.kind": t.kind } },
+    async (s) => {
+      const r = await recorderOf(deps).record(t, owner);
+      s.setAttributes({
+        "keel.turn.id": r.turn.id,
+        "keel.turn.outcome": r.outcome,
+        "keel.turn.attempt": r.turn.attempts,
+      });
+      return r;
+    },
+  );
 }
 
 /** Several deliveries at once (a WhatsApp webhook batch), in one statement when they fit. */

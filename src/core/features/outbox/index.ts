@@ -3,6 +3,7 @@ import type { Deps } from "../../deps.js";
 import type { Tx } from "../../infra/db/client.js";
 import { outbox } from "../../infra/db/schema/index.js";
 import { scrubText } from "../../infra/safe-error.js";
+import { currentTraceparent, span } from "../../infra/telemetry/trace.js";
 import { BoundedQueue } from "../../kernel/bounded-queue.js";
 import { asAppError, isAppError } from "../../kernel/errors.js";
 import {
@@ -55,17 +56,23 @@ export async function enqueue(
   now: Date,
 ): Promise<boolean> {
   const { notBefore, ...values } = row;
-  const res = await tx
-    .insert(outbox)
-    .values({
-      ...values,
-      payload: row.payload as unknown as Record<string, unknown>,
-      nextAttemptAt: notBefore && notBefore > now ? notBefore : now,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: outbox.id });
-  return res.length === 1;
+  const attributes = { "keel.channel": row.target.channel, "keel.tenant.id": row.tenantId };
+  return span("outbox.enqueue", { kind: "producer", attributes }, async (s) => {
+    const res = await tx
+      .insert(outbox)
+      .values({
+        ...values,
+        payload: row.payload as unknown as Record<string, unknown>,
+        nextAttemptAt: notBefore && notBefore > now ? notBefore : now,
+        createdAt: now,
+        // The delivery continues this trace, whoever sends it and whenever.
+        traceContext: currentTraceparent(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: outbox.id });
+    s.setAttributes({ "keel.outbox.id": res[0]?.id, "keel.outbox.enqueued": res.length === 1 });
+    return res.length === 1;
+  });
 }
 
 /**
@@ -178,7 +185,9 @@ export async function deliverDue(
   // Every claimed row not finished yet keeps its lease, also those waiting their turn behind pacing.
   const held = new Set(rows.map((r) => r.id));
   const renew = keepLeases(deps, tenantId, held);
-  for (const row of rows) {
+  // Each row's delivery continues the trace that enqueued it, linked to whoever delivers it now.
+  const caller = currentTraceparent();
+  const one = async (row: OutboxRow) => {
     const log = deps.logger.child({ outboxId: row.id, channel: row.target.channel });
     const adapter = channels.get(row.target.channel);
     const target: DeliveryTarget = {
@@ -200,7 +209,7 @@ export async function deliverDue(
         report.sent++;
         report.results.push({ outboxId: row.id, status: "sent", messageIds: [prior], recovered: true });
         log.info({ attempts: row.attempts }, "outbox message was already delivered; not re-sent");
-        continue;
+        return;
       }
       if (!opts.noPacing) await paceChannel(deps.store, row.target.channel, row.target.address);
       const res = await adapter.send(target, row.payload as unknown as Reply);
@@ -227,7 +236,7 @@ export async function deliverDue(
         deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "deferred" });
         report.results.push({ outboxId: row.id, status: "deferred", error: e.reason });
         log.info({ retryInMs: e.retryInMs }, "outbox delivery deferred");
-        continue;
+        return;
       }
       const err = asAppError(e);
       // A channel that says "this will never work" (Graph: invalid recipient, template missing,
@@ -274,7 +283,28 @@ export async function deliverDue(
     } finally {
       held.delete(row.id);
     }
-  }
+  };
+  for (const row of rows)
+    await span(
+      "outbox.deliver",
+      {
+        kind: "consumer",
+        parent: row.traceContext ?? caller,
+        links: row.traceContext && caller ? [caller] : [],
+        attributes: {
+          "keel.outbox.id": row.id,
+          "keel.channel": row.target.channel,
+          "keel.outbox.attempt": row.attempts,
+          "keel.tenant.id": tenantId,
+        },
+      },
+      async (s) => {
+        await one(row);
+        const status = report.results.at(-1)?.status;
+        s.setAttributes({ "keel.outbox.status": status });
+        if (status === "failed" || status === "dead") s.fail({ name: "DeliveryFailed", code: status });
+      },
+    );
   clearInterval(renew);
   return report;
 }

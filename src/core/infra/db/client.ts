@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { AppError } from "../../kernel/errors.js";
+import { span } from "../telemetry/trace.js";
 import { PgliteGate } from "./pglite-gate.js";
 import * as schema from "./schema/index.js";
 
@@ -52,15 +53,38 @@ export function resultRows<T>(res: unknown): T[] {
   return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }
 
-function makeTenantTx(orm: Orm, appRole: string) {
+/** Attributes of a database span: the system and driver, never SQL text or parameters. */
+const dbAttrs = (driver: Database["kind"], operation: string) => ({
+  "db.system.name": "postgresql",
+  "db.operation.name": operation,
+  "keel.db.driver": driver,
+});
+
+function makeTenantTx(orm: Orm, appRole: string, driver: Database["kind"]) {
   return <T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> =>
-    orm.transaction(async (tx) => {
-      // Role name is validated by the config schema; identifiers cannot be bound parameters.
-      await tx.execute(sql.raw(`set local role "${appRole}"`));
-      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
-      return fn(tx);
-    });
+    span(
+      "db.transaction",
+      {
+        kind: "client",
+        onlyInTrace: true,
+        attributes: { ...dbAttrs(driver, "transaction"), "keel.tenant.id": tenantId },
+      },
+      () =>
+        orm.transaction(async (tx) => {
+          // Role name is validated by the config schema; identifiers cannot be bound parameters.
+          await tx.execute(sql.raw(`set local role "${appRole}"`));
+          await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+          return fn(tx);
+        }),
+    );
 }
+
+const tracedRows =
+  (driver: Database["kind"], orm: Orm) =>
+  async <T>(query: SQL): Promise<T[]> =>
+    span("db.query", { kind: "client", onlyInTrace: true, attributes: dbAttrs(driver, "query") }, async () =>
+      resultRows<T>(await orm.execute(query)),
+    );
 
 /** Redacts the password of a connection URL for messages. */
 export function safeUrl(u: string): string {
@@ -96,8 +120,8 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
     return {
       kind: "postgres",
       orm,
-      tenantTx: makeTenantTx(orm, opts.appRole),
-      rows: async (query) => resultRows(await orm.execute(query)),
+      tenantTx: makeTenantTx(orm, opts.appRole, "postgres"),
+      rows: tracedRows("postgres", orm),
       exec: async (script) => {
         await client.unsafe(script).simple();
       },
@@ -139,8 +163,8 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
   return {
     kind: "pglite",
     orm,
-    tenantTx: makeTenantTx(orm, opts.appRole),
-    rows: async (query) => resultRows(await orm.execute(query)),
+    tenantTx: makeTenantTx(orm, opts.appRole, "pglite"),
+    rows: tracedRows("pglite", orm),
     exec: async (script) => {
       await gated.exec(script);
     },

@@ -1,4 +1,5 @@
 import type { LlmCallMeta } from "../../ports/llm.js";
+import { span } from "../telemetry/trace.js";
 import type { AttemptBudget } from "./attempts.js";
 import type { CachedAnswer } from "./cache.js";
 import { isLlmError, LlmError } from "./errors.js";
@@ -268,6 +269,34 @@ export async function execute(
     };
   }
   const fallbacks: string[] = [];
+  // Provider calls of this request, retries and hedges included: one client span each.
+  let calls = 0;
+  let inflight = 0;
+  const traced =
+    (link: ChainLink, call: (signal: AbortSignal) => Promise<ProviderResponse>) => (signal: AbortSignal) => {
+      const hedge = inflight > 0;
+      inflight++;
+      const attributes = {
+        "gen_ai.system": link.provider,
+        "gen_ai.request.model": link.model,
+        "keel.llm.route": link.route,
+        "keel.llm.call": ++calls,
+        "keel.llm.hedge": hedge,
+      };
+      return span(`llm ${link.provider} ${link.model}`, { kind: "client", attributes }, async (s) => {
+        try {
+          const res = await call(signal);
+          if (res.usageReported)
+            s.setAttributes({
+              "gen_ai.usage.input_tokens": res.tokensIn,
+              "gen_ai.usage.output_tokens": res.tokensOut,
+            });
+          return res;
+        } finally {
+          inflight--;
+        }
+      });
+    };
   let providerMs = 0;
   let spent = 0;
   let lastError: unknown;
@@ -293,10 +322,11 @@ export async function execute(
     const reason = reasonAfter(decision, fallbacks);
     const t0 = performance.now();
     try {
+      const complete = traced(link, (signal) => slot.provider.complete(preq, signal));
       const once = async (signal: AbortSignal) => {
         const a0 = performance.now();
         try {
-          return await slot.provider.complete(preq, signal);
+          return await complete(signal);
         } catch (e) {
           state.metrics.attempts.inc({ provider: link.provider, outcome: subCode(e) });
           // Failed calls are billed nothing by the vendors we price; the row keeps the attempt visible.
@@ -315,7 +345,7 @@ export async function execute(
             opts.attempts,
             lastModel ? { retries: Math.max(0, opts.attempts.remaining - 1) } : {},
           )
-        : await slot.provider.complete(preq, AbortSignal.timeout(5_000));
+        : await complete(AbortSignal.timeout(5_000));
       const elapsed = performance.now() - t0;
       if (slot.provider.isModel) providerMs += elapsed;
       const usage = boundedUsage(res, {

@@ -7,6 +7,7 @@ import type {
   LlmStructuredResult,
   LlmTextResult,
 } from "../../ports/llm.js";
+import { span } from "../telemetry/trace.js";
 import { AttemptBudget } from "./attempts.js";
 import { isLlmError, LlmError } from "./errors.js";
 import { bookCacheHit, execute } from "./execute.js";
@@ -184,21 +185,51 @@ export function createGateway(state: GatewayState): LlmGateway {
     return { text: a.text, meta: a.meta };
   }
 
+  /** One span per gateway request: prompt, tier, route taken, tokens, attempts (never the prompt's text). */
+  const traced = async <R extends { meta: LlmCallMeta }>(
+    req: LlmRequest,
+    fn: () => Promise<R>,
+  ): Promise<R> => {
+    const def = state.registry.get(req.promptId, req.promptVersion);
+    const attributes = {
+      "keel.llm.prompt_id": def.id,
+      "keel.llm.prompt_version": def.version,
+      "keel.llm.tier": def.tier,
+      "keel.tenant.id": req.ctx.tenantId,
+    };
+    return span("llm.request", { attributes }, async (s) => {
+      const r = await fn();
+      s.setAttributes({
+        "gen_ai.system": r.meta.provider,
+        "gen_ai.request.model": r.meta.model,
+        "keel.llm.route": r.meta.route,
+        "gen_ai.usage.input_tokens": r.meta.tokensIn,
+        "gen_ai.usage.output_tokens": r.meta.tokensOut,
+        "keel.llm.attempts": r.meta.attempts,
+        "keel.llm.cache_hit": r.meta.cacheHit,
+        "keel.llm.fallbacks": r.meta.fallbacks?.length ?? 0,
+      });
+      return r;
+    });
+  };
+
   const gateway: LlmGateway = {
     prompts: state.registry,
 
-    async chat(req: LlmRequest, opts?: LlmChatOptions): Promise<LlmTextResult> {
-      return bounded(req, async () => {
-        const def = state.registry.get(req.promptId, req.promptVersion);
-        const p = await prepare(state, req, def.output === "json");
-        if (opts?.onText && def.output !== "json") return streamedChat(p, opts.onText);
-        const a = await execute(state, p, { attempts: attemptsFor(), cacheRead: true, cacheWrite: true });
-        return { text: a.text, meta: a.meta };
-      });
+    chat(req: LlmRequest, opts?: LlmChatOptions): Promise<LlmTextResult> {
+      return traced(req, () =>
+        bounded(req, async () => {
+          const def = state.registry.get(req.promptId, req.promptVersion);
+          const p = await prepare(state, req, def.output === "json");
+          if (opts?.onText && def.output !== "json") return streamedChat(p, opts.onText);
+          const a = await execute(state, p, { attempts: attemptsFor(), cacheRead: true, cacheWrite: true });
+          return { text: a.text, meta: a.meta };
+        }),
+      );
     },
 
     structured<T>(schema: ZodType<T>, req: LlmRequest): Promise<LlmStructuredResult<T>> {
-      return bounded(req, () => structuredNow(schema, req));
+      return traced(req, () => bounded(req, () => structuredNow(schema, req)));
     },
 
     async *stream(req: LlmRequest): AsyncIterable<string> {

@@ -26,6 +26,11 @@ export const outbox = pgTable(
      */
     parts: jsonb("parts").$type<Record<string, string>>().notNull().default({}),
     deliveryStatus: text("delivery_status"),
+    /**
+     * W3C traceparent of the span that enqueued the row (null when tracing is off): the delivery,
+     * whenever and wherever it runs, continues that trace.
+     */
+    traceContext: text("trace_context"),
     createdAt: createdAt(),
     sentAt: ts("sent_at"),
   },
