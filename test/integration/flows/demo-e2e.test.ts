@@ -81,7 +81,7 @@ describe("core flows on the demo company (no language model, email delivery)", (
     );
     const src = await say("owner@demo.example", "sources?", "c:sources");
     expect(src.text).toMatch(/Sources for my last answer/);
-    expect(src.fields?.map((f) => f.label)).toEqual(["Deal record", "Stage rules"]);
+    expect(src.fields?.map((f) => f.label)).toEqual(["Deal record", "Stage rules", "Similar deals"]);
     const other = await say("owner@demo.example", "sources?", "c:elsewhere");
     expect(other.text).toMatch(/not given you any figures/);
   });
