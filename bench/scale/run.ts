@@ -11,7 +11,7 @@
  * Also `keel start` RSS per replica and the machine's load average. Needs DATABASE_URL and REDIS_URL.
  * Results: bench/results/scale.md (+ scale.json), recorded, not asserted.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +24,10 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "30" },
     delay: { type: "string", default: "2000" },
     only: { type: "string" },
+    /** B's sustained answered turns/s, when B is not run this time (C and D are sized from it). */
+    sustained: { type: "string" },
+    /** Inbound-turn queue per replica in run C (KEEL_TURNS_QUEUE), so 2× load overflows it within the run. */
+    "c-queue": { type: "string", default: "20" },
   },
 });
 const RATE = Number(values.rate);
@@ -101,13 +105,16 @@ async function drain(c: Cluster, maxMs: number, extra?: Parameters<typeof verify
   return r;
 }
 
-/** Answers that said "busy" (the turn was shed or queued), read from the threads and the acks. */
+/** Turns told "busy" (shed: queued for later) in their ack or in a post to their thread. */
 function busyCount(c: Cluster): number {
-  const threads = new Set(
-    c.slack.messages
-      .filter((m) => m.thread_ts && BUSY.test(m.text ?? ""))
-      .map((m) => `${m.channel}/${m.thread_ts}`),
-  );
+  const threadOf = new Map(c.slack.messages.map((m) => [`${m.channel}/${m.ts}`, m.thread_ts]));
+  const threads = new Set<string>();
+  for (const call of c.slack.calls) {
+    if (call.method !== "chat.postMessage" && call.method !== "chat.update") continue;
+    const p = call.params as { channel?: string; thread_ts?: string; ts?: string; text?: string };
+    if (!BUSY.test(p.text ?? "")) continue;
+    threads.add(`${p.channel}/${p.thread_ts ?? threadOf.get(`${p.channel}/${p.ts}`)}`);
+  }
   return c.deliveries.filter((d) => threads.has(`${d.channel}/${d.ts}`) || BUSY.test(d.ackBody ?? "")).length;
 }
 
@@ -168,8 +175,13 @@ function answerTime(c: Cluster, channel: string, ts: string): number | undefined
   return undefined;
 }
 
-async function saturate(name: string, replicas: number, rate: number): Promise<RunResult> {
-  const c = await new Cluster({ replicas, modelDelayMs: DELAY }).start();
+async function saturate(
+  name: string,
+  replicas: number,
+  rate: number,
+  env?: Record<string, string>,
+): Promise<RunResult> {
+  const c = await new Cluster({ replicas, modelDelayMs: DELAY, env }).start();
   try {
     const loadBefore = load();
     const started = await offer(c, rate, SECONDS);
@@ -195,10 +207,11 @@ async function killRun(rate: number): Promise<RunResult> {
     const alerts = await c.enqueueAlerts(8);
     const n = Math.round(rate * SECONDS);
     let killed = 0;
+    const t0 = Date.now();
     const started = await offer(c, rate, SECONDS, (i) => {
       if (i % 4 === 0) c.whatsappMessage({ text: i % 8 ? "deals" : `how is the pipeline looking? (#${i})` });
       if (i === Math.floor(n / 2)) {
-        killed = (Date.now() - started) / 1000;
+        killed = (Date.now() - t0) / 1000;
         void c.kill(1);
       }
     });
@@ -223,7 +236,7 @@ function table(rs: RunResult[]): string {
   const sep = `|${"---|".repeat(14)}`;
   const rows = rs.map(
     (r) =>
-      `| ${r.name} | ${r.replicas} | ${r.offeredPerS} | ${r.events} | ${r.ackP50} / ${r.ackP99} | ${r.acksOver3s} | ${r.answered} | ${r.answeredPerS} | ${r.answerP50} / ${r.answerP99} | ${r.busy} | ${r.unanswered} | ${r.duplicated} | ${r.rssMb.map((x) => x ?? "killed").join(", ")} | ${r.load} |`,
+      `| ${r.name} | ${r.replicas} | ${r.offeredPerS} | ${r.events} | ${r.ackP50} / ${r.ackP99} | ${r.acksOver3s} | ${r.answered} | ${r.answeredPerS} | ${r.answerP50} / ${r.answerP99} | ${r.busy < 0 ? "not counted" : r.busy} | ${r.unanswered} | ${r.duplicated} | ${r.rssMb.map((x) => x ?? "killed").join(", ")} | ${r.load} |`,
   );
   return [head, sep, ...rows].join("\n");
 }
@@ -241,15 +254,27 @@ const a = want("A") ? await saturate("A: 1 replica, above capacity", 1, RATE) : 
 if (a) results.push(a);
 const b = want("B") ? await saturate("B: 3 replicas, same offer", 3, RATE) : undefined;
 if (b) results.push(b);
-const sustained = b?.answeredPerS || RATE / 2;
+const sustained = b?.answeredPerS || Number(values.sustained) || RATE / 2;
 if (want("C"))
   results.push(
-    await saturate("C: 3 replicas, 2× B's sustained rate", 3, Math.max(1, Math.round(2 * sustained))),
+    await saturate(
+      `C: 3 replicas, 2× B's sustained rate, KEEL_TURNS_QUEUE=${values["c-queue"]}`,
+      3,
+      Math.max(1, Math.round(2 * sustained)),
+      { KEEL_TURNS_QUEUE: values["c-queue"]! },
+    ),
   );
 if (want("D")) results.push(await killRun(Math.max(1, Math.round(sustained / 2))));
 
+// Runs done in an earlier invocation (--only) are kept: results merge by run letter.
+const jsonPath = join(import.meta.dirname, "../results/scale.json");
+const earlier: RunResult[] = existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, "utf8")) : [];
+for (const r of earlier) if (!results.some((x) => x.name[0] === r.name[0])) results.push(r);
+results.sort((x, y) => x.name.localeCompare(y.name));
 const d = results.find((r) => r.report);
-const ratio = a && b && a.answeredPerS ? (b.answeredPerS / a.answeredPerS).toFixed(2) : "n/a";
+const ra = results.find((r) => r.name.startsWith("A"));
+const rb = results.find((r) => r.name.startsWith("B"));
+const ratio = ra && rb && ra.answeredPerS ? (rb.answeredPerS / ra.answeredPerS).toFixed(2) : "n/a";
 const inv = d?.report;
 const md = `# Scale-out: several \`keel start\` replicas behind a load balancer
 
@@ -286,8 +311,6 @@ ${
 `
     : ""
 }`;
-if (!only) {
-  writeFileSync(join(import.meta.dirname, "../results/scale.md"), md);
-  writeFileSync(join(import.meta.dirname, "../results/scale.json"), `${JSON.stringify(results, null, 1)}\n`);
-}
+writeFileSync(join(import.meta.dirname, "../results/scale.md"), md);
+writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
 console.log(md);
