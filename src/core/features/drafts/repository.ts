@@ -23,19 +23,23 @@ export async function insertDraft(
   tx: Tx,
   values: Omit<typeof drafts.$inferInsert, "seq">,
 ): Promise<DraftRow> {
-  // Per-tenant short numbers; the unique index catches a concurrent insert, which retries once.
+  // Per-tenant short numbers; the unique index catches a concurrent insert (another replica's sweep
+  // drafting for the same tenant), which takes the next number. The insert runs in a savepoint: a
+  // failed statement aborts the whole transaction otherwise, and the retry could never run.
   for (let attempt = 0; ; attempt++) {
     const [{ next }] = (await tx
       .select({ next: sql<number>`coalesce(max(${drafts.seq}), 0) + 1` })
       .from(drafts)) as [{ next: number }];
     try {
-      const [row] = await tx
-        .insert(drafts)
-        .values({ ...values, seq: Number(next) })
-        .returning();
-      return row!;
+      return await tx.transaction(async (sp) => {
+        const [row] = await sp
+          .insert(drafts)
+          .values({ ...values, seq: Number(next) })
+          .returning();
+        return row!;
+      });
     } catch (e) {
-      if (attempt >= 1) throw e;
+      if (attempt >= 4) throw e;
     }
   }
 }
