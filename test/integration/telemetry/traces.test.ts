@@ -2,11 +2,14 @@ import { createRequire } from "node:module";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
+import { deliverDue, enqueue } from "../../../src/core/features/outbox/index.js";
 import { requireTenant } from "../../../src/core/features/tenancy/index.js";
 import { outbox } from "../../../src/core/infra/db/schema/index.js";
 import { createLogger } from "../../../src/core/infra/logger.js";
 import { startTracing, type Tracing } from "../../../src/core/infra/telemetry/sdk.js";
 import { tracingActive } from "../../../src/core/infra/telemetry/trace.js";
+import { createScheduler } from "../../../src/jobs/index.js";
+import type { JobDefinition } from "../../../src/jobs/types.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
 import {
   OtlpReceiver,
@@ -221,6 +224,44 @@ describe("with an OTLP endpoint", () => {
     ).filter((r) => r.tc !== null);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.tc).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it("makes each job run a trace root, with what it enqueues delivered inside it and linked to it", async () => {
+    const tenantId = (await requireTenant(slack.deps.db, "demo")).id;
+    const probe: JobDefinition = {
+      name: "trace-probe",
+      schedule: "* * * * *",
+      description: "enqueues one Slack message and delivers it, like the digests job",
+      async run(deps) {
+        await deps.db.tenantTx(tenantId, (tx) =>
+          enqueue(
+            tx,
+            {
+              tenantId,
+              dedupeKey: `probe:${Date.now()}`,
+              target: { channel: "slack", address: "C0SALES" },
+              payload: { text: "Your daily Keel digest (probe)" },
+            },
+            deps.clock.now(),
+          ),
+        );
+        return { sent: (await deliverDue(deps, deps.channels, tenantId)).sent };
+      },
+    };
+    const out = await createScheduler(slack.deps, [probe], { timers: false }).fire("trace-probe");
+    expect(out).toMatchObject({ status: "succeeded", result: { sent: 1 } });
+    await tracing!.flush();
+    const run = otlp.spans.find((s) => s.name === "job trace-probe")!;
+    expect(run.parentSpanId).toBeUndefined();
+    expect(run.attributes["keel.job.status"]).toBe("succeeded");
+    const t = tree(otlp.trace(run.traceId));
+    expect(t.roots.map((s) => s.name)).toEqual(["job trace-probe"]);
+    const enqueued = t.byName("outbox.enqueue")[0]!;
+    const deliver = t.byName("outbox.deliver")[0]!;
+    expect(deliver.parentSpanId).toBe(enqueued.spanId);
+    expect(deliver.links.map((l) => l.spanId)).toContain(run.spanId);
+    const post = t.byName("slack chat.postMessage")[0]!;
+    expect(t.ancestors(post)).toEqual(expect.arrayContaining(["outbox.deliver", "job trace-probe"]));
   });
 
   it("writes the trace id into log lines made inside a span", () => {
