@@ -126,39 +126,33 @@ export async function ensureEmbeddings(
   return { model, embedded, skipped };
 }
 
-/** Cosine similarity of each (target, candidate) pair that both have an embedding of `model`. */
+/** Cosine similarity of the given (target, candidate) pairs where both have an embedding of `model`. */
 export async function embeddingScores(
   deps: Deps,
   tx: Tx,
-  targetIds: readonly string[],
-  candidateIds: readonly string[],
+  pairs: ReadonlyMap<string, readonly string[]>,
   model: string,
 ): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>();
-  if (targetIds.length === 0 || candidateIds.length === 0) return out;
-  const arr = (xs: readonly string[]) =>
-    sql`array[${sql.join(
-      xs.map((x) => sql`${x}`),
-      sql`, `,
-    )}]::uuid[]`;
+  const flat = [...pairs].flatMap(([t, cs]) => cs.map((c) => ({ t, c })));
+  if (flat.length === 0) return out;
   const vec = await hasVectorColumn(deps.db, tx);
+  const p = sql`json_to_recordset(${JSON.stringify(flat)}::json) as p(t uuid, c uuid)`;
   const rows = resultRows<{ tid: string; cid: string; cos: number | string | null }>(
     await tx.execute(
       vec
-        ? sql`select t.deal_id as tid, c.deal_id as cid, 1 - (t.embedding_vec <=> c.embedding_vec) as cos
-                from deal_embeddings t join deal_embeddings c
-                  on c.deal_id = any(${arr(candidateIds)}) and c.model = t.model
-                 and vector_dims(c.embedding_vec) = vector_dims(t.embedding_vec)
-               where t.deal_id = any(${arr(targetIds)}) and t.model = ${model}
-                 and t.embedding_vec is not null and c.embedding_vec is not null`
-        : sql`select t.deal_id as tid, c.deal_id as cid,
+        ? sql`select p.t as tid, p.c as cid, 1 - (te.embedding_vec <=> ce.embedding_vec) as cos
+                from ${p}
+                join deal_embeddings te on te.deal_id = p.t and te.model = ${model} and te.embedding_vec is not null
+                join deal_embeddings ce on ce.deal_id = p.c and ce.model = ${model} and ce.embedding_vec is not null
+               where vector_dims(ce.embedding_vec) = vector_dims(te.embedding_vec)`
+        : sql`select p.t as tid, p.c as cid,
                      (select sum(a * b) / nullif(sqrt(sum(a * a)) * sqrt(sum(b * b)), 0)
-                        from unnest(t.embedding, c.embedding) as u(a, b)) as cos
-                from deal_embeddings t join deal_embeddings c
-                  on c.deal_id = any(${arr(candidateIds)}) and c.model = t.model
-                 and cardinality(c.embedding) = cardinality(t.embedding)
-               where t.deal_id = any(${arr(targetIds)}) and t.model = ${model}
-                 and t.embedding is not null and c.embedding is not null`,
+                        from unnest(te.embedding, ce.embedding) as u(a, b)) as cos
+                from ${p}
+                join deal_embeddings te on te.deal_id = p.t and te.model = ${model} and te.embedding is not null
+                join deal_embeddings ce on ce.deal_id = p.c and ce.model = ${model} and ce.embedding is not null
+               where cardinality(ce.embedding) = cardinality(te.embedding)`,
     ),
   );
   for (const r of rows) {

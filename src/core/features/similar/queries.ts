@@ -16,13 +16,6 @@ const ids = (xs: readonly string[]): SQL =>
         sql`, `,
       )}]::uuid[]`
     : sql`array[]::uuid[]`;
-const texts = (xs: readonly string[]): SQL =>
-  xs.length
-    ? sql`array[${sql.join(
-        xs.map((x) => sql`${x}`),
-        sql`, `,
-      )}]::text[]`
-    : sql`array[]::text[]`;
 
 interface DocRow {
   id: string;
@@ -113,36 +106,44 @@ per por para con los las del una que sus este esta son fue der die das und mit v
 export const docText = (d: DealDoc) => [d.name, d.company ?? "", d.notes].join(" ").trim();
 
 /**
- * Text scores of every (target, candidate) pair computed in Postgres: pg_trgm `similarity` between the
- * lower-cased "name company" strings, and `ts_rank` (normalised to 0..1) of the candidate's name,
- * company and notes against the target's words as an OR query ('simple' configuration: no language
- * guess, so Spanish and German notes match as well as English ones). Only pairs with a score are returned.
+ * Text scores of the given (target, candidate) pairs, computed in Postgres: pg_trgm `similarity`
+ * between the lower-cased "name company" strings, and `ts_rank` (normalised to 0..1) of the
+ * candidate's name, company and notes against the target's words as an OR query ('simple'
+ * configuration: no language guess, so Spanish and German notes match as well as English ones).
+ * Targets and pairs travel as one JSON parameter each; every document and query is built once
+ * (materialised), so the cost grows with the pairs, not with pairs × notes.
  */
 export async function textScores(
   tx: Tx,
   targets: readonly DealDoc[],
-  candidateIds: readonly string[],
+  pairs: ReadonlyMap<string, readonly string[]>,
 ): Promise<Map<string, Map<string, TextScore>>> {
   const out = new Map<string, Map<string, TextScore>>();
-  if (targets.length === 0 || candidateIds.length === 0) return out;
-  const tIds = targets.map((t) => t.id);
-  const tDocs = targets.map((t) => `${t.name} ${t.company ?? ""}`.toLowerCase());
-  const tQueries = targets.map((t) => queryTerms(docText(t)).join(" | "));
+  const flat = [...pairs].flatMap(([t, cs]) => cs.map((c) => ({ t, c })));
+  if (targets.length === 0 || flat.length === 0) return out;
+  const tJson = JSON.stringify(
+    targets.map((t) => ({
+      tid: t.id,
+      doc: `${t.name} ${t.company ?? ""}`.toLowerCase(),
+      q: queryTerms(docText(t)).join(" | "),
+    })),
+  );
   const rows = resultRows<{ tid: string; cid: string; trgm: number | string; fts: number | string }>(
     await tx.execute(sql`
-      with t as (
-        select * from unnest(${ids(tIds)}, ${texts(tDocs)}, ${texts(tQueries)}) as t(tid, doc, q)
-      ), c as (
+      with t as materialized (
+        select x.tid, x.doc, case when x.q = '' then null else to_tsquery('simple', x.q) end as tq
+          from json_to_recordset(${tJson}::json) as x(tid uuid, doc text, q text)
+      ), p as materialized (
+        select x.t, x.c from json_to_recordset(${JSON.stringify(flat)}::json) as x(t uuid, c uuid)
+      ), c as materialized (
         select d.id, lower(d.name || ' ' || coalesce(d.company, '')) as doc,
                to_tsvector('simple', d.name || ' ' || coalesce(d.company, '') || ' ' ||
                  coalesce((select string_agg(n.body, ' ') from deal_notes n where n.deal_id = d.id), '')) as tsv
-          from deals d where d.id = any(${ids(candidateIds)})
-      ), s as (
-        select t.tid, c.id as cid, similarity(t.doc, c.doc) as trgm,
-               case when t.q = '' then 0 else ts_rank(c.tsv, to_tsquery('simple', t.q), 32) end as fts
-          from t cross join c
+          from deals d where d.id in (select distinct p.c from p)
       )
-      select tid, cid, trgm, fts from s where trgm > 0 or fts > 0`),
+      select p.t as tid, p.c as cid, similarity(t.doc, c.doc) as trgm,
+             case when t.tq is null then 0 else ts_rank(c.tsv, t.tq, 32) end as fts
+        from p join t on t.tid = p.t join c on c.id = p.c`),
   );
   for (const r of rows) {
     const m = out.get(r.tid) ?? new Map<string, TextScore>();

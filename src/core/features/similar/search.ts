@@ -20,6 +20,8 @@ import {
 export const DEFAULT_K = 7;
 /** Below this many closed deals there is nothing honest to compare against. */
 export const MIN_HISTORY = 5;
+/** Candidates per deal scored by text: the closest by features (text re-ranks within them). */
+export const SHORTLIST = 40;
 
 export type SimilarResult =
   | {
@@ -90,19 +92,23 @@ export async function findSimilarDeals(
   }
   return deps.db.tenantTx(tenantId, async (tx) => {
     const kinds = await stageKinds(tx);
-    const poolIds = pool.map((p) => p.id);
     const small = pool.length < MIN_HISTORY;
-    const text = small ? new Map() : await textScores(tx, targets, poolIds);
+    const opts2 = { terminalStageIds: kinds.terminal, invoicedStageIds: kinds.invoiced };
+    // Stage one: the SHORTLIST closest by features alone (cheap, in code); stage two: text scores
+    // for those pairs only (in Postgres), and the final k from the combined score.
+    const shortlist = new Map<string, string[]>();
+    if (!small)
+      for (const t of targets)
+        shortlist.set(
+          t.id,
+          nearest(t, pool, new Map(), { ...opts2, k: SHORTLIST }).map((n) => n.id),
+        );
+    const text = small ? new Map() : await textScores(tx, targets, shortlist);
     const emb =
       !small && model && deps.llm.embed
-        ? await embeddingScores(
-            deps,
-            tx,
-            targets.map((t) => t.id),
-            poolIds,
-            model,
-          )
+        ? await embeddingScores(deps, tx, shortlist, model)
         : new Map<string, Map<string, number>>();
+    const byId = new Map(pool.map((p) => [p.id, p]));
     const results = new Map<string, SimilarResult>();
     for (const t of targets) {
       if (small) {
@@ -112,16 +118,13 @@ export async function findSimilarDeals(
       const scores = new Map<string, TextScore>();
       const tText = text.get(t.id);
       const tEmb = emb.get(t.id);
-      for (const c of pool) {
+      const cands = (shortlist.get(t.id) ?? []).map((id) => byId.get(id)!);
+      for (const c of cands) {
         const base = tText?.get(c.id) ?? { trgm: 0, fts: 0 };
         const e = tEmb?.get(c.id);
         scores.set(c.id, e === undefined ? base : { ...base, embedding: e });
       }
-      const neighbours = nearest(t, pool as DealDoc[], scores, {
-        k,
-        terminalStageIds: kinds.terminal,
-        invoicedStageIds: kinds.invoiced,
-      });
+      const neighbours = nearest(t, cands, scores, { ...opts2, k });
       results.set(t.id, {
         ok: true,
         targetId: t.id,
