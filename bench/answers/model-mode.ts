@@ -3,7 +3,7 @@ import { requireTenant } from "../../src/core/features/tenancy/index.js";
 import { loadDemo } from "../../src/demo/load.js";
 import { createTestDeps } from "../../test/support/deps.js";
 import { startFakeOpenAi } from "../../test/support/fake-openai-server.js";
-import { honestText, lie, phraser } from "../../test/support/phrasing-model.js";
+import { honestText, lie, phraser, roundedText } from "../../test/support/phrasing-model.js";
 import { CASES } from "./cases.js";
 import { HELDOUT } from "./heldout.js";
 import { createKestrel } from "./kestrel.js";
@@ -16,11 +16,12 @@ import { runCase, type Verdict } from "./run-case.js";
  * changes the headline figure. A lie "reaches the user" when the invented figure is in the reply.
  */
 const openai = await startFakeOpenAi();
-let persona: "honest" | "liar" = "honest";
+let persona: "honest" | "rounding" | "liar" = "honest";
 const invented: string[] = [];
 openai.setDefault(
   phraser((r) => {
     if (persona === "honest") return honestText(r);
+    if (persona === "rounding") return roundedText(r);
     const l = lie(r);
     invented.push(l.invented);
     return l.text;
@@ -62,7 +63,7 @@ async function run(set: readonly Case[]) {
     if (r.refused) {
       const k = `${persona}: ${r.refused}`;
       reasons.set(k, (reasons.get(k) ?? 0) + 1);
-      if (persona === "honest" && examples.length < 10) examples.push(`| ${c.who} | ${c.q} | ${r.refused} |`);
+      if (persona !== "liar" && examples.length < 10) examples.push(`| ${c.who} | ${c.q} | ${r.refused} |`);
     }
     const told = invented.slice(from);
     liesTold += told.length;
@@ -75,7 +76,7 @@ async function run(set: readonly Case[]) {
 }
 
 const rows: string[] = [];
-for (const p of ["honest", "liar"] as const) {
+for (const p of ["honest", "rounding", "liar"] as const) {
   persona = p;
   rows.push(`${(await run(HELDOUT)).replace(/^\| (\w+) \|/, "| $1, held-out |")}`);
   rows.push(`${(await run(CASES)).replace(/^\| (\w+) \|/, "| $1, tuning |")}`);
@@ -87,7 +88,8 @@ const out = `# Answers benchmark with a model (phrasing)
 Command: \`npm run bench:answers -- --model\` (this run: ${process.env.DATABASE_URL ? "Postgres" : "in-memory PGlite"}) —
 both labelled sets through the real dispatcher, gateway and \`openai\` client against a local
 OpenAI-compatible server. The model leaves the query to the rules and phrases every computed answer:
-honestly, or as a liar that changes the headline figure (×1.07 + 1,234). "correct / wrong" grade the
+honestly (code's own display), honestly rounded as people write it in the asker's language ("$125.8k",
+"125,8 mil $", "125,8 Tsd. $", "125.8 ألف $"), or as a liar that changes the headline figure (×1.07 + 1,234). "correct / wrong" grade the
 computed figure (as offline); "phrased by model / template" is who worded the reply the user got;
 "lies shown" counts replies that contain the liar's invented figure. Latency includes the model
 server's round trips (no model think time).

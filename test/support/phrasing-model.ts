@@ -68,6 +68,28 @@ export function honestText(r: PromptResult, language = r.language): string {
   }
 }
 
+/**
+ * An honest model that rounds money the way people write it in each language: "$125.8k",
+ * "125,8 mil $", "125,8 Tsd. $", "125.8 ألف $" (other figures as displayed).
+ */
+export function roundedText(r: PromptResult): string {
+  const h = headline(r);
+  const m = /^([^\d-]*)(-?[\d,]+(?:\.\d+)?)([^\d]*)$/.exec(h.display);
+  const v = m ? Number(m[2]!.replace(/,/g, "")) : Number.NaN;
+  if (!m || !Number.isFinite(v) || Math.abs(v) < 1000 || !(m[1] || m[3])) return honestText(r);
+  const sym = (m[1] || m[3]!).trim();
+  const k = (v / 1000).toFixed(1);
+  const display =
+    r.language === "Spanish"
+      ? `${k.replace(".", ",")} mil ${sym}`
+      : r.language === "German"
+        ? `${k.replace(".", ",")} Tsd. ${sym}`
+        : r.language === "Arabic"
+          ? `${k} ألف ${sym}`
+          : `${sym}${k}k`;
+  return honestText({ ...r, facts: r.facts.map((f) => (f.display === h.display ? { ...f, display } : f)) });
+}
+
 /** Replies to the phrase prompt with `phrase(result)`; the query prompt gets `{"kind":"none"}` (rules read). */
 export function phraser(
   phrase: (r: PromptResult, b: OpenAiRequestBody) => string,

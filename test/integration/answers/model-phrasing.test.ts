@@ -21,6 +21,7 @@ import {
   liarText,
   phraser,
   promptResult,
+  roundedText,
 } from "../../support/phrasing-model.js";
 
 /**
@@ -164,6 +165,14 @@ describe("the model phrases the computed result; the checker decides whether any
       expect(r.meta?.phrasedBy).toBe("model");
       expect(r.text).toContain(top.c);
       expect(r.text).toContain(usd(Number(top.v)));
+    });
+
+    it("rounded the way people write it in their language ('125,8 Tsd. $') is still the computed figure", async () => {
+      openai.setDefault(phraser(roundedText));
+      const r = await say("summe der überfälligen rechnungen");
+      expect(r.meta?.phrasedBy).toBe("model");
+      const k = ((await overdueMinor()) / 100_000).toFixed(1).replace(".", ",");
+      expect(r.text).toBe(`Der Wert ist ${k} Tsd. $, laut deinen Daten.`);
     });
 
     it("Markdown emphasis from the model is dropped (renderers add their own)", async () => {
