@@ -10,7 +10,7 @@
 import { fork } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -122,6 +122,7 @@ function stats(ms: number[], errors: number): Stats {
 async function drive() {
   const duration = Number(values.duration);
   const rate = Number(values.rate);
+  const loadBefore = loadavg()[0] ?? 0;
   const api = await new FakeSlackApi().start();
   const [keel, bare] = await Promise.all([child("keel", api.url), child("bare", api.url)]);
   const lat = { keel: [] as number[], bare: [] as number[] };
@@ -180,6 +181,8 @@ async function drive() {
       database: process.env.DATABASE_URL ? "postgres" : "pglite",
       store: process.env.REDIS_URL ? "redis" : "memory",
       elapsedSeconds: Number(elapsed.toFixed(1)),
+      // Other work on the machine moves p99 more than anything measured here: always read it with this.
+      loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number((loadavg()[0] ?? 0).toFixed(2)) },
     },
     keel: k,
     bareBolt: b,
@@ -197,7 +200,7 @@ async function drive() {
     [
       "# Slack slash-command ack latency",
       "",
-      `${result.date} · ${result.machine.cpus} × ${result.machine.model} · Node ${result.machine.node} · ${result.settings.database}/${result.settings.store}`,
+      `${result.date} · ${result.machine.cpus} × ${result.machine.model} · Node ${result.machine.node} · ${result.settings.database}/${result.settings.store} · load average ${result.settings.loadAverage1m.before} → ${result.settings.loadAverage1m.after}`,
       "",
       `${rate} signed \`/deal Acme\` commands per second to each server for ${duration} s (open loop, interleaved), slow path ${slowMs} ms after the ack, loopback only, each server in its own process.`,
       "",
