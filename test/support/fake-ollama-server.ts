@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fakeEmbedding } from "./fake-openai-server.js";
 
 /**
  * A local server speaking Ollama's native API (`POST /api/chat` as JSON or NDJSON stream,
@@ -56,6 +57,16 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     if (req.method === "GET" && path === "/api/tags")
       return json(res, 200, { models: [{ name: "llama3.1:8b", model: "llama3.1:8b", size: 1 }] });
     if (req.method === "GET" && path === "/api/version") return json(res, 200, { version: "0.6.0" });
+    if (req.method === "POST" && path === "/api/embed") {
+      // Ollama's embeddings endpoint: { model, input: string | string[] } → { embeddings: number[][] }.
+      const input = (body as unknown as { input: string | string[] }).input;
+      const inputs = Array.isArray(input) ? input : [input];
+      return json(res, 200, {
+        model: body.model,
+        embeddings: inputs.map((t) => fakeEmbedding(t)),
+        prompt_eval_count: inputs.reduce((n, t) => n + Math.ceil(t.length / 4), 0),
+      });
+    }
     if (req.method !== "POST" || path !== "/api/chat") return json(res, 404, { error: "not found" });
     const step = queue.shift() ?? fallback ?? { reply: `local answer from ${body.model}` };
     if ("hang" in step) {

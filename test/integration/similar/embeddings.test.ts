@@ -15,6 +15,7 @@ import { registry } from "../../../src/core/registry.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { plantDeal } from "../../support/deal-factory.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
+import { type FakeOllama, startFakeOllama } from "../../support/fake-ollama-server.js";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai-server.js";
 
 const clock = fixedClock("2025-12-03T10:00:00Z");
@@ -185,5 +186,45 @@ describe("similar deals with provider embeddings (local OpenAI-compatible /v1/em
     expect(calls[0]!.n).toBe(openai.embeddings().length);
     expect(calls[0]!.failed).toBeGreaterThan(0);
     expect(calls[0]!.ok).toBeGreaterThan(0);
+  });
+});
+
+describe("similar deals with Ollama embeddings (local /api/embed)", () => {
+  let d: TestDeps;
+  let ollama: FakeOllama;
+  beforeAll(async () => {
+    ollama = await startFakeOllama();
+    d = await createTestDeps(
+      { OLLAMA_HOST: ollama.url, LLM_EMBEDDINGS_MODEL: "nomic-embed-text", LLM_CACHE_TTL_SECONDS: "0" },
+      { clock },
+    );
+    await loadDemo(d);
+  });
+  afterAll(async () => {
+    await d.cleanup();
+    await ollama.close();
+  });
+
+  it("embeds through Ollama, sensitive text included (it stays local), and scores by cosine", async () => {
+    const demo = (await requireTenant(d.db, "demo")).id;
+    const id = await plantDeal(d, demo, {
+      name: "Quayside Marine — refund",
+      company: "Quayside Marine",
+      value: 500_000,
+      status: "open",
+      path: [["Qualified", 3]],
+      notes: ["Refund to IBAN DE89 3704 0044 0532 0130 00 agreed with their finance team."],
+    });
+    const s = await findSimilarDeals(d, demo, [id]);
+    expect(s.text.embeddings).toBe(true);
+    const sent = ollama.requests
+      .filter((r) => r.path === "/api/embed")
+      .flatMap((r) => (r.body as unknown as { input: string[] }).input);
+    expect(sent.some((t) => t.includes("DE89"))).toBe(true);
+    expect(
+      ollama.requests
+        .filter((r) => r.path === "/api/embed")
+        .every((r) => r.body.model === "nomic-embed-text"),
+    ).toBe(true);
   });
 });
