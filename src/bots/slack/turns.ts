@@ -10,10 +10,12 @@ import {
   takeResponsePost,
 } from "../../core/features/inbox/index.js";
 import { span } from "../../core/infra/telemetry/trace.js";
+import type { DispatchOptions } from "../../core/intents/dispatcher.js";
 import type { Reply } from "../../core/ports/reply.js";
 import { afterAck, type SlackContext, slackCode, toIntent } from "./context.js";
 import { setupTurn } from "./listeners/onboarding.js";
 import { actorForSlackUser, NotMemberError } from "./people.js";
+import { PlaceholderStream } from "./placeholder-stream.js";
 import type { SlackMessage } from "./render/blocks.js";
 import { escapeMrkdwn } from "./render/mrkdwn.js";
 import { commandToIntent, isPrivateCommand, messageToIntent, SLASH_COMMANDS } from "./to-intent.js";
@@ -139,10 +141,11 @@ async function dispatchFor(
   turn: InboundTurnRow,
   make: (key: string) => Parameters<SlackContext["dispatcher"]["dispatch"]>[0],
   key: string,
+  opts?: DispatchOptions,
 ): Promise<Reply> {
-  const reply = await ctx.dispatcher.dispatch(make(key));
+  const reply = await ctx.dispatcher.dispatch(make(key), opts);
   if (reply.outcome?.kind !== "duplicate" || turn.attempts === 1) return reply;
-  return ctx.dispatcher.dispatch(make(`${key}:attempt-${turn.attempts}`));
+  return ctx.dispatcher.dispatch(make(`${key}:attempt-${turn.attempts}`), opts);
 }
 
 /** What went wrong, data-free, for the inbox row. */
@@ -195,13 +198,23 @@ async function held(
   });
 }
 
+interface PostedPart {
+  ts: string;
+  text?: string;
+  /** A streamed partial answer in the placeholder: still to be replaced by the answer. */
+  partial?: boolean;
+}
+
+/** Part 0 still waiting for the answer: "thinking…", "busy", or a partial answer being streamed. */
+const awaitingAnswer = (f: PostedPart) => isPlaceholder(f.text) || f.partial === true;
+
 /** The parts of this turn's answer already in the thread (by metadata; part 0 is the placeholder). */
 async function postedParts(
   ws: Workspace,
   m: IncomingMessage,
   turnId: string,
-): Promise<Map<number, { ts: string; text?: string }>> {
-  const out = new Map<number, { ts: string; text?: string }>();
+): Promise<Map<number, PostedPart>> {
+  const out = new Map<number, PostedPart>();
   try {
     const res = await ws.client.conversations.replies({
       channel: m.channel,
@@ -211,9 +224,15 @@ async function postedParts(
     });
     for (const x of res.messages ?? []) {
       const p = (
-        x as { metadata?: { event_type?: string; event_payload?: { turn_id?: string; part?: number } } }
+        x as {
+          metadata?: {
+            event_type?: string;
+            event_payload?: { turn_id?: string; part?: number; partial?: boolean };
+          };
+        }
       ).metadata?.event_payload;
-      if (p?.turn_id === turnId && x.ts) out.set(Number(p.part ?? 0), { ts: x.ts, text: x.text });
+      if (p?.turn_id === turnId && x.ts)
+        out.set(Number(p.part ?? 0), { ts: x.ts, text: x.text, partial: p.partial === true });
     }
   } catch {
     // Unknown: answer in full (a placeholder recorded in the inbox is still replaced).
@@ -250,7 +269,7 @@ export async function answerMessage(
       if (first) phTs = first.ts;
       const done = (i: number) => {
         const f = found.get(i);
-        if (!f || (i === 0 && isPlaceholder(f.text))) return undefined;
+        if (!f || (i === 0 && awaitingAnswer(f))) return undefined;
         return `${m.channel}:${f.ts}`;
       };
       const ledger = { done, record: async () => {} };
@@ -273,6 +292,27 @@ export async function answerMessage(
           );
         }
       }
+      // A model-phrased answer grows in the placeholder (checked sentences only, ≤ 1 edit/s).
+      const stream =
+        phTs && !isLate
+          ? new PlaceholderStream(async (text) => {
+              const { messages } = await ctx.adapter.prepare({ text: `${text} …` }, w.teamKey);
+              const first = messages[0];
+              if (!first || !phTs) return;
+              await ctx.pacer.run(m.channel, () =>
+                w.client.chat.update({
+                  channel: m.channel,
+                  ts: phTs!,
+                  text: first.text,
+                  blocks: first.blocks,
+                  metadata: {
+                    event_type: TURN_META,
+                    event_payload: { turn_id: turn.id, part: 0, partial: true },
+                  },
+                }),
+              );
+            }, ctx.log)
+          : undefined;
       let reply: Reply;
       try {
         const actor = await actorForSlackUser(ctx.deps, w, m.user);
@@ -284,16 +324,20 @@ export async function answerMessage(
             turn,
             (key) => toIntent(args, actor, m.channel, key, threadTs),
             `slack:${m.eventId}`,
+            stream ? { progress: (t) => stream.push(t) } : undefined,
           ));
       } catch (err) {
         // A stranger is told who can add them; that is the answer.
         if (!(err instanceof NotMemberError)) throw err;
         ctx.log.info({ eventId: m.eventId }, "message from a non-member refused");
         reply = { text: escapeMrkdwn(err.userMessage) };
+      } finally {
+        // No partial edit may land after the answer.
+        await stream?.close();
       }
       // Part of the answer is out already: render it the same way again (no apology shifting the
       // parts) so only the missing parts are posted.
-      const partial = [...found.entries()].some(([i, f]) => !(i === 0 && isPlaceholder(f.text)));
+      const partial = [...found.entries()].some(([i, f]) => !(i === 0 && awaitingAnswer(f)));
       if (isLate && !partial) reply = late(reply);
       if (reply.ephemeral && !m.channel.startsWith("D")) {
         if (phTs) await w.client.chat.delete({ channel: m.channel, ts: phTs }).catch(() => {});
