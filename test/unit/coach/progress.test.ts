@@ -6,7 +6,10 @@ function stream(text: string, check: (p: string) => boolean): string[] {
   const shown: string[] = [];
   const onText = checkedProgress((t) => shown.push(t), check);
   let soFar = "";
-  for (const w of text.match(/\S+\s*/g) ?? []) onText((soFar += w));
+  for (const w of text.match(/\S+\s*/g) ?? []) {
+    soFar += w;
+    onText(soFar);
+  }
   return shown;
 }
 
