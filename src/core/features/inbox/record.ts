@@ -114,20 +114,22 @@ async function writeBatch(deps: Deps, batch: Waiting[]): Promise<Received[]> {
     lockedUntil: until,
     receivedAt: now,
   }));
-  const written = await deps.db.orm
-    .insert(inboundTurns)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [inboundTurns.channel, inboundTurns.key],
-      set: {
-        owner: sql`excluded.owner`,
-        lockedUntil: sql`excluded.locked_until`,
-        attempts: sql`${inboundTurns.attempts} + 1`,
-      },
-      setWhere: sql`${inboundTurns.status} = 'pending' and ${inboundTurns.lockedUntil} < ${now.toISOString()}::timestamptz`,
-    })
-    .returning({ id: inboundTurns.id, attempts: inboundTurns.attempts });
-  const fresh = new Set(written.filter((r) => r.attempts === 1).map((r) => r.id));
+  // Plain SQL: on the embedded database this runs on the acking thread, and drizzle's insert builder
+  // costs about a third as much CPU again as the statement itself.
+  const written = await deps.db.rows<{ id: string; attempts: number }>(sql`
+    insert into inbound_turns (id, channel, key, kind, account, payload, owner, locked_until, received_at)
+    values ${sql.join(
+      values.map(
+        (v) =>
+          sql`(${v.id}::uuid, ${v.channel}, ${v.key}, ${v.kind}, ${v.account}, ${JSON.stringify(v.payload)}::jsonb, ${v.owner}, ${until.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)`,
+      ),
+      sql`, `,
+    )}
+    on conflict (channel, key) do update
+      set owner = excluded.owner, locked_until = excluded.locked_until, attempts = inbound_turns.attempts + 1
+      where inbound_turns.status = 'pending' and inbound_turns.locked_until < ${now.toISOString()}::timestamptz
+    returning id, attempts`);
+  const fresh = new Set(written.filter((r) => Number(r.attempts) === 1).map((r) => r.id));
   // New rows are known here; rows that existed (taken over, answered, in progress) are read back.
   const existing = values.filter((v) => !fresh.has(v.id));
   const rows = new Map<string, InboundTurnRow>();
@@ -143,7 +145,7 @@ async function writeBatch(deps: Deps, batch: Waiting[]): Promise<Received[]> {
       );
     for (const r of read) rows.set(`${r.channel}\u0000${r.key}`, toRow(r));
   }
-  const takenOver = new Set(written.filter((r) => r.attempts > 1).map((r) => r.id));
+  const takenOver = new Set(written.filter((r) => Number(r.attempts) > 1).map((r) => r.id));
   return values.map((v): Received => {
     if (fresh.has(v.id))
       return {
