@@ -17,6 +17,8 @@ export interface PacingReport {
   /** Gaps below the interval minus the tolerance (network jitter between reservation and arrival). */
   violations: number;
   toleranceMs: number;
+  /** Most sends to one address that arrived within one interval (1 = perfectly paced). */
+  maxInWindow: number;
   /** The closest pairs below the interval: address, gap, what was sent. */
   worst: { address: string; gapMs: number; what: string }[];
 }
@@ -64,9 +66,14 @@ function pacing(times: Map<string, Send[]>, intervalMs: number, toleranceMs: num
   let violations = 0;
   let sends = 0;
   const worst: PacingReport["worst"] = [];
+  let maxInWindow = 0;
   for (const [address, ts] of times) {
     const s = [...ts].sort((a, b) => a.at - b.at);
     sends += s.length;
+    for (let i = 0, j = 0; i < s.length; i++) {
+      while (s[i]!.at - s[j]!.at >= intervalMs) j++;
+      maxInWindow = Math.max(maxInWindow, i - j + 1);
+    }
     for (let i = 1; i < s.length; i++) {
       const g = s[i]!.at - s[i - 1]!.at;
       minGap = minGap === null ? g : Math.min(minGap, g);
@@ -84,6 +91,7 @@ function pacing(times: Map<string, Send[]>, intervalMs: number, toleranceMs: num
     minGapMs: minGap,
     violations,
     toleranceMs,
+    maxInWindow,
     worst: worst.slice(0, 5),
   };
 }
