@@ -71,6 +71,10 @@ const MESSAGES = [
   "settings role viewer@demo.example rep",
   "sources?",
   "sync status",
+  "collections",
+  "chase the overdue invoices",
+  "calibration",
+  "calibration approve 1",
   "dels",
   "cashflow banana",
 ];

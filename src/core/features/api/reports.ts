@@ -8,6 +8,7 @@ import {
   accessFor,
   approveDraft,
   type DraftRow,
+  draftVisibleTo,
   getDraft,
   isPending,
   pendingDrafts,
@@ -44,7 +45,7 @@ export type DraftOut = ReturnType<typeof draftOut>;
 export async function listPendingDrafts(deps: Deps, actor: Actor): Promise<DraftOut[]> {
   const now = deps.clock.now();
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const rows = await pendingDrafts(tx, now);
+    const rows = (await pendingDrafts(tx, now)).filter(draftVisibleTo(actor));
     const access = await accessFor(tx, actor, API_CHANNEL, now);
     return rows.map((d) => draftOut(d, access(d)));
   });
@@ -54,7 +55,7 @@ export async function getDraftOut(deps: Deps, actor: Actor, ref: string): Promis
   const now = deps.clock.now();
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
     const d = await getDraft(tx, ref);
-    if (!d) throw new AppError("not_found", `No draft ${ref}.`);
+    if (!d || !draftVisibleTo(actor)(d)) throw new AppError("not_found", `No draft ${ref}.`);
     const access = isPending(d.status)
       ? (await accessFor(tx, actor, API_CHANNEL, now))(d)
       : { approve: { ok: false }, reject: false };
@@ -75,12 +76,26 @@ function decisionOf(reply: Reply): DecisionResult | null {
   return null;
 }
 
+/**
+ * A decision on a draft the caller may not see: refused as forbidden (as in chat: "not yours"), with
+ * nothing of the draft in the answer; a draft that does not exist is not found.
+ */
+async function hiddenDraft(deps: Deps, actor: Actor, ref: string): Promise<DecisionResult | null> {
+  const d = await deps.db.tenantTx(actor.tenantId, (tx) => getDraft(tx, ref));
+  if (!d) return { ok: false, code: "not_found", message: `No draft ${ref}.` };
+  if (!draftVisibleTo(actor)(d))
+    return { ok: false, code: "forbidden", message: "Your role may not decide on this draft." };
+  return null;
+}
+
 export async function approveViaApi(
   deps: Deps,
   actor: Actor,
   ref: string,
   confirm: boolean,
 ): Promise<DecisionResult> {
+  const hidden = await hiddenDraft(deps, actor, ref);
+  if (hidden) return hidden;
   const before = await getDraftOut(deps, actor, ref);
   if (!isPending(before.status))
     return { ok: false, code: "conflict", message: `Draft #${before.number} is already ${before.status}.` };
@@ -98,6 +113,8 @@ export async function rejectViaApi(
   ref: string,
   reason: string | undefined,
 ): Promise<DecisionResult> {
+  const hidden = await hiddenDraft(deps, actor, ref);
+  if (hidden) return hidden;
   const before = await getDraftOut(deps, actor, ref);
   if (!isPending(before.status))
     return { ok: false, code: "conflict", message: `Draft #${before.number} is already ${before.status}.` };

@@ -25,7 +25,8 @@ export function digestFor(data: DigestData, audience: Pick<Actor, "role" | "user
     // Pipeline entries carry no owner, so a rep's digest leaves the pipeline out rather than guess.
     out.pipeline = hidden("The team pipeline");
   }
-  if (s.deals !== "all") out.approvals = hidden("Approvals");
+  // Pending drafts carry invoice amounts: only for people who see every deal and the invoices.
+  if (s.deals !== "all" || !s.invoices) out.approvals = hidden("Approvals");
   if (data.anomalies.ok)
     out.anomalies = {
       ok: true,

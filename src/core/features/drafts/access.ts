@@ -2,7 +2,7 @@ import { eq, inArray, or } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { memberships, tenants, users } from "../../infra/db/schema/index.js";
 import type { Role } from "../../infra/db/schema/memberships.js";
-import type { Actor } from "../auth/index.js";
+import { type Actor, dataScope } from "../auth/index.js";
 import {
   type ApprovalPolicy,
   type Approver,
@@ -16,6 +16,23 @@ import {
 import { storedDraftPolicy } from "./policy.js";
 import type { DraftRow } from "./repository.js";
 import { isPending } from "./state.js";
+
+/**
+ * May this person see a draft at all (its subject, amount, text)? The data scope decides, as for every
+ * list: an invoice reminder needs invoices; a deal follow-up needs that deal (a rep: their own deals,
+ * or a draft they wrote). A draft that is not visible is not listed, counted or summed.
+ */
+export function draftVisibleTo(
+  actor: Pick<Actor, "role" | "userId">,
+): (d: Pick<DraftRow, "subjectType" | "subjectOwnerId" | "createdBy">) => boolean {
+  const s = dataScope(actor);
+  return (d) => {
+    if (d.subjectType === "invoice") return s.invoices;
+    if (s.deals === "all") return true;
+    if (s.deals === "own") return d.subjectOwnerId === actor.userId || d.createdBy === actor.userId;
+    return d.createdBy === actor.userId;
+  };
+}
 
 /** The tenant's approval policy (settings over defaults). */
 export async function loadApprovalPolicy(tx: Tx, tenantId: string): Promise<ApprovalPolicy> {

@@ -5,7 +5,7 @@ import { formatMoney } from "../../kernel/format.js";
 import { plural } from "../../kernel/text.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import { accessFor } from "./access.js";
+import { accessFor, draftVisibleTo } from "./access.js";
 import { approvalDelay, approvalDelayLine } from "./approval-delay.js";
 import { draftAmount, draftReply } from "./reply.js";
 import { type DraftRow, draftHistory, getDraft, pendingDrafts } from "./repository.js";
@@ -18,18 +18,21 @@ const RECENT_EXPIRED_DAYS = 7;
 export async function listDraftsReply(deps: Deps, actor: Actor, via = "console"): Promise<Reply> {
   const now = deps.clock.now();
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const rows = await pendingDrafts(tx, now);
-    const expired = await tx
-      .select()
-      .from(drafts)
-      .where(
-        and(
-          eq(drafts.status, "expired"),
-          gt(drafts.updatedAt, new Date(now.getTime() - RECENT_EXPIRED_DAYS * 86_400_000)),
-        ),
-      )
-      .orderBy(desc(drafts.updatedAt))
-      .limit(10);
+    const visible = draftVisibleTo(actor);
+    const rows = (await pendingDrafts(tx, now)).filter(visible);
+    const expired = (
+      await tx
+        .select()
+        .from(drafts)
+        .where(
+          and(
+            eq(drafts.status, "expired"),
+            gt(drafts.updatedAt, new Date(now.getTime() - RECENT_EXPIRED_DAYS * 86_400_000)),
+          ),
+        )
+        .orderBy(desc(drafts.updatedAt))
+        .limit(10)
+    ).filter(visible);
     const access = await accessFor(tx, actor, via, now);
     const line = (d: (typeof rows)[number]) => {
       const a = access(d);
@@ -63,7 +66,7 @@ export async function listDraftsReply(deps: Deps, actor: Actor, via = "console")
 export async function draftHistoryReply(deps: Deps, actor: Actor, ref: string): Promise<Reply> {
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
     const d = await getDraft(tx, ref);
-    if (!d) return { text: `No draft ${ref}.` };
+    if (!d || !draftVisibleTo(actor)(d)) return { text: `No draft ${ref}.` };
     const events = (await draftHistory(tx, d.id)).map((r) => ({ ...r.event, actorName: r.actorName }));
     const lines = events.map((e) => {
       const detail = e.detail as {
@@ -137,7 +140,7 @@ export function waitingSummary(rows: readonly DraftRow[], now: Date): string | n
 export async function approvalsView(deps: Deps, actor: Actor, via: string): Promise<ApprovalsView> {
   const now = deps.clock.now();
   return deps.db.tenantTx(actor.tenantId, async (tx) => {
-    const rows = await pendingDrafts(tx, now);
+    const rows = (await pendingDrafts(tx, now)).filter(draftVisibleTo(actor));
     const access = await accessFor(tx, actor, via, now);
     const items = rows
       .map((d) => ({ d, a: access(d) }))
