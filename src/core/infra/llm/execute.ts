@@ -49,7 +49,13 @@ export function boundedUsage(
   };
 }
 
-function meta(p: PreparedRequest, link: ChainLink, reason: string, extra: Partial<LlmCallMeta>): LlmCallMeta {
+/** What one call came to, for the reply's metadata (execute and stream alike). */
+export function meta(
+  p: PreparedRequest,
+  link: ChainLink,
+  reason: string,
+  extra: Partial<LlmCallMeta>,
+): LlmCallMeta {
   return {
     provider: link.provider,
     model: link.model,

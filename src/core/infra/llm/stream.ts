@@ -7,6 +7,7 @@ import {
   cacheAnswer,
   failedRow,
   finish,
+  meta,
   reasonAfter,
   requestFor,
   usableCached,
@@ -154,21 +155,5 @@ function streamMeta(
   reason: string,
   extra: Partial<LlmCallMeta>,
 ): LlmCallMeta {
-  return {
-    provider: link.provider,
-    model: link.model,
-    route: link.route,
-    routeReason: reason,
-    tokensIn: 0,
-    tokensOut: 0,
-    costMicros: 0,
-    cacheHit: false,
-    latencyMs: performance.now() - p.startedAt,
-    promptId: p.prompt.def.id,
-    promptVersion: p.prompt.def.version,
-    complexity: p.decision.complexity,
-    sensitive: p.decision.sensitive,
-    warnings: p.primaryFit.warnings,
-    ...extra,
-  };
+  return meta(p, link, reason, { warnings: p.primaryFit.warnings, ...extra });
 }

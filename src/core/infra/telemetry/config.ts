@@ -40,17 +40,24 @@ export function tracesUrl(env: TelemetryEnv): string {
   return "http://localhost:4318/v1/traces";
 }
 
-/** OTEL_EXPORTER_OTLP_HEADERS → a header record (percent-decoded values, as the spec says). */
-export function otlpHeaders(env: TelemetryEnv): Record<string, string> {
+/**
+ * A W3C-style `key=value,…` list (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES) → a record, values
+ * percent-decoded as the spec says; a pair with a malformed escape is skipped rather than stop start-up.
+ */
+export function keyValueList(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of (env.OTEL_EXPORTER_OTLP_HEADERS ?? "").split(",")) {
+  for (const pair of (raw ?? "").split(",")) {
     const i = pair.indexOf("=");
     if (i <= 0) continue;
     try {
       out[decodeURIComponent(pair.slice(0, i).trim())] = decodeURIComponent(pair.slice(i + 1).trim());
     } catch {
-      // A malformed escape: skip that header rather than stop start-up.
+      // skipped
     }
   }
   return out;
 }
+
+/** OTEL_EXPORTER_OTLP_HEADERS → a header record. */
+export const otlpHeaders = (env: TelemetryEnv): Record<string, string> =>
+  keyValueList(env.OTEL_EXPORTER_OTLP_HEADERS);

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import { otlpHeaders, type TelemetryEnv, tracesExporter, tracesUrl } from "./config.js";
+import { keyValueList, otlpHeaders, type TelemetryEnv, tracesExporter, tracesUrl } from "./config.js";
 import {
   type Attrs,
   formatTraceparent,
@@ -18,19 +18,7 @@ export interface Tracing {
 }
 
 /** `key=value,…` (OTEL_RESOURCE_ATTRIBUTES) → attributes. */
-function resourceAttributes(env: TelemetryEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? "").split(",")) {
-    const i = pair.indexOf("=");
-    if (i <= 0) continue;
-    try {
-      out[decodeURIComponent(pair.slice(0, i).trim())] = decodeURIComponent(pair.slice(i + 1).trim());
-    } catch {
-      // A malformed escape: that attribute is skipped.
-    }
-  }
-  return out;
-}
+const resourceAttributes = (env: TelemetryEnv) => keyValueList(env.OTEL_RESOURCE_ATTRIBUTES);
 
 const clean = (a: Attrs | undefined) => {
   const out: Record<string, string | number | boolean> = {};
