@@ -4,6 +4,7 @@ import type { CliContext, Io } from "./io.js";
 
 /** Deps for one CLI command from the config and logger `keel` built once; always closed. */
 export async function withDeps<T>(ctx: CliContext, fn: (deps: Deps) => Promise<T>): Promise<T> {
+  if (ctx.deps) return fn(ctx.deps);
   const deps = await createDeps(ctx.config, { logger: ctx.logger });
   try {
     return await fn(deps);

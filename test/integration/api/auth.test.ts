@@ -206,8 +206,14 @@ describe("rate limits per token", () => {
 describe("keel token create|list|revoke", () => {
   const cli = { config: undefined as never, logger: undefined as never };
   it("creates (secret shown once, stored hashed), lists with last use, revokes", async () => {
-    const ctx = { ...cli, config: d.config, logger: d.logger };
-    // The CLI opens its own deps from the config: point it at this test's database.
+    // The CLI opens its own deps from the config (this test's Postgres database); on the embedded
+    // database a second open would be another, empty one, so the CLI is handed this test's deps.
+    const ctx = {
+      ...cli,
+      config: d.config,
+      logger: d.logger,
+      ...(process.env.DATABASE_URL ? {} : { deps: d }),
+    };
     const c = capture();
     expect(
       await tokenCommand(
