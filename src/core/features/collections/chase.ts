@@ -13,10 +13,9 @@ import { plural } from "../../kernel/text.js";
 import type { Action, Reply, Section } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
 import { calibrate, loadCalibrationHistory, loadStageRules } from "../cashflow/index.js";
-import { createDraft, createLlmDraftWriter } from "../drafts/index.js";
+import { createDraft, draftWriterFor } from "../drafts/index.js";
 import { overdueInvoices } from "../invoices/index.js";
-import { getTenant } from "../tenancy/index.js";
-import { IMPACT_WINDOW_DAYS, type Ranked, rankByCashImpact } from "./rank.js";
+import { IMPACT_WINDOW_DAYS, rankByCashImpact } from "./rank.js";
 
 /** Drafts one request writes at most (each needs a person's decision; more is a wall of cards). */
 export const MAX_BATCH = 10;
@@ -41,16 +40,7 @@ export async function chaseOverdue(
   if (rows.length === 0) return { text: "No overdue invoices to chase. 🎉", meta: { count: 0, drafts: [] } };
   const ranked = rankByCashImpact(cal, rows);
   const batch = ranked.slice(0, limit);
-  const tenant = await getTenant(deps.db, actor.tenantId);
-  const writer = createLlmDraftWriter(
-    {
-      tenantId: actor.tenantId,
-      userId: actor.userId,
-      senderName: actor.name,
-      companyName: tenant?.name ?? "our company",
-    },
-    {},
-  );
+  const writer = await draftWriterFor(deps, actor);
   const target = { channel: origin.channel, address: origin.conversationId, threadId: origin.threadId };
   // Each draft goes through createDraft by its invoice number: the same rules as `remind INVOICE`.
   const replies = await mapLimit(batch, WRITE_CONCURRENCY, (r) =>

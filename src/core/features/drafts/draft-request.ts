@@ -2,10 +2,9 @@ import type { Deps } from "../../deps.js";
 import type { Origin } from "../../intents/intent.js";
 import type { Reply } from "../../ports/reply.js";
 import type { Actor } from "../auth/index.js";
-import { getTenant } from "../tenancy/index.js";
 import { createDraft } from "./create.js";
 import { type DraftLanguage, parseLanguage } from "./draft-templates.js";
-import { createLlmDraftWriter } from "./draft-writer.js";
+import { draftWriterFor } from "./draft-writer.js";
 
 const TONES = ["friendly", "formal", "firm", "casual", "polite", "warm", "direct"];
 
@@ -44,16 +43,7 @@ export async function draftCreateReply(
   args: { query: string; tone?: string; language?: string; force?: boolean },
 ): Promise<Reply> {
   const req = parseDraftRequest(args.query, args.tone, args.language);
-  const tenant = await getTenant(deps.db, actor.tenantId);
-  const writer = createLlmDraftWriter(
-    {
-      tenantId: actor.tenantId,
-      userId: actor.userId,
-      senderName: actor.name,
-      companyName: tenant?.name ?? "our company",
-    },
-    { tone: req.tone, language: req.language },
-  );
+  const writer = await draftWriterFor(deps, actor, { tone: req.tone, language: req.language });
   return createDraft(
     deps,
     actor,

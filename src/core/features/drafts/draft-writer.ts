@@ -2,7 +2,9 @@ import { z } from "zod";
 import type { Deps } from "../../deps.js";
 import { quoteData } from "../../infra/llm/index.js";
 import { formatMoney } from "../../kernel/format.js";
+import type { Actor } from "../auth/index.js";
 import { checkFigures, checkOutput, collectComputed } from "../provenance/index.js";
+import { getTenant } from "../tenancy/index.js";
 import type { DraftWriter } from "./create.js";
 import { type DraftLanguage, LANGUAGE_NAMES, localizedTemplate } from "./draft-templates.js";
 
@@ -157,4 +159,18 @@ export function createLlmDraftWriter(author: DraftAuthor, styleIn: DraftStyle = 
 function draftDomains(subject: Record<string, unknown>): string[] {
   const d = subject.draftLinkDomains;
   return Array.isArray(d) ? d.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** The writer for drafts this person asks for: they are the sender, their company signs. */
+export async function draftWriterFor(deps: Deps, actor: Actor, style: DraftStyle = {}): Promise<DraftWriter> {
+  const tenant = await getTenant(deps.db, actor.tenantId);
+  return createLlmDraftWriter(
+    {
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      senderName: actor.name,
+      companyName: tenant?.name ?? "our company",
+    },
+    style,
+  );
 }

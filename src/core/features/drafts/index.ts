@@ -8,7 +8,13 @@ export * from "./create.js";
 export * from "./decide.js";
 export { draftCreateReply, parseDraftRequest } from "./draft-request.js";
 export { type DraftLanguage, localizedTemplate, parseLanguage } from "./draft-templates.js";
-export { createLlmDraftWriter, type DraftAuthor, type DraftStyle, draftPromptFor } from "./draft-writer.js";
+export {
+  createLlmDraftWriter,
+  type DraftAuthor,
+  type DraftStyle,
+  draftPromptFor,
+  draftWriterFor,
+} from "./draft-writer.js";
 export * from "./escalation.js";
 export * from "./expiry.js";
 export * from "./feature.js";
