@@ -3,8 +3,6 @@ import { MemoryStore } from "../../core/infra/store/index.js";
 import { SharedPacer } from "../../core/infra/store/pacer.js";
 import type { Store } from "../../core/ports/store.js";
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /**
  * Per-channel pacing for outgoing messages: Slack allows about one message per second per channel.
  * Posts to one channel from this process run one after another; each start takes the next slot
@@ -23,8 +21,7 @@ export class ChannelPacer {
   run<T>(channel: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.tails.get(channel) ?? Promise.resolve();
     const result = prev.then(async () => {
-      const wait = await this.pacer.reserve(channel);
-      if (wait > 0) await sleep(wait);
+      await this.pacer.wait(channel);
       return fn();
     });
     const tail = result.then(

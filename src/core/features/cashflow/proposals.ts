@@ -227,10 +227,7 @@ export async function decideCalibration(
         reason: `calibration #${seq}: learned from ${p.changes.cycleDays.n} completed stays`,
       });
     }
-    await tx
-      .update(stages)
-      .set(set)
-      .where(and(eq(stages.id, stage.id)));
+    await tx.update(stages).set(set).where(eq(stages.id, stage.id));
     await tx.insert(stageSettingChanges).values(history);
     await tx
       .update(calibrationProposals)
