@@ -93,6 +93,14 @@ describe("a brand-new company, from set-up to its first answer, through the CLI"
     expect(say.stdout).not.toContain("Acme Logistics");
   }, 240_000);
 
+  it("keel chat answers every line piped in and ends cleanly when input ends", async () => {
+    const r = await keel(["chat", "--tenant", "harbor"], env, "deals\nhow many deals do we have\n");
+    expect(r.stderr).not.toMatch(/unexpected error|readline/);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/keel › /g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/Deals: 4\b/);
+  }, 240_000);
+
   it("the wizard asks each question, re-asks after a bad answer, and creates the same company", async () => {
     const answers = [
       "Quay Café",

@@ -68,7 +68,16 @@ export async function chatCommand(argv: string[], io: Io, ctx: CliContext): Prom
       terminal: Boolean(process.stdin.isTTY),
     });
     rl.setPrompt("you › ");
-    rl.prompt();
+    // Input can end (Ctrl-D, or lines piped in) while a turn is still being answered: the lines
+    // already read are still answered, and no prompt is written to a closed interface.
+    let open = true;
+    rl.once("close", () => {
+      open = false;
+    });
+    const prompt = () => {
+      if (open) rl.prompt();
+    };
+    prompt();
     for await (const line of rl) {
       if (/^(exit|quit|bye)$/i.test(line.trim())) break;
       if (line.trim()) {
@@ -82,7 +91,7 @@ export async function chatCommand(argv: string[], io: Io, ctx: CliContext): Prom
           keel.deps.logger.error({ err: e }, "console turn failed");
         }
       }
-      rl.prompt();
+      prompt();
     }
     rl.close();
     return 0;
