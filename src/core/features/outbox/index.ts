@@ -21,7 +21,7 @@ import { ownerAlertTarget } from "./targets.js";
 
 export { DEAD_LETTER_KIND, deadLetterReply, isDeadLetterAlert } from "./dead-letter.js";
 export { outboxMetrics } from "./metrics.js";
-export { CHANNEL_PACE_MS, paceChannel } from "./pacing.js";
+export { OUTBOX_PACE_MS, paceChannel } from "./pacing.js";
 export { type AlertTarget, ownerAlertTarget, teamAlertTarget } from "./targets.js";
 
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,19 +1,21 @@
+import type { ChannelKind } from "../../ports/chat-adapter.js";
 import type { Store } from "../../ports/store.js";
 
 /**
- * Minimum gap between two sends to the same address of a channel, shared by every replica through
- * the store. Slack allows about one message per second per channel; WhatsApp Cloud API numbers
- * have per-recipient limits too; the console and email are not limited here.
+ * Minimum gap between two outbox sends to the same address, for the channels whose adapters do not
+ * pace their own sends. One layer paces each channel: the Slack adapter paces per channel and the
+ * WhatsApp adapter per contact (`ChannelPacer`, `ContactPacer`, keys `pace:*`), so they are not
+ * listed here; pacing them again here would only add a second wait. The console is not limited.
  */
-export const CHANNEL_PACE_MS: Record<string, number> = { slack: 1000, whatsapp: 250, email: 100, console: 0 };
+export const OUTBOX_PACE_MS: Partial<Record<ChannelKind, number>> = { email: 100 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Waits for this address's turn: reserves the next slot atomically in the store (`Store.pace`), so
- * replicas take turns in order instead of polling. Waits at most `maxWaitMs` and then sends anyway
- * (the channel's own 429 handling is the backstop). A store that cannot be reached does not stop
- * delivery: the send goes ahead unpaced here (the adapters' own pacers still space it).
+ * Waits for this address's turn on a channel the outbox paces (see OUTBOX_PACE_MS; others return at
+ * once): reserves the next slot atomically in the store (`Store.pace`), so replicas take turns in
+ * order instead of polling. Waits at most `maxWaitMs` and then sends anyway. A store that cannot be
+ * reached does not stop delivery: the send goes ahead unpaced.
  */
 export async function paceChannel(
   store: Store,
@@ -21,7 +23,7 @@ export async function paceChannel(
   address: string,
   maxWaitMs = 10_000,
 ): Promise<void> {
-  const gap = CHANNEL_PACE_MS[channel] ?? 200;
+  const gap = OUTBOX_PACE_MS[channel as ChannelKind] ?? 0;
   if (gap <= 0) return;
   const wait = await store.pace(`outbox:pace:${channel}:${address}`, gap).catch(() => 0);
   if (wait > 0) await sleep(Math.min(wait, maxWaitMs));
