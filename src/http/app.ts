@@ -6,6 +6,7 @@ import { asAppError } from "../core/kernel/errors.js";
 import { API_PREFIX, createApi } from "./api/index.js";
 import { MAX_BODY_BYTES } from "./body.js";
 import { healthRoutes } from "./health.js";
+import { statusOf } from "./status.js";
 
 /** Routes that read their body themselves, capped, after cheaper checks (see above). */
 export const SELF_LIMITED_PATHS = new Set([
@@ -16,21 +17,6 @@ export const SELF_LIMITED_PATHS = new Set([
 
 export type AppEnv = { Variables: { requestId: string } };
 export type Mount = (app: Hono<AppEnv>) => void;
-
-/** Maps AppError codes to HTTP statuses, once, at the HTTP edge. */
-export const STATUS_BY_CODE: Record<string, 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504> = {
-  bad_input: 400,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  budget_exceeded: 429,
-  provider_error: 502,
-  timeout: 504,
-  db_unreachable: 503,
-  config_invalid: 500,
-  internal: 500,
-};
 
 /**
  * The hono app: request logging and metrics, health/readiness/metrics, then whatever channels and
@@ -91,7 +77,7 @@ export function createHttpApp(deps: Deps, mounts: Mount[] = []): Hono<AppEnv> {
   app.onError((err, c) => {
     const e = asAppError(err);
     if (e.code === "internal") deps.logger.error({ err, path: c.req.path }, "http error");
-    return c.json({ error: e.code, message: e.userMessage }, STATUS_BY_CODE[e.code] ?? 500);
+    return c.json({ error: e.code, message: e.userMessage }, statusOf(e.code));
   });
   app.route("/", healthRoutes(deps));
   app.route("/", createApi(deps));

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Deps } from "../../core/deps.js";
 import { asAppError } from "../../core/kernel/errors.js";
 import { MAX_BODY_BYTES } from "../body.js";
+import { statusOf } from "../status.js";
 import { type ApiEnv, authenticate, idempotency, rateLimit } from "./middleware.js";
 import { ApiProblem, type ProblemError, problem } from "./problem.js";
 import { recordRoutes } from "./routes-records.js";
@@ -12,18 +13,6 @@ import { reportRoutes } from "./routes-reports.js";
 
 export const API_PREFIX = "/api/";
 export const OPENAPI_PATH = "/api/openapi.json";
-
-const STATUS_BY_CODE: Record<string, number> = {
-  bad_input: 400,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  budget_exceeded: 429,
-  provider_error: 502,
-  timeout: 504,
-  db_unreachable: 503,
-};
 
 /** zod issue path → JSON pointer (RFC 6901). */
 const pointer = (path: readonly PropertyKey[]) =>
@@ -105,7 +94,7 @@ export function createApi(deps: Deps): OpenAPIHono<ApiEnv> {
       );
     }
     const e = asAppError(err);
-    const status = STATUS_BY_CODE[e.code] ?? 500;
+    const status = statusOf(e.code);
     if (status === 500) deps.logger.error({ err, path: c.req.path }, "api error");
     return problem(c, status, e.code.replaceAll("_", "-"), e.userMessage);
   });
