@@ -1,3 +1,5 @@
+import { readBytesCapped } from "../core/kernel/read-capped.js";
+
 /** Largest request body any route reads unless it says otherwise: 1 MiB (Slack and Meta send far less). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -13,18 +15,8 @@ export async function readCapped(req: Request, max = MAX_BODY_BYTES): Promise<st
     return null;
   }
   if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
+  const bytes = await readBytesCapped(req.body as AsyncIterable<Uint8Array>, max);
+  return bytes.byteLength > max
+    ? null
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }

@@ -7,6 +7,7 @@ import {
   startChatSetup,
 } from "../../../core/features/onboarding/index.js";
 import { asAppError } from "../../../core/kernel/errors.js";
+import { readBytesCapped } from "../../../core/kernel/read-capped.js";
 import type { Reply } from "../../../core/ports/reply.js";
 import { afterAck, type SlackContext, slackCode } from "../context.js";
 import { claimEvent, finishEvent } from "../dedupe.js";
@@ -91,15 +92,7 @@ export async function downloadSlackFile(ws: Workspace, f: SlackFile, maxBytes: n
     signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
   });
   if (!res.ok || !res.body) throw new Error(`file download answered ${res.status}`);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const c of res.body as AsyncIterable<Uint8Array>) {
-    total += c.byteLength;
-    // One byte over the cap is enough to say "too big"; the rest is not read.
-    if (total > maxBytes) return new Uint8Array(total);
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
+  return readBytesCapped(res.body as AsyncIterable<Uint8Array>, maxBytes);
 }
 
 /**

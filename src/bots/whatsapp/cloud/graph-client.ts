@@ -1,5 +1,6 @@
 import { span } from "../../../core/infra/telemetry/trace.js";
 import { AppError } from "../../../core/kernel/errors.js";
+import { readBytesCapped } from "../../../core/kernel/read-capped.js";
 
 /** Graph API error codes worth retrying later (throughput, pair rate, temporary). */
 const RETRYABLE_CODES = new Set([4, 80007, 130429, 131000, 131016, 131056, 133004]);
@@ -124,14 +125,7 @@ export class GraphClient {
     const res = await this.fetch(info.url, { headers: auth, signal, redirect: "error" });
     if (!res.ok || !res.body)
       throw new GraphApiError(res.status, undefined, "media download failed", res.status >= 500);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const c of res.body as AsyncIterable<Uint8Array>) {
-      total += c.byteLength;
-      if (total > maxBytes) return new Uint8Array(total);
-      chunks.push(c);
-    }
-    return Buffer.concat(chunks);
+    return readBytesCapped(res.body as AsyncIterable<Uint8Array>, maxBytes);
   }
 
   /** Uploads media (multipart) and returns its media id for an image message. */
