@@ -141,6 +141,9 @@ describe("approvals over REST", () => {
     expect(rejected.body.draft.status).toBe("rejected");
     const late = await call(app, "POST", `/api/v1/drafts/${draftId}/approve`, { token: owner, json: {} });
     expect(late.status).toBe(409);
+    const twice = await call(app, "POST", `/api/v1/drafts/${draftId}/reject`, { token: owner, json: {} });
+    expect(twice.status).toBe(409);
+    expect(twice.body.detail).toMatch(/is already rejected/);
     expect(await outboxFor(draftId)).toHaveLength(0);
     const missing = await call(app, "POST", "/api/v1/drafts/99999/approve", { token: owner, json: {} });
     expect(missing).toMatchObject({ status: 404, type: "application/problem+json" });

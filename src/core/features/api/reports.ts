@@ -77,15 +77,22 @@ function decisionOf(reply: Reply): DecisionResult | null {
 }
 
 /**
- * A decision on a draft the caller may not see: refused as forbidden (as in chat: "not yours"), with
- * nothing of the draft in the answer; a draft that does not exist is not found.
+ * The draft a decision through the API may act on — one the caller may see, still pending — or
+ * why not (not found, forbidden, conflict: already decided). Approve and reject ask the same.
  */
-async function hiddenDraft(deps: Deps, actor: Actor, ref: string): Promise<DecisionResult | null> {
+async function decidableDraft(
+  deps: Deps,
+  actor: Actor,
+  ref: string,
+): Promise<{ ok: true; draft: DraftOut } | Extract<DecisionResult, { ok: false }>> {
   const d = await deps.db.tenantTx(actor.tenantId, (tx) => getDraft(tx, ref));
   if (!d) return { ok: false, code: "not_found", message: `No draft ${ref}.` };
   if (!draftVisibleTo(actor)(d))
     return { ok: false, code: "forbidden", message: "Your role may not decide on this draft." };
-  return null;
+  const draft = await getDraftOut(deps, actor, ref);
+  if (!isPending(draft.status))
+    return { ok: false, code: "conflict", message: `Draft #${draft.number} is already ${draft.status}.` };
+  return { ok: true, draft };
 }
 
 export async function approveViaApi(
@@ -94,11 +101,9 @@ export async function approveViaApi(
   ref: string,
   confirm: boolean,
 ): Promise<DecisionResult> {
-  const hidden = await hiddenDraft(deps, actor, ref);
-  if (hidden) return hidden;
-  const before = await getDraftOut(deps, actor, ref);
-  if (!isPending(before.status))
-    return { ok: false, code: "conflict", message: `Draft #${before.number} is already ${before.status}.` };
+  const open = await decidableDraft(deps, actor, ref);
+  if (!open.ok) return open;
+  const before = open.draft;
   const { reply } = await approveDraft(deps, actor, before.id, { via: API_CHANNEL, confirm });
   const bad = decisionOf(reply);
   if (bad) return bad;
@@ -113,11 +118,9 @@ export async function rejectViaApi(
   ref: string,
   reason: string | undefined,
 ): Promise<DecisionResult> {
-  const hidden = await hiddenDraft(deps, actor, ref);
-  if (hidden) return hidden;
-  const before = await getDraftOut(deps, actor, ref);
-  if (!isPending(before.status))
-    return { ok: false, code: "conflict", message: `Draft #${before.number} is already ${before.status}.` };
+  const open = await decidableDraft(deps, actor, ref);
+  if (!open.ok) return open;
+  const before = open.draft;
   const reply = await rejectDraft(deps, actor, before.id, reason, { via: API_CHANNEL });
   if (reply.outcome?.kind === "refused") return { ok: false, code: "forbidden", message: reply.text };
   const after = await getDraftOut(deps, actor, before.id);
