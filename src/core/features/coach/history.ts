@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Tx } from "../../infra/db/client.js";
 import { conversations, messages } from "../../infra/db/schema/index.js";
 import type { ChatMessage } from "../../ports/llm.js";
+import type { ConversationKey } from "../conversation/index.js";
 
 /**
  * Conversation memory per (tenant, channel, conversation, thread, user) — one person's history is
@@ -14,14 +15,6 @@ export const WINDOW = 10;
 export const FOLD_BATCH = 4;
 /** Stored message text is capped; answers never need more and rows stay small. */
 const MAX_STORED = 8_000;
-
-export interface ConversationKey {
-  tenantId: string;
-  channel: string;
-  conversationId: string;
-  threadId?: string | undefined;
-  userId: string;
-}
 
 export interface LoadedHistory {
   conversationId: string;
