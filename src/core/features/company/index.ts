@@ -34,6 +34,7 @@ export { DEFAULT_TEMPLATE, PIPELINE_TEMPLATES, type PipelineTemplate, type Stage
 export {
   addUser,
   IDENTITY_FORMATS,
+  identityExternalId,
   linkIdentity,
   listUsers,
   removeUser,

@@ -32,6 +32,15 @@ export const IDENTITY_FORMATS = {
 } as const;
 export type IdentityChannel = keyof typeof IDENTITY_FORMATS;
 
+/**
+ * An identity as stored, from how a person typed it: a WhatsApp number without spaces, brackets or
+ * dashes, a Slack id trimmed and upper-cased. Linking and unlinking read it the same way.
+ */
+export function identityExternalId(channel: string, typed: string): string {
+  if (channel === "whatsapp") return typed.replace(/[\s()-]/g, "");
+  return channel === "slack" ? typed.trim().toUpperCase() : typed.trim();
+}
+
 async function member(tx: Tx, addr: string) {
   const [row] = await tx
     .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
@@ -142,7 +151,7 @@ export async function linkIdentity(
   const addr = email(who);
   const fmt = IDENTITY_FORMATS[channel as IdentityChannel];
   if (!fmt) throw new AppError("bad_input", `Unknown channel "${channel}"; link slack or whatsapp.`);
-  const id = channel === "whatsapp" ? externalId.replace(/[\s()-]/g, "") : externalId.trim().toUpperCase();
+  const id = identityExternalId(channel, externalId);
   if (!fmt.re.test(id)) throw new AppError("bad_input", `"${externalId}" is not ${fmt.expected}.`);
   return deps.db.tenantTx(tenantId, async (tx) => {
     const m = await member(tx, addr);
@@ -178,7 +187,7 @@ export async function unlinkIdentity(
         and(
           eq(identities.userId, m.id),
           eq(identities.channel, channel),
-          eq(identities.externalId, externalId.trim()),
+          eq(identities.externalId, identityExternalId(channel, externalId)),
         ),
       )
       .returning({ id: identities.id });
