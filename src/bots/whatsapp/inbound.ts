@@ -10,6 +10,7 @@ import type { Dispatcher } from "../../core/intents/dispatcher.js";
 import { type Intent, makeIntent } from "../../core/intents/intent.js";
 import { repaired, type TextRepairs, wellFormed } from "../../core/kernel/text.js";
 import type { Reply } from "../../core/ports/reply.js";
+import { allowlist, type WhatsappConfig } from "./config.js";
 import { recordInbound } from "./contacts.js";
 import type { ActionMenu } from "./menu.js";
 import { type InboundMessage, whatsappToIntent } from "./to-intent.js";
@@ -44,6 +45,17 @@ export interface InboundDeps {
   selfSetup?: boolean;
   /** Downloads a Cloud API media id (a document sent to Keel). */
   download?: (mediaId: string, maxBytes: number) => Promise<Uint8Array>;
+}
+
+/**
+ * The inbound path's dependencies for one business account, both transports alike: who may write
+ * (WHATSAPP_ALLOWLIST) and what a stranger gets (WHATSAPP_SELF_SETUP) are read from the config here.
+ */
+export function inboundDeps(
+  c: WhatsappConfig,
+  o: Pick<InboundDeps, "deps" | "dispatcher" | "menu" | "tenantId" | "account" | "download">,
+): InboundDeps {
+  return { ...o, allowlist: allowlist(c), selfSetup: c.WHATSAPP_SELF_SETUP };
 }
 
 /**

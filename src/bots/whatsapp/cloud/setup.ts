@@ -11,8 +11,8 @@ import { BoundedQueue } from "../../../core/kernel/bounded-queue.js";
 import { AppError } from "../../../core/kernel/errors.js";
 import type { ChatAdapter } from "../../../core/ports/chat-adapter.js";
 import { WhatsappAdapter } from "../adapter.js";
-import { allowlist, missingCloudKeys, type WhatsappConfig } from "../config.js";
-import { BUSY_TEXT, handleInbound, replySettled } from "../inbound.js";
+import { missingCloudKeys, type WhatsappConfig } from "../config.js";
+import { BUSY_TEXT, handleInbound, inboundDeps, replySettled } from "../inbound.js";
 import { ActionMenu } from "../menu.js";
 import { ContactPacer } from "../pacer.js";
 import { toAddress } from "../phone.js";
@@ -73,16 +73,14 @@ export function createCloudWhatsapp(
     perKey: load.turnsPerUser,
   });
   deps.metrics.queues.add(queue);
-  const inbound = {
+  const inbound = inboundDeps(c, {
     deps,
     dispatcher,
     menu,
     tenantId,
     account,
-    allowlist: allowlist(c),
-    selfSetup: c.WHATSAPP_SELF_SETUP,
-    download: (mediaId: string, maxBytes: number) => graph.downloadMedia(mediaId, maxBytes),
-  };
+    download: (mediaId, maxBytes) => graph.downloadMedia(mediaId, maxBytes),
+  });
   const log = deps.logger.child({ channel: "whatsapp", transport: "cloud" });
   /**
    * One message of the inbox: handled (idempotent by message id), then answered once its reply is

@@ -3,8 +3,8 @@ import { LeaseKeeper } from "../../../core/features/leases/index.js";
 import type { Dispatcher } from "../../../core/intents/dispatcher.js";
 import { WhatsappAdapter } from "../adapter.js";
 import { alertOwners } from "../alert.js";
-import { allowlist, type WhatsappConfig } from "../config.js";
-import { handleInbound } from "../inbound.js";
+import type { WhatsappConfig } from "../config.js";
+import { handleInbound, inboundDeps } from "../inbound.js";
 import { ActionMenu } from "../menu.js";
 import { ContactPacer } from "../pacer.js";
 import { KeyedSerial } from "../serial.js";
@@ -71,15 +71,7 @@ export function createWebjsWhatsapp(
   const account = `webjs:${c.WHATSAPP_WEBJS_CLIENT_ID}`;
   const menu = new ActionMenu(deps.store, c.WHATSAPP_ACTION_TTL_MINUTES * 60_000);
   const serial = new KeyedSerial();
-  const inbound = {
-    deps,
-    dispatcher,
-    menu,
-    tenantId,
-    account,
-    allowlist: allowlist(c),
-    selfSetup: c.WHATSAPP_SELF_SETUP,
-  };
+  const inbound = inboundDeps(c, { deps, dispatcher, menu, tenantId, account });
   const print = o.print === undefined ? (s: string) => process.stdout.write(s) : o.print;
   const supervisor: Supervisor<WebjsClientLike> = new Supervisor<WebjsClientLike>({
     createClient: o.createClient,
