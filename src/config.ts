@@ -25,6 +25,11 @@ const coreEnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, "a lower-case SQL identifier")
     .default("keel_app"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Embedded PGlite only: Postgres shared buffers in MB. PGlite's own default (128) makes every process
+   * hold ~150 MB more; the data dir's pages are also in the OS page cache, so a small pool costs little.
+   */
+  KEEL_PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(16),
   /** Unset → in-process store (single process only). */
   REDIS_URL: envUrl(["redis", "rediss"]).optional(),
   /** Tenant used by the console when --tenant is not given. */
@@ -122,7 +127,13 @@ export interface Config {
     draftExpiryHours: number;
   };
   http: { port: number; apiToken?: string; apiRateLimit: number };
-  db: { url?: string; migrationUrl?: string; appRole: string; poolSize: number };
+  db: {
+    url?: string;
+    migrationUrl?: string;
+    appRole: string;
+    poolSize: number;
+    pgliteSharedBuffersMb: number;
+  };
   redis: { url?: string };
   /** Bounded queues and /readyz thresholds (README: Operations — scaling). */
   load: {
@@ -169,6 +180,7 @@ function sections(env: Env): Config {
       migrationUrl: env.MIGRATION_DATABASE_URL,
       appRole: env.DATABASE_APP_ROLE,
       poolSize: env.DATABASE_POOL_SIZE,
+      pgliteSharedBuffersMb: env.KEEL_PGLITE_SHARED_BUFFERS_MB,
     },
     redis: { url: env.REDIS_URL },
     load: {

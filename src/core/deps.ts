@@ -52,6 +52,7 @@ export async function createDeps(config: Config, opts: CreateDepsOptions = {}): 
     dataDir: config.app.dataDir,
     appRole: config.db.appRole,
     poolSize: config.db.poolSize,
+    sharedBuffersMb: config.db.pgliteSharedBuffersMb,
     inMemory: opts.inMemory,
     loadDataDir: opts.loadDataDir,
   };

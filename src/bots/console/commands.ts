@@ -126,6 +126,7 @@ export async function migrateCommand(_argv: string[], io: Io, ctx: CliContext): 
     databaseUrl: config.db.url,
     dataDir: config.app.dataDir,
     appRole: config.db.appRole,
+    sharedBuffersMb: config.db.pgliteSharedBuffersMb,
   };
   if (config.db.url)
     await migrateWithOwner({ ...opts, migrationUrl: config.db.migrationUrl }, logger, { force: true });

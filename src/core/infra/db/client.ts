@@ -42,6 +42,8 @@ export interface DbOptions {
   dataDir: string;
   appRole: string;
   poolSize?: number;
+  /** PGlite only: Postgres shared_buffers in MB (PGlite's own default is 128). */
+  sharedBuffersMb?: number;
   /** PGlite only: keep everything in memory (tests). */
   inMemory?: boolean;
   /** PGlite in memory only: start from this dumped data dir (`dumpDataDir()`), e.g. a migrated template. */
@@ -143,13 +145,18 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
   // index) and pgvector (deal embeddings). A data dir that used them needs them loaded on every open.
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { vector } = await import("@electric-sql/pglite/vector");
-  const extensions = { pg_trgm, vector };
+  // PGlite starts Postgres with shared_buffers = 128 MB, which it touches as it starts: ~150 MB of
+  // resident memory in every process whatever the data size. Its own start parameters plus a smaller pool.
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffersMb ?? 16}MB`];
+  // Keel's data lives in the database PGlite 0.3 connected to by default (template1); 0.4 defaults to
+  // "postgres", so it is named: data dirs made by earlier versions open with all their data.
+  const common = { extensions: { pg_trgm, vector }, startParams, database: "template1" };
   let pg: InstanceType<typeof PGlite>;
   if (opts.inMemory)
-    pg = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir, extensions } : { extensions });
+    pg = new PGlite(opts.loadDataDir ? { ...common, loadDataDir: opts.loadDataDir } : common);
   else {
     mkdirSync(opts.dataDir, { recursive: true });
-    pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`, { extensions });
+    pg = new PGlite(`${opts.dataDir.replace(/\/$/, "")}/pgdata`, common);
   }
   await pg.waitReady;
   // Every statement and transaction drizzle sends goes through the gate (see pglite-gate.ts).
