@@ -1,8 +1,8 @@
 import { tenantsWithConnector } from "../core/features/connectors/index.js";
 import { PROVIDER, syncPipedrive } from "../core/features/pipedrive/index.js";
 import { forEachLimit } from "../core/kernel/concurrency.js";
-import { runClaimed } from "./claims.js";
 import { jobMetrics } from "./metrics.js";
+import { runTenantUnit } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
 
 const JOB = "pipedrive-sync";
@@ -27,18 +27,8 @@ export const pipedriveSyncJob: JobDefinition = {
       list,
       1,
       async (tenantId) => {
-        const r = await runClaimed(
-          deps,
-          ctx.claims,
-          {
-            job: JOB,
-            fireKey: `${JOB}:${tenantId}:${ctx.slot.toISOString()}`,
-            scope: tenantId,
-            runner: ctx.runner,
-            now: deps.clock.now(),
-            leaseMs: 30 * 60_000,
-          },
-          () => syncPipedrive(deps, tenantId),
+        const r = await runTenantUnit(deps, ctx, JOB, tenantId, 30 * 60_000, () =>
+          syncPipedrive(deps, tenantId),
         );
         if (r.status === "skipped") return;
         if (r.status === "succeeded") {

@@ -1,7 +1,7 @@
 import { tenantsWithConnector } from "../core/features/connectors/index.js";
 import { STRIPE, syncStripe } from "../core/features/stripe/index.js";
 import { forEachLimit } from "../core/kernel/concurrency.js";
-import { runClaimed } from "./claims.js";
+import { runTenantUnit } from "./tenant-units.js";
 import type { JobDefinition } from "./types.js";
 
 /**
@@ -22,18 +22,8 @@ export const stripeSyncJob: JobDefinition = {
       list,
       1,
       async (tenantId) => {
-        const r = await runClaimed(
-          deps,
-          ctx.claims,
-          {
-            job: "stripe-sync",
-            fireKey: `stripe-sync:${tenantId}:${ctx.slot.toISOString()}`,
-            scope: tenantId,
-            runner: ctx.runner,
-            now: deps.clock.now(),
-            leaseMs: 30 * 60_000,
-          },
-          () => syncStripe(deps, tenantId),
+        const r = await runTenantUnit(deps, ctx, "stripe-sync", tenantId, 30 * 60_000, () =>
+          syncStripe(deps, tenantId),
         );
         if (r.status === "succeeded") out.synced++;
         else if (r.status === "failed") {

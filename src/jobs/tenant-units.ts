@@ -1,9 +1,41 @@
 import type { Deps } from "../core/deps.js";
 import { listTenants, type Tenant } from "../core/features/tenancy/index.js";
 import { forEachLimit } from "../core/kernel/concurrency.js";
-import { runClaimed } from "./claims.js";
+import { type ClaimedOutcome, runClaimed } from "./claims.js";
 import { jobMetrics } from "./metrics.js";
 import type { JobContext } from "./types.js";
+
+/** The claim key of one tenant's share of a fire: `job:tenant:slot` (the slot as an ISO instant). */
+export function tenantUnitKey(job: string, tenantId: string, slot: Date): string {
+  return `${job}:${tenantId}:${slot.toISOString()}`;
+}
+
+/**
+ * Runs one tenant's share of this fire under its own claim (`tenantUnitKey`): once across replicas,
+ * skipped when another runner already did it or holds it.
+ */
+export function runTenantUnit<T>(
+  deps: Deps,
+  ctx: JobContext,
+  job: string,
+  tenantId: string,
+  leaseMs: number,
+  fn: () => Promise<T>,
+): Promise<ClaimedOutcome<T>> {
+  return runClaimed(
+    deps,
+    ctx.claims,
+    {
+      job,
+      fireKey: tenantUnitKey(job, tenantId, ctx.slot),
+      scope: tenantId,
+      runner: ctx.runner,
+      now: deps.clock.now(),
+      leaseMs,
+    },
+    fn,
+  );
+}
 
 /**
  * Runs `fn` once per tenant for this fire, each tenant claimed under its own key
@@ -24,19 +56,7 @@ export async function forEachTenant(
     list,
     concurrency,
     async (t) => {
-      const r = await runClaimed(
-        deps,
-        ctx.claims,
-        {
-          job,
-          fireKey: `${job}:${t.id}:${ctx.slot.toISOString()}`,
-          scope: t.id,
-          runner: ctx.runner,
-          now: deps.clock.now(),
-          leaseMs: 10 * 60_000,
-        },
-        () => fn(t),
-      );
+      const r = await runTenantUnit(deps, ctx, job, t.id, 10 * 60_000, () => fn(t));
       if (r.status === "skipped") return;
       if (r.status === "succeeded") {
         out.items += r.value;
