@@ -189,6 +189,7 @@ function tol(numeral: string, scale: number): number {
   return 0.5 * 10 ** -decimals * scale;
 }
 
+/** A mention from its readings: the first reading is its value; unscaled and unsigned unless the caller says. */
 function plain(raw: string, readings: Reading[], kind: MentionKind): NumberMention {
   const first = readings[0] as Reading;
   return {
@@ -242,14 +243,8 @@ function toMention(raw: string, g: Record<string, string | undefined>, after: st
     if (y >= 1900 && y <= 2100) kind = "year";
   }
   if (negative) readings = readings.map((r) => ({ ...r, value: -r.value }));
-  const first = readings[0] as Reading;
   return {
-    raw: raw.trim(),
-    value: first.value,
-    tolerance: first.tolerance,
-    readings,
-    kind,
-    percent: kind === "percent",
+    ...plain(raw, readings, kind),
     scale,
     signed: Boolean(sign && sign !== "±"),
     ...(currency ? { currency } : {}),
