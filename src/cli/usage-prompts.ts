@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import type { Deps } from "../core/deps.js";
 import { approvalMetricsByPromptVersion, type PromptApprovalMetrics } from "../core/features/drafts/index.js";
 import { requireTenant } from "../core/features/tenancy/index.js";
 import { monthRange, type PromptCallLine, promptCalls } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
 import type { Io } from "./io.js";
+import { usageArgs } from "./usage.js";
 
 export interface PromptUsage {
   tenant: string;
@@ -60,26 +60,16 @@ export function renderPromptUsage(u: PromptUsage): string {
  * it sees `--prompts`, passing its deps.
  */
 export async function usagePromptsCommand(argv: string[], io: Io, d: Deps): Promise<number> {
-  let values: { tenant?: string; month?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        tenant: { type: "string", short: "t" },
-        month: { type: "string", short: "m" },
-        json: { type: "boolean" },
-        prompts: { type: "boolean" },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(
-      `${(e as Error).message}\nUsage: keel usage --prompts [--tenant SLUG] [--month YYYY-MM] [--json]\n`,
-    );
-    return 2;
-  }
-  const tenant = await requireTenant(d.db, values.tenant ?? d.config.app.defaultTenant);
-  const month = values.month ?? d.clock.now().toISOString().slice(0, 7);
-  const usage = await promptUsage(d, tenant.id, tenant.slug, month);
-  io.stdout.write(values.json ? `${JSON.stringify(usage, null, 2)}\n` : renderPromptUsage(usage));
+  const args = usageArgs(
+    argv,
+    io,
+    d.clock.now(),
+    "Usage: keel usage --prompts [--tenant SLUG] [--month YYYY-MM] [--json]\n",
+    { prompts: true },
+  );
+  if (!args) return 2;
+  const tenant = await requireTenant(d.db, args.tenant ?? d.config.app.defaultTenant);
+  const usage = await promptUsage(d, tenant.id, tenant.slug, args.month);
+  io.stdout.write(args.json ? `${JSON.stringify(usage, null, 2)}\n` : renderPromptUsage(usage));
   return 0;
 }

@@ -4,9 +4,55 @@ import { findTenantBySlug } from "../core/features/tenancy/index.js";
 import { cacheLine, type UsageReport, usageReport } from "../core/infra/llm/index.js";
 import { formatCostMicros } from "../core/kernel/format.js";
 
-type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+import type { Io } from "./io.js";
 
 const USAGE = "Usage: keel usage [--tenant SLUG] [--month YYYY-MM] [--json]\n";
+
+export interface UsageArgs {
+  tenant?: string;
+  /** YYYY-MM; the current month (UTC) when not given. */
+  month: string;
+  json: boolean;
+}
+
+/**
+ * The options both usage reports take (`keel usage`, and with `prompts` allowed `keel usage
+ * --prompts`): the month defaults to the current one and must be YYYY-MM. A call that is off is
+ * explained on stderr with `usage`, and answers null (exit 2).
+ */
+export function usageArgs(
+  argv: string[],
+  io: Io,
+  now: Date,
+  usage: string,
+  o: { prompts?: boolean } = {},
+): UsageArgs | null {
+  let values: { tenant?: string; month?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        tenant: { type: "string", short: "t" },
+        month: { type: "string", short: "m" },
+        json: { type: "boolean" },
+        ...(o.prompts ? { prompts: { type: "boolean" as const } } : {}),
+      },
+    }));
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n${usage}`);
+    return null;
+  }
+  const month = values.month ?? now.toISOString().slice(0, 7);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    io.stderr.write(`--month must be YYYY-MM (got "${month}").\n${usage}`);
+    return null;
+  }
+  return {
+    ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
+    month,
+    json: values.json === true,
+  };
+}
 
 function table(title: string, lines: UsageReport["byFeature"]): string {
   if (!lines.length) return `${title}: none\n`;
@@ -46,33 +92,16 @@ export async function usageCommand(
   io: Io,
   deps: Pick<Deps, "db" | "config" | "clock">,
 ): Promise<number> {
-  let values: { tenant?: string; month?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        tenant: { type: "string", short: "t" },
-        month: { type: "string", short: "m" },
-        json: { type: "boolean" },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const month = values.month ?? deps.clock.now().toISOString().slice(0, 7);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-    io.stderr.write(`--month must be YYYY-MM (got "${month}").\n${USAGE}`);
-    return 2;
-  }
-  const slug = values.tenant ?? deps.config.app.defaultTenant;
+  const args = usageArgs(argv, io, deps.clock.now(), USAGE);
+  if (!args) return 2;
+  const slug = args.tenant ?? deps.config.app.defaultTenant;
   const tenant = await findTenantBySlug(deps.db, slug);
   if (!tenant) {
     io.stderr.write(`No tenant "${slug}". Pass --tenant SLUG.\n`);
     return 2;
   }
-  const report = await usageReport(deps.db, tenant.id, month);
-  if (values.json) io.stdout.write(`${JSON.stringify({ tenant: slug, ...report }, null, 2)}\n`);
+  const report = await usageReport(deps.db, tenant.id, args.month);
+  if (args.json) io.stdout.write(`${JSON.stringify({ tenant: slug, ...report }, null, 2)}\n`);
   else
     io.stdout.write(
       formatUsage(report, slug, Math.round(deps.config.llm.LLM_TENANT_MONTHLY_BUDGET_USD * 1e6)),
