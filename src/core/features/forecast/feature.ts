@@ -1,5 +1,5 @@
 import { defineFeature } from "../../intents/feature.js";
-import { requireMetricVisible } from "../series/index.js";
+import { METRIC_INTENT_GATE, requireMetricVisible } from "../series/index.js";
 import { forecastMetricReply } from "./metric-reply.js";
 
 /** Forecast of any metric series, model chosen by backtest, with intervals. */
@@ -7,8 +7,7 @@ export const forecastFeature = defineFeature({
   name: "forecast",
   intents: {
     "forecast.metric": {
-      permission: "metrics.read",
-      refusal: "Your role ({role}) cannot read metrics.",
+      ...METRIC_INTENT_GATE,
       handle: async (deps, i, actor) => {
         await deps.db.tenantTx(actor.tenantId, (tx) => requireMetricVisible(tx, actor, i.metric));
         return forecastMetricReply(deps, actor, i.metric, i.horizon);

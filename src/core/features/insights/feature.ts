@@ -1,5 +1,5 @@
 import { defineFeature } from "../../intents/feature.js";
-import { requireMetricVisible } from "../series/index.js";
+import { METRIC_INTENT_GATE, requireMetricVisible } from "../series/index.js";
 import { whyReply } from "./why-reply.js";
 
 /** Root cause of a metric's change: driver contributions and the tests behind them. */
@@ -7,8 +7,7 @@ export const insightsFeature = defineFeature({
   name: "insights",
   intents: {
     "insights.why": {
-      permission: "metrics.read",
-      refusal: "Your role ({role}) cannot read metrics.",
+      ...METRIC_INTENT_GATE,
       handle: async (deps, i, actor) => {
         await deps.db.tenantTx(actor.tenantId, (tx) => requireMetricVisible(tx, actor, i.metric));
         return whyReply(deps, actor, i.metric, i.period);

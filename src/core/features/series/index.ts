@@ -100,6 +100,15 @@ export async function loadSeriesByKeys(tx: Tx, keys: string[], upTo: string) {
   return out;
 }
 
+/**
+ * The chat gate of an intent about one metric (forecast, why): metrics.read, with one refusal. The
+ * finance metrics' extra check is per metric, in the handler (requireMetricVisible).
+ */
+export const METRIC_INTENT_GATE = {
+  permission: "metrics.read",
+  refusal: "Your role ({role}) cannot read metrics.",
+} as const;
+
 /** Finance metrics (cash balance, expenses) need cashflow.read on top of metrics.read: throws `forbidden`. */
 export async function requireMetricVisible(
   tx: Tx,
