@@ -90,27 +90,21 @@ export interface DealProjection {
 
 export type BucketKind = "week" | "month";
 
-/** A reporting period, clipped to the horizon window; `end` inclusive. */
-export interface Bucket {
-  start: string;
-  end: string;
-  label: string;
-  invoicedMinor: number;
-  invoicedWeightedMinor: number;
-  collectedMinor: number;
-  collectedWeightedMinor: number;
-  /** Deals invoiced / paid in the bucket. */
-  invoiceCount: number;
-  paymentCount: number;
-}
-
 export interface Amounts {
   invoicedMinor: number;
   invoicedWeightedMinor: number;
   collectedMinor: number;
   collectedWeightedMinor: number;
+  /** Deals invoiced / paid (in the bucket, for a Bucket). */
   invoiceCount: number;
   paymentCount: number;
+}
+
+/** A reporting period, clipped to the horizon window; `end` inclusive; its amounts. */
+export interface Bucket extends Amounts {
+  start: string;
+  end: string;
+  label: string;
 }
 
 export interface Aggregation {
