@@ -23,6 +23,14 @@ export function formatMoney(minor: number, currency = "USD", locale = "en-US"): 
   }
 }
 
+/**
+ * Money in minor units → a plain decimal with two places ("1234.50"): how the REST API, import
+ * messages and model prompts write an amount (no symbol, no grouping, no locale).
+ */
+export function decimalAmount(minor: number): string {
+  return (minor / 100).toFixed(2);
+}
+
 /** LLM spend in micro-dollars → "$0.0015" (tenths of a cent matter there) or "$12.40". */
 export function formatCostMicros(micros: number): string {
   return `$${(micros / 1e6).toFixed(Math.abs(micros) < 10_000 ? 4 : 2)}`;

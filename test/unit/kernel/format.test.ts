@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCostMicros, formatMoney } from "../../../src/core/kernel/format.js";
+import { decimalAmount, formatCostMicros, formatMoney } from "../../../src/core/kernel/format.js";
 
 describe("formatMoney: one money rule for every reply", () => {
   it.each([
@@ -42,5 +42,17 @@ describe("formatCostMicros", () => {
     expect(formatCostMicros(1_500)).toBe("$0.0015");
     expect(formatCostMicros(20_000_000)).toBe("$20.00");
     expect(formatCostMicros(0)).toBe("$0.0000");
+  });
+});
+
+describe("decimalAmount: an amount as the REST API, import messages and model prompts write it", () => {
+  it.each([
+    [123_450, "1234.50"],
+    [5, "0.05"],
+    [0, "0.00"],
+    [-1_999, "-19.99"],
+    [4_800_000, "48000.00"],
+  ])("%i minor units → %s", (minor, text) => {
+    expect(decimalAmount(minor)).toBe(text);
   });
 });

@@ -12,10 +12,10 @@ import {
   users,
 } from "../../infra/db/schema/index.js";
 import { AppError } from "../../kernel/errors.js";
+import { decimalAmount } from "../../kernel/format.js";
 import { type Actor, canReadMetric, ownDealsOnly } from "../auth/index.js";
 import { DAY_RE, decodeCursor, type Page, pageOf, UUID_RE } from "./cursor.js";
 
-const money = (minor: number) => (minor / 100).toFixed(2);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export interface PageQuery {
@@ -90,7 +90,7 @@ const dealOut = (r: DealRow) => ({
   name: r.name,
   company: r.company,
   stage: r.stage,
-  value: money(r.valueMinor),
+  value: decimalAmount(r.valueMinor),
   currency: r.currency,
   status: r.status,
   owner_email: r.ownerEmail,
@@ -185,9 +185,9 @@ export async function listInvoices(deps: Deps, actor: Actor, q: PageQuery) {
       customer: r.i.customer,
       issued_on: r.i.issuedOn,
       due_on: r.i.dueOn,
-      amount: money(r.i.amountMinor),
-      paid_amount: money(Number(r.paid)),
-      open_balance: money(Math.max(0, r.i.amountMinor - Number(r.paid))),
+      amount: decimalAmount(r.i.amountMinor),
+      paid_amount: decimalAmount(Number(r.paid)),
+      open_balance: decimalAmount(Math.max(0, r.i.amountMinor - Number(r.paid))),
       currency: r.i.currency,
       status: r.i.status,
     }),
@@ -214,7 +214,7 @@ export async function listPayments(deps: Deps, actor: Actor, q: PageQuery) {
       external_id: r.p.externalId,
       invoice_number: r.number,
       paid_on: r.p.paidOn,
-      amount: money(r.p.amountMinor),
+      amount: decimalAmount(r.p.amountMinor),
     }),
   );
 }

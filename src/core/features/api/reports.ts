@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { usageReport } from "../../infra/llm/index.js";
 import { AppError } from "../../kernel/errors.js";
+import { decimalAmount } from "../../kernel/format.js";
 import type { Reply } from "../../ports/reply.js";
 import { type Actor, canReadMetric } from "../auth/index.js";
 import { balanceDay, balanceOnReply, cashflowReport } from "../cashflow/index.js";
@@ -31,7 +32,7 @@ function draftOut(d: DraftRow, access: { approve: { ok: boolean }; reject: boole
     subject: d.subject,
     body: d.body,
     channel: d.target.channel,
-    amount: typeof p.amountMinor === "number" ? (p.amountMinor / 100).toFixed(2) : null,
+    amount: typeof p.amountMinor === "number" ? decimalAmount(p.amountMinor) : null,
     currency: typeof p.currency === "string" ? p.currency : null,
     created_at: d.createdAt.toISOString(),
     expires_at: d.expiresAt?.toISOString() ?? null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decimalAmount } from "../../kernel/format.js";
 import type { LlmCallContext, LlmClient } from "../../ports/llm.js";
 import { addDaysIso, dayOf, diffDaysIso } from "./dates.js";
 import { sanitize, stagesUntilInvoice } from "./rules.js";
@@ -32,7 +33,7 @@ export function predictionVariables(
   const path = stage ? [stage, ...stagesUntilInvoice(stage, rules.stages).path] : [];
   return {
     today: dayOf(today),
-    deal: `${deal.name}; value ${(deal.valueMinor / 100).toFixed(2)} ${deal.currency}; stage ${deal.stageName} since ${dayOf(deal.stageEnteredAt)}`,
+    deal: `${deal.name}; value ${decimalAmount(deal.valueMinor)} ${deal.currency}; stage ${deal.stageName} since ${dayOf(deal.stageEnteredAt)}`,
     stage_cycle_days: path.map((s) => `${s.name}: ${s.cycleDays}`).join(", ") || "unknown",
     payment_terms_days: deal.paymentTermsDays ?? rules.defaultTermsDays,
     history: history || "none recorded",

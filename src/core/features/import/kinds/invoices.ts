@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { invoices, payments } from "../../../infra/db/schema/index.js";
+import { decimalAmount } from "../../../kernel/format.js";
 import { currency, isoDate, limited, oneOf, positiveAmount, yesNo } from "../fields.js";
 import type { BatchCtx, KindSpec, RowIn } from "../types.js";
 import {
@@ -24,8 +25,6 @@ const MAP: FieldMap = {
   currency: { field: "currency", clearable: false },
   status: { field: "status", clearable: false },
 };
-
-const money = (minor: number) => (minor / 100).toFixed(2);
 
 /** Paid when payments cover the amount, open otherwise; void stays void. One rule for every writer. */
 export async function refreshInvoiceStatus(ctx: BatchCtx, ids: string[]) {
@@ -144,8 +143,8 @@ export function invoicesKind(): KindSpec {
           ctx.issue(
             row,
             "paid_amount",
-            `at most the open balance ${money(inv.amountMinor! - others)} of invoice ${inv.number}`,
-            money(amt),
+            `at most the open balance ${decimalAmount(inv.amountMinor! - others)} of invoice ${inv.number}`,
+            decimalAmount(amt),
           );
           continue;
         }
@@ -224,7 +223,7 @@ export function paymentsKind(): KindSpec {
           ctx.issue(
             row,
             "amount",
-            `at most the open balance ${money(Math.max(0, inv.amountMinor - others))} of invoice ${inv.number} (or overpayment=yes)`,
+            `at most the open balance ${decimalAmount(Math.max(0, inv.amountMinor - others))} of invoice ${inv.number} (or overpayment=yes)`,
           );
           continue;
         }
