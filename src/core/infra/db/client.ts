@@ -150,7 +150,13 @@ export async function openDatabase(opts: DbOptions): Promise<Database> {
   const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffersMb ?? 16}MB`];
   // Keel's data lives in the database PGlite 0.3 connected to by default (template1); 0.4 defaults to
   // "postgres", so it is named: data dirs made by earlier versions open with all their data.
-  const common = { extensions: { pg_trgm, vector }, startParams, database: "template1" };
+  const common = {
+    extensions: { pg_trgm, vector },
+    startParams,
+    // A new data dir: initdb's own run and the postgresql.conf it writes use the same pool size.
+    initDbStartParams: ["-c", `shared_buffers=${opts.sharedBuffersMb ?? 16}MB`],
+    database: "template1",
+  };
   let pg: InstanceType<typeof PGlite>;
   if (opts.inMemory)
     pg = new PGlite(opts.loadDataDir ? { ...common, loadDataDir: opts.loadDataDir } : common);
