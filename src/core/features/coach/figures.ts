@@ -13,6 +13,7 @@ import { formatMoney } from "../../kernel/format.js";
 import { plural } from "../../kernel/text.js";
 import type { Source } from "../../ports/reply.js";
 import type { DataScope } from "../auth/index.js";
+import { paidPerInvoice } from "../invoices/index.js";
 import { count, day, money, percent, ratio, type TypedFact } from "../provenance/index.js";
 import { isoDay, shiftDays } from "./format.js";
 
@@ -78,11 +79,7 @@ export async function computeFigures(
         sql`${deals.stageEnteredAt} < ${today.toISOString()}::timestamptz - make_interval(days => ${stages.stuckAfterDays})`,
       ),
     );
-  const paid = tx
-    .select({ invoiceId: payments.invoiceId, paid: sql<string>`sum(${payments.amountMinor})`.as("paid") })
-    .from(payments)
-    .groupBy(payments.invoiceId)
-    .as("paid");
+  const paid = paidPerInvoice(tx);
   const [overdue] = !scope.invoices
     ? [undefined]
     : await tx

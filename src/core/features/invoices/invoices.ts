@@ -25,13 +25,21 @@ export interface OverdueInvoice extends OpenInvoice {
   daysOverdue: number;
 }
 
-/** Open invoices with money still outstanding (amount minus payments), oldest due first. */
-export async function openInvoices(tx: Tx): Promise<OpenInvoice[]> {
-  const paid = tx
+/**
+ * What has been paid of each invoice (payments summed per invoice), as a subquery to left-join on
+ * invoices: `amount − coalesce(paid, 0)` is what is still outstanding.
+ */
+export function paidPerInvoice(tx: Tx) {
+  return tx
     .select({ invoiceId: payments.invoiceId, paid: sql<string>`sum(${payments.amountMinor})`.as("paid") })
     .from(payments)
     .groupBy(payments.invoiceId)
     .as("paid");
+}
+
+/** Open invoices with money still outstanding (amount minus payments), oldest due first. */
+export async function openInvoices(tx: Tx): Promise<OpenInvoice[]> {
+  const paid = paidPerInvoice(tx);
   const rows = await tx
     .select({
       id: invoices.id,
