@@ -4,6 +4,7 @@ import { enqueue } from "../../src/core/features/outbox/index.js";
 import { outbox, tenants } from "../../src/core/infra/db/schema/index.js";
 import type { TestDeps } from "./deps.js";
 import type { FakeSlackApi } from "./fake-slack-api.js";
+import { workerArgs } from "./workers.js";
 
 /**
  * Two outbox dispatcher processes; kill -9 the one that took a message while Slack holds its post,
@@ -21,8 +22,11 @@ export interface CrashOutcome {
   attempts: number;
 }
 
-export function startWorker(env: Record<string, string>): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/outbox-worker.ts"], {
+export function startWorker(
+  env: Record<string, string>,
+  workersDir?: string,
+): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, workerArgs("outbox-worker", workersDir), {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -56,7 +60,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, limitMs:
 export async function outboxCrashRound(
   d: TestDeps,
   api: FakeSlackApi,
-  opts: { slug: string; redis: boolean },
+  /** workersDir: the bundled workers (test/support/workers.ts); unset: tsx on the source. */
+  opts: { slug: string; redis: boolean; workersDir?: string },
 ): Promise<CrashOutcome> {
   const [t] = await d.db.orm.select().from(tenants).where(eq(tenants.slug, opts.slug));
   const tenantId = t!.id;
@@ -70,8 +75,8 @@ export async function outboxCrashRound(
   });
   // Two replicas, told apart by their bot tokens; whichever takes the message dies mid-send.
   const workers = new Map([
-    ["xoxb-lease-a", startWorker(env("xoxb-lease-a"))],
-    ["xoxb-lease-b", startWorker(env("xoxb-lease-b"))],
+    ["xoxb-lease-a", startWorker(env("xoxb-lease-a"), opts.workersDir)],
+    ["xoxb-lease-b", startWorker(env("xoxb-lease-b"), opts.workersDir)],
   ]);
   try {
     for (const w of workers.values()) await w.ready;

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { like } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   digestSubscriptions,
   memberships,
@@ -12,6 +12,7 @@ import { fixedClock } from "../../../src/core/ports/clock.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
 import { HttpSink } from "../../support/http-sink.js";
+import { workerArgs } from "../../support/workers.js";
 
 /**
  * Kill -9 a real worker process in the middle of a 100-tenant digest run, restart it, and count
@@ -29,7 +30,7 @@ function runWorker(
   env: Record<string, string>,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/digest-worker.ts"], {
+    const child = spawn(process.execPath, workerArgs("digest-worker", inject("workersDir")), {
       env: { ...process.env, ...d.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

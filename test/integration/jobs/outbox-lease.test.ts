@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDeps, realPostgres, type TestDeps } from "../../support/deps.js";
 import { FakeSlackApi } from "../../support/fake-slack-api.js";
 import { outboxCrashRound } from "../../support/outbox-crash.js";
@@ -28,7 +28,7 @@ afterAll(async () => {
 describe.runIf(realPostgres)("outbox claim leases after a crash", () => {
   for (const redis of [true, false])
     it(`a message in flight when its worker is killed is delivered once, recovered by the next worker (${redis ? "with" : "without"} Redis)`, async () => {
-      const r = await outboxCrashRound(d, api, { slug: "lease", redis });
+      const r = await outboxCrashRound(d, api, { slug: "lease", redis, workersDir: inject("workersDir") });
       expect(r.status).toBe("sent");
       expect(r.posts).toBe(1);
       // The second worker's attempt, not a fresh row: it took the crashed claim over.

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ensureWhatsappLink } from "../../../src/bots/whatsapp/link.js";
 import { createWebjsWhatsapp, type WebjsWhatsapp } from "../../../src/bots/whatsapp/webjs/setup.js";
 import { loadConfig } from "../../../src/config.js";
@@ -13,6 +13,7 @@ import { DeliveryDeferred } from "../../../src/core/ports/chat-adapter.js";
 import { loadDemo } from "../../../src/demo/load.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { createTestDeps, realPostgres, type TestDeps } from "../../support/deps.js";
+import { workerArgs } from "../../support/workers.js";
 import { FakeWebjsClient } from "../../unit/whatsapp/fake-webjs-client.js";
 
 /**
@@ -234,7 +235,7 @@ interface Worker {
 }
 
 function startWorker(holder: string): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/lease-worker.ts"], {
+  const child = spawn(process.execPath, workerArgs("lease-worker", inject("workersDir")), {
     env: { ...process.env, ...d.env, LEASE_TTL_MS: String(TTL_MS), LEASE_HOLDER: holder },
     stdio: ["ignore", "pipe", "pipe"],
   });
