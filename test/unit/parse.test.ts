@@ -92,3 +92,51 @@ describe("text commands", () => {
     });
   });
 });
+
+describe("asking what the model costs, in people's words", () => {
+  const spend = [
+    "ai spend",
+    "AI costs",
+    "llm costs",
+    "token usage",
+    "openai bill",
+    "what did the AI cost us this month?",
+    "what does the ai cost",
+    "how much has the AI cost so far",
+    "how much have we spent on openai",
+    "how much did we spend on the AI?",
+    "how much are we paying for chatgpt",
+    "whats our gpt spending",
+    "KI-Kosten diesen Monat",
+    "wie viel haben wir diesen monat für die KI ausgegeben?",
+    "Kosten für die KI",
+    "cuánto gastamos en IA",
+    "cuanto gastamos este mes en la IA?",
+    "costo de la IA",
+    "تكلفة الذكاء الاصطناعي",
+    "كم أنفقنا على الذكاء الاصطناعي هذا الشهر؟",
+  ];
+  it.each(spend)("%s → this month's AI spend", (text) => {
+    expect(parseText(text)).toEqual({ kind: "usage.show" });
+  });
+
+  it("names the month when they do: last month, or a YYYY-MM", () => {
+    expect(parseText("what did the AI cost us last month?")).toEqual({ kind: "usage.show", month: "last" });
+    expect(parseText("KI-Kosten im Vormonat")).toEqual({ kind: "usage.show", month: "last" });
+    expect(parseText("gasto en IA del mes pasado")).toEqual({ kind: "usage.show", month: "last" });
+    expect(parseText("llm costs 2026-10")).toEqual({ kind: "usage.show", month: "2026-10" });
+    expect(parseText("usage last")).toEqual({ kind: "usage.show", month: "last" });
+  });
+
+  it.each([
+    "how much did we spend on marketing last month?",
+    "what did Acme cost us in discounts?",
+    "how are our pricing model costs looking",
+    "cost of goods sold",
+    "wie viel haben wir für Werbung ausgegeben?",
+    "cuánto gastamos en publicidad",
+    "what's the average deal size",
+  ])("%s is not a question about AI spend", (text) => {
+    expect(parseText(text).kind).not.toBe("usage.show");
+  });
+});

@@ -40,6 +40,39 @@ const COLLECTIONS_PHRASE = new RegExp(
   "iu",
 );
 
+/** The model behind Keel, named as people name it; bare "model" is left out (pricing model, business model). */
+const AI = String.raw`(?:ai|a\.i\.|llms?|gpt|chatgpt|openai|ollama|(?:the\s+)?language\s+models?|tokens?|ki|ia)`;
+/**
+ * Asking what the model costs, in English, German, Spanish or Arabic: "what did the AI cost us this
+ * month?", "llm costs", "how much have we spent on openai", "KI-Kosten", "cuánto gastamos en IA",
+ * "تكلفة الذكاء الاصطناعي". Money spent on anything else (marketing, a customer) is not this.
+ */
+const USAGE_PHRASE = new RegExp(
+  [
+    String.raw`\b${AI}\s+(?:spend(?:ing)?|costs?|usage|budget|bill|expenses?)\b`,
+    String.raw`\b(?:what|how\s+much)\s+(?:does|did|do|has|have|is|was)\s+(?:the\s+|our\s+)?${AI}\s+(?:cost(?:ing|s)?|used|spent)\b`,
+    String.raw`\b(?:spen[dt]|spending|paid|pay(?:ing)?)\s+(?:so\s+far\s+)?(?:on|for)\s+(?:the\s+|our\s+)?${AI}(?![\w-])`,
+    String.raw`\b(?:ki|llm|sprachmodell|modell|token)-?kosten\b`,
+    String.raw`\bkosten\s+(?:der|für\s+die|für\s+das|für)\s+(?:ki|sprachmodell|openai)\b`,
+    String.raw`\bfür\s+(?:die\s+|das\s+)?(?:ki|sprachmodell|openai|tokens)\s+(?:\S+\s+)?ausgegeben`,
+    String.raw`\bgast(?:o|os|amos|ado|ó|aste)\s+(?:\S+\s+){0,2}?en\s+(?:la\s+)?(?:ia|openai|tokens)\b`,
+    String.raw`\b(?:coste|costo|costos|costes)\s+(?:\S+\s+)?de\s+(?:la\s+)?(?:ia|openai)\b`,
+    String.raw`(?:تكلفة|تكاليف|مصاريف|إنفاق)\s+(?:ال)?ذكاء\s+(?:ال)?اصطناعي`,
+    String.raw`(?:أنفقنا|صرفنا|دفعنا)\s+(?:\S+\s+)?على\s+(?:ال)?ذكاء\s+(?:ال)?اصطناعي`,
+  ].join("|"),
+  "iu",
+);
+/** "last month" in the languages above: the usage intent's `month: "last"`. */
+const LAST_MONTH = /\b(?:last|previous)\s+month\b|letzten\s+monat|vormonat|mes\s+pasado|الشهر\s+الماضي/iu;
+
+/** The usage intent for a phrasing of "what does the model cost", with the month it names, if any. */
+function usagePhrase(lower: string): ParseResult | undefined {
+  if (!USAGE_PHRASE.test(lower)) return undefined;
+  const month =
+    /\b(20\d{2}-(?:0[1-9]|1[0-2]))\b/.exec(lower)?.[1] ?? (LAST_MONTH.test(lower) ? "last" : undefined);
+  return month ? { kind: "usage.show", month } : { kind: "usage.show" };
+}
+
 export function closestCommand(word: string): string | undefined {
   let best: { name: string; d: number } | undefined;
   for (const c of COMMANDS) {
@@ -258,6 +291,8 @@ export function parseText(input: string): ParseResult {
   // Natural phrasings that map straight to features without a model.
   const lower = text.toLowerCase();
   if (COLLECTIONS_PHRASE.test(lower)) return { kind: "collections.chase" };
+  const usage = usagePhrase(lower);
+  if (usage) return usage;
   const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);
   if (why) return { kind: "insights.why", metric: why[1]! };
   // A lone business word ("dso", "revenue") is a question for the coach, not a mistyped command.

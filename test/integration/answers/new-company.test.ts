@@ -110,4 +110,23 @@ describe("questions to a company on its first day", () => {
     expect(text).toMatch(/none right now/);
     expect(text).not.toContain("Kiel");
   });
+
+  it("'what did the AI cost us?' in the owner's words answers with AI spend, not the business summary", async () => {
+    const now = d.clock.now();
+    const month = now.toISOString().slice(0, 7);
+    const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    for (const q of [
+      "what did the AI cost us this month?",
+      "KI-Kosten diesen Monat",
+      "cuánto gastamos en IA",
+    ])
+      expect(await ask(q), q).toMatch(
+        new RegExp(`^AI spend in ${month}: \\$0\\.0000 \\(0\\.0% of the \\$\\d+\\.\\d{2} budget\\)`),
+      );
+    expect(await ask("how much did we spend on the AI last month?")).toMatch(
+      new RegExp(`^AI spend in ${last}:`),
+    );
+    // A rep may not see it, whatever the words.
+    expect(await ask("what did the AI cost us?", "jo@harbor.example")).toMatch(/cannot see AI spend/);
+  });
 });

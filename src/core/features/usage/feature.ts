@@ -11,5 +11,7 @@ export const usageFeature = defineFeature({
       handle: (deps, i, actor) => usageReply(deps, actor, i.month),
     },
   },
-  commands: [{ name: "usage", usage: "usage [YYYY-MM]", summary: "LLM spend by feature, provider, user" }],
+  commands: [
+    { name: "usage", usage: "usage [YYYY-MM|last]", summary: "LLM spend by feature, provider, user" },
+  ],
 });

@@ -35,8 +35,14 @@ export function budgetMicros(deps: Deps, report: UsageReport): number {
  * budget, then the biggest spenders by feature, provider and user.
  */
 export async function usageReply(deps: Deps, actor: Actor, month?: string): Promise<Reply> {
-  const m = month ?? deps.clock.now().toISOString().slice(0, 7);
-  if (!MONTH_RE.test(m)) return { text: `The month must look like 2026-11 (got "${m}").`, ephemeral: true };
+  const now = deps.clock.now();
+  // "usage last", "what did the AI cost last month?": the calendar month before this one (UTC).
+  const m =
+    month?.toLowerCase() === "last"
+      ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7)
+      : (month ?? now.toISOString().slice(0, 7));
+  if (!MONTH_RE.test(m))
+    return { text: `The month must look like 2026-11, or say "last" (got "${m}").`, ephemeral: true };
   const r = await usageReport(deps.db, actor.tenantId, m);
   const budget = budgetMicros(deps, r);
   const pct =
