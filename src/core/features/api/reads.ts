@@ -14,6 +14,7 @@ import {
 import { AppError } from "../../kernel/errors.js";
 import { decimalAmount } from "../../kernel/format.js";
 import { type Actor, canReadMetric, ownDealsOnly } from "../auth/index.js";
+import { paidPerInvoice } from "../invoices/index.js";
 import { DAY_RE, decodeCursor, type Page, pageOf, UUID_RE } from "./cursor.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -162,18 +163,16 @@ export async function listDealNotes(deps: Deps, actor: Actor, dealId: string, q:
 
 export async function listInvoices(deps: Deps, actor: Actor, q: PageQuery) {
   const after = decodeCursor(q.cursor, UUID_RE);
-  const rows = await deps.db.tenantTx(actor.tenantId, (tx) =>
-    tx
-      .select({
-        i: invoices,
-        // Qualified by hand: drizzle renders a lone table's columns unqualified, and "id" would bind to p.id.
-        paid: sql<string>`coalesce((select sum(p.amount_minor) from payments p where p.invoice_id = "invoices"."id"), 0)`,
-      })
+  const rows = await deps.db.tenantTx(actor.tenantId, (tx) => {
+    const paid = paidPerInvoice(tx);
+    return tx
+      .select({ i: invoices, paid: sql<string>`coalesce(${paid.paid}, 0)` })
       .from(invoices)
+      .leftJoin(paid, eq(paid.invoiceId, invoices.id))
       .where(after ? gt(invoices.id, after) : undefined)
       .orderBy(asc(invoices.id))
-      .limit(q.limit + 1),
-  );
+      .limit(q.limit + 1);
+  });
   return pageOf(
     rows,
     q.limit,
