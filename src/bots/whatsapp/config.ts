@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { envBool as bool, envUrl as url } from "../../core/kernel/env.js";
+import { toE164 } from "./phone.js";
 
 /**
  * WhatsApp settings (see ENV.md). Part of the one env schema (src/config.ts), parsed into `config.whatsapp`; the
@@ -59,8 +60,7 @@ export function allowlist(c: WhatsappConfig): Set<string> {
   return new Set(
     (c.WHATSAPP_ALLOWLIST ?? "")
       .split(/[,;\n]+/)
-      .map((s) => s.replace(/[^\d]/g, ""))
-      .filter(Boolean)
-      .map((d) => `+${d}`),
+      .map(toE164)
+      .filter((n): n is string => n !== null),
   );
 }

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../../core/deps.js";
 import type { Tx } from "../../core/infra/db/client.js";
 import { outbox, whatsappContacts } from "../../core/infra/db/schema/index.js";
+import { toDigits } from "./phone.js";
 
 /** Customer service window length (Cloud API): free-form messages only within 24 h of the contact's last message. */
 export const SERVICE_WINDOW_MS = 24 * 3_600_000;
@@ -28,7 +29,7 @@ export async function recordInbound(
       },
     });
   // The window is open again: messages held for this contact become due now.
-  const digits = row.contact.replace(/\D/g, "");
+  const digits = toDigits(row.contact);
   await tx
     .update(outbox)
     .set({ nextAttemptAt: row.at })
