@@ -1,3 +1,4 @@
+import { isCashBalanceMetric } from "../../intents/cash-balance.js";
 import { MONTH_NAMES } from "../../kernel/calendar.js";
 import { editDistance } from "../../kernel/text.js";
 import type { BusinessQuery, Measure, QueryWindow } from "./query.js";
@@ -24,6 +25,12 @@ const LEXICON: [RegExp, string][] = [
     " how many deals ",
   ],
   [/\b(cuántos|cuantos|cuántas|cuantas|wie viele)\b/g, " how many "],
+  // The bank balance (before "wie viel"/"cuánto" become "how much"): "wie viel Geld haben wir auf dem
+  // Konto", "Kontostand", "cuánto efectivo tenemos", "saldo bancario", "الرصيد النقدي".
+  [
+    /\b(?:wie ?viel|cuánto|cuanto) (?:geld|bargeld|dinero|efectivo) (?:haben wir|tenemos|hay)\b|\bgeld\b.{0,24}\bauf (?:dem|unserem) (?:konto|bankkonto)\b|\b(?:kontostand|bankguthaben|bargeld|kassenbestand|liquide mittel|efectivo|saldo (?:bancario|de caja|en (?:el )?banco|en caja)|dinero en (?:el )?banco)\b|الرصيد النقدي|رصيد البنك|الرصيد في البنك|النقد المتوفر|السيولة المتاحة|كم لدينا من النقد/g,
+    " cash balance ",
+  ],
   // Measures named in one phrase (before single words are mapped).
   [
     /\b(tasa|ratio|índice|indice|porcentaje) de (cierre|éxito|exito|conversión|conversion|victorias)\b|\b(abschlussquote|gewinnquote|erfolgsquote|abschlussrate|gewinnrate)\b|معدل الفوز|نسبة الفوز|نسبة النجاح/g,
@@ -323,6 +330,15 @@ function measureOf(
     return { measure: "won_value" };
   if (/\b(pipeline|pipe)\b/.test(t) && /\b(value|worth|total|how much|big|open|for)\b/.test(t))
     return { measure: "pipeline_value" };
+  // The bank balance in people's words: the tenant's cash-balance series. Not one the role may see (or
+  // none yet): the conventional key, so the executor refuses it or says there is no such series, rather
+  // than a summary of other figures. Questions about the future are the cash forecast's, not this.
+  if (BANK_BALANCE.test(t) && !FUTURE.test(t)) {
+    const cash = v.metrics.find(
+      (m) => isCashBalanceMetric(m.key.replace(/_/g, " ")) || isCashBalanceMetric(m.name),
+    );
+    return { measure: "metric", metric: cash?.key ?? "cash_balance" };
+  }
   // Metric series by key, name or common word (after money words so "cash collected" stays payments).
   const metric = v.metrics.find(
     (m) => t.includes(m.key.replace(/_/g, " ")) || t.includes(m.name.toLowerCase()),
@@ -338,6 +354,11 @@ function measureOf(
     return { measure: "deals" };
   return undefined;
 }
+
+const BANK_BALANCE =
+  /\bhow much (?:cash|money) (?:do|did|have|has) (?:we|i|the company|the business) (?:got|have)\b|\bhow much cash\b|\bcash (?:on hand|balance|position|in (?:the |our )?bank)\b|\bmoney in (?:the |our )?bank\b|\bwhat(?: i|')?s in (?:the |our )?(?:bank|account)\b|\bbank (?:balance|account balance)\b|\bbalance (?:in|on) (?:the |our )?(?:bank|account)\b/;
+const FUTURE =
+  /\b(?:will|going to|gonna|next|forecast|projected|projection|runway|run out|by (?:the )?end|in \d+ (?:days?|weeks?|months?))\b/;
 
 /** Customer/deal names mentioned in the text: exact substring first, then one-typo words. */
 export function findCustomers(raw: string, names: readonly string[]): string[] {

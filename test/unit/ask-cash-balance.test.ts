@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { parseQuestion, type Vocabulary } from "../../src/core/features/ask/index.js";
+
+/**
+ * "How much cash do we have?" is the bank balance: the tenant's cash-balance series — never the
+ * payments collected, the overdue invoices or a summary of other figures. A role that may not see it
+ * (its vocabulary has no such series) still gets the series asked for, so the executor refuses it.
+ */
+const base: Omit<Vocabulary, "metrics"> = {
+  customers: ["Fjord Seafood", "Nordlicht GmbH"],
+  reps: [],
+  stages: ["Won", "Lost"],
+  me: "00000000-0000-4000-8000-000000000001",
+};
+const owner: Vocabulary = {
+  ...base,
+  metrics: [
+    { key: "revenue", name: "Revenue" },
+    { key: "bank", name: "Cash balance" },
+  ],
+};
+const rep: Vocabulary = { ...base, metrics: [{ key: "revenue", name: "Revenue" }] };
+const q = (text: string, v = owner) => {
+  const p = parseQuestion(text, v);
+  return p.kind === "query" ? p.query : p;
+};
+
+describe("the bank balance, asked in people's words", () => {
+  it.each([
+    "how much cash do we have",
+    "How much cash have we got?",
+    "how much money do we have",
+    "whats in the bank",
+    "what's in our bank account",
+    "cash on hand",
+    "cash position",
+    "our bank balance",
+    "balance in the bank",
+    "money in the bank?",
+    "how much cash is there right now",
+    "wie viel Geld haben wir auf dem Konto?",
+    "Kontostand",
+    "wieviel bargeld haben wir",
+    "cuánto efectivo tenemos",
+    "cuanto dinero tenemos",
+    "saldo bancario",
+    "كم لدينا من النقد",
+    "ما هو الرصيد النقدي",
+    "رصيد البنك",
+  ])("%s → the cash-balance series", (text) => {
+    expect(q(text)).toMatchObject({ measure: "metric", metric: "bank" });
+  });
+
+  it("a role without the series asks for it by its usual key, for the executor to refuse", () => {
+    expect(q("how much cash do we have", rep)).toMatchObject({ measure: "metric", metric: "cash_balance" });
+    expect(q("Kontostand", rep)).toMatchObject({ measure: "metric", metric: "cash_balance" });
+  });
+
+  it.each([
+    ["how much cash did we collect last month", "collected_cash"],
+    ["cash collected this month", "collected_cash"],
+    ["who owes us the most", "outstanding_balance"],
+    ["revenue last month", "revenue"],
+  ])("%s stays %s", (text, measure) => {
+    expect(q(text)).toMatchObject({ measure });
+  });
+
+  it.each([
+    "how much cash will we have in 3 months",
+    "when will we run out of cash",
+    "cash forecast for next quarter",
+  ])("%s is the forecast's question, not today's balance", (text) => {
+    const r = q(text);
+    expect("metric" in r && r.metric === "bank").toBe(false);
+  });
+});
