@@ -296,7 +296,12 @@ export function parseText(input: string): ParseResult {
   const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);
   if (why) return { kind: "insights.why", metric: why[1]! };
   // A lone business word ("dso", "revenue") is a question for the coach, not a mistyped command.
-  if (words.length === 1 && /^(dso|revenue|sales|pipeline|receivables|outstanding|winrate)$/i.test(cmd))
+  if (
+    words.length === 1 &&
+    /^(dso|revenue|sales|pipeline|receivables|outstanding|winrate|kontostand|bankguthaben|kassenbestand|efectivo)$/i.test(
+      cmd,
+    )
+  )
     return { kind: "coach.message", text };
   if (words.length === 1 && /^[a-z]+$/i.test(cmd)) {
     const suggestion = closestCommand(cmd);

@@ -129,4 +129,17 @@ describe("questions to a company on its first day", () => {
     // A rep may not see it, whatever the words.
     expect(await ask("what did the AI cost us?", "jo@harbor.example")).toMatch(/cannot see AI spend/);
   });
+
+  it("'how much cash do we have?' is the latest bank balance, on its day; a rep is refused", async () => {
+    const day = (back: number) =>
+      new Date(d.clock.now().getTime() - back * 86_400_000).toISOString().slice(0, 10);
+    const csv = `metric,date,value,unit\ncash_balance,${day(10)},18000,EUR\ncash_balance,${day(3)},16500.50,EUR\n`;
+    expect(await importCsv(d, tenantId, "metrics", csv)).toMatchObject({ ok: true });
+    for (const q of ["how much cash do we have?", "what's in the bank", "Kontostand"])
+      expect(await ask(q), q).toMatch(
+        new RegExp(`^(Cash balance|.+) — (as of ${day(3)}|.*): .*16[.,]501\\b`),
+      );
+    expect(await ask("how much cash do we have?")).toMatch(new RegExp(`^Cash balance — as of ${day(3)}: `));
+    expect(await ask("how much cash do we have?", "jo@harbor.example")).toMatch(/cannot see cash figures/);
+  });
 });

@@ -317,13 +317,15 @@ async function metricMeasure(tx: Tx, key: string, w: ResolvedWindow, groupBy?: s
       ),
     };
   }
-  const [r] = await rows<{ v: unknown; n: string }>(
+  const [r] = await rows<{ v: unknown; n: string; last: string | null }>(
     tx,
-    sql`select ${agg} as v, count(*) as n from metric_points where ${where}`,
+    sql`select ${agg} as v, count(*) as n, to_char(max("on"), 'YYYY-MM-DD') as last from metric_points where ${where}`,
   );
   return {
     series: s,
     level,
+    /** The day of the newest point in the window: a level's figure is its value on that day. */
+    lastOn: r?.last ?? undefined,
     figure: { value: Number(r?.n ?? 0) > 0 ? scale(r?.v) : null, unit, unitLabel: s.unit } as Figure,
   };
 }
@@ -412,12 +414,23 @@ export async function executeQuery(tx: Tx, q: BusinessQuery, ctx: ExecuteContext
         : undefined;
     if (targets?.length)
       src.detail += `; target: the active goal's own measure (${targets.map((t) => t.title).join("; ")})`;
+    // A level (a balance, a headcount) asked for without a period is its latest value: say on which
+    // day, not "the last 30 days" as if it were summed over them.
+    const asOf =
+      cur.level && !q.window && !q.groupBy && "lastOn" in cur && cur.lastOn
+        ? {
+            from: cur.lastOn,
+            to: new Date(Date.parse(`${cur.lastOn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+            label: `as of ${cur.lastOn}`,
+            toDate: false,
+          }
+        : undefined;
     return {
       ok: true,
       query: { ...q, metric: key },
       title: label,
       targets,
-      window: w,
+      window: asOf ?? w,
       figure: cur.figure,
       rows: cur.rows,
       previous: prevW && prev?.figure ? { window: prevW, figure: prev.figure } : undefined,
