@@ -140,3 +140,44 @@ describe("asking what the model costs, in people's words", () => {
     expect(parseText(text).kind).not.toBe("usage.show");
   });
 });
+
+describe("the overdue invoices themselves, asked in people's words", () => {
+  it.each([
+    "which invoices are overdue",
+    "Which invoices are overdue?",
+    "what invoices are still late",
+    "how many invoices are overdue?",
+    "how many bills are past due",
+    "list overdue invoices",
+    "show me the overdue invoices",
+    "show me all the late invoices",
+    "give me the past-due invoices",
+    "who pays late",
+    "who is paying us late?",
+    "who hasn't paid",
+    "late payers",
+    "which customers pay late?",
+    "welche Rechnungen sind überfällig?",
+    "überfällige Rechnungen",
+    "wer zahlt zu spät?",
+    "welche Kunden zahlen spät",
+    "facturas vencidas",
+    "¿qué facturas están vencidas?",
+    "quién nos paga tarde",
+    "qué clientes pagan tarde",
+    "الفواتير المتأخرة",
+    "من يدفع متأخرا",
+  ])("%s → the overdue list", (text) => {
+    expect(parseText(text)).toEqual({ kind: "invoices.overdue" });
+  });
+
+  it.each([
+    ["which invoices are overdue from Fjord Seafood", "coach.message"],
+    ["how much is overdue", "coach.message"],
+    ["chase the overdue invoices", "collections.chase"],
+    ["überfällige Rechnungen mahnen", "collections.chase"],
+    ["which deals are late", "coach.message"],
+  ])("%s stays %s", (text, kind) => {
+    expect(parseText(text).kind).toBe(kind);
+  });
+});

@@ -40,6 +40,25 @@ const COLLECTIONS_PHRASE = new RegExp(
   "iu",
 );
 
+/**
+ * Asking for the overdue invoices themselves (which, how many, who pays late), in English, German,
+ * Spanish or Arabic: the list, with its count and total — not one amount. A question that names a
+ * customer ("… from Fjord Seafood") stays with the question engine, which filters by customer.
+ */
+const OVERDUE_LIST_PHRASE = new RegExp(
+  [
+    String.raw`\b(?:which|what|list|show(?:\s+me)?|see|give\s+me)\b.{0,20}\b(?:overdue|late|past[\s-]due)\s+(?:invoices|bills)\b`,
+    String.raw`\b(?:which|what|how\s+many)\s+(?:invoices|bills)\s+(?:are|is)\s+(?:still\s+)?(?:overdue|late|past[\s-]due)\b`,
+    String.raw`\b(?:which|what)\s+(?:customers|clients)\s+(?:pay|are\s+paying|paid|are)\s+(?:us\s+)?late\b|\bwelche\s+kunden\s+zahlen\s+(?:zu\s+)?spät\b|\bqué\s+clientes\s+(?:nos\s+)?pagan\s+tarde\b`,
+    String.raw`\bwho\s+(?:pays|paid|is\s+paying|are\s+paying|is|are)\s+(?:us\s+)?late\b|\blate\s+payers\b|\bwho\s+(?:hasn'?t|has\s+not|haven'?t|have\s+not)\s+paid\b`,
+    String.raw`\bwelche\s+rechnungen\b.{0,20}(?:überfällig|offen|unbezahlt)|\bwer\s+zahlt\s+(?:zu\s+)?spät\b|^\s*überfällige\s+rechnungen\s*[?!.]*$`,
+    String.raw`\bqué\s+facturas\b.{0,20}\b(?:vencid|atrasad|impagad)|\bquién(?:es)?\s+(?:nos\s+)?paga(?:n)?\s+tarde\b|^\s*facturas\s+(?:vencidas|atrasadas)\s*[?!.]*$`,
+    String.raw`^\s*(?:ما\s+)?(?:هي\s+)?الفواتير\s+المتأخرة\s*[؟?]*$|من\s+يدفع\s+متأخر`,
+  ].join("|"),
+  "iu",
+);
+const NAMES_A_CUSTOMER = /\b(?:from|for|of|by|von|de|del)\s+\p{L}/iu;
+
 /** The model behind Keel, named as people name it; bare "model" is left out (pricing model, business model). */
 const AI = String.raw`(?:ai|a\.i\.|llms?|gpt|chatgpt|openai|ollama|(?:the\s+)?language\s+models?|tokens?|ki|ia)`;
 /**
@@ -291,6 +310,7 @@ export function parseText(input: string): ParseResult {
   // Natural phrasings that map straight to features without a model.
   const lower = text.toLowerCase();
   if (COLLECTIONS_PHRASE.test(lower)) return { kind: "collections.chase" };
+  if (OVERDUE_LIST_PHRASE.test(lower) && !NAMES_A_CUSTOMER.test(lower)) return { kind: "invoices.overdue" };
   const usage = usagePhrase(lower);
   if (usage) return usage;
   const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);

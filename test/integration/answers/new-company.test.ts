@@ -142,4 +142,10 @@ describe("questions to a company on its first day", () => {
     expect(await ask("how much cash do we have?")).toMatch(new RegExp(`^Cash balance — as of ${day(3)}: `));
     expect(await ask("how much cash do we have?", "jo@harbor.example")).toMatch(/cannot see cash figures/);
   });
+
+  it("'which invoices are overdue?' lists them with their count, in the bookkeeper's words; a rep is refused", async () => {
+    for (const q of ["which invoices are overdue?", "how many invoices are overdue", "wer zahlt zu spät?"])
+      expect(await ask(q), q).toMatch(/^2 overdue invoices, €6,051 outstanding\./);
+    expect(await ask("which invoices are overdue?", "jo@harbor.example")).toMatch(/does not allow/);
+  });
 });

@@ -61,6 +61,7 @@ const LEXICON: [RegExp, string][] = [
   [/صفقاتي/g, " my deals "],
   [/\b(mis|meine|meinen)\b/g, " my "],
   [/\b(abiertos|abiertas|offene|offenen)\b|المفتوحة/g, " open "],
+  [/\b(pendientes|impagadas|impagados|ausstehende|ausstehenden|unbezahlte|unbezahlten)\b/g, " unpaid "],
   [/صفقة/g, " deals "],
   [
     /\b(ingresos|ventas|facturación|umsatz|erlös|erlöse|einnahmen)\b|الإيرادات|المبيعات|ايرادات/g,
@@ -277,7 +278,12 @@ function measureOf(
   t: string,
   v: Vocabulary,
 ): { measure: Measure; metric?: string; extra?: Partial<BusinessQuery> } | undefined {
-  if (/\b(dso|days sales outstanding|days to (get )?paid)\b/.test(t)) return { measure: "dso" };
+  if (
+    /\b(dso|days sales outstanding|days to (get )?paid|days to pay|days (until|before) (we get )?paid)\b|\bhow long\b.*\b(take|takes|taking) to pay\b/.test(
+      t,
+    )
+  )
+    return { measure: "dso" };
   if (/\b(win|close|closing|conversion) rate\b/.test(t)) return { measure: "win_rate" };
   if (/\b(sales cycle|cycle time|how long .*(close|win))\b/.test(t)) return { measure: "cycle_time" };
   if (/\b(average|avg|typical|mean) (deal|order)? ?(size|value)\b|\baverage deal\b/.test(t))
@@ -304,7 +310,8 @@ function measureOf(
     !/\bdeals?\b/.test(t)
   )
     return { measure: "overdue_balance" };
-  if (/\b(owes?|owed|outstanding|receivables?|unpaid)\b/.test(t)) return { measure: "outstanding_balance" };
+  if (/\b(owes?|owed|outstanding|receivables?|unpaid)\b|\bopen invoices?\b/.test(t))
+    return { measure: "outstanding_balance" };
   if (
     /\b(collected|payments? received|cash in|got paid|cash collected|(cash|money) (came|come|coming) in)\b/.test(
       t,

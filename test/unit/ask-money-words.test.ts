@@ -74,3 +74,17 @@ describe("the bank balance, asked in people's words", () => {
     expect("metric" in r && r.metric === "bank").toBe(false);
   });
 });
+
+describe("receivables in a bookkeeper's words", () => {
+  it.each([
+    ["offene Rechnungen", "outstanding_balance"],
+    ["open invoices", "outstanding_balance"],
+    ["facturas pendientes", "outstanding_balance"],
+    ["ausstehende Rechnungen", "outstanding_balance"],
+    ["average days to pay", "dso"],
+    ["how long do customers take to pay?", "dso"],
+    ["how much is overdue", "overdue_balance"],
+  ])("%s → %s", (text, measure) => {
+    expect(q(text)).toMatchObject({ measure });
+  });
+});
