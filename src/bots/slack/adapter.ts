@@ -110,6 +110,9 @@ export class SlackAdapter implements ChatAdapter {
       record: async (i, id) => {
         await target.parts?.record(i, id);
       },
+      fence: async () => {
+        await target.parts?.fence?.();
+      },
     });
     await this.deps.store.set(stateKey, `done:${JSON.stringify(ids)}`, { ttlMs: SENT_TTL_MS });
     return { messageIds: ids };
@@ -125,8 +128,11 @@ export class SlackAdapter implements ChatAdapter {
         ids.push(prior);
         continue;
       }
-      const res = await this.pacer.run(opts.channel, () =>
-        ws.client.chat.postMessage({
+      // The fence goes after the pacing wait, right before the post: a claim that ran out while this
+      // waited for its slot is not acted on (another sender has the row now).
+      const res = await this.pacer.run(opts.channel, async () => {
+        await ledger?.fence?.();
+        return ws.client.chat.postMessage({
           channel: opts.channel,
           thread_ts: opts.threadTs,
           text: m.text,
@@ -143,8 +149,8 @@ export class SlackAdapter implements ChatAdapter {
                   },
                 }
               : {}),
-        }),
-      );
+        });
+      });
       if (res.ts) {
         const id = `${opts.channel}:${res.ts}`;
         ids.push(id);
@@ -152,6 +158,7 @@ export class SlackAdapter implements ChatAdapter {
       }
     }
     if (reply.image?.pngBase64 && !ledger?.done(messages.length)) {
+      await ledger?.fence?.();
       await this.uploadImage(ws, opts, reply.image);
       await ledger?.record(messages.length, "image");
     }

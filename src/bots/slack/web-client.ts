@@ -1,4 +1,10 @@
-import { LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } from "@slack/web-api";
+import webApi, {
+  ErrorCode,
+  LogLevel,
+  type RetryOptions,
+  type Logger as SlackLogger,
+  WebClient,
+} from "@slack/web-api";
 import type { Logger } from "../../core/infra/logger.js";
 import { scrubText } from "../../core/infra/safe-error.js";
 import { span } from "../../core/infra/telemetry/trace.js";
@@ -36,14 +42,55 @@ export function slackLogger(logger: Logger): SlackLogger {
   };
 }
 
-/** A WebClient whose every Web API call is a client span named after the method (no arguments). */
+/**
+ * Web API methods that put something in a conversation. Slack takes no idempotency key, so one of
+ * these whose request timed out, was cut off or got a 5xx may have been carried out all the same:
+ * the client must not repeat it on its own (that posts twice). Its caller retries instead, after
+ * looking for the message by its metadata (outbox: attempt > 1; inbox: the turn's parts).
+ */
+const POSTING_METHODS = new Set(["chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal"]);
+
+/** True when a failed request may still have reached Slack and been carried out. */
+function mayHaveLanded(e: unknown): boolean {
+  const err = e as { code?: unknown; statusCode?: unknown; original?: { code?: unknown } };
+  if (err.code === ErrorCode.RequestError) return err.original?.code !== "ECONNREFUSED";
+  return err.code === ErrorCode.HTTPError && typeof err.statusCode === "number" && err.statusCode >= 500;
+}
+
+/**
+ * The retry policy for posting methods: the configured one, stopped at the first failure that may
+ * have landed. Rate limits (429, not carried out) are still waited out and retried, as are refused
+ * connections. p-retry, under the Web API client, gives up when `onFailedAttempt` throws.
+ */
+function postingRetries(policy: RetryOptions): RetryOptions {
+  const onFailedAttempt = (e: Error) => {
+    if (mayHaveLanded(e)) throw e;
+  };
+  return { ...policy, onFailedAttempt } as RetryOptions;
+}
+
+/**
+ * A WebClient whose every Web API call is a client span named after the method (no arguments), and
+ * whose posting methods go through a twin client that never repeats a post that may have landed.
+ */
 class TracedWebClient extends WebClient {
+  private readonly poster: WebClient;
+  constructor(token: string | undefined, options: ConstructorParameters<typeof WebClient>[1] = {}) {
+    super(token, options);
+    this.poster = new WebClient(token, {
+      ...options,
+      retryConfig: postingRetries(options.retryConfig ?? webApi.retryPolicies.tenRetriesInAboutThirtyMinutes),
+    });
+  }
+
   override apiCall(method: string, options?: Parameters<WebClient["apiCall"]>[1]) {
     return span(
       `slack ${method}`,
       { kind: "client", attributes: { "rpc.system": "slack", "rpc.method": method } },
       async (s) => {
-        const res = await super.apiCall(method, options);
+        const res = POSTING_METHODS.has(method)
+          ? await this.poster.apiCall(method, options)
+          : await super.apiCall(method, options);
         s.setAttributes({ "keel.slack.ok": res.ok === true });
         return res;
       },

@@ -121,7 +121,10 @@ export class WhatsappAdapter implements ChatAdapter {
     return "";
   }
 
-  /** Sends part `i` of an outbox row unless an earlier attempt already did; paced per contact. */
+  /**
+   * Sends part `i` of an outbox row unless an earlier attempt already did; paced per contact, and
+   * only while the row's claim is still this sender's (the outbox fence).
+   */
   private async once(
     target: DeliveryTarget,
     i: number,
@@ -139,6 +142,8 @@ export class WhatsappAdapter implements ChatAdapter {
       if (done !== null) return done;
     }
     await this.o.pacer.wait(to);
+    // After the pacing wait, right before the send: a claim that ran out meanwhile is not acted on.
+    await target.parts?.fence?.();
     const id = await send();
     await target.parts?.record(i, id);
     if (key) await this.o.deps.store.set(key, id, { ttlMs: PART_TTL_MS });

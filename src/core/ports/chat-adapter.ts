@@ -37,6 +37,12 @@ export interface DeliveryTarget {
 export interface PartLedger {
   done(index: number): string | undefined;
   record(index: number, messageId: string): Promise<void>;
+  /**
+   * Called by the adapter right before each request that sends a part, after any pacing wait:
+   * confirms this sender still holds the outbox row's claim and extends its lease, or throws
+   * `ClaimLost` (another sender took the row over meanwhile and delivers it). The outbox sets it.
+   */
+  fence?(): Promise<void>;
 }
 
 /** An inbound turn from the inbox (see features/inbox), as a channel resumes it after a crash. */
@@ -66,6 +72,18 @@ export class DeliveryDeferred extends Error {
   ) {
     super(`delivery deferred: ${reason}`);
     this.name = "DeliveryDeferred";
+  }
+}
+
+/**
+ * Thrown by an outbox fence (`PartLedger.fence`): this sender's claim on the row ran out while it
+ * waited (pacing, a stalled process) and another sender has taken the row over. Nothing was sent for
+ * this part; the row is the other sender's now, so this one leaves it alone.
+ */
+export class ClaimLost extends Error {
+  constructor(readonly outboxId: string) {
+    super(`outbox claim lost: ${outboxId}`);
+    this.name = "ClaimLost";
   }
 }
 

@@ -1,5 +1,5 @@
 export type * from "./chat-adapter.js";
-export { DeliveryDeferred } from "./chat-adapter.js";
+export { ClaimLost, DeliveryDeferred } from "./chat-adapter.js";
 export * from "./clock.js";
 export type * from "./llm.js";
 export type * from "./reply.js";

@@ -9,6 +9,7 @@ import { asAppError, isAppError } from "../../kernel/errors.js";
 import {
   type ChannelKind,
   type ChannelRegistry,
+  ClaimLost,
   DeliveryDeferred,
   type DeliveryTarget,
   type PartLedger,
@@ -29,10 +30,23 @@ export type { ChannelRegistry, DraftSentHook } from "../../ports/chat-adapter.js
 
 export const OUTBOX_MAX_ATTEMPTS = 6;
 /**
+ * The claim on an outbox row. Claiming sets `status = 'sending'`, adds one to `attempts` and leases
+ * the row until `locked_until`; `(id, attempts)` names this claim, so `attempts` is the fencing
+ * token: only the sender whose claim is current may write the row or send it.
+ *
  * How long a claimed row stays ours without a renewal; after that another dispatcher may take it
  * (crash recovery). Sized to a send, not to a batch: a live sender renews it every OUTBOX_RENEW_MS
  * however long its sends take (Web API timeout 10 s, pacing), a dead one loses it within this — with
  * the dispatcher running every 5 s, a crashed delivery is picked up again within ~13 s.
+ *
+ * A live sender can still lose the lease: renewals are timers and queries, and a stalled event loop
+ * or a starved pool delays them past the lease while the row waits for its pacing slot. The fence
+ * closes that window: right before each request that sends a part (after the pacing wait) the
+ * adapter calls `parts.fence()`, which extends the lease only while `(id, attempts)` is still the
+ * current claim and otherwise throws `ClaimLost` — the stale sender sends nothing, and the one that
+ * took over (attempt + 1, which looks the message up on the channel first) delivers it. What stays
+ * at-least-once is a request already under way when the lease runs out (longer than the lease, with
+ * renewals failing all that time).
  */
 export const OUTBOX_LEASE_MS = 8_000;
 export const OUTBOX_RENEW_MS = 2_000;
@@ -106,6 +120,11 @@ async function claim(tx: Tx, now: Date, limit: number, elsewhere: string[] = [])
     .returning();
 }
 
+/** The row while `row`'s claim is the current one (see OUTBOX_LEASE_MS: attempts is the fencing token). */
+function claimed(row: Pick<OutboxRow, "id" | "attempts">) {
+  return and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts));
+}
+
 export function backoffMs(attempts: number): number {
   return Math.min(30 * 60_000, 2 ** attempts * 5_000);
 }
@@ -132,7 +151,8 @@ export interface DeliveryReport {
   dead: number;
   results: {
     outboxId: string;
-    status: "sent" | "failed" | "dead" | "deferred";
+    /** superseded: the claim ran out before the send and another sender took the row over. */
+    status: "sent" | "failed" | "dead" | "deferred" | "superseded";
     messageIds?: string[];
     error?: string;
     recovered?: boolean;
@@ -145,10 +165,15 @@ export interface DeliverOptions {
   noPacing?: boolean;
 }
 
+/**
+ * Marks the row sent. Whoever sent it records it, also a sender whose claim has run out meanwhile:
+ * the message is out, and the record makes the current holder's fence fail, so it does not send it
+ * again. Only the first record counts (the draft is told once).
+ */
 async function recordSent(deps: Deps, tenantId: string, row: OutboxRow, messageIds: string[]): Promise<void> {
   await deps.db.tenantTx(tenantId, async (tx) => {
     const at = deps.clock.now();
-    await tx
+    const done = await tx
       .update(outbox)
       .set({
         status: "sent",
@@ -157,9 +182,11 @@ async function recordSent(deps: Deps, tenantId: string, row: OutboxRow, messageI
         channelMessageId: messageIds[0] ?? null,
         lastError: null,
       })
-      .where(eq(outbox.id, row.id));
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, "sending")))
+      .returning({ id: outbox.id });
     // A draft's own state is the drafts feature's business; it is handed the sending transaction.
-    if (row.draftId) await deps.onDraftSent(tx, tenantId, row.draftId, { outboxId: row.id, messageIds }, at);
+    if (done.length && row.draftId)
+      await deps.onDraftSent(tx, tenantId, row.draftId, { outboxId: row.id, messageIds }, at);
   });
 }
 
@@ -183,7 +210,7 @@ export async function deliverDue(
   const elsewhere = [...channels].filter(([, a]) => a.deliversHere?.() === false).map(([k]) => k);
   const rows = await deps.db.tenantTx(tenantId, (tx) => claim(tx, deps.clock.now(), limit, elsewhere));
   // Every claimed row not finished yet keeps its lease, also those waiting their turn behind pacing.
-  const held = new Set(rows.map((r) => r.id));
+  const held = new Map(rows.map((r) => [r.id, r.attempts]));
   const renew = keepLeases(deps, tenantId, held);
   // Each row's delivery continues the trace that enqueued it, linked to whoever delivers it now.
   const caller = currentTraceparent();
@@ -211,7 +238,9 @@ export async function deliverDue(
         log.info({ attempts: row.attempts }, "outbox message was already delivered; not re-sent");
         return;
       }
-      if (!opts.noPacing) await paceChannel(deps.store, row.target.channel, row.target.address);
+      // A wait for the outbox's own pacing (channels no adapter paces) is fenced like an adapter's.
+      if (!opts.noPacing && (await paceChannel(deps.store, row.target.channel, row.target.address)) > 0)
+        await target.parts?.fence?.();
       const res = await adapter.send(target, row.payload as unknown as Reply);
       await recordSent(deps, tenantId, row, res.messageIds);
       deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "sent" });
@@ -219,6 +248,13 @@ export async function deliverDue(
       report.results.push({ outboxId: row.id, status: "sent", messageIds: res.messageIds });
       log.info({ attempts: row.attempts }, "outbox delivered");
     } catch (e) {
+      if (e instanceof ClaimLost) {
+        // Another sender holds the row now and delivers it: nothing of ours to write.
+        deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "superseded" });
+        report.results.push({ outboxId: row.id, status: "superseded" });
+        log.warn({ attempts: row.attempts }, "outbox claim ran out before the send; left to its new holder");
+        return;
+      }
       if (e instanceof DeliveryDeferred) {
         // Not a failure: keep the message, give the attempt back, try again later.
         await deps.db.tenantTx(tenantId, (tx) =>
@@ -231,7 +267,7 @@ export async function deliverDue(
               lastError: `held: ${e.reason}`.slice(0, 500),
               nextAttemptAt: new Date(deps.clock.now().getTime() + e.retryInMs),
             })
-            .where(eq(outbox.id, row.id)),
+            .where(claimed(row)),
         );
         deps.metrics.outboxDelivered.inc({ channel: row.target.channel, outcome: "deferred" });
         report.results.push({ outboxId: row.id, status: "deferred", error: e.reason });
@@ -253,7 +289,7 @@ export async function deliverDue(
           : null;
       await deps.db.tenantTx(tenantId, async (tx) => {
         const at = deps.clock.now();
-        await tx
+        const mine = await tx
           .update(outbox)
           .set({
             status: dead ? "dead" : "failed",
@@ -261,8 +297,9 @@ export async function deliverDue(
             lastError: message.slice(0, 500),
             nextAttemptAt: new Date(at.getTime() + wait),
           })
-          .where(eq(outbox.id, row.id));
-        if (alertTo)
+          .where(claimed(row))
+          .returning({ id: outbox.id });
+        if (alertTo && mine.length)
           await enqueue(
             tx,
             {
@@ -284,28 +321,31 @@ export async function deliverDue(
       held.delete(row.id);
     }
   };
-  for (const row of rows)
-    await span(
-      "outbox.deliver",
-      {
-        kind: "consumer",
-        parent: row.traceContext ?? caller,
-        links: row.traceContext && caller ? [caller] : [],
-        attributes: {
-          "keel.outbox.id": row.id,
-          "keel.channel": row.target.channel,
-          "keel.outbox.attempt": row.attempts,
-          "keel.tenant.id": tenantId,
+  try {
+    for (const row of rows)
+      await span(
+        "outbox.deliver",
+        {
+          kind: "consumer",
+          parent: row.traceContext ?? caller,
+          links: row.traceContext && caller ? [caller] : [],
+          attributes: {
+            "keel.outbox.id": row.id,
+            "keel.channel": row.target.channel,
+            "keel.outbox.attempt": row.attempts,
+            "keel.tenant.id": tenantId,
+          },
         },
-      },
-      async (s) => {
-        await one(row);
-        const status = report.results.at(-1)?.status;
-        s.setAttributes({ "keel.outbox.status": status });
-        if (status === "failed" || status === "dead") s.fail({ name: "DeliveryFailed", code: status });
-      },
-    );
-  clearInterval(renew);
+        async (s) => {
+          await one(row);
+          const status = report.results.at(-1)?.status;
+          s.setAttributes({ "keel.outbox.status": status });
+          if (status === "failed" || status === "dead") s.fail({ name: "DeliveryFailed", code: status });
+        },
+      );
+  } finally {
+    clearInterval(renew);
+  }
   return report;
 }
 
@@ -348,16 +388,19 @@ export async function deliverSoon(
   return slot.run(() => deliverDue(deps, channels, tenantId, limit));
 }
 
-/** Renews claimed rows' leases while their sender lives (stops with the process, so a crash frees them). */
-function keepLeases(deps: Deps, tenantId: string, ids: Set<string>): NodeJS.Timeout {
+/**
+ * Renews claimed rows' leases while their sender lives (stops with the process, so a crash frees
+ * them); only claims still current (id and attempts), never a row another sender has taken over.
+ */
+function keepLeases(deps: Deps, tenantId: string, held: Map<string, number>): NodeJS.Timeout {
   const t = setInterval(() => {
-    if (!ids.size) return;
+    if (!held.size) return;
     deps.db
       .tenantTx(tenantId, (tx) =>
         tx
           .update(outbox)
           .set({ lockedUntil: new Date(deps.clock.now().getTime() + OUTBOX_LEASE_MS) })
-          .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, "sending"))),
+          .where(or(...[...held].map(([id, attempts]) => claimed({ id, attempts })))),
       )
       .catch((err) => deps.logger.warn({ err }, "outbox lease renewal failed"));
   }, OUTBOX_RENEW_MS);
@@ -365,11 +408,24 @@ function keepLeases(deps: Deps, tenantId: string, ids: Set<string>): NodeJS.Time
   return t;
 }
 
-/** The row's record of parts already sent, in Postgres (the same protection with or without Redis). */
+/**
+ * The row's record of parts already sent, in Postgres (the same protection with or without Redis),
+ * and the claim's fence (see OUTBOX_LEASE_MS).
+ */
 function partLedger(deps: Deps, tenantId: string, row: OutboxRow): PartLedger {
   const parts: Record<string, string> = { ...(row.parts ?? {}) };
   return {
     done: (i) => parts[String(i)],
+    async fence() {
+      const kept = await deps.db.tenantTx(tenantId, (tx) =>
+        tx
+          .update(outbox)
+          .set({ lockedUntil: new Date(deps.clock.now().getTime() + OUTBOX_LEASE_MS) })
+          .where(claimed(row))
+          .returning({ id: outbox.id }),
+      );
+      if (!kept.length) throw new ClaimLost(row.id);
+    },
     async record(i, messageId) {
       parts[String(i)] = messageId;
       await deps.db.tenantTx(tenantId, (tx) =>

@@ -15,16 +15,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Waits for this address's turn on a channel the outbox paces (see OUTBOX_PACE_MS; others return at
  * once): reserves the next slot atomically in the store (`Store.pace`), so replicas take turns in
  * order instead of polling. Waits at most `maxWaitMs` and then sends anyway. A store that cannot be
- * reached does not stop delivery: the send goes ahead unpaced.
+ * reached does not stop delivery: the send goes ahead unpaced. Resolves to the time waited (ms).
  */
 export async function paceChannel(
   store: Store,
   channel: string,
   address: string,
   maxWaitMs = 10_000,
-): Promise<void> {
+): Promise<number> {
   const gap = OUTBOX_PACE_MS[channel as ChannelKind] ?? 0;
-  if (gap <= 0) return;
-  const wait = await store.pace(`outbox:pace:${channel}:${address}`, gap).catch(() => 0);
-  if (wait > 0) await sleep(Math.min(wait, maxWaitMs));
+  if (gap <= 0) return 0;
+  const wait = Math.min(await store.pace(`outbox:pace:${channel}:${address}`, gap).catch(() => 0), maxWaitMs);
+  if (wait > 0) await sleep(wait);
+  return wait;
 }
