@@ -61,6 +61,8 @@ describe("the bank balance, asked in people's words", () => {
     ["cash collected this month", "collected_cash"],
     ["who owes us the most", "outstanding_balance"],
     ["revenue last month", "revenue"],
+    ["how much did we close last month", "won_value"],
+    ["how much have i closed this quarter", "won_value"],
   ])("%s stays %s", (text, measure) => {
     expect(q(text)).toMatchObject({ measure });
   });
@@ -86,5 +88,27 @@ describe("receivables in a bookkeeper's words", () => {
     ["how much is overdue", "overdue_balance"],
   ])("%s → %s", (text, measure) => {
     expect(q(text)).toMatchObject({ measure });
+  });
+});
+
+describe("deals expected to close, asked ahead", () => {
+  it.each([
+    "deals closing this month",
+    "which deals are closing this month?",
+    "what will close this quarter",
+    "deals expected to close in january",
+    "how much pipeline is expected to close this month",
+    "how many deals are expected to close this month",
+  ])("%s → open deals by expected close date", (text) => {
+    expect(q(text)).toMatchObject({ filters: { closing: true } });
+  });
+
+  it.each([
+    "which deals did we close last month",
+    "how much have i closed this quarter",
+    "deals won this month",
+  ])("%s looks back, not ahead", (text) => {
+    const r = q(text);
+    expect("filters" in r && r.filters.closing).toBeFalsy();
   });
 });

@@ -59,6 +59,16 @@ const OVERDUE_LIST_PHRASE = new RegExp(
 );
 const NAMES_A_CUSTOMER = /\b(?:from|for|of|by|von|de|del)\s+\p{L}/iu;
 
+/**
+ * Asking for a follow-up to one customer or deal in people's words: "follow up with Cedar Health",
+ * "send a reminder to Fjord", "nudge Acme", "erinnere Nordlicht", "haz seguimiento con Acme". The
+ * subject is resolved like `remind NAME`; a pronoun ("follow up with them") is the conversation's.
+ */
+const FOLLOW_UP =
+  /^(?:please\s+|pls\s+|(?:can|could)\s+you\s+)?(?:follow[\s-]?up\s+(?:with|on)|send\s+(?:a\s+)?(?:follow[\s-]?up|reminder|nudge)\s+(?:to|for)|nudge|ping|erinnere|haz\s+(?:un\s+)?seguimiento\s+(?:a|con)|recuérd(?:a|ale)\s+a)\s+(.+?)\s*(?:please)?[.!?]*$/iu;
+const PRONOUN_ONLY =
+  /^(?:them|him|her|it|that|this|this one|that one|those|that customer|that deal|this deal|ihn|sie|ihm|ihnen|él|ella|ellos)$/iu;
+
 /** The model behind Keel, named as people name it; bare "model" is left out (pricing model, business model). */
 const AI = String.raw`(?:ai|a\.i\.|llms?|gpt|chatgpt|openai|ollama|(?:the\s+)?language\s+models?|tokens?|ki|ia)`;
 /**
@@ -145,7 +155,7 @@ export function parseText(input: string): ParseResult {
             parts.push(rest[++i]!);
           out.stage = parts.join(" ");
         } else if (
-          /^(won|lost|closed|last|this|in|by|per|biggest|largest|top|value|total|count|how|month|quarter|year|week)$/.test(
+          /^(won|lost|closed|closing|close|due|expected|soon|next|last|this|in|by|per|biggest|largest|top|value|total|count|how|month|quarter|year|week)$/.test(
             w,
           ) ||
           text.endsWith("?")
@@ -311,6 +321,11 @@ export function parseText(input: string): ParseResult {
   const lower = text.toLowerCase();
   if (COLLECTIONS_PHRASE.test(lower)) return { kind: "collections.chase" };
   if (OVERDUE_LIST_PHRASE.test(lower) && !NAMES_A_CUSTOMER.test(lower)) return { kind: "invoices.overdue" };
+  const followUp = FOLLOW_UP.exec(text);
+  if (followUp && !COLLECTIONS_PHRASE.test(lower))
+    return PRONOUN_ONLY.test(followUp[1]!)
+      ? { kind: "coach.message", text }
+      : { kind: "draft.create", query: followUp[1]! };
   const usage = usagePhrase(lower);
   if (usage) return usage;
   const why = /^why\b/.test(lower) ? null : /\bwhy did (.+?) (change|drop|fall|rise|go)/.exec(lower);

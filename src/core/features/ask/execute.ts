@@ -72,7 +72,7 @@ function dealWhere(
 ) {
   const f = q.filters;
   const conds: SQL[] = [sql`true`];
-  const status = f.status ?? defaultStatus;
+  const status = f.closing ? "open" : (f.status ?? defaultStatus);
   if (status) conds.push(sql`d.status = ${status}`);
   if (f.stage) conds.push(sql`s.name ilike ${`%${f.stage}%`}`);
   if (f.ownerId) conds.push(sql`d.owner_user_id = ${f.ownerId}`);
@@ -85,7 +85,13 @@ function dealWhere(
       sql`d.status = 'open' and d.stage_entered_at < now() - make_interval(days => s.stuck_after_days)`,
     );
   if (ctx.scope.deals === "own") conds.push(sql`d.owner_user_id = ${ctx.scope.userId}`);
-  if (w) {
+  if (f.closing)
+    conds.push(
+      w
+        ? sql`d.expected_close_on >= ${w.from}::date and d.expected_close_on < ${w.to}::date`
+        : sql`d.expected_close_on is not null`,
+    );
+  else if (w) {
     // Closed deals are dated by when they closed, open ones by when they were created.
     const at = sql`(case when d.status in ('won','lost') then d.stage_entered_at else d.created_at end)`;
     conds.push(sql`${at} >= ${w.from}::date and ${at} < ${w.to}::date`);
@@ -182,9 +188,11 @@ async function dealRows(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: Resolv
     owner: string | null;
     days: string;
     stuck: boolean;
+    close_on: string | null;
   }>(
     tx,
     sql`select d.id, d.name, d.company, d.value_minor as v, s.name as stage, u.name as owner,
+               to_char(d.expected_close_on, 'YYYY-MM-DD') as close_on,
                floor(extract(epoch from (${ctx.today}::date + 1 - d.stage_entered_at)) / 86400) as days,
                (d.status = 'open' and d.stage_entered_at < now() - make_interval(days => s.stuck_after_days)) as stuck
           from ${DEAL_FROM} where ${where} order by d.value_minor ${order}, d.name limit ${q.rank?.limit ?? 10}`,
@@ -193,7 +201,7 @@ async function dealRows(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: Resolv
     (r): ResultRow => ({
       label: r.name,
       figure: { value: Number(r.v), unit: "money" },
-      detail: `${r.stage} · ${r.owner ?? "unassigned"} · ${Number(r.days)} d${r.stuck ? " · stuck" : ""}`,
+      detail: `${r.stage} · ${r.owner ?? "unassigned"} · ${Number(r.days)} d${r.stuck ? " · stuck" : ""}${q.filters.closing && r.close_on ? ` · expected to close ${r.close_on}` : ""}`,
       deal: { stage: r.stage, owner: r.owner, daysInStage: Number(r.days), stuck: Boolean(r.stuck) },
       ref: { type: "deal", id: r.id, name: r.name },
     }),
@@ -339,7 +347,9 @@ export async function executeQuery(tx: Tx, q: BusinessQuery, ctx: ExecuteContext
   const def = DEFINITIONS[q.measure];
   if (!allowed(q.measure, ctx.scope)) return { ok: false, reason: "forbidden", message: def.needs };
   const winSpec = q.window ?? def.defaultWindow;
-  const w = winSpec ? resolveWindow(winSpec, ctx.today, ctx.calendar) : undefined;
+  const w = winSpec
+    ? resolveWindow(winSpec, ctx.today, ctx.calendar, { whole: Boolean(q.filters.closing) })
+    : undefined;
   const mine = ctx.scope.deals === "own" && def.needs === "deals" ? " (your deals)" : "";
   const sources: Source[] = [
     {
@@ -347,7 +357,9 @@ export async function executeQuery(tx: Tx, q: BusinessQuery, ctx: ExecuteContext
       detail: `${def.definition}${w ? `; period ${w.from} to ${w.to} (exclusive)` : `; as of ${ctx.today}`}`,
     },
   ];
-  const title = `${def.label}${mine}`;
+  const closing = q.filters.closing ? " expected to close" : "";
+  if (closing) sources[0]!.detail += "; open deals dated by their expected close date";
+  const title = `${def.label}${closing}${mine}`;
   const run = async (win: ResolvedWindow | undefined) => {
     switch (q.measure) {
       case "deals":

@@ -330,7 +330,7 @@ function measureOf(
   if (/\b(stuck|stalled)\b.*\bdeals?\b|\bdeals?\b.*\bstuck\b/.test(t))
     return { measure: "deals", extra: { filters: { stuck: true } } };
   if (
-    /\b(won|closed won)\b.*\b(value|worth|total|much)\b|\bhow much\b.*\b(won|win)\b|\b(value|worth|total) of (the )?deals? won\b/.test(
+    /\b(won|closed won)\b.*\b(value|worth|total|much)\b|\bhow much\b.*\b(won|win|close|closed|signed|sold)\b|\b(value|worth|total) of (the )?deals? won\b/.test(
       t,
     )
   )
@@ -359,9 +359,13 @@ function measureOf(
     return { measure: "revenue" };
   if (/\b(show|list|see|what are)\b.*\bdeals?\b|^\s*(my )?deals\s*$|\bpipeline\b/.test(t))
     return { measure: "deals" };
+  if (/\bdeals?\b/.test(t) && CLOSING.test(t)) return { measure: "deals" };
+  if (/\b(which|what)\b/.test(t) && CLOSING.test(t)) return { measure: "deals" };
   return undefined;
 }
 
+const CLOSING =
+  /\b(closing|expected to close|due to close|set to close|should close|will close|going to close|to close (this|next)|closes)\b/;
 const BANK_BALANCE =
   /\bhow much (?:cash|money) (?:do|did|have|has) (?:we|i|the company|the business) (?:got|have)\b|\bhow much cash\b|\bcash (?:on hand|balance|position|in (?:the |our )?bank)\b|\bmoney in (?:the |our )?bank\b|\bwhat(?: i|')?s in (?:the |our )?(?:bank|account)\b|\bbank (?:balance|account balance)\b|\bbalance (?:in|on) (?:the |our )?(?:bank|account)\b/;
 const FUTURE =
@@ -399,7 +403,8 @@ export function parseQuestion(text: string, v: Vocabulary): ParseOutcome {
   const window = parseWindow(t);
   if (window) q.window = window;
   if (
-    /\b(my|mine)\b/.test(t) &&
+    (/\b(my|mine)\b/.test(t) ||
+      /\b(i|have i|did i)\s+(closed|close|won|win|signed|sign|sold|sell)\b/.test(t)) &&
     !q.groupBy &&
     [
       "deals",
@@ -412,7 +417,14 @@ export function parseQuestion(text: string, v: Vocabulary): ParseOutcome {
     ].includes(q.measure)
   )
     filters.ownerId = v.me;
-  if (
+  // "deals closing this month", "what will close this quarter": open deals by expected close date.
+  const closing =
+    CLOSING.test(t) && ["deals", "deal_count", "pipeline_value", "won_value"].includes(q.measure);
+  if (closing) {
+    if (q.measure === "won_value") q.measure = "pipeline_value";
+    filters.closing = true;
+    if (!q.window) q.window = { kind: "relative", unit: "month", offset: 0 };
+  } else if (
     /\b(won|win|closed|close|sign|signed)\b/.test(t) &&
     (q.measure === "deal_count" || q.measure === "deals")
   )

@@ -66,6 +66,8 @@ export const filtersSchema = z
     customer: z.string().min(1).max(120).optional(),
     dealId: z.uuid().optional(),
     stuck: z.boolean().optional(),
+    /** Open deals by their expected close date: the period is when they are expected to close. */
+    closing: z.boolean().optional(),
     minAmount: z.number().nonnegative().max(1e12).optional(),
   })
   .strict();

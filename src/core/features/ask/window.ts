@@ -76,27 +76,38 @@ function unitStart(
   return { y: Math.floor(start / 12), m: (start % 12) + 1, size };
 }
 
-export function resolveWindow(w: QueryWindow, today: string, cal: CalendarSettings): ResolvedWindow {
+/**
+ * The dates of a window. A period still running ends today ("to date"), since figures about the past
+ * cannot include tomorrow — except with `whole` (deals expected to close this month: the whole month).
+ */
+export function resolveWindow(
+  w: QueryWindow,
+  today: string,
+  cal: CalendarSettings,
+  opts: { whole?: boolean } = {},
+): ResolvedWindow {
+  const clipAt = opts.whole ? "9999-12-30" : today;
   const [ty, tm] = parts(today);
   switch (w.kind) {
     case "month": {
-      const year = w.year ?? (w.month > tm ? ty - 1 : ty);
+      // A month named without a year: the last one for the past, the coming one for what lies ahead.
+      const year = w.year ?? (opts.whole ? (w.month < tm ? ty + 1 : ty) : w.month > tm ? ty - 1 : ty);
       const next = w.month === 12 ? ymd(year + 1, 1) : ymd(year, w.month + 1);
-      return clip(ymd(year, w.month), next, today, `${MONTHS[w.month - 1]} ${year}`);
+      return clip(ymd(year, w.month), next, clipAt, `${MONTHS[w.month - 1]} ${year}`);
     }
     case "quarter": {
       const cur = Math.floor((tm - 1) / 3) + 1;
-      const year = w.year ?? (w.quarter > cur ? ty - 1 : ty);
+      const year = w.year ?? (opts.whole ? (w.quarter < cur ? ty + 1 : ty) : w.quarter > cur ? ty - 1 : ty);
       const m = (w.quarter - 1) * 3 + 1;
       return clip(
         ymd(year, m),
         m + 3 > 12 ? ymd(year + 1, 1) : ymd(year, m + 3),
-        today,
+        clipAt,
         `Q${w.quarter} ${year}`,
       );
     }
     case "year":
-      return clip(ymd(w.year, 1), ymd(w.year + 1, 1), today, String(w.year));
+      return clip(ymd(w.year, 1), ymd(w.year + 1, 1), clipAt, String(w.year));
     case "relative": {
       if (w.unit === "week") {
         // ISO weeks start on Monday.
@@ -105,7 +116,7 @@ export function resolveWindow(w: QueryWindow, today: string, cal: CalendarSettin
         return clip(
           from,
           addDaysIso(from, 7),
-          today,
+          clipAt,
           w.offset === 0 ? "this week" : w.offset === -1 ? "last week" : `the week of ${from}`,
         );
       }
@@ -123,7 +134,7 @@ export function resolveWindow(w: QueryWindow, today: string, cal: CalendarSettin
               : cal.fiscalYearStart === 1
                 ? `fiscal year ${s.y}`
                 : `fiscal year ${s.y}/${String((s.y + 1) % 100).padStart(2, "0")}`;
-      return clip(from, to, today, label);
+      return clip(from, to, clipAt, label);
     }
     case "last_days":
       return {
@@ -133,7 +144,7 @@ export function resolveWindow(w: QueryWindow, today: string, cal: CalendarSettin
         toDate: false,
       };
     case "range":
-      return clip(w.from, addDaysIso(w.to, 1), today, `${w.from} to ${w.to}`);
+      return clip(w.from, addDaysIso(w.to, 1), clipAt, `${w.from} to ${w.to}`);
   }
 }
 
