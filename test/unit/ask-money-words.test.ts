@@ -112,3 +112,24 @@ describe("deals expected to close, asked ahead", () => {
     expect("filters" in r && r.filters.closing).toBeFalsy();
   });
 });
+
+describe("lost deals, top customers, comparisons asked in German or Spanish", () => {
+  it("lost deals are the deals themselves, lost", () => {
+    expect(q("lost deals this quarter")).toMatchObject({ measure: "deals", filters: { status: "lost" } });
+    expect(q("which deals did we lose")).toMatchObject({ measure: "deals", filters: { status: "lost" } });
+  });
+  it("top customers are the won value by customer, top 5", () => {
+    expect(q("top customers")).toMatchObject({
+      measure: "won_value",
+      groupBy: "customer",
+      rank: { order: "top", limit: 5 },
+    });
+    expect(q("who are our biggest clients?")).toMatchObject({ measure: "won_value", groupBy: "customer" });
+  });
+  it.each(["umsatz diesen monat im vergleich zum vormonat", "ingresos este mes comparado con el mes pasado"])(
+    "%s compares with the period before",
+    (text) => {
+      expect(q(text)).toMatchObject({ measure: "revenue", compare: "previous_period" });
+    },
+  );
+});

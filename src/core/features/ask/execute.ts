@@ -357,8 +357,12 @@ export async function executeQuery(tx: Tx, q: BusinessQuery, ctx: ExecuteContext
       detail: `${def.definition}${w ? `; period ${w.from} to ${w.to} (exclusive)` : `; as of ${ctx.today}`}`,
     },
   ];
-  const closing = q.filters.closing ? " expected to close" : "";
-  if (closing) sources[0]!.detail += "; open deals dated by their expected close date";
+  const closing = q.filters.closing
+    ? " expected to close"
+    : q.filters.status && q.filters.status !== "open" && (q.measure === "deals" || q.measure === "deal_count")
+      ? ` ${q.filters.status}`
+      : "";
+  if (q.filters.closing) sources[0]!.detail += "; open deals dated by their expected close date";
   const title = `${def.label}${closing}${mine}`;
   const run = async (win: ResolvedWindow | undefined) => {
     switch (q.measure) {

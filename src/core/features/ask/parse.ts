@@ -55,6 +55,10 @@ const LEXICON: [RegExp, string][] = [
   [/\b(trimestre pasado|letztes quartal|letzten quartal|vorquartal)\b|الربع الماضي/g, " last quarter "],
   [/\b(este año|dieses jahr|diesem jahr)\b|هذا العام|هذه السنة/g, " this year "],
   [/\b(año pasado|letztes jahr|letzten jahr|vorjahr)\b|العام الماضي|السنة الماضية/g, " last year "],
+  [
+    /\b(im vergleich (zum|zur|mit)|verglichen mit|comparado con|en comparación con|frente a)\b|مقارنة ب\S*/g,
+    " compared to ",
+  ],
   [/أكثر/g, " most "],
   // "muéstrame mis tratos", "zeig mir meine Deals", "أرني صفقاتي" (the suggestions Keel itself offers).
   [/\b(muéstrame|muestrame|enséñame|zeig mir|zeige mir|zeig)\b|أرني|اعرض/g, " show "],
@@ -360,6 +364,14 @@ function measureOf(
   if (/\b(show|list|see|what are)\b.*\bdeals?\b|^\s*(my )?deals\s*$|\bpipeline\b/.test(t))
     return { measure: "deals" };
   if (/\bdeals?\b/.test(t) && CLOSING.test(t)) return { measure: "deals" };
+  // "lost deals this quarter", "which deals did we lose": the deals themselves (status set below).
+  if (/\b(lost|lose)\b.*\bdeals?\b|\bdeals?\b.*\b(lost|lose)\b/.test(t)) return { measure: "deals" };
+  // "top customers", "our biggest clients": won value by customer.
+  if (/\b(top|biggest|largest|best|main)\s+(\d{1,2}\s+)?(customers?|clients?)\b/.test(t))
+    return {
+      measure: "won_value",
+      extra: { groupBy: "customer", rank: { order: "top", limit: 5 } },
+    };
   if (/\b(which|what)\b/.test(t) && CLOSING.test(t)) return { measure: "deals" };
   return undefined;
 }

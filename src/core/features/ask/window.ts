@@ -149,7 +149,23 @@ export function resolveWindow(
 }
 
 /** The period just before, of the same kind (previous calendar month for a month, same length otherwise). */
+/**
+ * The period before `w`, to compare with. When `w` is still running (to date), only the same number
+ * of days at the start of the period before: December 1–3 against November 1–3, never against the
+ * whole of November (a month three days old would read "−89 %").
+ */
 export function previousWindow(w: QueryWindow, today: string, cal: CalendarSettings): ResolvedWindow {
+  const cur = resolveWindow(w, today, cal);
+  const prev = previousPeriod(w, today, cal);
+  if (!cur.toDate) return prev;
+  const days = Math.round((Date.parse(cur.to) - Date.parse(cur.from)) / 86_400_000);
+  const to = addDaysIso(prev.from, days);
+  return to >= prev.to
+    ? prev
+    : { from: prev.from, to, label: `the same days of ${prev.label}`, toDate: false };
+}
+
+function previousPeriod(w: QueryWindow, today: string, cal: CalendarSettings): ResolvedWindow {
   switch (w.kind) {
     case "month": {
       const r = resolveWindow(w, today, cal);
