@@ -181,3 +181,25 @@ describe("the overdue invoices themselves, asked in people's words", () => {
     expect(parseText(text).kind).toBe(kind);
   });
 });
+
+describe("'are we on track?' with no figure named is the goals' pace", () => {
+  it.each([
+    "are we on track this quarter",
+    "Are we on track?",
+    "am I on track for my goals",
+    "how are we tracking",
+    "how are we doing against our goals?",
+    "liegen wir im Plan?",
+    "sind wir auf Kurs",
+    "vamos bien con los objetivos?",
+  ])("%s → goals", (text) => {
+    expect(parseText(text)).toEqual({ kind: "goals.list" });
+  });
+  it.each([
+    "are we on track for revenue this quarter",
+    "is revenue on track",
+    "are we on track with the pipeline",
+  ])("%s names a figure: the question engine compares it with its goal", (text) => {
+    expect(parseText(text).kind).toBe("coach.message");
+  });
+});

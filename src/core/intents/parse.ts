@@ -69,6 +69,14 @@ const FOLLOW_UP =
 const PRONOUN_ONLY =
   /^(?:them|him|her|it|that|this|this one|that one|those|that customer|that deal|this deal|ihn|sie|ihm|ihnen|él|ella|ellos)$/iu;
 
+/**
+ * "Are we on track?" with no figure named: the goals and their pace. A figure named ("revenue on
+ * track this quarter") stays with the question engine, which compares it with its goal.
+ */
+const ON_TRACK =
+  /^(?:so\s+)?(?:are\s+we|am\s+i|is\s+the\s+team|how\s+are\s+we)\s+(?:on\s+track|tracking|doing\s+against\s+(?:our\s+)?(?:goals?|targets?))\b|^(?:liegen\s+wir\s+im\s+plan|sind\s+wir\s+auf\s+kurs|¿?vamos\s+bien\s+con\s+(?:los\s+)?objetivos)/iu;
+const NAMES_A_FIGURE = /\b(?:revenue|sales|pipeline|cash|deals?|won|invoic\w*|umsatz|ingresos|ventas)\b/iu;
+
 /** The model behind Keel, named as people name it; bare "model" is left out (pricing model, business model). */
 const AI = String.raw`(?:ai|a\.i\.|llms?|gpt|chatgpt|openai|ollama|(?:the\s+)?language\s+models?|tokens?|ki|ia)`;
 /**
@@ -321,6 +329,7 @@ export function parseText(input: string): ParseResult {
   const lower = text.toLowerCase();
   if (COLLECTIONS_PHRASE.test(lower)) return { kind: "collections.chase" };
   if (OVERDUE_LIST_PHRASE.test(lower) && !NAMES_A_CUSTOMER.test(lower)) return { kind: "invoices.overdue" };
+  if (ON_TRACK.test(lower) && !NAMES_A_FIGURE.test(lower)) return { kind: "goals.list" };
   const followUp = FOLLOW_UP.exec(text);
   if (followUp && !COLLECTIONS_PHRASE.test(lower))
     return PRONOUN_ONLY.test(followUp[1]!)
