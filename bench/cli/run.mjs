@@ -110,11 +110,7 @@ const header = [
   `median of ${runs} cold runs after \`keel demo\` prepared a fresh data dir. Goals: \`keel say help\` ≤ 1.0 s CPU`,
   "and ≤ 250 MB peak; `keel start` idle RSS ≤ 250 MB. Recorded, not asserted.",
   "",
-  "What stands in the way of the `help` goal: PGlite itself. Opening the data dir and running one query in a bare",
-  "Node process costs ~1.0–1.5 s CPU and ~260 MB peak on the baseline wasm tier (`--liftoff-only`, which `keel`",
-  "sets), ~3.7 s and ~650 MB with V8's default tiering. ~200 MB of that is the wasm heap: PGlite starts Postgres",
-  "with shared_buffers = 128 MB on its own command line (postgresql.conf is not applied), so a data-dir setting",
-  "cannot lower it. Module loading is the rest (~0.9 s under load: zod config, prom-client, the feature registry).",
+  "What the numbers mean, what changed and what stands in the way: the notes under the table (kept across runs).",
   "Rows are medians of cold runs on a shared, loaded machine: compare rows of one run (same load column).",
   "",
   "| label | command | CPU s | peak RSS MB | wall s | when, machine |",
@@ -125,5 +121,9 @@ const kept = existsSync(RESULTS)
       .split("\n")
       .filter((l) => l.startsWith("| ") && !l.startsWith("| label") && !l.startsWith(`| ${label} |`))
   : [];
-writeFileSync(RESULTS, `${[...header, ...kept, ...newRows].join("\n")}\n`);
+// The notes under the table are written by hand and kept as they are.
+const notes = existsSync(RESULTS)
+  ? (/\n(## Notes[\s\S]*)$/.exec(readFileSync(RESULTS, "utf8"))?.[1] ?? "")
+  : "";
+writeFileSync(RESULTS, `${[...header, ...kept, ...newRows].join("\n")}\n${notes ? `\n${notes}` : ""}`);
 console.log(newRows.join("\n"));
