@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { WaitingFirstSequencer } from "./test/support/sequencer.js";
 
 /**
  * Four projects (`vitest run --project unit` etc.):
@@ -29,6 +30,7 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     isolate: false,
+    sequence: { sequencer: WaitingFirstSequencer },
     setupFiles: ["test/support/setup.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 30_000 } },
