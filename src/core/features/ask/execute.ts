@@ -5,6 +5,7 @@ import type { Source } from "../../ports/reply.js";
 import { canReadMetric, type DataScope, type Role } from "../auth/index.js";
 import { isLevelMetric } from "../forecast/index.js";
 import { goalPacesFor } from "../goals/index.js";
+import { paidPerInvoice } from "../invoices/index.js";
 import { allowed, DEFINITIONS } from "./definitions.js";
 import type { BusinessQuery } from "./query.js";
 import { type CalendarSettings, previousWindow, type ResolvedWindow, resolveWindow } from "./window.js";
@@ -208,10 +209,15 @@ async function dealRows(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: Resolv
   );
 }
 
-/** Outstanding per open invoice (amount − payments), as a subquery `o`. */
-const OPEN_INVOICES = sql`(select i.id, i.customer, i.due_on, i.issued_on,
-    i.amount_minor - coalesce((select sum(p.amount_minor) from payments p where p.invoice_id = i.id), 0) as out
-    from invoices i where i.status = 'open') o`;
+/**
+ * Outstanding per open invoice (amount − what was paid of it, by the invoices feature's one rule),
+ * as a subquery `o`.
+ */
+function openBalances(tx: Tx) {
+  const paid = paidPerInvoice(tx);
+  return sql`(select i.id, i.customer, i.due_on, i.issued_on, i.amount_minor - coalesce(${paid.paid}, 0) as out
+    from invoices i left join ${paid} on ${paid.invoiceId} = i.id where i.status = 'open') o`;
+}
 
 async function invoiceMeasure(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: ResolvedWindow | undefined) {
   const customer = q.filters.customer ? sql` and o.customer ilike ${`%${q.filters.customer}%`}` : sql``;
@@ -221,7 +227,7 @@ async function invoiceMeasure(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: 
       const order = q.rank?.order === "bottom" ? sql`asc` : sql`desc`;
       const list = await rows<{ c: string; v: string }>(
         tx,
-        sql`select o.customer as c, sum(o.out) as v from ${OPEN_INVOICES} where o.out > 0${overdue}${customer}
+        sql`select o.customer as c, sum(o.out) as v from ${openBalances(tx)} where o.out > 0${overdue}${customer}
             group by 1 order by 2 ${order} limit ${q.rank?.limit ?? 10}`,
       );
       return {
@@ -236,7 +242,7 @@ async function invoiceMeasure(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: 
     }
     const [r] = await rows<{ v: string }>(
       tx,
-      sql`select coalesce(sum(o.out), 0) as v from ${OPEN_INVOICES} where o.out > 0${overdue}${customer}`,
+      sql`select coalesce(sum(o.out), 0) as v from ${openBalances(tx)} where o.out > 0${overdue}${customer}`,
     );
     return { figure: { value: Number(r?.v ?? 0), unit: "money" } as Figure };
   }
@@ -245,7 +251,7 @@ async function invoiceMeasure(tx: Tx, q: BusinessQuery, ctx: ExecuteContext, w: 
     const days = Math.round((Date.parse(win.to) - Date.parse(win.from)) / 86_400_000);
     const [r] = await rows<{ ar: string; inv: string }>(
       tx,
-      sql`select (select coalesce(sum(o.out), 0) from ${OPEN_INVOICES} where o.out > 0) as ar,
+      sql`select (select coalesce(sum(o.out), 0) from ${openBalances(tx)} where o.out > 0) as ar,
                  (select coalesce(sum(amount_minor), 0) from invoices where status <> 'void'
                    and issued_on >= ${win.from}::date and issued_on < ${win.to}::date) as inv`,
     );

@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { invoices, payments } from "../../../infra/db/schema/index.js";
 import { decimalAmount } from "../../../kernel/format.js";
+import { paidPerInvoice } from "../../invoices/index.js";
 import { currency, isoDate, limited, oneOf, positiveAmount, yesNo } from "../fields.js";
 import type { BatchCtx, KindSpec, RowIn } from "../types.js";
 import {
@@ -29,25 +30,23 @@ const MAP: FieldMap = {
 /** Paid when payments cover the amount, open otherwise; void stays void. One rule for every writer. */
 export async function refreshInvoiceStatus(ctx: BatchCtx, ids: string[]) {
   if (!ids.length) return;
+  const paid = paidPerInvoice(ctx.tx);
   await ctx.tx
     .update(invoices)
     .set({
       status: sql`case when ${invoices.status} = 'void' then 'void'
-        when coalesce((select sum(p.amount_minor) from payments p where p.invoice_id = ${invoices.id}), 0) >= ${invoices.amountMinor} then 'paid'
+        when coalesce((select ${paid.paid} from ${paid} where ${paid.invoiceId} = ${invoices.id}), 0) >= ${invoices.amountMinor} then 'paid'
         else 'open' end`,
     })
     .where(inArray(invoices.id, ids));
 }
 
-/** Open balance per invoice id (amount − payments), for the payment ≤ balance rule. */
+/** What was paid so far per invoice id, for the payment ≤ open balance rule. */
 async function paidSoFar(ctx: BatchCtx, ids: string[]) {
   if (!ids.length) return new Map<string, number>();
-  const rows = await ctx.tx
-    .select({ id: payments.invoiceId, paid: sql<string>`sum(${payments.amountMinor})` })
-    .from(payments)
-    .where(inArray(payments.invoiceId, ids))
-    .groupBy(payments.invoiceId);
-  return new Map(rows.map((r) => [r.id, Number(r.paid)]));
+  const paid = paidPerInvoice(ctx.tx);
+  const rows = await ctx.tx.select().from(paid).where(inArray(paid.invoiceId, ids));
+  return new Map(rows.map((r) => [r.invoiceId, Number(r.paid)]));
 }
 
 /** Invoices: keyed by external_id, else number; due must not precede issue; paid_on adds a payment. */
