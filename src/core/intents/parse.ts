@@ -66,8 +66,7 @@ const NAMES_A_CUSTOMER = /\b(?:from|for|of|by|von|de|del)\s+\p{L}/iu;
  */
 const FOLLOW_UP =
   /^(?:please\s+|pls\s+|(?:can|could)\s+you\s+)?(?:follow[\s-]?up\s+(?:with|on)|send\s+(?:a\s+)?(?:follow[\s-]?up|reminder|nudge)\s+(?:to|for)|nudge|ping|erinnere|haz\s+(?:un\s+)?seguimiento\s+(?:a|con)|recuérd(?:a|ale)\s+a)\s+(.+?)\s*(?:please)?[.!?]*$/iu;
-const PRONOUN_ONLY =
-  /^(?:them|him|her|it|that|this|this one|that one|those|that customer|that deal|this deal|ihn|sie|ihm|ihnen|él|ella|ellos)$/iu;
+/^(?:them|him|her|it|that|this|this one|that one|those|that customer|that deal|this deal|ihn|sie|ihm|ihnen|él|ella|ellos)$/iu;
 
 /**
  * "Are we on track?" with no figure named: the goals and their pace. A figure named ("revenue on
@@ -76,6 +75,10 @@ const PRONOUN_ONLY =
 const ON_TRACK =
   /^(?:so\s+)?(?:are\s+we|am\s+i|is\s+the\s+team|how\s+are\s+we)\s+(?:on\s+track|tracking|doing\s+against\s+(?:our\s+)?(?:goals?|targets?))\b|^(?:liegen\s+wir\s+im\s+plan|sind\s+wir\s+auf\s+kurs|¿?vamos\s+bien\s+con\s+(?:los\s+)?objetivos)/iu;
 const NAMES_A_FIGURE = /\b(?:revenue|sales|pipeline|cash|deals?|won|invoic\w*|umsatz|ingresos|ventas)\b/iu;
+
+/** A pronoun pointing at what was just discussed ("remind them", "follow up with that customer"). */
+const POINTS_BACK =
+  /^(them|him|her|it|that|this|this one|that one|those|the draft|that draft|that deal|this deal|that customer)[.!?]*$/i;
 
 /** The model behind Keel, named as people name it; bare "model" is left out (pricing model, business model). */
 const AI = String.raw`(?:ai|a\.i\.|llms?|gpt|chatgpt|openai|ollama|(?:the\s+)?language\s+models?|tokens?|ki|ia)`;
@@ -130,12 +133,7 @@ export function parseText(input: string): ParseResult {
   const restText = rest.join(" ");
   // "remind them", "approve it": a pronoun points at what was just discussed — the coach reads it
   // against the conversation's stored context instead of looking for a deal called "them".
-  if (
-    /^(remind|approve|reject|chase|nudge)$/.test(cmd) &&
-    /^(them|him|her|it|that|this|this one|that one|those|the draft|that draft|that deal|this deal|that customer)[.!?]*$/i.test(
-      restText,
-    )
-  )
+  if (/^(remind|approve|reject|chase|nudge)$/.test(cmd) && POINTS_BACK.test(restText))
     return { kind: "coach.message", text };
   switch (cmd) {
     case "help":
@@ -332,7 +330,7 @@ export function parseText(input: string): ParseResult {
   if (ON_TRACK.test(lower) && !NAMES_A_FIGURE.test(lower)) return { kind: "goals.list" };
   const followUp = FOLLOW_UP.exec(text);
   if (followUp && !COLLECTIONS_PHRASE.test(lower))
-    return PRONOUN_ONLY.test(followUp[1]!)
+    return POINTS_BACK.test(followUp[1]!)
       ? { kind: "coach.message", text }
       : { kind: "draft.create", query: followUp[1]! };
   const usage = usagePhrase(lower);

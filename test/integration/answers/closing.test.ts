@@ -1,13 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser, createCompany } from "../../../src/core/features/company/index.js";
 import { importCsv } from "../../../src/core/features/import/index.js";
-import { actorByEmail } from "../../../src/core/features/tenancy/index.js";
-import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
-import type { Intent } from "../../../src/core/intents/intent.js";
-import { parseText } from "../../../src/core/intents/parse.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
-import { registry } from "../../../src/core/registry.js";
+import { askAs } from "../../support/ask.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 /**
@@ -18,15 +13,7 @@ import { createTestDeps, type TestDeps } from "../../support/deps.js";
 describe("deals expected to close", () => {
   let d: TestDeps;
   let tenantId: string;
-  const ask = async (text: string, who = "anna@harbor.example") => {
-    const actor = await actorByEmail(d.db, tenantId, who);
-    const reply = await createDispatcher(d, registry).dispatch({
-      ...parseText(text),
-      origin: { tenantId, userId: actor.userId, channel: "console", conversationId: randomUUID() },
-      idempotencyKey: randomUUID(),
-    } as Intent);
-    return reply.text;
-  };
+  const ask = async (text: string, who = "anna@harbor.example") => (await askAs(d, tenantId, who, text)).text;
 
   beforeAll(async () => {
     d = await createTestDeps({}, { clock: fixedClock("2026-12-03T10:00:00Z") });

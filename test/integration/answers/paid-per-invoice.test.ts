@@ -1,17 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../../src/core/features/api/index.js";
 import { createCompany } from "../../../src/core/features/company/index.js";
 import { importCsv } from "../../../src/core/features/import/index.js";
-import { actorByEmail } from "../../../src/core/features/tenancy/index.js";
-import { createDispatcher } from "../../../src/core/intents/dispatcher.js";
-import type { Intent } from "../../../src/core/intents/intent.js";
-import { parseText } from "../../../src/core/intents/parse.js";
 import { fixedClock } from "../../../src/core/ports/clock.js";
 import type { Reply } from "../../../src/core/ports/reply.js";
-import { registry } from "../../../src/core/registry.js";
 import { createHttpApp } from "../../../src/http/app.js";
 import { call } from "../../support/api-client.js";
+import { askAs } from "../../support/ask.js";
 import { createTestDeps, type TestDeps } from "../../support/deps.js";
 
 /**
@@ -40,14 +35,7 @@ let tenantId: string;
 let invoices: ApiInvoice[];
 const cents = (decimal: string) => Math.round(Number(decimal) * 100);
 
-const ask = async (text: string): Promise<Reply> => {
-  const actor = await actorByEmail(d.db, tenantId, OWNER);
-  return createDispatcher(d, registry).dispatch({
-    ...parseText(text),
-    origin: { tenantId, userId: actor.userId, channel: "console", conversationId: randomUUID() },
-    idempotencyKey: randomUUID(),
-  } as Intent);
-};
+const ask = (text: string): Promise<Reply> => askAs(d, tenantId, OWNER, text);
 
 const imported = async (kind: "invoices" | "payments", csv: string) => {
   const r = await importCsv(d, tenantId, kind, csv);

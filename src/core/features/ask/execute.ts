@@ -8,7 +8,13 @@ import { goalPacesFor } from "../goals/index.js";
 import { paidPerInvoice } from "../invoices/index.js";
 import { allowed, DEFINITIONS } from "./definitions.js";
 import type { BusinessQuery } from "./query.js";
-import { type CalendarSettings, previousWindow, type ResolvedWindow, resolveWindow } from "./window.js";
+import {
+  addDaysIso,
+  type CalendarSettings,
+  previousWindow,
+  type ResolvedWindow,
+  resolveWindow,
+} from "./window.js";
 
 /** One computed number with its unit; money in minor units. */
 export interface Figure {
@@ -442,7 +448,7 @@ export async function executeQuery(tx: Tx, q: BusinessQuery, ctx: ExecuteContext
       cur.level && !q.window && !q.groupBy && "lastOn" in cur && cur.lastOn
         ? {
             from: cur.lastOn,
-            to: new Date(Date.parse(`${cur.lastOn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+            to: addDaysIso(cur.lastOn, 1),
             label: `as of ${cur.lastOn}`,
             toDate: false,
           }
